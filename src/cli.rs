@@ -1,0 +1,90 @@
+//! The command line, as clap derive types only. No logic lives here:
+//! `options` turns these into the options the library reads.
+
+use clap::{Args, Parser, Subcommand};
+use std::path::PathBuf;
+
+#[derive(Debug, Parser)]
+#[command(name = "shopstory", version, about = "Turn a shop's posts, videos, customer photos and reviews into a fast, private website.")]
+pub struct Cli {
+    #[command(subcommand)]
+    pub command: Command,
+    /// Print only errors.
+    #[arg(long, short, global = true, conflicts_with = "verbose")]
+    pub quiet: bool,
+    /// Print more detail (timings, each file written).
+    #[arg(long, short, global = true)]
+    pub verbose: bool,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Create a new site in <dir>, ready to build (works offline).
+    Init(InitArgs),
+    /// Create a new post.
+    #[command(subcommand)]
+    New(NewCommand),
+    /// Build the site into public/ (or --output).
+    Build(BuildArgs),
+    /// Run every check of `build`, write nothing.
+    Check(CheckArgs),
+}
+
+#[derive(Debug, Args)]
+pub struct InitArgs {
+    /// The folder to create the site in (must be empty or not exist).
+    pub dir: PathBuf,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum NewCommand {
+    /// Write content/posts/<today>-<slug>.md with its front matter.
+    Post(NewPostArgs),
+}
+
+#[derive(Debug, Args)]
+pub struct NewPostArgs {
+    /// The post's title.
+    pub title: String,
+    /// A YouTube or Vimeo URL: makes this a how-to video post.
+    #[arg(long)]
+    pub video: Option<String>,
+    /// The staff id of the author (from data/staff.yaml).
+    #[arg(long)]
+    pub author: Option<String>,
+    /// The site folder.
+    #[arg(long, default_value = ".")]
+    pub root: PathBuf,
+}
+
+#[derive(Debug, Args)]
+pub struct BuildArgs {
+    /// The site folder.
+    #[arg(long, default_value = ".")]
+    pub root: PathBuf,
+    /// Where to write the site (default: public/ in the site folder).
+    #[arg(long)]
+    pub output: Option<PathBuf>,
+    /// Use this base URL instead of site.yaml's (for preview deployments).
+    #[arg(long)]
+    pub base_url: Option<String>,
+    /// Include drafts and posts dated in the future.
+    #[arg(long)]
+    pub drafts: bool,
+    /// Treat warnings (such as an image without alt text) as errors.
+    #[arg(long)]
+    pub strict: bool,
+}
+
+#[derive(Debug, Args)]
+pub struct CheckArgs {
+    /// The site folder.
+    #[arg(long, default_value = ".")]
+    pub root: PathBuf,
+    /// Include drafts and posts dated in the future.
+    #[arg(long)]
+    pub drafts: bool,
+    /// Treat warnings as errors.
+    #[arg(long)]
+    pub strict: bool,
+}

@@ -1,0 +1,36 @@
+//! `shopstory init <dir>`: writes the starter site and the default theme.
+//! Offline: everything comes from the binary.
+
+use crate::cli::InitArgs;
+use crate::report::Reporter;
+use crate::theme::{STARTER_FILES, THEME_FILES};
+use anyhow::{bail, Context, Result};
+use std::fs;
+use std::process::ExitCode;
+
+pub fn run(args: &InitArgs, reporter: &Reporter) -> Result<ExitCode> {
+    let dir = &args.dir;
+    if dir.exists() {
+        let mut entries = fs::read_dir(dir).with_context(|| format!("cannot read {}", dir.display()))?;
+        if entries.next().is_some() {
+            bail!("{} is not empty; init only writes into an empty or new folder, so that nothing of yours is overwritten", dir.display());
+        }
+    }
+    let mut written = 0;
+    let theme = THEME_FILES.iter().map(|(p, b)| (format!("themes/default/{p}"), *b));
+    let starter = STARTER_FILES.iter().map(|(p, b)| ((*p).to_string(), *b));
+    for (path, bytes) in starter.chain(theme) {
+        let dest = dir.join(&path);
+        if let Some(parent) = dest.parent() {
+            fs::create_dir_all(parent).with_context(|| format!("cannot create {}", parent.display()))?;
+        }
+        fs::write(&dest, bytes).with_context(|| format!("cannot write {}", dest.display()))?;
+        written += 1;
+    }
+    for empty in ["static", "templates", "content/moments"] {
+        fs::create_dir_all(dir.join(empty)).with_context(|| format!("cannot create {empty}"))?;
+    }
+    reporter.status(&format!("created a new site in {} ({written} files)", dir.display()));
+    reporter.status(&format!("next: edit site.yaml, then run `shopstory build --root {}`", dir.display()));
+    Ok(ExitCode::SUCCESS)
+}

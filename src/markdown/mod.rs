@@ -1,0 +1,312 @@
+//! Markdown → HTML, pure. One pass over pulldown-cmark's events (with source
+//! offsets) that resolves links to other markdown files, turns local images
+//! into responsive `<picture>`s through the asset plan, gives every heading
+//! an id, and gathers the table of contents, the summary (before
+//! `<!-- more -->`), a plain-text excerpt and the word count. Every broken
+//! link or missing image is reported with its line.
+
+use crate::diag::{Diagnostics, Span};
+use crate::paths::{percent_decode, resolve_relative, slugify};
+use pulldown_cmark::{CowStr, Event, HeadingLevel, LinkType, Options, Parser, Tag, TagEnd};
+use serde::Serialize;
+use std::collections::{HashMap, HashSet};
+
+/// Where links and images in a body can point.
+pub trait Targets {
+    /// The URL of a markdown file (site path), and whether it is a draft
+    /// that this build leaves out.
+    fn doc_url(&self, site_path: &str) -> Option<(&str, bool)>;
+    /// The published URL of a non-markdown file (site path), if it is published.
+    fn file_url(&self, site_path: &str) -> Option<String>;
+    /// The HTML for a local image (site path), or `None` when there is no such image.
+    fn image_html(&self, site_path: &str, alt: &str, eager: bool) -> Option<String>;
+}
+
+#[derive(Debug, Clone, Serialize, PartialEq, Eq)]
+pub struct TocEntry {
+    pub level: u8,
+    pub id: String,
+    pub title: String,
+    pub children: Vec<TocEntry>,
+}
+
+#[derive(Debug, Clone, Default)]
+pub struct RenderedBody {
+    pub html: String,
+    pub summary_html: Option<String>,
+    pub toc: Vec<TocEntry>,
+    pub words: usize,
+    pub excerpt: String,
+    /// Site paths of the local images the body shows, in order.
+    pub images: Vec<String>,
+}
+
+impl RenderedBody {
+    pub fn reading_minutes(&self) -> usize {
+        self.words.div_ceil(220).max(1)
+    }
+}
+
+pub fn options() -> Options {
+    Options::ENABLE_TABLES
+        | Options::ENABLE_FOOTNOTES
+        | Options::ENABLE_STRIKETHROUGH
+        | Options::ENABLE_TASKLISTS
+        | Options::ENABLE_SMART_PUNCTUATION
+        | Options::ENABLE_HEADING_ATTRIBUTES
+}
+
+fn is_external(url: &str) -> bool {
+    let scheme_end = url.find(':');
+    let slash = url.find('/');
+    url.starts_with("//")
+        || matches!((scheme_end, slash), (Some(c), Some(s)) if c < s)
+        || matches!((scheme_end, slash), (Some(_), None))
+}
+
+/// What a body is rendered for.
+pub struct BodyInput<'a> {
+    pub file: &'a str,
+    pub body: &'a str,
+    pub body_offset: usize,
+    /// Whether the first image of the body is above the fold (no cover before it).
+    pub first_image_eager: bool,
+}
+
+/// Renders a markdown body.
+pub fn render(input: &BodyInput<'_>, targets: &dyn Targets, diags: &mut Diagnostics) -> RenderedBody {
+    let BodyInput { file, body, body_offset, first_image_eager } = *input;
+    let span = |r: &std::ops::Range<usize>| Some(Span::new(r.start, r.end).shifted(body_offset));
+    let mut events: Vec<Event<'_>> = Vec::new();
+    let mut out = RenderedBody::default();
+    let mut image_alt: Option<(String, String, std::ops::Range<usize>)> = None;
+    let mut more_at: Option<usize> = None;
+    let mut excerpt_done = false;
+    let mut eager = first_image_eager;
+
+    for (event, range) in Parser::new_ext(body, options()).into_offset_iter() {
+        if let Some((_, alt, _)) = image_alt.as_mut() {
+            match &event {
+                Event::End(TagEnd::Image) => {
+                    let (path, alt, r) = image_alt.take().expect("open image");
+                    match targets.image_html(&path, &alt, eager) {
+                        Some(html) => {
+                            if alt.trim().is_empty() {
+                                diags.warning(file, span(&r), "this image has no alt text")
+                                    .help("describe the photo between the brackets, such as ![Rosa truing a wheel](wheel.jpg); screen readers read it aloud");
+                            }
+                            eager = false;
+                            out.images.push(path);
+                            events.push(Event::InlineHtml(CowStr::from(html)));
+                        }
+                        None => {
+                            diags.error(file, span(&r), format!("image `{path}` does not exist or is not a photo shopstory can read"))
+                                .help("put the photo next to the post (or in static/) and check the spelling of its name");
+                        }
+                    }
+                }
+                Event::Text(t) | Event::Code(t) => alt.push_str(t),
+                _ => {}
+            }
+            continue;
+        }
+        match event {
+            Event::Start(Tag::Image { link_type, dest_url, title, id }) => {
+                if is_external(&dest_url) || dest_url.starts_with("data:") {
+                    events.push(Event::Start(Tag::Image { link_type, dest_url, title, id }));
+                    continue;
+                }
+                let rel = percent_decode(&dest_url);
+                let target = if let Some(abs) = rel.strip_prefix('/') { Some(abs.to_string()) } else { resolve_relative(file, &rel) };
+                match target {
+                    Some(path) => image_alt = Some((path, String::new(), range.clone())),
+                    None => {
+                        diags.error(file, span(&range), format!("image `{dest_url}` points outside the site folder"))
+                            .help("keep photos inside the site folder, next to the post or in static/");
+                    }
+                }
+            }
+            Event::Start(Tag::Link { link_type, dest_url, title, id }) => {
+                let dest = resolve_link(file, &dest_url, link_type, targets, diags, span(&range));
+                events.push(Event::Start(Tag::Link { link_type, dest_url: dest, title, id }));
+            }
+            Event::Html(ref h) | Event::InlineHtml(ref h) if h.trim() == "<!-- more -->" && more_at.is_none() => {
+                // Cut before the HTML block that holds the marker.
+                let cut = if matches!(events.last(), Some(Event::Start(Tag::HtmlBlock))) { events.len() - 1 } else { events.len() };
+                more_at = Some(cut);
+                excerpt_done = true;
+            }
+            Event::Text(ref t) => {
+                out.words += t.split_whitespace().count();
+                if !excerpt_done {
+                    out.excerpt.push_str(t);
+                }
+                events.push(event);
+            }
+            Event::Code(ref t) => {
+                out.words += t.split_whitespace().count();
+                if !excerpt_done {
+                    out.excerpt.push_str(t);
+                }
+                events.push(event);
+            }
+            Event::SoftBreak | Event::HardBreak => {
+                if !excerpt_done {
+                    out.excerpt.push(' ');
+                }
+                events.push(event);
+            }
+            Event::End(TagEnd::Paragraph) => {
+                if !out.excerpt.trim().is_empty() {
+                    excerpt_done = true;
+                }
+                events.push(event);
+            }
+            Event::End(TagEnd::Heading(_)) => {
+                // Headings are not part of the excerpt.
+                if !excerpt_done {
+                    out.excerpt.clear();
+                }
+                events.push(event);
+            }
+            other => events.push(other),
+        }
+    }
+
+    out.toc = assign_heading_ids(&mut events);
+    out.excerpt = out.excerpt.split_whitespace().collect::<Vec<_>>().join(" ");
+    if let Some(cut) = more_at {
+        let mut summary = String::new();
+        pulldown_cmark::html::push_html(&mut summary, events[..cut].iter().cloned());
+        out.summary_html = Some(summary);
+    }
+    let mut html = String::with_capacity(body.len() * 3 / 2);
+    pulldown_cmark::html::push_html(&mut html, events.into_iter());
+    out.html = html;
+    out
+}
+
+fn resolve_link<'a>(
+    file: &str,
+    dest: &CowStr<'a>,
+    link_type: LinkType,
+    targets: &dyn Targets,
+    diags: &mut Diagnostics,
+    span: Option<Span>,
+) -> CowStr<'a> {
+    if matches!(link_type, LinkType::Email | LinkType::Autolink) || is_external(dest) || dest.starts_with('#') || dest.is_empty() {
+        return dest.clone();
+    }
+    let (path_part, fragment) = match dest.find('#') {
+        Some(i) => (&dest[..i], &dest[i..]),
+        None => (&dest[..], ""),
+    };
+    let (path_part, _query) = path_part.split_once('?').unwrap_or((path_part, ""));
+    let decoded = percent_decode(path_part);
+    let is_md = decoded.ends_with(".md") || decoded.ends_with(".markdown");
+    if decoded.starts_with('/') && !is_md {
+        // A site URL such as /about/ or /static/price-list.pdf.
+        if let Some(url) = targets.file_url(decoded.trim_start_matches('/')) {
+            return CowStr::from(format!("{url}{fragment}"));
+        }
+        return dest.clone();
+    }
+    let Some(target) = resolve_relative(file, &decoded) else {
+        diags.error(file, span, format!("link `{dest}` points outside the site folder"))
+            .help("link to another post by its file name, such as [open day](2026-10-01-open-day.md)");
+        return dest.clone();
+    };
+    if is_md {
+        match targets.doc_url(&target) {
+            Some((url, draft)) => {
+                if draft {
+                    diags.warning(file, span, format!("this links to `{target}`, a draft that is not published in this build"))
+                        .help("publish the draft (remove `draft: true`) or remove the link");
+                }
+                CowStr::from(format!("{url}{fragment}"))
+            }
+            None => {
+                diags.error(file, span, format!("link to `{decoded}`, but there is no such post or page (looked for {target})"))
+                    .help("check the file name; links to other posts use their file name, such as [open day](2026-10-01-open-day.md)");
+                dest.clone()
+            }
+        }
+    } else {
+        match targets.file_url(&target) {
+            Some(url) => CowStr::from(format!("{url}{fragment}")),
+            None => {
+                diags.error(file, span, format!("link to `{decoded}`, but there is no such file (looked for {target})"))
+                    .help("put files to download in static/ and link to them as /name.pdf");
+                dest.clone()
+            }
+        }
+    }
+}
+
+/// Gives every heading an id (kept if written with `{#id}`), unique within
+/// the body, and returns the table of contents of levels 2 and 3.
+fn assign_heading_ids(events: &mut [Event<'_>]) -> Vec<TocEntry> {
+    let mut used: HashSet<String> = HashSet::new();
+    let mut counts: HashMap<String, usize> = HashMap::new();
+    let mut flat: Vec<(u8, String, String)> = Vec::new();
+    let mut i = 0;
+    while i < events.len() {
+        if let Event::Start(Tag::Heading { level, id, .. }) = &events[i] {
+            let level = *level;
+            let existing = id.clone();
+            let mut text = String::new();
+            let mut j = i + 1;
+            while j < events.len() && !matches!(events[j], Event::End(TagEnd::Heading(_))) {
+                if let Event::Text(t) | Event::Code(t) = &events[j] {
+                    text.push_str(t);
+                }
+                j += 1;
+            }
+            let new_id = match existing {
+                Some(id) => id.to_string(),
+                None => {
+                    let base = match slugify(&text) {
+                        s if s.is_empty() => "section".to_string(),
+                        s => s,
+                    };
+                    let mut candidate = base.clone();
+                    while used.contains(&candidate) {
+                        let n = counts.entry(base.clone()).or_insert(0);
+                        *n += 1;
+                        candidate = format!("{base}-{n}");
+                    }
+                    candidate
+                }
+            };
+            used.insert(new_id.clone());
+            if let Event::Start(Tag::Heading { id, .. }) = &mut events[i] {
+                *id = Some(CowStr::from(new_id.clone()));
+            }
+            let lvl = match level {
+                HeadingLevel::H1 => 1,
+                HeadingLevel::H2 => 2,
+                HeadingLevel::H3 => 3,
+                HeadingLevel::H4 => 4,
+                HeadingLevel::H5 => 5,
+                HeadingLevel::H6 => 6,
+            };
+            if (2..=3).contains(&lvl) {
+                flat.push((lvl, new_id, text.trim().to_string()));
+            }
+            i = j;
+        }
+        i += 1;
+    }
+    let mut toc: Vec<TocEntry> = Vec::new();
+    for (level, id, title) in flat {
+        let entry = TocEntry { level, id, title, children: Vec::new() };
+        match toc.last_mut() {
+            Some(parent) if level > parent.level => parent.children.push(entry),
+            _ => toc.push(entry),
+        }
+    }
+    toc
+}
+
+#[cfg(test)]
+mod tests;

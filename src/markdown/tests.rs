@@ -1,0 +1,101 @@
+use super::*;
+use crate::diag::render::all_to_text;
+use std::sync::Arc;
+
+struct Fixture;
+
+impl Targets for Fixture {
+    fn doc_url(&self, p: &str) -> Option<(&str, bool)> {
+        match p {
+            "content/posts/2026-10-01-open-day.md" => Some(("/blog/open-day/", false)),
+            "content/posts/draft.md" => Some(("/blog/draft/", true)),
+            "content/pages/about.md" => Some(("/about/", false)),
+            _ => None,
+        }
+    }
+    fn file_url(&self, p: &str) -> Option<String> {
+        (p == "static/price-list.pdf").then(|| "/price-list.pdf".to_string())
+    }
+    fn image_html(&self, p: &str, alt: &str, eager: bool) -> Option<String> {
+        (p == "content/posts/wheel.jpg").then(|| format!("<img src=\"/x.jpg\" alt=\"{alt}\" data-eager=\"{eager}\">"))
+    }
+}
+
+fn render_md(body: &str) -> (RenderedBody, String) {
+    let file = "content/posts/2026-11-02-x.md";
+    let text = format!("---\ntitle: x\n---\n{body}");
+    let mut diags = Diagnostics::new();
+    diags.add_source(file, Arc::from(text.as_str()));
+    let input = BodyInput { file, body: &text[16..], body_offset: 16, first_image_eager: true };
+    let out = render(&input, &Fixture, &mut diags);
+    (out, all_to_text(&diags))
+}
+
+#[test]
+fn features_render() {
+    let (out, errs) = render_md(
+        "# Title\n\nIt's \"smart\" -- yes.\n\n| a | b |\n|---|---|\n| 1 | 2 |\n\n- [x] done\n- [ ] todo\n\n~~old~~ note[^1]\n\n[^1]: The note.\n",
+    );
+    assert_eq!(errs, "");
+    insta::assert_snapshot!(out.html);
+}
+
+#[test]
+fn headings_get_unique_ids_and_a_toc() {
+    let (out, _) = render_md("## Tools\n\n### Spoke key\n\n## Tools\n\n## Custom {#mine}\n");
+    assert!(out.html.contains("<h2 id=\"tools\">Tools</h2>"), "{}", out.html);
+    assert!(out.html.contains("<h2 id=\"tools-1\">Tools</h2>"), "{}", out.html);
+    assert!(out.html.contains("<h2 id=\"mine\">Custom</h2>"), "{}", out.html);
+    let ids: Vec<&str> = out.toc.iter().map(|e| e.id.as_str()).collect();
+    assert_eq!(ids, ["tools", "tools-1", "mine"]);
+    assert_eq!(out.toc[0].children[0].id, "spoke-key");
+}
+
+#[test]
+fn links_to_markdown_files_become_urls() {
+    let (out, errs) = render_md(
+        "See [open day](2026-10-01-open-day.md#photos), [about](../pages/about.md), [prices](/static/price-list.pdf) and [web](https://example.com/a.md).\n",
+    );
+    assert_eq!(errs, "");
+    assert!(out.html.contains("href=\"/blog/open-day/#photos\""), "{}", out.html);
+    assert!(out.html.contains("href=\"/about/\""));
+    assert!(out.html.contains("href=\"/price-list.pdf\""));
+    assert!(out.html.contains("href=\"https://example.com/a.md\""));
+}
+
+#[test]
+fn broken_links_and_images_are_errors_with_lines() {
+    let (_, errs) = render_md("Intro\n\nSee [gone](2026-01-01-gone.md).\n\n![a](missing.jpg)\n");
+    assert!(errs.contains("error: link to `2026-01-01-gone.md`, but there is no such post or page"), "{errs}");
+    assert!(errs.contains("--> content/posts/2026-11-02-x.md:7:5"), "{errs}");
+    assert!(errs.contains("image `content/posts/missing.jpg` does not exist"), "{errs}");
+    assert!(errs.contains("--> content/posts/2026-11-02-x.md:9:1"), "{errs}");
+}
+
+#[test]
+fn images_go_through_the_targets_and_only_the_first_is_eager() {
+    let (out, errs) = render_md("![Truing](wheel.jpg)\n\n![](wheel.jpg)\n");
+    assert!(out.html.contains("alt=\"Truing\" data-eager=\"true\""), "{}", out.html);
+    assert!(out.html.contains("data-eager=\"false\""), "{}", out.html);
+    assert!(errs.contains("warning: this image has no alt text"), "{errs}");
+    assert_eq!(out.images.len(), 2);
+}
+
+#[test]
+fn summary_excerpt_and_reading_time() {
+    let body = "## Heading\n\nFirst *para* here.\n\n<!-- more -->\n\nSecond `<!-- more -->` para.\n";
+    let (out, _) = render_md(body);
+    assert_eq!(out.summary_html.as_deref(), Some("<h2 id=\"heading\">Heading</h2>\n<p>First <em>para</em> here.</p>\n"));
+    assert_eq!(out.excerpt, "First para here.");
+    assert_eq!(out.reading_minutes(), 1);
+    let (long, _) = render_md(&"word ".repeat(500));
+    assert_eq!(long.words, 500);
+    assert_eq!(long.reading_minutes(), 3);
+    assert!(long.summary_html.is_none());
+}
+
+#[test]
+fn draft_links_warn() {
+    let (_, errs) = render_md("[soon](draft.md)\n");
+    assert!(errs.contains("warning: this links to `content/posts/draft.md`, a draft"), "{errs}");
+}

@@ -1,0 +1,122 @@
+//! The resolved site: plain data, sorted, ready to render. Built by
+//! `resolve` from `Parsed`; read by `assets::plan` and `render`.
+
+use crate::assets::PlannedImage;
+use crate::date::DateTime;
+use crate::markdown::RenderedBody;
+use crate::parse::config::SiteConfig;
+use crate::parse::doc::DocKind;
+use std::collections::BTreeMap;
+use std::path::PathBuf;
+
+#[derive(Debug, Clone)]
+pub struct TagRef {
+    pub name: String,
+    pub slug: String,
+}
+
+/// An image as a page uses it: which one, and its alt text.
+#[derive(Debug, Clone)]
+pub struct ImageUse {
+    /// Site path of the source image (key into `Site::images`).
+    pub path: String,
+    pub alt: String,
+}
+
+/// A published post or page.
+#[derive(Debug, Clone)]
+pub struct Doc {
+    pub kind: DocKind,
+    pub source: String,
+    pub title: String,
+    pub slug: String,
+    pub url: String,
+    pub date: Option<DateTime>,
+    pub updated: Option<DateTime>,
+    pub description: Option<String>,
+    pub tags: Vec<TagRef>,
+    /// Index into `Site::staff`.
+    pub author: Option<usize>,
+    pub cover: Option<ImageUse>,
+    pub video: Option<String>,
+    pub draft: bool,
+    pub template: Option<String>,
+    pub extra: serde_json::Value,
+    pub body: RenderedBody,
+}
+
+impl Doc {
+    /// The description for meta tags: the front matter's, else the excerpt.
+    pub fn meta_description(&self, fallback: &str) -> String {
+        if let Some(d) = &self.description {
+            return d.clone();
+        }
+        let excerpt = &self.body.excerpt;
+        if excerpt.is_empty() {
+            return fallback.to_string();
+        }
+        truncate_words(excerpt, 160)
+    }
+}
+
+/// Cuts text at a word boundary to at most `max` characters, adding "…".
+pub fn truncate_words(text: &str, max: usize) -> String {
+    if text.chars().count() <= max {
+        return text.to_string();
+    }
+    let mut out = String::new();
+    for word in text.split_whitespace() {
+        if out.chars().count() + word.chars().count() + 1 > max - 1 {
+            break;
+        }
+        if !out.is_empty() {
+            out.push(' ');
+        }
+        out.push_str(word);
+    }
+    out.trim_end_matches([',', ';', ':', '.']).to_string() + "…"
+}
+
+#[derive(Debug, Clone)]
+pub struct StaffMember {
+    pub id: String,
+    pub name: String,
+    pub role: Option<String>,
+    pub bio: Option<String>,
+    pub email: Option<String>,
+    pub photo: Option<ImageUse>,
+    pub url: String,
+    /// Indices into `Site::posts`, newest first.
+    pub posts: Vec<usize>,
+}
+
+#[derive(Debug, Clone)]
+pub struct Tag {
+    pub name: String,
+    pub slug: String,
+    pub url: String,
+    /// Indices into `Site::posts`, newest first.
+    pub posts: Vec<usize>,
+}
+
+/// A file copied to the output as it is.
+#[derive(Debug, Clone)]
+pub struct StaticFile {
+    pub output: String,
+    pub abs: PathBuf,
+}
+
+#[derive(Debug, Clone)]
+pub struct Site {
+    pub config: SiteConfig,
+    /// Published posts, newest first.
+    pub posts: Vec<Doc>,
+    pub pages: Vec<Doc>,
+    pub staff: Vec<StaffMember>,
+    /// By slug.
+    pub tags: Vec<Tag>,
+    pub logo: Option<ImageUse>,
+    /// Every image some page shows, by site path.
+    pub images: BTreeMap<String, PlannedImage>,
+    pub static_files: Vec<StaticFile>,
+}

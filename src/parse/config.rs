@@ -1,0 +1,428 @@
+//! `site.yaml` → `SiteConfig`: every key but `title` and `base_url` has a
+//! default; an unknown key is an error naming the nearest valid one; a bad
+//! value is an error at its line, and the build goes on with the default so
+//! that every problem is reported in one run.
+
+use super::yaml::{self, Mapping, Region, Seg, Value};
+use crate::diag::{Diagnostics, Span};
+use serde::{Deserialize, Serialize};
+use std::collections::BTreeMap;
+
+pub const CONFIG_FILE: &str = "site.yaml";
+
+#[derive(Debug, Clone, Serialize)]
+pub struct SiteConfig {
+    pub title: String,
+    pub base_url: String,
+    pub language: String,
+    pub description: String,
+    pub theme: String,
+    pub shop: Shop,
+    pub brand: Brand,
+    pub posts: PostSettings,
+    pub images: ImageSettings,
+    pub moments: MomentSettings,
+    pub share_cards: bool,
+    pub cache_dir: String,
+}
+
+#[derive(Debug, Clone, Default, Serialize, Deserialize)]
+#[serde(default)]
+pub struct Shop {
+    pub name: String,
+    pub address: Option<Address>,
+    pub phone: Option<String>,
+    pub email: Option<String>,
+    pub hours: Vec<String>,
+    pub social: BTreeMap<String, String>,
+    pub logo: Option<String>,
+}
+
+#[derive(Debug, Clone, Default, Serialize, Deserialize)]
+#[serde(default)]
+pub struct Address {
+    pub street: String,
+    pub city: String,
+    pub region: String,
+    pub postal_code: String,
+    pub country: String,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(default)]
+pub struct Brand {
+    pub color: String,
+    pub accent: String,
+}
+
+impl Default for Brand {
+    fn default() -> Self {
+        Brand { color: "#2f6b4f".into(), accent: "#f2c14e".into() }
+    }
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(default)]
+pub struct PostSettings {
+    pub per_page: usize,
+    pub permalink: String,
+}
+
+impl Default for PostSettings {
+    fn default() -> Self {
+        PostSettings { per_page: 10, permalink: "/blog/{slug}/".into() }
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(default)]
+pub struct ImageSettings {
+    pub widths: Vec<u32>,
+    pub formats: Vec<String>,
+    pub quality: u8,
+}
+
+impl Default for ImageSettings {
+    fn default() -> Self {
+        ImageSettings { widths: vec![480, 960, 1600], formats: vec!["webp".into(), "jpeg".into()], quality: 80 }
+    }
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(default)]
+pub struct MomentSettings {
+    pub require_consent: bool,
+}
+
+impl Default for MomentSettings {
+    fn default() -> Self {
+        MomentSettings { require_consent: true }
+    }
+}
+
+const TOP_KEYS: &[&str] = &[
+    "title", "base_url", "language", "description", "theme", "shop", "brand", "posts", "images",
+    "moments", "share_cards", "cache_dir",
+];
+const SHOP_KEYS: &[&str] = &["name", "address", "phone", "email", "hours", "social", "logo"];
+const ADDRESS_KEYS: &[&str] = &["street", "city", "region", "postal_code", "country"];
+const BRAND_KEYS: &[&str] = &["color", "accent"];
+const POSTS_KEYS: &[&str] = &["per_page", "permalink"];
+const IMAGES_KEYS: &[&str] = &["widths", "formats", "quality"];
+const MOMENTS_KEYS: &[&str] = &["require_consent"];
+pub const IMAGE_FORMATS: &[&str] = &["webp", "jpeg", "png"];
+
+impl SiteConfig {
+    /// A configuration used when site.yaml is missing or unusable, so that
+    /// the rest of the site can still be checked.
+    pub fn placeholder() -> Self {
+        SiteConfig {
+            title: "Untitled shop".into(),
+            base_url: "https://example.com".into(),
+            language: "en".into(),
+            description: String::new(),
+            theme: "default".into(),
+            shop: Shop::default(),
+            brand: Brand::default(),
+            posts: PostSettings::default(),
+            images: ImageSettings::default(),
+            moments: MomentSettings::default(),
+            share_cards: true,
+            cache_dir: ".shopstory-cache".into(),
+        }
+    }
+}
+
+/// Parses site.yaml. `text` is `None` when the file does not exist.
+pub fn parse_config(text: Option<&str>, diags: &mut Diagnostics) -> SiteConfig {
+    let mut config = SiteConfig::placeholder();
+    let Some(text) = text else {
+        diags
+            .error(CONFIG_FILE, None, "this folder has no site.yaml, so it is not a shopstory site")
+            .help("run `shopstory init <folder>` to start a site, or pass `--root <folder>` to point at one");
+        return config;
+    };
+    let region = Region { file: CONFIG_FILE, text, offset: 0 };
+    let value = match yaml::parse_value(text) {
+        Ok(v) => v,
+        Err(e) => {
+            region.report(diags, &e, "site.yaml must be YAML `key: value` lines; check the quotes and indentation here");
+            return config;
+        }
+    };
+    let map = match value {
+        Value::Mapping(m) => m,
+        Value::Null => Mapping::new(),
+        _ => {
+            diags
+                .error(CONFIG_FILE, Some(Span::new(0, text.len().min(1))), "site.yaml must be a list of `key: value` settings")
+                .help("start with `title: My Shop` and `base_url: https://myshop.example` on their own lines");
+            return config;
+        }
+    };
+    region.check_keys(diags, &map, &[], TOP_KEYS, "site.yaml");
+
+    let mut ctx = Ctx { region, diags, map: &map };
+    match ctx.string("title") {
+        Some(t) if !t.trim().is_empty() => config.title = t,
+        _ => {
+            ctx.diags
+                .error(CONFIG_FILE, None, "site.yaml has no `title`")
+                .help("add a line such as `title: Little Spruce Goods`");
+        }
+    }
+    match ctx.string("base_url") {
+        Some(u) if u.starts_with("https://") || u.starts_with("http://") => {
+            config.base_url = u.trim_end_matches('/').to_string();
+        }
+        Some(u) => {
+            let span = region.span(&[Seg::Key("base_url")]);
+            ctx.diags
+                .error(CONFIG_FILE, span, format!("base_url `{u}` is not a web address"))
+                .help("write the full address the site will be published at, such as `https://myshop.example`");
+        }
+        None => {
+            ctx.diags
+                .error(CONFIG_FILE, None, "site.yaml has no `base_url`")
+                .help("add the address the site is published at, such as `base_url: https://myshop.example`; feeds, canonical links and share cards need it");
+        }
+    }
+    if let Some(lang) = ctx.string("language") {
+        if is_language_tag(&lang) {
+            config.language = lang;
+        } else {
+            let span = region.span(&[Seg::Key("language")]);
+            ctx.diags
+                .error(CONFIG_FILE, span, format!("`{lang}` is not a language tag"))
+                .help("use a tag such as `en`, `en-US`, `fr` or `pt-BR`");
+        }
+    }
+    if let Some(d) = ctx.string("description") {
+        config.description = d;
+    }
+    if let Some(t) = ctx.string("theme") {
+        config.theme = t;
+    }
+    if let Some(b) = ctx.bool("share_cards") {
+        config.share_cards = b;
+    }
+    if let Some(c) = ctx.string("cache_dir") {
+        config.cache_dir = c;
+    }
+
+    if let Some(shop) = ctx.section::<Shop>("shop", SHOP_KEYS) {
+        config.shop = shop;
+        if let Some(Value::Mapping(m)) = map.get("shop").and_then(|s| s.get("address")) {
+            region.check_keys(ctx.diags, m, &[Seg::Key("shop"), Seg::Key("address")], ADDRESS_KEYS, "shop.address");
+        }
+        for (network, url) in &config.shop.social {
+            if !(url.starts_with("https://") || url.starts_with("http://")) {
+                let span = region.span(&[Seg::Key("shop"), Seg::Key("social"), Seg::Key(network)]);
+                ctx.diags
+                    .error(CONFIG_FILE, span, format!("shop.social.{network} is not a web address"))
+                    .help("write the full address of the profile, such as https://www.instagram.com/myshop");
+            }
+        }
+    }
+    if config.shop.name.trim().is_empty() {
+        config.shop.name = config.title.clone();
+    }
+    if let Some(brand) = ctx.section::<Brand>("brand", BRAND_KEYS) {
+        for (key, value) in [("color", &brand.color), ("accent", &brand.accent)] {
+            if !is_hex_colour(value) {
+                let span = region.span(&[Seg::Key("brand"), Seg::Key(key)]);
+                ctx.diags
+                    .error(CONFIG_FILE, span, format!("brand.{key} `{value}` is not a colour"))
+                    .help("write a hex colour in quotes, such as \"#2f6b4f\"");
+            }
+        }
+        if is_hex_colour(&brand.color) && is_hex_colour(&brand.accent) {
+            config.brand = brand;
+        }
+    }
+    if let Some(posts) = ctx.section::<PostSettings>("posts", POSTS_KEYS) {
+        let mut ok = true;
+        if posts.per_page == 0 {
+            ok = false;
+            let span = region.span(&[Seg::Key("posts"), Seg::Key("per_page")]);
+            ctx.diags.error(CONFIG_FILE, span, "posts.per_page must be at least 1").help("10 is a good number of posts per page");
+        }
+        if let Err(why) = crate::paths::check_permalink(&posts.permalink) {
+            ok = false;
+            let span = region.span(&[Seg::Key("posts"), Seg::Key("permalink")]);
+            ctx.diags.error(CONFIG_FILE, span, format!("posts.permalink `{}`: {why}", posts.permalink)).help("for example `/blog/{slug}/` or `/{year}/{month}/{slug}/`");
+        }
+        if ok {
+            config.posts = posts;
+        }
+    }
+    if let Some(images) = ctx.section::<ImageSettings>("images", IMAGES_KEYS) {
+        let mut ok = true;
+        if images.widths.is_empty() || images.widths.iter().any(|w| !(16..=8192).contains(w)) {
+            ok = false;
+            let span = region.span(&[Seg::Key("images"), Seg::Key("widths")]);
+            ctx.diags.error(CONFIG_FILE, span, "images.widths must list widths from 16 to 8192 pixels").help("for example `widths: [480, 960, 1600]`");
+        }
+        for f in &images.formats {
+            if !IMAGE_FORMATS.contains(&f.as_str()) {
+                ok = false;
+                let span = region.span(&[Seg::Key("images"), Seg::Key("formats")]);
+                ctx.diags.error(CONFIG_FILE, span, format!("images.formats: `{f}` is not a format shopstory writes")).help("choose from webp, jpeg and png");
+            }
+        }
+        if images.formats.is_empty() {
+            ok = false;
+            let span = region.span(&[Seg::Key("images"), Seg::Key("formats")]);
+            ctx.diags.error(CONFIG_FILE, span, "images.formats is empty").help("for example `formats: [webp, jpeg]`");
+        }
+        if !(1..=100).contains(&images.quality) {
+            ok = false;
+            let span = region.span(&[Seg::Key("images"), Seg::Key("quality")]);
+            ctx.diags.error(CONFIG_FILE, span, "images.quality must be from 1 to 100").help("80 is a good balance of size and sharpness");
+        }
+        if ok {
+            config.images = images;
+        }
+    }
+    if let Some(m) = ctx.section::<MomentSettings>("moments", MOMENTS_KEYS) {
+        config.moments = m;
+    }
+    config
+}
+
+struct Ctx<'a, 'd> {
+    region: Region<'a>,
+    diags: &'d mut Diagnostics,
+    map: &'a Mapping,
+}
+
+impl Ctx<'_, '_> {
+    fn string(&mut self, key: &str) -> Option<String> {
+        match self.map.get(key)? {
+            Value::String(s) => Some(s.clone()),
+            Value::Number(n) => Some(n.to_string()),
+            Value::Bool(b) => Some(b.to_string()),
+            Value::Null => None,
+            _ => {
+                let span = self.region.span(&[Seg::Key(key)]);
+                self.diags
+                    .error(CONFIG_FILE, span, format!("`{key}` must be text"))
+                    .help(format!("write it on one line: `{key}: ...`"));
+                None
+            }
+        }
+    }
+
+    fn bool(&mut self, key: &str) -> Option<bool> {
+        match self.map.get(key)? {
+            Value::Bool(b) => Some(*b),
+            _ => {
+                let span = self.region.span(&[Seg::Key(key)]);
+                self.diags.error(CONFIG_FILE, span, format!("`{key}` must be true or false")).help(format!("write `{key}: true` or `{key}: false`"));
+                None
+            }
+        }
+    }
+
+    /// Checks a nested section's keys, then deserialises it.
+    fn section<T: serde::de::DeserializeOwned>(&mut self, key: &str, known: &[&str]) -> Option<T> {
+        let value = self.map.get(key)?;
+        match value {
+            Value::Null => return None,
+            Value::Mapping(m) => {
+                self.region.check_keys(self.diags, m, &[Seg::Key(key)], known, key);
+            }
+            _ => {
+                let span = self.region.span(&[Seg::Key(key)]);
+                self.diags
+                    .error(CONFIG_FILE, span, format!("`{key}` must be a group of settings"))
+                    .help(format!("indent its settings under `{key}:`, for example `  {}: ...`", known[0]));
+                return None;
+            }
+        }
+        match serde_yaml_value_to::<T>(value) {
+            Ok(v) => Some(v),
+            Err(message) => {
+                let span = self.region.span(&[Seg::Key(key)]);
+                self.diags
+                    .error(CONFIG_FILE, span, format!("in `{key}`: {message}"))
+                    .help("compare with the example site.yaml in the README");
+                None
+            }
+        }
+    }
+}
+
+fn serde_yaml_value_to<T: serde::de::DeserializeOwned>(value: &Value) -> Result<T, String> {
+    // Re-serialising keeps serde_yaml inside the yaml module's vocabulary.
+    let text = yaml::to_string(value);
+    yaml::parse_typed::<T>(&text).map_err(|e| e.message)
+}
+
+pub fn is_hex_colour(s: &str) -> bool {
+    let Some(hex) = s.strip_prefix('#') else { return false };
+    matches!(hex.len(), 3 | 6) && hex.chars().all(|c| c.is_ascii_hexdigit())
+}
+
+fn is_language_tag(s: &str) -> bool {
+    !s.is_empty()
+        && s.split('-').all(|p| (1..=8).contains(&p.len()) && p.chars().all(|c| c.is_ascii_alphanumeric()))
+        && s.split('-').next().is_some_and(|p| p.chars().all(|c| c.is_ascii_alphabetic()))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::diag::render::all_to_text;
+    use std::sync::Arc;
+
+    fn parse(text: &str) -> (SiteConfig, String) {
+        let mut diags = Diagnostics::new();
+        diags.add_source(CONFIG_FILE, Arc::from(text));
+        let c = parse_config(Some(text), &mut diags);
+        (c, all_to_text(&diags))
+    }
+
+    #[test]
+    fn defaults_apply() {
+        let (c, errs) = parse("title: Shop\nbase_url: https://shop.example/\n");
+        assert_eq!(errs, "");
+        assert_eq!(c.base_url, "https://shop.example");
+        assert_eq!(c.posts.per_page, 10);
+        assert_eq!(c.images.widths, vec![480, 960, 1600]);
+        assert_eq!(c.shop.name, "Shop");
+        assert!(c.moments.require_consent);
+    }
+
+    #[test]
+    fn unknown_keys_suggest_the_nearest() {
+        let (_, errs) = parse("title: Shop\nbaseurl: https://shop.example\nbrand:\n  colour: \"#fff\"\n");
+        assert!(errs.contains("unknown key `baseurl` in site.yaml"), "{errs}");
+        assert!(errs.contains("site.yaml:2:1"), "{errs}");
+        assert!(errs.contains("did you mean `base_url`?"), "{errs}");
+        assert!(errs.contains("unknown key `colour` in brand"), "{errs}");
+        assert!(errs.contains("site.yaml:4:3"), "{errs}");
+        assert!(errs.contains("did you mean `color`?"), "{errs}");
+        assert!(errs.contains("site.yaml has no `base_url`"), "{errs}");
+    }
+
+    #[test]
+    fn bad_values_are_reported_at_their_line() {
+        let (c, errs) = parse(
+            "title: Shop\nbase_url: shop.example\nbrand:\n  color: green\nposts:\n  per_page: 0\nimages:\n  formats: [gif]\n",
+        );
+        assert!(errs.contains("base_url `shop.example` is not a web address\n --> site.yaml:2:11"), "{errs}");
+        assert!(errs.contains("brand.color `green` is not a colour\n --> site.yaml:4:10"), "{errs}");
+        assert!(errs.contains("posts.per_page must be at least 1"), "{errs}");
+        assert!(errs.contains("`gif` is not a format"), "{errs}");
+        assert_eq!(c.posts.per_page, 10);
+    }
+
+    #[test]
+    fn missing_file_says_what_to_do() {
+        let mut diags = Diagnostics::new();
+        parse_config(None, &mut diags);
+        let text = all_to_text(&diags);
+        assert!(text.contains("shopstory init"), "{text}");
+    }
+}

@@ -1,0 +1,54 @@
+//! Stage 2: `Sources` → `Parsed`. Turns text into typed values (config,
+//! posts, pages, staff) and reports every problem with its file and line.
+//! No I/O.
+
+pub mod config;
+pub mod doc;
+pub mod frontmatter;
+pub mod records;
+pub mod staff;
+pub mod yaml;
+
+use crate::diag::Diagnostics;
+use crate::load::{Sources, TextFile};
+use config::SiteConfig;
+use doc::{DocKind, ParsedDoc};
+use rayon::prelude::*;
+use staff::ParsedStaff;
+
+#[derive(Debug)]
+pub struct Parsed {
+    pub config: SiteConfig,
+    pub posts: Vec<ParsedDoc>,
+    pub pages: Vec<ParsedDoc>,
+    pub staff: Vec<ParsedStaff>,
+    /// Whether site.yaml parsed without errors (a broken config makes many
+    /// later checks meaningless).
+    pub config_ok: bool,
+}
+
+fn parse_docs(files: &[TextFile], kind: DocKind, diags: &mut Diagnostics) -> Vec<ParsedDoc> {
+    let results: Vec<(Option<ParsedDoc>, Diagnostics)> = files
+        .par_iter()
+        .map(|f| {
+            let mut d = Diagnostics::new();
+            (doc::parse_doc(f, kind, &mut d), d)
+        })
+        .collect();
+    let mut out = Vec::with_capacity(results.len());
+    for (doc, d) in results {
+        diags.extend(d);
+        out.extend(doc);
+    }
+    out
+}
+
+pub fn parse(sources: &Sources, diags: &mut Diagnostics) -> Parsed {
+    let before = diags.error_count();
+    let config = config::parse_config(sources.config.as_deref(), diags);
+    let config_ok = diags.error_count() == before;
+    let posts = parse_docs(&sources.posts, DocKind::Post, diags);
+    let pages = parse_docs(&sources.pages, DocKind::Page, diags);
+    let staff = staff::parse_staff(sources.data.get(staff::STAFF_FILE), diags);
+    Parsed { config, posts, pages, staff, config_ok }
+}

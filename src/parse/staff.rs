@@ -1,0 +1,75 @@
+//! `data/staff.yaml` → staff members: id, name, role, photo, bio.
+
+use super::records::{field_span, parse_records};
+use crate::diag::Diagnostics;
+use crate::load::TextFile;
+use crate::paths::slugify;
+use serde::Deserialize;
+
+pub const STAFF_FILE: &str = "data/staff.yaml";
+const KEYS: &[&str] = &["id", "name", "role", "photo", "photo_alt", "bio", "email"];
+const EXAMPLE: &str = "- id: maya\n  name: Maya Ortiz\n  role: Owner\n  bio: Maya started the shop in 2019.";
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawStaff {
+    id: Option<String>,
+    name: Option<String>,
+    role: Option<String>,
+    photo: Option<String>,
+    photo_alt: Option<String>,
+    bio: Option<String>,
+    email: Option<String>,
+}
+
+#[derive(Debug, Clone)]
+pub struct ParsedStaff {
+    pub id: String,
+    pub name: String,
+    pub role: Option<String>,
+    pub photo: Option<String>,
+    pub photo_alt: Option<String>,
+    pub bio: Option<String>,
+    pub email: Option<String>,
+    pub index: usize,
+}
+
+pub fn parse_staff(file: Option<&TextFile>, diags: &mut Diagnostics) -> Vec<ParsedStaff> {
+    let Some(file) = file else { return Vec::new() };
+    let mut out: Vec<ParsedStaff> = Vec::new();
+    for rec in parse_records::<RawStaff>(file, KEYS, "staff member", EXAMPLE, diags) {
+        let raw = rec.value;
+        let n = rec.index + 1;
+        let Some(id) = raw.id.filter(|s| !s.trim().is_empty()) else {
+            diags.error(&file.path, field_span(file, rec.index, "id"), format!("staff member {n} has no `id`"))
+                .help("add a short id such as `id: maya`; posts name their author by it");
+            continue;
+        };
+        if slugify(&id) != id {
+            diags.error(&file.path, field_span(file, rec.index, "id"), format!("staff id `{id}` is not a simple id"))
+                .help(format!("use lowercase letters, digits and hyphens, such as `{}`", slugify(&id)));
+            continue;
+        }
+        let Some(name) = raw.name.filter(|s| !s.trim().is_empty()) else {
+            diags.error(&file.path, field_span(file, rec.index, "name"), format!("staff member `{id}` has no `name`"))
+                .help("add the name visitors should see, such as `name: Maya Ortiz`");
+            continue;
+        };
+        if let Some(first) = out.iter().find(|s| s.id == id) {
+            diags.error(&file.path, field_span(file, rec.index, "id"), format!("staff id `{id}` is used twice (entries {} and {n})", first.index + 1))
+                .help("give each person their own id");
+            continue;
+        }
+        out.push(ParsedStaff {
+            id,
+            name,
+            role: raw.role,
+            photo: raw.photo,
+            photo_alt: raw.photo_alt,
+            bio: raw.bio,
+            email: raw.email,
+            index: rec.index,
+        });
+    }
+    out
+}

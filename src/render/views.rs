@@ -1,0 +1,225 @@
+//! The template contract: every value a template can read. Views are built
+//! once per build (listing cards once, shared by every listing page) and
+//! serialised into the Tera context. The README's "Template context" section
+//! documents these fields; the snapshot test of `views` keeps both honest.
+
+use serde::Serialize;
+
+#[derive(Debug, Clone, Serialize)]
+pub struct SiteView {
+    pub title: String,
+    pub description: String,
+    pub base_url: String,
+    pub language: String,
+    pub brand: BrandView,
+    pub shop: ShopView,
+    pub logo: Option<ImageView>,
+    /// Main navigation: Blog, each page, and the sections that have content.
+    pub nav: Vec<LinkView>,
+    pub feed_url: String,
+    /// The latest year any content carries (for the footer's copyright).
+    pub year: i32,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct BrandView {
+    pub color: String,
+    pub accent: String,
+    /// Text colour readable on `color` (white or near-black, WCAG AA).
+    pub color_text: String,
+    /// Text colour readable on `accent`.
+    pub accent_text: String,
+    /// `color`, darkened or lightened until it reads as text on white (links).
+    pub link: String,
+    /// A link colour readable on the dark-mode background.
+    pub link_dark: String,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct ShopView {
+    pub name: String,
+    pub street: Option<String>,
+    /// "Portland, OR 97201"
+    pub locality: Option<String>,
+    pub country: Option<String>,
+    pub phone: Option<String>,
+    /// `tel:+15035550100`
+    pub phone_href: Option<String>,
+    pub email: Option<String>,
+    /// As written in site.yaml ("Mo-Fr 10:00-18:00").
+    pub hours: Vec<String>,
+    /// For people ("Monday to Friday, 10:00–18:00").
+    pub hours_display: Vec<String>,
+    pub social: Vec<SocialView>,
+    /// A map search link for the address.
+    pub map_url: Option<String>,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct SocialView {
+    pub network: String,
+    pub label: String,
+    pub url: String,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct LinkView {
+    pub title: String,
+    pub url: String,
+    /// Whether this link is the current page or one of its parents.
+    pub current: bool,
+}
+
+/// A processed image, ready to show.
+#[derive(Debug, Clone, Serialize)]
+pub struct ImageView {
+    /// A complete `<picture>` element (use with `| safe`).
+    pub html: String,
+    /// URL of the largest JPEG/PNG variant.
+    pub url: String,
+    pub width: u32,
+    pub height: u32,
+    pub alt: String,
+}
+
+/// Head data of the current page: title, meta, Open Graph, JSON-LD, share links.
+#[derive(Debug, Clone, Serialize)]
+pub struct PageMeta {
+    /// `home`, `blog`, `post`, `page`, `tag`, `tags`, `staff`, `staff_list`, `404`.
+    pub kind: String,
+    /// The document title (`Post title · Shop`).
+    pub title: String,
+    /// The visible heading of the page.
+    pub heading: String,
+    pub description: String,
+    /// Path on the site (`/blog/x/`).
+    pub url: String,
+    /// Absolute URL (canonical).
+    pub permalink: String,
+    pub og_type: String,
+    pub image: Option<ShareImageView>,
+    /// The JSON-LD `<script>` body, already escaped (use with `| safe`).
+    pub json_ld: String,
+    pub share: Vec<ShareLinkView>,
+    /// Whether search engines should skip this page (404, paginated lists).
+    pub noindex: bool,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct ShareImageView {
+    /// Absolute URL.
+    pub url: String,
+    pub width: u32,
+    pub height: u32,
+    pub alt: String,
+    pub mime: String,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct ShareLinkView {
+    /// `facebook`, `x`, `pinterest`, `whatsapp`, `linkedin`, `email`.
+    pub network: String,
+    pub label: String,
+    pub url: String,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct TagView {
+    pub name: String,
+    pub slug: String,
+    pub url: String,
+    pub count: usize,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct AuthorView {
+    pub id: String,
+    pub name: String,
+    pub role: Option<String>,
+    pub url: String,
+    pub photo: Option<ImageView>,
+    /// Bio as HTML (markdown allowed).
+    pub bio_html: Option<String>,
+}
+
+/// A post as listings show it.
+#[derive(Debug, Clone, Serialize)]
+pub struct PostCard {
+    pub title: String,
+    pub url: String,
+    /// `2026-11-02`
+    pub date: String,
+    /// `2 November 2026`
+    pub date_display: String,
+    /// Plain text: the description, else the start of the post.
+    pub summary: String,
+    pub cover: Option<ImageView>,
+    pub tags: Vec<TagView>,
+    pub author: Option<AuthorView>,
+    pub reading_minutes: usize,
+    pub is_video: bool,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct TocView {
+    pub id: String,
+    pub title: String,
+    pub children: Vec<TocView>,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct PostView {
+    #[serde(flatten)]
+    pub card: PostCard,
+    /// The rendered body (use with `| safe`).
+    pub content: String,
+    /// The part before `<!-- more -->`, if the post has one.
+    pub summary_html: Option<String>,
+    pub toc: Vec<TocView>,
+    pub words: usize,
+    pub updated: Option<String>,
+    pub updated_display: Option<String>,
+    pub video: Option<String>,
+    pub newer: Option<LinkView>,
+    pub older: Option<LinkView>,
+    pub draft: bool,
+    /// The front matter's `extra:` map, as written.
+    pub extra: serde_json::Value,
+}
+
+/// A standalone page (content/pages).
+#[derive(Debug, Clone, Serialize)]
+pub struct DocView {
+    pub title: String,
+    pub url: String,
+    pub content: String,
+    pub toc: Vec<TocView>,
+    pub cover: Option<ImageView>,
+    pub updated: Option<String>,
+    pub updated_display: Option<String>,
+    pub extra: serde_json::Value,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct PaginationView {
+    pub current: usize,
+    pub total: usize,
+    pub previous: Option<String>,
+    pub next: Option<String>,
+    pub pages: Vec<PageNumberView>,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct PageNumberView {
+    pub number: usize,
+    pub url: String,
+    pub current: bool,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct StaffView {
+    #[serde(flatten)]
+    pub author: AuthorView,
+    pub email: Option<String>,
+    pub post_count: usize,
+}

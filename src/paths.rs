@@ -9,12 +9,17 @@ pub fn slugify(text: &str) -> String {
     let mut out = String::with_capacity(text.len());
     let mut hyphen = false;
     let mut push = |c: char, out: &mut String| {
-        if c.is_alphanumeric() {
+        let lowered: String = if c.is_alphanumeric() {
+            c.to_lowercase().filter(|l| l.is_alphanumeric() && !l.is_uppercase()).collect()
+        } else {
+            String::new()
+        };
+        if !lowered.is_empty() {
             if hyphen && !out.is_empty() {
                 out.push('-');
             }
             hyphen = false;
-            out.extend(c.to_lowercase());
+            out.push_str(&lowered);
         } else if c != '\'' && c != '\u{2019}' {
             hyphen = true;
         }

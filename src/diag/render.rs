@@ -121,7 +121,7 @@ mod tests {
         let out = all_to_text(&diags);
         assert_eq!(
             out,
-            "error: rating 7 is out of range\n  --> data/reviews.yaml:2:11\n  |\n2 |   rating: 7\n  |           ^\n  = help: use a number from 1 to 5\n\n"
+            "error: rating 7 is out of range\n --> data/reviews.yaml:2:11\n  |\n2 |   rating: 7\n  |           ^\n  = help: use a number from 1 to 5\n\n"
         );
         assert_eq!(summary(&diags), "1 error, 0 warnings");
     }

@@ -67,9 +67,9 @@ fn links_to_markdown_files_become_urls() {
 fn broken_links_and_images_are_errors_with_lines() {
     let (_, errs) = render_md("Intro\n\nSee [gone](2026-01-01-gone.md).\n\n![a](missing.jpg)\n");
     assert!(errs.contains("error: link to `2026-01-01-gone.md`, but there is no such post or page"), "{errs}");
-    assert!(errs.contains("--> content/posts/2026-11-02-x.md:7:5"), "{errs}");
+    assert!(errs.contains("--> content/posts/2026-11-02-x.md:6:5"), "{errs}");
     assert!(errs.contains("image `content/posts/missing.jpg` does not exist"), "{errs}");
-    assert!(errs.contains("--> content/posts/2026-11-02-x.md:9:1"), "{errs}");
+    assert!(errs.contains("--> content/posts/2026-11-02-x.md:8:1"), "{errs}");
 }
 
 #[test]

@@ -59,7 +59,17 @@ pub struct Region<'a> {
 impl Region<'_> {
     /// Reports a YAML parse error at its place in the file.
     pub fn report(&self, diags: &mut Diagnostics, err: &YamlError, help: &str) {
-        let span = err.offset.map(|o| Span::new(o, o + 1).shifted(self.offset));
+        // An error at the end of the region (an unclosed bracket) is shown
+        // on its last line rather than on the closing `---`.
+        let offset = err.offset.map(|o| {
+            if o >= self.text.trim_end().len() {
+                let trimmed = self.text.trim_end();
+                trimmed.rfind('\n').map_or(0, |i| i + 1)
+            } else {
+                o
+            }
+        });
+        let span = offset.map(|o| Span::new(o, o + 1).shifted(self.offset));
         diags.error(self.file, span, err.message.clone()).help(help);
     }
 

@@ -234,6 +234,9 @@ pub fn hours_display(h: &str) -> String {
         _ => "",
     };
     let Some((days, times)) = h.split_once(' ') else { return h.to_string() };
+    if !days.split([',', '-']).all(|d| !day(d).is_empty()) {
+        return h.to_string();
+    }
     let days_text: Vec<String> = days
         .split(',')
         .map(|part| match part.split_once('-') {

@@ -9,7 +9,11 @@ use serde_json::{json, Map, Value};
 
 /// Serialises JSON-LD so that it cannot close its `<script>` element.
 pub fn json_ld_text(value: &Value) -> String {
-    serde_json::to_string(value).unwrap_or_default().replace("</", "<\\/").replace("<!--", "<\\!--")
+    serde_json::to_string(value)
+        .unwrap_or_default()
+        .replace('<', "\\u003c")
+        .replace('>', "\\u003e")
+        .replace('&', "\\u0026")
 }
 
 fn postal_address(site: &Site) -> Option<Value> {
@@ -210,7 +214,7 @@ mod tests {
         let v = json!({"headline": "</script><script>alert(1)</script> <!--"});
         let text = json_ld_text(&v);
         assert!(!text.contains("</"));
-        assert!(!text.contains("<!--"));
+        assert!(!text.contains('<') && !text.contains('>'));
         let back: Value = serde_json::from_str(&text).unwrap();
         assert_eq!(back["headline"], v["headline"]);
     }

@@ -1,0 +1,180 @@
+//! Building fixture sites and checking what comes out.
+
+use crate::harness::{tree, SiteTest};
+
+fn expect_success(site: &SiteTest) {
+    let run = site.build();
+    assert_eq!(run.code, 0, "build failed:\n{}", run.stderr);
+}
+
+#[test]
+fn basic_site_has_exactly_the_expected_files() {
+    let site = SiteTest::fixture("basic");
+    expect_success(&site);
+    let files: Vec<String> = tree(&site.public()).into_keys().collect();
+    let expected = [
+        ".shopstory-output",
+        "404.html",
+        "about/index.html",
+        "blog/dye-with-onion-skins/index.html",
+        "blog/index.html",
+        "blog/open-day/index.html",
+        "feed.xml",
+        "index.html",
+        "prices.txt",
+        "robots.txt",
+        "sitemap.xml",
+        "staff/ada/index.html",
+        "staff/index.html",
+        "tags/community/index.html",
+        "tags/how-to/index.html",
+        "tags/index.html",
+        "tags/news/index.html",
+        "theme/style.css",
+    ];
+    assert_eq!(files, expected);
+}
+
+#[test]
+fn drafts_and_future_posts_appear_with_the_drafts_flag() {
+    let site = SiteTest::fixture("basic");
+    let run = site.run(&["build", "--drafts"]);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    assert!(site.public().join("blog/winter-blend/index.html").is_file());
+    assert!(site.public().join("blog/next-year/index.html").is_file());
+    // Four posts at two per page.
+    assert!(site.public().join("blog/page/2/index.html").is_file());
+    assert!(!site.public().join("blog/page/3/index.html").exists());
+}
+
+#[test]
+fn post_page_carries_meta_links_and_markdown_features() {
+    let site = SiteTest::fixture("basic");
+    expect_success(&site);
+    let html = site.read("public/blog/dye-with-onion-skins/index.html");
+    for needle in [
+        "<html lang=\"en\"",
+        "<title>Dye with onion skins · Tea &amp; Thread</title>",
+        "<link rel=\"canonical\" href=\"https://tea-and-thread.example/blog/dye-with-onion-skins/\">",
+        "content=\"A two-hour how-to for a golden yarn.\"",
+        "property=\"og:type\" content=\"article\"",
+        "name=\"twitter:card\" content=\"summary_large_image\"",
+        "href=\"/blog/open-day/#what-we-served\"",
+        "<h2 id=\"you-will-need\">",
+        "It’s easy – really.",
+        "<table>",
+        "type=\"checkbox\"",
+        "class=\"footnote-definition\"",
+        "\"@type\":\"BlogPosting\"",
+        "\"datePublished\":\"2026-11-02T00:00:00Z\"",
+        "\"dateModified\":\"2026-11-05T00:00:00Z\"",
+        "https://www.facebook.com/sharer/sharer.php?u=https%3A%2F%2Ftea-and-thread.example%2Fblog%2Fdye-with-onion-skins%2F",
+    ] {
+        assert!(html.contains(needle), "post page lacks {needle:?}");
+    }
+    // Nothing is loaded from another host before the visitor asks for it.
+    for attr in ["src=\"http", "src=\"//", "href=\"//"] {
+        assert!(!html.contains(attr), "third-party resource: {attr}");
+    }
+    assert!(!html.contains("<link rel=\"stylesheet\" href=\"http"));
+}
+
+#[test]
+fn titles_with_markup_stay_text_everywhere() {
+    let site = SiteTest::fixture("basic");
+    expect_success(&site);
+    let html = site.read("public/blog/open-day/index.html");
+    assert!(!html.contains("<cake>"), "raw title markup in HTML");
+    assert!(html.contains("&lt;cake&gt;"));
+    let ld_start = html.find("application/ld+json").unwrap();
+    let ld = &html[ld_start..];
+    let ld = &ld[ld.find('>').unwrap() + 1..ld.find("</script>").unwrap()];
+    let value: serde_json::Value = serde_json::from_str(ld).expect("JSON-LD parses");
+    assert_eq!(value["headline"], "Open day: tea, yarn & <cake>");
+    let feed = site.read("public/feed.xml");
+    assert!(feed.contains("<title>Open day: tea, yarn &amp; &lt;cake&gt;</title>"), "{feed}");
+}
+
+#[test]
+fn home_has_local_business_json_ld_and_listings() {
+    let site = SiteTest::fixture("basic");
+    expect_success(&site);
+    let html = site.read("public/index.html");
+    assert!(html.contains("\"@type\":\"LocalBusiness\""));
+    assert!(html.contains("\"openingHours\":[\"Tu-Sa 10:00-17:00\"]"));
+    assert!(html.contains("href=\"/blog/dye-with-onion-skins/\""));
+    assert!(!html.contains("winter-blend"), "draft listed on home");
+    let staff = site.read("public/staff/ada/index.html");
+    assert!(staff.contains("\"@type\":\"Person\""));
+    assert!(staff.contains("href=\"/blog/open-day/\""));
+    assert!(staff.contains("<em>strong</em>"));
+}
+
+#[test]
+fn blog_is_paginated_and_tags_list_their_posts() {
+    let site = SiteTest::fixture("basic");
+    expect_success(&site);
+    let blog = site.read("public/blog/index.html");
+    assert!(blog.contains("/blog/dye-with-onion-skins/") && blog.contains("/blog/open-day/"));
+    assert!(!site.public().join("blog/page/2/index.html").exists(), "2 posts fit one page of 2");
+    let news = site.read("public/tags/news/index.html");
+    assert!(news.contains("/blog/dye-with-onion-skins/") && news.contains("/blog/open-day/"));
+    let howto = site.read("public/tags/how-to/index.html");
+    assert!(!howto.contains("/blog/open-day/"));
+}
+
+#[test]
+fn feed_sitemap_and_robots() {
+    let site = SiteTest::fixture("basic");
+    expect_success(&site);
+    let feed = site.read("public/feed.xml");
+    assert!(feed.starts_with("<?xml version=\"1.0\" encoding=\"utf-8\"?>\n<feed xmlns=\"http://www.w3.org/2005/Atom\""));
+    assert_eq!(feed.matches("<entry>").count(), 2);
+    assert!(feed.contains("<updated>2026-11-05T00:00:00Z</updated>"));
+    let sitemap = site.read("public/sitemap.xml");
+    assert!(sitemap.contains("<loc>https://tea-and-thread.example/blog/dye-with-onion-skins/</loc><lastmod>2026-11-05</lastmod>"));
+    assert!(!sitemap.contains("404"));
+    assert_eq!(site.read("public/robots.txt"), "User-agent: *\nAllow: /\n\nSitemap: https://tea-and-thread.example/sitemap.xml\n");
+}
+
+#[test]
+fn post_html_snapshot() {
+    let site = SiteTest::fixture("basic");
+    expect_success(&site);
+    let html = site.read("public/blog/dye-with-onion-skins/index.html");
+    insta::assert_snapshot!("basic_post", html);
+}
+
+#[test]
+fn builds_are_byte_identical_and_independent_of_the_root_path() {
+    let a = SiteTest::fixture("basic");
+    expect_success(&a);
+    let first = tree(&a.public());
+    expect_success(&a);
+    assert_eq!(first, tree(&a.public()), "second build differs");
+    let b = SiteTest::fixture("basic");
+    expect_success(&b);
+    assert_eq!(first, tree(&b.public()), "build at another path differs");
+}
+
+#[test]
+fn site_templates_override_the_theme_by_name() {
+    let site = SiteTest::fixture("basic");
+    site.write("templates/page.html", "<!doctype html><title>{{ doc.title }}</title><p>custom {{ page.url }}</p>\n");
+    expect_success(&site);
+    assert_eq!(site.read("public/about/index.html"), "<!doctype html><title>About us</title><p>custom /about/</p>\n");
+    // Other templates still come from the theme.
+    assert!(site.read("public/blog/index.html").contains("<main"));
+}
+
+#[test]
+fn a_theme_on_disk_is_used_when_named() {
+    let site = SiteTest::fixture("basic");
+    let yaml = site.read("site.yaml") + "theme: plain\n";
+    site.write("site.yaml", &yaml);
+    site.write("themes/plain/templates/404.html", "plain 404 for {{ site.title }}\n");
+    site.write("themes/plain/static/theme/style.css", "body{}\n");
+    expect_success(&site);
+    assert_eq!(site.read("public/404.html"), "plain 404 for Tea &amp; Thread\n");
+    assert_eq!(site.read("public/theme/style.css"), "body{}\n");
+}

@@ -1,0 +1,119 @@
+//! `SiteTest`: copies a fixture site into a fresh temp folder, runs the real
+//! `shopstory` binary on it, and reads the output back.
+
+use std::collections::BTreeMap;
+use std::fs;
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output};
+
+/// A fixed "today" (2026-11-22 UTC) so that future-dated posts and the
+/// output are the same on every run.
+pub const TODAY_EPOCH: &str = "1795305600";
+
+pub struct SiteTest {
+    pub _tmp: tempfile::TempDir,
+    pub root: PathBuf,
+}
+
+pub struct Run {
+    pub code: i32,
+    pub stdout: String,
+    pub stderr: String,
+}
+
+impl From<Output> for Run {
+    fn from(o: Output) -> Self {
+        Run {
+            code: o.status.code().unwrap_or(-1),
+            stdout: String::from_utf8_lossy(&o.stdout).into_owned(),
+            stderr: String::from_utf8_lossy(&o.stderr).into_owned(),
+        }
+    }
+}
+
+pub fn fixtures() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures")
+}
+
+pub fn copy_dir(from: &Path, to: &Path) {
+    fs::create_dir_all(to).unwrap();
+    for entry in fs::read_dir(from).unwrap() {
+        let entry = entry.unwrap();
+        let dest = to.join(entry.file_name());
+        if entry.file_type().unwrap().is_dir() {
+            if entry.file_name() == "public" {
+                continue;
+            }
+            copy_dir(&entry.path(), &dest);
+        } else {
+            fs::copy(entry.path(), &dest).unwrap();
+        }
+    }
+}
+
+pub fn shopstory(dir: &Path, args: &[&str]) -> Run {
+    Command::new(env!("CARGO_BIN_EXE_shopstory"))
+        .args(args)
+        .current_dir(dir)
+        .env("SOURCE_DATE_EPOCH", TODAY_EPOCH)
+        .env_remove("SHOPSTORY_LOG")
+        .output()
+        .expect("run shopstory")
+        .into()
+}
+
+impl SiteTest {
+    /// A copy of `tests/fixtures/<name>` in a fresh temp folder.
+    pub fn fixture(name: &str) -> SiteTest {
+        let tmp = tempfile::tempdir().unwrap();
+        let root = tmp.path().join("site");
+        copy_dir(&fixtures().join(name), &root);
+        SiteTest { _tmp: tmp, root }
+    }
+
+    pub fn run(&self, args: &[&str]) -> Run {
+        let mut run = shopstory(&self.root, args);
+        let root = self.root.display().to_string();
+        run.stderr = run.stderr.replace(&root, "[ROOT]");
+        run.stdout = run.stdout.replace(&root, "[ROOT]");
+        run
+    }
+
+    pub fn build(&self) -> Run {
+        self.run(&["build"])
+    }
+
+    pub fn write(&self, rel: &str, text: &str) {
+        let p = self.root.join(rel);
+        fs::create_dir_all(p.parent().unwrap()).unwrap();
+        fs::write(p, text).unwrap();
+    }
+
+    pub fn read(&self, rel: &str) -> String {
+        fs::read_to_string(self.root.join(rel)).unwrap_or_else(|e| panic!("read {rel}: {e}"))
+    }
+
+    pub fn public(&self) -> PathBuf {
+        self.root.join("public")
+    }
+}
+
+/// Every file under `dir`, relative path → bytes.
+pub fn tree(dir: &Path) -> BTreeMap<String, Vec<u8>> {
+    let mut out = BTreeMap::new();
+    fn walk(base: &Path, dir: &Path, out: &mut BTreeMap<String, Vec<u8>>) {
+        let Ok(rd) = fs::read_dir(dir) else { return };
+        for e in rd {
+            let e = e.unwrap();
+            let p = e.path();
+            if p.is_dir() {
+                walk(base, &p, out);
+            } else {
+                let rel = p.strip_prefix(base).unwrap().to_string_lossy().replace('\\', "/");
+                out.insert(rel, fs::read(&p).unwrap());
+            }
+        }
+    }
+    walk(dir, dir, &mut out);
+    out
+}

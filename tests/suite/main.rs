@@ -1,0 +1,7 @@
+//! The one integration-test binary (each file under tests/ would link the
+//! whole library again). See tests/README.md.
+
+mod build;
+mod cli;
+mod harness;
+mod safety;

@@ -11,7 +11,8 @@
 //! ```
 //!
 //! Only `load`, `theme` (reading templates), `assets::execute` and `write`
-//! touch the disk; `check` runs every stage but the last two.
+//! touch the disk; `check` runs every stage but the last two, and `build`
+//! adds `build_files` (assets::execute) and then writes.
 
 #![warn(clippy::print_stdout, clippy::print_stderr)]
 
@@ -44,6 +45,10 @@ pub struct Outcome {
     pub pages: usize,
     pub posts: usize,
     pub images: usize,
+    /// The images the site uses, planned; `build_files` makes their files.
+    pub planned_images: std::collections::BTreeMap<String, assets::PlannedImage>,
+    /// `cache_dir` from site.yaml, relative to the root.
+    pub cache_dir: String,
 }
 
 /// Runs every stage but writing: load, parse, resolve, theme, render.
@@ -69,10 +74,31 @@ pub fn check(opts: &BuildOptions) -> Outcome {
     let pages = files.iter().filter(|f| f.path.ends_with(".html")).count();
     if diags.has_errors() {
         files.clear();
-    } else {
-        files.extend(assets::execute(&site.images));
-        files.sort_by(|a, b| a.path.cmp(&b.path));
-        files.dedup_by(|a, b| a.path == b.path);
     }
-    Outcome { diags, files, pages, posts: site.posts.len(), images: site.images.len() }
+    let (posts, images, cache_dir) = (site.posts.len(), site.images.len(), site.config.cache_dir.clone());
+    Outcome { diags, files, pages, posts, images, planned_images: site.images, cache_dir }
+}
+
+/// After a `check` without errors: makes the image files (filling the image
+/// cache with what it lacks) and adds them to `outcome.files`. A photo that
+/// fails to decode becomes an error in `outcome.diags` and leaves `files`
+/// empty; a cache that cannot be written is a failure.
+pub fn build_files(opts: &BuildOptions, outcome: &mut Outcome, reporter: &report::Reporter) -> Result<(), assets::CacheError> {
+    let cache_dir = opts.root.join(&outcome.cache_dir);
+    let progress = reporter.progress("images", outcome.planned_images.len());
+    let exec_opts = assets::ExecuteOptions { cache_dir: &cache_dir, on_image_done: &|| progress.tick() };
+    let done = assets::execute(&outcome.planned_images, &exec_opts, &mut outcome.diags);
+    progress.finish();
+    let done = done?;
+    if outcome.diags.has_errors() {
+        outcome.files.clear();
+        return Ok(());
+    }
+    if done.stats.images > 0 {
+        reporter.status(&done.stats.summary());
+    }
+    outcome.files.extend(done.files);
+    outcome.files.sort_by(|a, b| a.path.cmp(&b.path));
+    outcome.files.dedup_by(|a, b| a.path == b.path);
+    Ok(())
 }

@@ -25,7 +25,10 @@ pub fn build(args: &BuildArgs, reporter: &Reporter) -> Result<ExitCode> {
     }
     // Refuse a dangerous output before doing any work.
     check_output(&opts.root, &opts.output)?;
-    let outcome = crate::check(&opts);
+    let mut outcome = crate::check(&opts);
+    if !outcome.diags.has_errors() {
+        crate::build_files(&opts, &mut outcome, reporter)?;
+    }
     reporter.diagnostics(&outcome.diags);
     if outcome.diags.has_errors() {
         reporter.status(&format!("build failed; {} left as it was", opts.output.display()));

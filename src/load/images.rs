@@ -1,9 +1,12 @@
 //! Probes photos: reads each image's bytes once, hashes them (the cache key
-//! of every variant) and reads the header for its size. Nothing is decoded
-//! here; a file that cannot be probed is remembered with the reason, which
-//! is reported only where a page uses it.
+//! of every variant) and reads the header for its size, its EXIF orientation
+//! and whether it has an alpha channel. Nothing is decoded here; a file that
+//! cannot be probed (empty, damaged, not an image, or so large that decoding
+//! it would exhaust memory) is remembered with the reason, which is reported
+//! only where a page uses it.
 
 use super::{OtherFile, Sources};
+use image::ImageDecoder;
 use rayon::prelude::*;
 use sha2::{Digest, Sha256};
 use std::collections::BTreeMap;
@@ -12,11 +15,24 @@ use std::path::PathBuf;
 
 pub const IMAGE_EXTENSIONS: &[&str] = &["jpg", "jpeg", "png", "webp", "gif"];
 
+/// The largest photo shopstory decodes, in pixels (100 megapixels; a phone
+/// photo is 12 to 48). A file declaring more is refused at probe time, so a
+/// "decompression bomb" (a tiny PNG that claims 30000x30000) never reaches
+/// the decoder.
+pub const MAX_PIXELS: u64 = 100_000_000;
+
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct ImageInfo {
     pub abs: PathBuf,
+    /// Size as shown, after the EXIF orientation (a portrait phone photo
+    /// stored sideways with orientation 6 is taller than wide here).
     pub width: u32,
     pub height: u32,
+    /// EXIF orientation, 1 to 8 (1 when there is none).
+    pub orientation: u8,
+    /// The pixels carry transparency (a PNG or WebP with alpha, a GIF):
+    /// such images are written as PNG rather than JPEG.
+    pub has_alpha: bool,
     /// Hex SHA-256 of the file's bytes.
     pub hash: String,
     /// `jpeg`, `png`, `webp` or `gif`.
@@ -26,18 +42,28 @@ pub struct ImageInfo {
 pub type ImageTable = BTreeMap<String, Result<ImageInfo, String>>;
 
 pub fn is_image_path(path: &str) -> bool {
-    let ext = path.rsplit_once('.').map(|(_, e)| e.to_ascii_lowercase()).unwrap_or_default();
-    IMAGE_EXTENSIONS.contains(&ext.as_str()) || ["heic", "heif", "tif", "tiff", "avif", "bmp"].contains(&ext.as_str())
+    let ext = path
+        .rsplit_once('.')
+        .map(|(_, e)| e.to_ascii_lowercase())
+        .unwrap_or_default();
+    IMAGE_EXTENSIONS.contains(&ext.as_str())
+        || ["heic", "heif", "tif", "tiff", "avif", "bmp"].contains(&ext.as_str())
 }
 
-fn probe(file: &OtherFile) -> Result<ImageInfo, String> {
-    let ext = file.path.rsplit_once('.').map(|(_, e)| e.to_ascii_lowercase()).unwrap_or_default();
+pub(crate) fn probe(file: &OtherFile) -> Result<ImageInfo, String> {
+    let ext = file
+        .path
+        .rsplit_once('.')
+        .map(|(_, e)| e.to_ascii_lowercase())
+        .unwrap_or_default();
     if ext == "heic" || ext == "heif" {
         return Err("HEIC photos (the iPhone's format) cannot be read: export the photo as JPEG (in Photos: File → Export, or set Camera → Formats → Most Compatible)".into());
     }
     let bytes = std::fs::read(&file.abs).map_err(|e| format!("cannot read this photo: {e}"))?;
     if bytes.is_empty() {
-        return Err("this photo is an empty file (0 bytes): copy it again from the camera or phone".into());
+        return Err(
+            "this photo is an empty file (0 bytes): copy it again from the camera or phone".into(),
+        );
     }
     let reader = image::ImageReader::new(Cursor::new(&bytes))
         .with_guessed_format()
@@ -47,16 +73,119 @@ fn probe(file: &OtherFile) -> Result<ImageInfo, String> {
         Some(image::ImageFormat::Png) => "png",
         Some(image::ImageFormat::WebP) => "webp",
         Some(image::ImageFormat::Gif) => "gif",
-        _ => return Err("this is not a JPEG, PNG, WebP or GIF photo: save or export it as JPEG".into()),
+        _ => {
+            return Err(
+                "this is not a JPEG, PNG, WebP or GIF photo: save or export it as JPEG".into(),
+            )
+        }
     };
-    let (width, height) = reader
-        .into_dimensions()
-        .map_err(|e| format!("this photo is damaged and cannot be read ({e}): copy it again from the original"))?;
-    if width == 0 || height == 0 {
+    if format == "jpeg" && !jpeg_is_complete(&bytes) {
+        return Err("this photo is cut short (its data ends before the picture does), so part of it would show grey: copy it again from the camera or phone".into());
+    }
+    let damaged = |e: image::ImageError| match e {
+        image::ImageError::Limits(_) => too_large_message(None),
+        e => format!(
+            "this photo is damaged and cannot be read ({e}): copy it again from the original"
+        ),
+    };
+    let mut decoder = reader.into_decoder().map_err(damaged)?;
+    let (raw_width, raw_height) = decoder.dimensions();
+    if raw_width == 0 || raw_height == 0 {
         return Err("this photo has no pixels".into());
     }
-    let hash = Sha256::digest(&bytes).iter().map(|b| format!("{b:02x}")).collect();
-    Ok(ImageInfo { abs: file.abs.clone(), width, height, hash, format: format.into() })
+    if u64::from(raw_width) * u64::from(raw_height) > MAX_PIXELS {
+        return Err(too_large_message(Some((raw_width, raw_height))));
+    }
+    let has_alpha = decoder.color_type().has_alpha();
+    // A damaged EXIF block is not worth refusing the photo: show it as stored.
+    let orientation = decoder.orientation().map_or(1, |o| o.to_exif());
+    let (width, height) = if orientation >= 5 {
+        (raw_height, raw_width)
+    } else {
+        (raw_width, raw_height)
+    };
+    let hash = Sha256::digest(&bytes)
+        .iter()
+        .map(|b| format!("{b:02x}"))
+        .collect();
+    Ok(ImageInfo {
+        abs: file.abs.clone(),
+        width,
+        height,
+        orientation,
+        has_alpha,
+        hash,
+        format: format.into(),
+    })
+}
+
+/// Does this JPEG reach its end-of-image marker? A copy cut short (an
+/// interrupted transfer) would otherwise decode without complaint, its
+/// missing part filled with grey. Walks the marker segments (skipping
+/// APPn blocks by their length, so an EXIF thumbnail's own end marker does
+/// not count) and the entropy-coded data after each scan header. Bytes after
+/// the end marker are allowed: some cameras append data there.
+pub(crate) fn jpeg_is_complete(bytes: &[u8]) -> bool {
+    if !bytes.starts_with(&[0xff, 0xd8]) {
+        return false;
+    }
+    let mut i = 2;
+    loop {
+        // The next marker: skip anything that is not 0xFF, then fill bytes.
+        let Some(at) = bytes[i.min(bytes.len())..].iter().position(|&b| b == 0xff) else {
+            return false;
+        };
+        i += at;
+        while bytes.get(i) == Some(&0xff) {
+            i += 1;
+        }
+        let Some(&marker) = bytes.get(i) else {
+            return false;
+        };
+        i += 1;
+        match marker {
+            0xd9 => return true,
+            0x00 | 0x01 | 0xd0..=0xd7 => continue,
+            _ => {}
+        }
+        let Some(len) = bytes
+            .get(i..i + 2)
+            .map(|b| usize::from(u16::from_be_bytes([b[0], b[1]])))
+        else {
+            return false;
+        };
+        i += len;
+        if i > bytes.len() {
+            return false;
+        }
+        if marker == 0xda {
+            // Entropy-coded data: 0xFF is followed by 0x00 (a stuffed byte) or
+            // a restart marker; anything else is the next marker.
+            loop {
+                let Some(at) = bytes[i..].iter().position(|&b| b == 0xff) else {
+                    return false;
+                };
+                i += at;
+                match bytes.get(i + 1) {
+                    None => return false,
+                    Some(0x00 | 0xd0..=0xd7) => i += 2,
+                    Some(0xff) => i += 1,
+                    Some(_) => break,
+                }
+            }
+        }
+    }
+}
+
+fn too_large_message(size: Option<(u32, u32)>) -> String {
+    let limit = MAX_PIXELS / 1_000_000;
+    match size {
+        Some((w, h)) => format!(
+            "this photo declares {w}x{h} pixels ({} megapixels), more than the {limit}-megapixel limit shopstory decodes: scale it down (4000 pixels wide is plenty for the web) and save it again",
+            u64::from(w) * u64::from(h) / 1_000_000
+        ),
+        None => format!("this photo would need more memory to decode than shopstory allows ({limit} megapixels): scale it down and save it again"),
+    }
 }
 
 /// Probes every image under `content/` and `static/`.
@@ -67,5 +196,28 @@ pub fn probe_images(sources: &Sources) -> ImageTable {
         .chain(sources.static_files.iter())
         .filter(|f| is_image_path(&f.path))
         .collect();
-    files.par_iter().map(|f| (f.path.clone(), probe(f))).collect()
+    files
+        .par_iter()
+        .map(|f| (f.path.clone(), probe(f)))
+        .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn jpeg_completeness() {
+        // SOI, APP1 holding a thumbnail's own EOI, SOS with stuffed and
+        // restart bytes, EOI, trailing bytes.
+        let good: &[u8] = &[
+            0xff, 0xd8, 0xff, 0xe1, 0x00, 0x06, 0xff, 0xd9, 0x00, 0x00, 0xff, 0xda, 0x00, 0x04,
+            0x01, 0x02, 0x12, 0xff, 0x00, 0x34, 0xff, 0xd0, 0x56, 0xff, 0xd9, 0x99,
+        ];
+        assert!(jpeg_is_complete(good));
+        for cut in 0..good.len() - 1 {
+            assert!(!jpeg_is_complete(&good[..cut]), "cut at {cut}");
+        }
+        assert!(!jpeg_is_complete(b"not a jpeg"));
+    }
 }

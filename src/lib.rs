@@ -62,8 +62,9 @@ pub fn check(opts: &BuildOptions) -> Outcome {
     }
     let theme_name = parsed.config.theme.clone();
     let resolve_opts = resolve::ResolveOptions { drafts: opts.drafts, today: opts.today };
-    let site = resolve::resolve(parsed, &sources.static_files, &images, &resolve_opts, &mut diags);
     let theme = theme::load_theme(&opts.root, &theme_name, &mut diags);
+    let input = resolve::ResolveInput { static_files: &sources.static_files, images: &images, theme: theme.as_ref() };
+    let site = resolve::resolve(parsed, &input, &resolve_opts, &mut diags);
     let mut files = match &theme {
         Some(theme) => render::render(&site, theme, &mut diags),
         None => Vec::new(),

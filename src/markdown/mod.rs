@@ -3,7 +3,10 @@
 //! into responsive `<picture>`s through the asset plan, gives every heading
 //! an id, and gathers the table of contents, the summary (before
 //! `<!-- more -->`), a plain-text excerpt and the word count. Every broken
-//! link or missing image is reported with its line.
+//! link or missing image is reported with its line. Shortcodes and bare
+//! video URLs are cut out first (`shortcodes`) and put back as HTML.
+
+pub mod shortcodes;
 
 use crate::diag::{Diagnostics, Span};
 use crate::paths::{percent_decode, resolve_relative, slugify};
@@ -20,6 +23,11 @@ pub trait Targets {
     fn file_url(&self, site_path: &str) -> Option<String>;
     /// The HTML for a local image (site path), or `None` when there is no such image.
     fn image_html(&self, site_path: &str, alt: &str, eager: bool) -> Option<String>;
+    /// The HTML of a shortcode, or `None` after reporting why it cannot be shown.
+    fn shortcode(&self, file: &str, call: &shortcodes::Call, diags: &mut Diagnostics) -> Option<String>;
+    /// The HTML for a URL alone on its line (a video embed), or `None` to
+    /// leave the line as written.
+    fn embed_url(&self, file: &str, url: &str, span: Span, diags: &mut Diagnostics) -> Option<String>;
 }
 
 #[derive(Debug, Clone, Serialize, PartialEq, Eq)]
@@ -75,8 +83,36 @@ pub struct BodyInput<'a> {
 
 /// Renders a markdown body.
 pub fn render(input: &BodyInput<'_>, targets: &dyn Targets, diags: &mut Diagnostics) -> RenderedBody {
-    let BodyInput { file, body, body_offset, first_image_eager } = *input;
-    let span = |r: &std::ops::Range<usize>| Some(Span::new(r.start, r.end).shifted(body_offset));
+    let BodyInput { file, body: original, body_offset, first_image_eager } = *input;
+    let (found, scan_errors) = shortcodes::scan(original, body_offset);
+    for e in scan_errors {
+        diags.error(file, Some(e.span), e.message).help(e.help);
+    }
+    // Cut the shortcodes out, remembering how offsets move.
+    let mut body_text = String::with_capacity(original.len());
+    let mut shifts: Vec<(usize, isize)> = Vec::new();
+    let mut embeds: Vec<(String, String)> = Vec::new();
+    let mut last = 0;
+    for (range, f) in &found {
+        let html = match f {
+            shortcodes::Found::Call(call) => Some(targets.shortcode(file, call, diags).unwrap_or_default()),
+            shortcodes::Found::Url { url, span } => targets.embed_url(file, url, *span, diags),
+        };
+        let Some(html) = html else { continue };
+        body_text.push_str(&original[last..range.start]);
+        let ph = shortcodes::placeholder(embeds.len());
+        body_text.push_str(&ph);
+        shifts.push((body_text.len(), range.end as isize - body_text.len() as isize));
+        embeds.push((ph, html));
+        last = range.end;
+    }
+    body_text.push_str(&original[last..]);
+    let body = body_text.as_str();
+    let to_original = |o: usize| -> usize {
+        let delta = shifts.iter().take_while(|(at, _)| *at <= o).last().map_or(0, |(_, d)| *d);
+        (o as isize + delta).max(0) as usize
+    };
+    let span = |r: &std::ops::Range<usize>| Some(Span::new(to_original(r.start), to_original(r.end)).shifted(body_offset));
     let mut events: Vec<Event<'_>> = Vec::new();
     let mut out = RenderedBody::default();
     let mut image_alt: Option<(String, String, std::ops::Range<usize>)> = None;
@@ -182,8 +218,32 @@ pub fn render(input: &BodyInput<'_>, targets: &dyn Targets, diags: &mut Diagnost
     }
     let mut html = String::with_capacity(body.len() * 3 / 2);
     pulldown_cmark::html::push_html(&mut html, events.into_iter());
-    out.html = html;
+    out.html = put_back(html, &embeds);
+    if let Some(summary) = out.summary_html.take() {
+        out.summary_html = Some(put_back(summary, &embeds));
+    }
+    if !embeds.is_empty() {
+        for (ph, _) in &embeds {
+            out.excerpt = out.excerpt.replace(ph.as_str(), "");
+        }
+        out.excerpt = out.excerpt.split_whitespace().collect::<Vec<_>>().join(" ");
+        out.words = out.words.saturating_sub(embeds.len());
+    }
     out
+}
+
+/// Replaces placeholders by their HTML: a placeholder that is a paragraph of
+/// its own becomes a block.
+fn put_back(mut html: String, embeds: &[(String, String)]) -> String {
+    for (ph, embed) in embeds {
+        let block = format!("<p>{ph}</p>\n");
+        if html.contains(&block) {
+            html = html.replacen(&block, &format!("{embed}\n"), 1);
+        } else {
+            html = html.replacen(ph.as_str(), embed, 1);
+        }
+    }
+    html
 }
 
 fn resolve_link<'a>(

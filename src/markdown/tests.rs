@@ -19,6 +19,17 @@ impl Targets for Fixture {
     fn image_html(&self, p: &str, alt: &str, eager: bool) -> Option<String> {
         (p == "content/posts/wheel.jpg").then(|| format!("<img src=\"/x.jpg\" alt=\"{alt}\" data-eager=\"{eager}\">"))
     }
+    fn shortcode(&self, file: &str, call: &shortcodes::Call, diags: &mut Diagnostics) -> Option<String> {
+        if call.name == "shout" {
+            let text = call.args.get("text").map(|a| a.as_text()).unwrap_or_default();
+            return Some(format!("<strong class=\"shout\">{}</strong>", text.to_uppercase()));
+        }
+        diags.error(file, Some(call.span), format!("unknown shortcode `{}`", call.name));
+        None
+    }
+    fn embed_url(&self, _file: &str, url: &str, _span: Span, _diags: &mut Diagnostics) -> Option<String> {
+        url.starts_with("https://video.example/").then(|| format!("<div class=\"embed\">{url}</div>"))
+    }
 }
 
 fn render_md(body: &str) -> (RenderedBody, String) {
@@ -98,4 +109,18 @@ fn summary_excerpt_and_reading_time() {
 fn draft_links_warn() {
     let (_, errs) = render_md("[soon](draft.md)\n");
     assert!(errs.contains("warning: this links to `content/posts/draft.md`, a draft"), "{errs}");
+}
+
+#[test]
+fn shortcodes_and_bare_urls_become_html_and_keep_error_lines() {
+    let body = "Say {{ shout(text=\"it's \\\"loud\\\"\") }} now.\n\n{{ shout(text=\"block\") }}\n\nhttps://video.example/abc\n\nhttps://other.example/page\n\n`{{ shout(text=\"code\") }}`\n\n{{ nope(x=1) }} and [gone](gone.md)\n";
+    let (out, errs) = render_md(body);
+    assert!(out.html.contains("<p>Say <strong class=\"shout\">IT'S \"LOUD\"</strong> now.</p>"), "{}", out.html);
+    assert!(out.html.contains("<strong class=\"shout\">BLOCK</strong>\n<div class=\"embed\">https://video.example/abc</div>\n"), "{}", out.html);
+    assert!(out.html.contains("<p>https://other.example/page</p>"), "{}", out.html);
+    assert!(out.html.contains("<code>{{ shout(text=\"code\") }}</code>"), "{}", out.html);
+    assert!(errs.contains("error: unknown shortcode `nope`\n  --> content/posts/2026-11-02-x.md:14:1"), "{errs}");
+    // The link after a replaced shortcode still has its own column.
+    assert!(errs.contains("content/posts/2026-11-02-x.md:14:21"), "{errs}");
+    assert!(!out.excerpt.contains("shopstoryembed"), "{}", out.excerpt);
 }

@@ -178,3 +178,22 @@ fn a_theme_on_disk_is_used_when_named() {
     assert_eq!(site.read("public/404.html"), "plain 404 for Tea &amp; Thread\n");
     assert_eq!(site.read("public/theme/style.css"), "body{}\n");
 }
+
+#[test]
+fn a_site_adds_its_own_shortcodes_as_templates() {
+    let site = SiteTest::fixture("basic");
+    site.write("templates/shortcodes/note.html", "<aside class=\"note\">{{ text }} ({{ args.level }})</aside>\n");
+    site.write(
+        "content/pages/notes.md",
+        "---\ntitle: Notes\n---\n{{ note(text=\"Closed <Monday>\", level=2) }}\n\n`{{ note(text=\"in code\") }}`\n",
+    );
+    expect_success(&site);
+    let html = site.read("public/notes/index.html");
+    assert!(html.contains("<aside class=\"note\">Closed &lt;Monday&gt; (2)</aside>"), "{html}");
+    assert!(html.contains("<code>{{ note(text=\"in code\") }}</code>"), "{html}");
+    site.write("content/pages/notes.md", "---\ntitle: Notes\n---\nText.\n\n{{ nots(text=\"x\") }}\n");
+    let run = site.build();
+    assert_eq!(run.code, 1);
+    assert!(run.stderr.contains("error: unknown shortcode `nots`\n --> content/pages/notes.md:6:1"), "{}", run.stderr);
+    assert!(run.stderr.contains("did you mean `note`?"), "{}", run.stderr);
+}

@@ -3,9 +3,13 @@
 //! (authors), finds duplicate URLs, resolves images and renders markdown
 //! with links that can no longer fail. Pure: no I/O.
 
+mod shortcodes;
+
 use crate::assets::{html as picture_html, plan_image, PlannedImage};
 use crate::date::Date;
-use crate::diag::Diagnostics;
+use crate::diag::{Diagnostics, Span};
+use crate::markdown::shortcodes::Call;
+use crate::theme::Theme;
 use crate::load::images::{is_image_path, ImageTable};
 use crate::markdown::{self, BodyInput, Targets};
 use crate::model::{Doc, ImageUse, Site, StaffMember, StaticFile, Tag, TagRef};
@@ -30,6 +34,7 @@ pub const RESERVED_URLS: &[&str] = &["/", "/blog/", "/tags/", "/staff/", "/404.h
 pub const PHOTO_SIZES_CONTENT: &str = "(min-width: 48rem) 46rem, 100vw";
 
 struct Linker<'a> {
+    theme: Option<&'a Theme>,
     docs: HashMap<String, (String, bool)>,
     static_urls: HashMap<String, String>,
     images: &'a ImageTable,
@@ -67,6 +72,12 @@ impl Targets for Linker<'_> {
         let planned = self.image(site_path).ok()?;
         Some(picture_html::picture(&planned, alt, eager, PHOTO_SIZES_CONTENT, ""))
     }
+    fn shortcode(&self, file: &str, call: &Call, diags: &mut Diagnostics) -> Option<String> {
+        self.render_shortcode(file, call, diags)
+    }
+    fn embed_url(&self, file: &str, url: &str, span: Span, diags: &mut Diagnostics) -> Option<String> {
+        self.render_embed_url(file, url, span, diags)
+    }
 }
 
 /// Resolves a path written in front matter or a data file: relative to the
@@ -93,7 +104,16 @@ fn doc_url(doc: &ParsedDoc, config: &SiteConfig) -> String {
     }
 }
 
-pub fn resolve(parsed: Parsed, static_files: &[crate::load::OtherFile], images: &ImageTable, opts: &ResolveOptions, diags: &mut Diagnostics) -> Site {
+/// Everything `resolve` reads besides the parsed content.
+pub struct ResolveInput<'a> {
+    pub static_files: &'a [crate::load::OtherFile],
+    pub images: &'a ImageTable,
+    /// The theme, for shortcode templates (absent when it failed to load).
+    pub theme: Option<&'a Theme>,
+}
+
+pub fn resolve(parsed: Parsed, input: &ResolveInput<'_>, opts: &ResolveOptions, diags: &mut Diagnostics) -> Site {
+    let ResolveInput { static_files, images, theme } = *input;
     let Parsed { config, posts, pages, staff: parsed_staff, config_ok: _ } = parsed;
 
     // Which documents are published in this build.
@@ -133,7 +153,7 @@ pub fn resolve(parsed: Parsed, static_files: &[crate::load::OtherFile], images: 
         .iter()
         .map(|f| (f.path.clone(), format!("/{}", f.path.trim_start_matches("static/"))))
         .collect();
-    let linker = Linker { docs: docs_by_path, static_urls, images, config: &config, used: Mutex::new(BTreeMap::new()) };
+    let linker = Linker { theme, docs: docs_by_path, static_urls, images, config: &config, used: Mutex::new(BTreeMap::new()) };
 
     // Staff.
     let mut staff: Vec<StaffMember> = Vec::new();

@@ -1,0 +1,276 @@
+//! Shortcodes in markdown: `{{ name(key="text", n=3, flag=true) }}`, inline
+//! or alone on a line, and bare video URLs alone on a line. Found in the raw
+//! body outside code blocks and inline code, replaced by placeholders before
+//! markdown runs (so smart punctuation never touches their arguments), and
+//! put back as HTML afterwards. Spans stay in file coordinates.
+
+use crate::diag::Span;
+use pulldown_cmark::{Event, Parser, Tag, TagEnd};
+use std::collections::BTreeMap;
+use std::ops::Range;
+
+#[derive(Debug, Clone, PartialEq)]
+pub enum ArgValue {
+    Str(String),
+    Num(f64),
+    Bool(bool),
+}
+
+impl ArgValue {
+    pub fn as_text(&self) -> String {
+        match self {
+            ArgValue::Str(s) => s.clone(),
+            ArgValue::Num(n) => {
+                if n.fract() == 0.0 && n.abs() < 1e15 {
+                    format!("{}", *n as i64)
+                } else {
+                    n.to_string()
+                }
+            }
+            ArgValue::Bool(b) => b.to_string(),
+        }
+    }
+    pub fn to_json(&self) -> serde_json::Value {
+        match self {
+            ArgValue::Str(s) => serde_json::Value::String(s.clone()),
+            ArgValue::Num(n) if n.fract() == 0.0 && n.abs() < 1e15 => serde_json::json!(*n as i64),
+            ArgValue::Num(n) => serde_json::json!(n),
+            ArgValue::Bool(b) => serde_json::Value::Bool(*b),
+        }
+    }
+}
+
+/// One shortcode as written.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Call {
+    pub name: String,
+    pub args: BTreeMap<String, ArgValue>,
+    /// In file coordinates.
+    pub span: Span,
+    /// Alone on its line (rendered as a block, not inside a paragraph).
+    pub block: bool,
+}
+
+/// A problem found while scanning, in file coordinates.
+#[derive(Debug, Clone, PartialEq)]
+pub struct ScanError {
+    pub span: Span,
+    pub message: String,
+    pub help: String,
+}
+
+/// Byte ranges of code blocks and inline code in a markdown body.
+pub fn code_ranges(body: &str) -> Vec<Range<usize>> {
+    let mut ranges = Vec::new();
+    let mut open: Option<usize> = None;
+    for (event, range) in Parser::new_ext(body, super::options()).into_offset_iter() {
+        match event {
+            Event::Start(Tag::CodeBlock(_)) => open = Some(range.start),
+            Event::End(TagEnd::CodeBlock) => {
+                if let Some(s) = open.take() {
+                    ranges.push(s..range.end);
+                }
+            }
+            Event::Code(_) | Event::Html(_) | Event::InlineHtml(_) => ranges.push(range),
+            _ => {}
+        }
+    }
+    ranges
+}
+
+fn is_ident(s: &str) -> bool {
+    let mut chars = s.chars();
+    chars.next().is_some_and(|c| c.is_ascii_alphabetic() || c == '_')
+        && chars.all(|c| c.is_ascii_alphanumeric() || c == '_' || c == '-')
+}
+
+/// Parses `name(k="v", n=1)` (the inside of `{{ }}`).
+pub fn parse_call(inner: &str) -> Result<(String, BTreeMap<String, ArgValue>), String> {
+    let inner = inner.trim();
+    let open = inner.find('(').ok_or("a shortcode is written name(arguments), such as youtube(id=\"abc\")")?;
+    let name = inner[..open].trim();
+    if !is_ident(name) {
+        return Err(format!("`{name}` is not a shortcode name"));
+    }
+    let rest = inner[open + 1..].trim_end();
+    let args_text = rest.strip_suffix(')').ok_or("the shortcode's `(` has no closing `)`")?;
+    let mut args = BTreeMap::new();
+    let mut s = args_text.trim();
+    while !s.is_empty() {
+        let eq = s.find('=').ok_or_else(|| format!("`{s}`: each argument is written key=value"))?;
+        let key = s[..eq].trim();
+        if !is_ident(key) {
+            return Err(format!("`{key}` is not an argument name"));
+        }
+        let after = s[eq + 1..].trim_start();
+        let (value, rest) = if let Some(q) = after.chars().next().filter(|c| *c == '"' || *c == '\'') {
+            let body = &after[1..];
+            let mut end = None;
+            let mut escaped = false;
+            for (i, c) in body.char_indices() {
+                if escaped {
+                    escaped = false;
+                } else if c == '\\' {
+                    escaped = true;
+                } else if c == q {
+                    end = Some(i);
+                    break;
+                }
+            }
+            let end = end.ok_or_else(|| format!("the text of `{key}` has no closing quote"))?;
+            let text = body[..end].replace("\\\"", "\"").replace("\\'", "'").replace("\\\\", "\\");
+            (ArgValue::Str(text), &body[end + 1..])
+        } else {
+            let end = after.find(',').unwrap_or(after.len());
+            let raw = after[..end].trim();
+            let v = match raw {
+                "true" => ArgValue::Bool(true),
+                "false" => ArgValue::Bool(false),
+                n => ArgValue::Num(n.parse::<f64>().map_err(|_| format!("`{key}={n}`: put text in quotes, such as {key}=\"{n}\""))?),
+            };
+            (v, &after[end..])
+        };
+        if args.insert(key.to_string(), value).is_some() {
+            return Err(format!("`{key}` is given twice"));
+        }
+        let rest = rest.trim_start();
+        s = match rest.strip_prefix(',') {
+            Some(r) => r.trim_start(),
+            None if rest.is_empty() => rest,
+            None => return Err(format!("`{rest}`: separate arguments with commas")),
+        };
+    }
+    Ok((name.to_string(), args))
+}
+
+/// A found shortcode (or bare URL line) with its range in the body.
+#[derive(Debug, Clone)]
+pub enum Found {
+    Call(Call),
+    /// A URL alone on its line, for the embedder to recognise or not.
+    Url { url: String, span: Span },
+}
+
+fn in_ranges(ranges: &[Range<usize>], at: usize) -> bool {
+    ranges.iter().any(|r| r.contains(&at))
+}
+
+fn alone_on_line(body: &str, start: usize, end: usize) -> bool {
+    let line_start = body[..start].rfind('\n').map_or(0, |i| i + 1);
+    let line_end = body[end..].find('\n').map_or(body.len(), |i| end + i);
+    body[line_start..start].trim().is_empty() && body[end..line_end].trim().is_empty()
+}
+
+/// Finds the shortcodes and bare URL lines of a body. Ranges are in body
+/// coordinates; spans in file coordinates.
+pub fn scan(body: &str, body_offset: usize) -> (Vec<(Range<usize>, Found)>, Vec<ScanError>) {
+    let code = code_ranges(body);
+    let mut found = Vec::new();
+    let mut errors = Vec::new();
+    let mut pos = 0;
+    while let Some(i) = body[pos..].find("{{") {
+        let start = pos + i;
+        pos = start + 2;
+        if in_ranges(&code, start) {
+            continue;
+        }
+        let after = body[start + 2..].trim_start();
+        let looks_like_call = after.find('(').is_some_and(|p| is_ident(after[..p].trim()) && !after[..p].contains('\n'));
+        if !looks_like_call {
+            continue;
+        }
+        let Some(close) = body[start..].find("}}") else {
+            let line_end = body[start..].find('\n').map_or(body.len(), |e| start + e);
+            errors.push(ScanError {
+                span: Span::new(start, line_end).shifted(body_offset),
+                message: "this shortcode is never closed".into(),
+                help: "end it with `}}` on the same line, such as {{ youtube(id=\"abc\") }}".into(),
+            });
+            break;
+        };
+        let end = start + close + 2;
+        let inner = &body[start + 2..start + close];
+        let span = Span::new(start, end).shifted(body_offset);
+        if inner.contains('\n') && !inner.trim_end().ends_with(')') {
+            errors.push(ScanError { span, message: "this shortcode is never closed".into(), help: "end it with `)}}` on the same line".into() });
+            pos = end;
+            continue;
+        }
+        match parse_call(inner) {
+            Ok((name, args)) => {
+                found.push((start..end, Found::Call(Call { name, args, span, block: alone_on_line(body, start, end) })));
+            }
+            Err(why) => errors.push(ScanError { span, message: format!("this shortcode cannot be read: {why}"), help: "write it as {{ name(key=\"value\") }}".into() }),
+        }
+        pos = end;
+    }
+    // Bare URLs alone on their line.
+    let mut line_start = 0;
+    for line in body.split_inclusive('\n') {
+        let trimmed = line.trim();
+        let lead = line.len() - line.trim_start().len();
+        if (trimmed.starts_with("https://") || trimmed.starts_with("http://"))
+            && !trimmed.contains(char::is_whitespace)
+            && lead < 4
+            && !in_ranges(&code, line_start + lead)
+            && !found.iter().any(|(r, _)| r.contains(&(line_start + lead)))
+        {
+            let s = line_start + lead;
+            let e = s + trimmed.len();
+            found.push((s..e, Found::Url { url: trimmed.to_string(), span: Span::new(s, e).shifted(body_offset) }));
+        }
+        line_start += line.len();
+    }
+    found.sort_by_key(|(r, _)| r.start);
+    (found, errors)
+}
+
+/// Placeholder text for replacement `n`: letters only, so markdown leaves it alone.
+pub fn placeholder(n: usize) -> String {
+    format!("shopstoryembed{n}x")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn parses_arguments() {
+        let (name, args) = parse_call(" youtube(id=\"dQw4w9WgXcQ\", start=42, autoplay=false, title='It\\'s') ").unwrap();
+        assert_eq!(name, "youtube");
+        assert_eq!(args["id"], ArgValue::Str("dQw4w9WgXcQ".into()));
+        assert_eq!(args["start"], ArgValue::Num(42.0));
+        assert_eq!(args["autoplay"], ArgValue::Bool(false));
+        assert_eq!(args["title"], ArgValue::Str("It's".into()));
+        assert_eq!(parse_call("moment()").unwrap().1.len(), 0);
+        assert!(parse_call("youtube(id=abc)").unwrap_err().contains("put text in quotes"));
+        assert!(parse_call("youtube(id=\"abc)").unwrap_err().contains("no closing quote"));
+        assert!(parse_call("youtube(id=\"a\" start=1)").unwrap_err().contains("commas"));
+    }
+
+    #[test]
+    fn finds_calls_outside_code_only() {
+        let body = "Intro {{ review(id=\"r1\") }} here.\n\n{{ youtube(id=\"abc\") }}\n\n`{{ youtube(id=\"no\") }}`\n\n```\n{{ vimeo(id=\"no\") }}\n```\n\nhttps://youtu.be/abc\n\nA {{ not a call }} b.\n";
+        let (found, errors) = scan(body, 100);
+        assert!(errors.is_empty(), "{errors:?}");
+        let names: Vec<String> = found
+            .iter()
+            .map(|(_, f)| match f {
+                Found::Call(c) => format!("{}:{}", c.name, c.block),
+                Found::Url { url, .. } => url.clone(),
+            })
+            .collect();
+        assert_eq!(names, ["review:false", "youtube:true", "https://youtu.be/abc"]);
+        if let (r, Found::Call(c)) = &found[0] {
+            assert_eq!(c.span.start, r.start + 100);
+        }
+    }
+
+    #[test]
+    fn unclosed_calls_are_errors() {
+        let (_, errors) = scan("Text {{ youtube(id=\"abc\")\nmore\n", 0);
+        assert_eq!(errors.len(), 1);
+        assert_eq!(errors[0].message, "this shortcode is never closed");
+        assert_eq!(errors[0].span, Span::new(5, 25));
+    }
+}

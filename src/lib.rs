@@ -21,6 +21,7 @@ pub mod cli;
 pub mod commands;
 pub mod date;
 pub mod diag;
+
 pub mod load;
 pub mod markdown;
 pub mod model;
@@ -52,7 +53,14 @@ pub struct Outcome {
 }
 
 /// Runs every stage but writing: load, parse, resolve, theme, render.
+/// Rendered pages are counted and dropped.
 pub fn check(opts: &BuildOptions) -> Outcome {
+    check_with(opts, &|_| Ok(()))
+}
+
+/// Like `check`, handing each rendered page to `sink` as soon as it is
+/// rendered (`build` writes them into its staging folder).
+pub fn check_with(opts: &BuildOptions, sink: &render::PageSink<'_>) -> Outcome {
     let mut diags = Diagnostics::new();
     let sources = load::load(&opts.root, &mut diags);
     let images = load::images::probe_images(&sources);
@@ -65,14 +73,19 @@ pub fn check(opts: &BuildOptions) -> Outcome {
     let theme = theme::load_theme(&opts.root, &theme_name, &mut diags);
     let input = resolve::ResolveInput { static_files: &sources.static_files, images: &images, theme: theme.as_ref() };
     let site = resolve::resolve(parsed, &input, &resolve_opts, &mut diags);
-    let mut files = match &theme {
-        Some(theme) => render::render(&site, theme, &mut diags),
-        None => Vec::new(),
+    drop(sources);
+    // Keep the text of files that have something to report, and no other.
+    diags.retain_used_sources();
+    let (pages, mut files) = match &theme {
+        Some(theme) => {
+            let r = render::render(&site, theme, sink, &mut diags);
+            (r.pages, r.files)
+        }
+        None => (0, Vec::new()),
     };
     if opts.strict {
         diags.promote_warnings();
     }
-    let pages = files.iter().filter(|f| f.path.ends_with(".html")).count();
     if diags.has_errors() {
         files.clear();
     }

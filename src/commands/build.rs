@@ -25,7 +25,11 @@ pub fn build(args: &BuildArgs, reporter: &Reporter) -> Result<ExitCode> {
     }
     // Refuse a dangerous output before doing any work.
     check_output(&opts.root, &opts.output)?;
-    let mut outcome = crate::check(&opts);
+    // Pages are written into a staging folder as they are rendered; the
+    // output is replaced only when everything succeeded.
+    let staging = Staging::new(&opts.output)?;
+    let sink = |f: crate::render::OutputFile| staging.write_one(&f).map_err(|e| e.to_string());
+    let mut outcome = crate::check_with(&opts, &sink);
     if !outcome.diags.has_errors() {
         crate::build_files(&opts, &mut outcome, reporter)?;
     }
@@ -34,7 +38,6 @@ pub fn build(args: &BuildArgs, reporter: &Reporter) -> Result<ExitCode> {
         reporter.status(&format!("build failed; {} left as it was", opts.output.display()));
         return Ok(ExitCode::from(1));
     }
-    let staging = Staging::new(&opts.output)?;
     staging.write_files(&outcome.files)?;
     staging.commit()?;
     reporter.status(&format!(

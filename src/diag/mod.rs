@@ -104,6 +104,13 @@ impl Diagnostics {
         self.sources.entry(file.to_string()).or_insert(text);
     }
 
+    /// Drops the text of every file no diagnostic names (a large site's
+    /// sources are not kept alive through rendering).
+    pub fn retain_used_sources(&mut self) {
+        let used: std::collections::HashSet<&str> = self.list.iter().map(|d| d.file.as_str()).collect();
+        self.sources.retain(|k, _| used.contains(k.as_str()));
+    }
+
     pub fn source(&self, file: &str) -> Option<&str> {
         self.sources.get(file).map(|s| &**s)
     }

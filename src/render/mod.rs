@@ -4,6 +4,7 @@
 //! no file and no clock.
 
 pub mod feed;
+pub mod reviews;
 pub mod seo;
 pub mod views;
 
@@ -45,7 +46,27 @@ struct Job {
     meta: PageMeta,
     /// Where this page comes from, for error messages.
     rendering: String,
-    extra: Vec<(&'static str, Value)>,
+    /// The page-specific context, built only when the page is rendered so
+    /// that no more than a few pages' bodies are in memory at once.
+    extra: Extra,
+    /// The sitemap's `lastmod`.
+    lastmod: Option<String>,
+}
+
+enum Extra {
+    Ready(Vec<(&'static str, Value)>),
+    Post(usize),
+    Doc(usize),
+}
+
+impl Extra {
+    fn build(&self, site: &Site) -> Vec<(&'static str, Value)> {
+        match self {
+            Extra::Ready(v) => v.clone(),
+            Extra::Post(i) => vec![("post", ser(&post_view(site, *i)))],
+            Extra::Doc(i) => vec![("doc", ser(&doc_view(site, &site.pages[*i])))],
+        }
+    }
 }
 
 struct Shared {
@@ -156,6 +177,9 @@ fn site_view(site: &Site) -> SiteView {
         if p.url.matches('/').count() == 2 {
             nav.push(LinkView { title: p.title.clone(), url: p.url.clone(), current: false });
         }
+    }
+    if !site.reviews.is_empty() {
+        nav.push(LinkView { title: "Reviews".into(), url: "/reviews/".into(), current: false });
     }
     if !site.staff.is_empty() {
         nav.push(LinkView { title: "Team".into(), url: "/staff/".into(), current: false });
@@ -290,7 +314,7 @@ fn jobs(site: &Site, shared: &Shared) -> Vec<Job> {
     let home_image = home.image.as_ref().map(|i| i.url.clone());
     home.json_ld = seo::json_ld_text(&seo::home(site, home_image.as_deref()));
     let latest: Vec<usize> = (0..site.posts.len().min(HOME_POSTS)).collect();
-    jobs.push(Job { template: "index.html".into(), meta: home, rendering: "the home page".into(), extra: vec![("posts", cards_of(&latest))] });
+    jobs.push(Job { template: "index.html".into(), meta: home, rendering: "the home page".into(), extra: Extra::Ready([vec![("posts", cards_of(&latest))], reviews::home_context(site)].concat()), lastmod: None });
 
     // Blog listing, paginated.
     let per_page = c.posts.per_page.max(1);
@@ -314,7 +338,8 @@ fn jobs(site: &Site, shared: &Shared) -> Vec<Job> {
             template: "blog.html".into(),
             meta: m,
             rendering: format!("blog page {n}"),
-            extra: vec![("posts", cards_of(&ix)), ("pagination", ser(&pagination))],
+            extra: Extra::Ready(vec![("posts", cards_of(&ix)), ("pagination", ser(&pagination))]),
+            lastmod: None,
         });
     }
 
@@ -328,75 +353,36 @@ fn jobs(site: &Site, shared: &Shared) -> Vec<Job> {
             m.image = Some(cover);
         }
         m.json_ld = seo::json_ld_text(&seo::blog_posting(site, post, &description, m.image.as_ref().map(|i| i.url.as_str())));
-        let mut card_view = card(site, post);
-        card_view.cover = post.cover.as_ref().and_then(|cv| image_view(site, cv, true, COVER_SIZES));
-        let (updated, updated_display) = match post.updated {
-            Some(u) => {
-                let (a, b) = date_strings(Some(u));
-                (Some(a), Some(b))
-            }
-            None => (None, None),
-        };
-        let link = |j: usize| LinkView { title: site.posts[j].title.clone(), url: site.posts[j].url.clone(), current: false };
-        let view = PostView {
-            card: card_view,
-            content: post.body.html.clone(),
-            summary_html: post.body.summary_html.clone(),
-            toc: toc_views(&post.body.toc),
-            words: post.body.words,
-            updated,
-            updated_display,
-            video: post.video.clone(),
-            newer: i.checked_sub(1).map(link),
-            older: (i + 1 < site.posts.len()).then(|| link(i + 1)),
-            draft: post.draft,
-            extra: post.extra.clone(),
-        };
         jobs.push(Job {
             template: post.template.clone().unwrap_or_else(|| "post.html".into()),
             meta: m,
             rendering: post.source.clone(),
-            extra: vec![("post", ser(&view))],
+            extra: Extra::Post(i),
+            lastmod: post.updated.or(post.date).map(|d| d.date.to_string()),
         });
     }
 
     // Pages.
-    for page in &site.pages {
+    for (pi, page) in site.pages.iter().enumerate() {
         let description = page.meta_description(&c.description);
         let mut m = meta(site, "page", &page.title, &page.url, &description);
         if let Some(cover) = page.cover.as_ref().and_then(|cv| site.images.get(&cv.path).map(|p| share_image(site, p, &cv.alt))) {
             m.image = Some(cover);
         }
         m.json_ld = seo::json_ld_text(&seo::web_page(site, "WebPage", &page.title, &page.url, &description));
-        let (updated, updated_display) = match page.updated {
-            Some(u) => {
-                let (a, b) = date_strings(Some(u));
-                (Some(a), Some(b))
-            }
-            None => (None, None),
-        };
-        let view = DocView {
-            title: page.title.clone(),
-            url: page.url.clone(),
-            content: page.body.html.clone(),
-            toc: toc_views(&page.body.toc),
-            cover: page.cover.as_ref().and_then(|cv| image_view(site, cv, true, COVER_SIZES)),
-            updated,
-            updated_display,
-            extra: page.extra.clone(),
-        };
         jobs.push(Job {
             template: page.template.clone().unwrap_or_else(|| "page.html".into()),
             meta: m,
             rendering: page.source.clone(),
-            extra: vec![("doc", ser(&view))],
+            extra: Extra::Doc(pi),
+            lastmod: page.updated.or(page.date).map(|d| d.date.to_string()),
         });
     }
 
     // Tags.
     let mut m = meta(site, "tags", "Tags", "/tags/", &format!("Every topic on the {} blog", c.shop.name));
     m.json_ld = seo::json_ld_text(&seo::web_page(site, "CollectionPage", "Tags", "/tags/", &m.description));
-    jobs.push(Job { template: "tags.html".into(), meta: m, rendering: "the tags page".into(), extra: vec![] });
+    jobs.push(Job { template: "tags.html".into(), meta: m, rendering: "the tags page".into(), extra: Extra::Ready(vec![]), lastmod: None });
     for tag in &site.tags {
         let heading = format!("Posts tagged “{}”", tag.name);
         let description = format!("{} {} about {} from {}", tag.posts.len(), if tag.posts.len() == 1 { "post" } else { "posts" }, tag.name, c.shop.name);
@@ -407,7 +393,8 @@ fn jobs(site: &Site, shared: &Shared) -> Vec<Job> {
             template: "tag.html".into(),
             meta: m,
             rendering: format!("the page of tag `{}`", tag.name),
-            extra: vec![("tag", ser(&tv)), ("posts", cards_of(&tag.posts))],
+            extra: Extra::Ready(vec![("tag", ser(&tv)), ("posts", cards_of(&tag.posts))]),
+            lastmod: None,
         });
     }
 
@@ -416,7 +403,7 @@ fn jobs(site: &Site, shared: &Shared) -> Vec<Job> {
         let description = format!("The people of {}", c.shop.name);
         let mut m = meta(site, "staff_list", "Our team", "/staff/", &description);
         m.json_ld = seo::json_ld_text(&seo::web_page(site, "CollectionPage", "Our team", "/staff/", &description));
-        jobs.push(Job { template: "staff_list.html".into(), meta: m, rendering: "the team page".into(), extra: vec![] });
+        jobs.push(Job { template: "staff_list.html".into(), meta: m, rendering: "the team page".into(), extra: Extra::Ready(vec![]), lastmod: None });
     }
     for s in &site.staff {
         let description = match (&s.role, &s.bio) {
@@ -435,16 +422,70 @@ fn jobs(site: &Site, shared: &Shared) -> Vec<Job> {
             template: "staff.html".into(),
             meta: m,
             rendering: format!("the page of staff member `{}`", s.id),
-            extra: vec![("member", ser(&member)), ("posts", cards_of(&s.posts))],
+            extra: Extra::Ready(vec![("member", ser(&member)), ("posts", cards_of(&s.posts))]),
+            lastmod: None,
         });
+    }
+
+    // Reviews: /reviews/ and each product's.
+    for p in reviews::pages(site) {
+        jobs.push(Job { template: p.template.into(), meta: p.meta, rendering: p.rendering, extra: Extra::Ready(p.extra), lastmod: None });
     }
 
     // 404.
     let mut m = meta(site, "404", "Page not found", "/404.html", "This page does not exist.");
     m.noindex = true;
     m.json_ld = seo::json_ld_text(&seo::web_page(site, "WebPage", "Page not found", "/404.html", "This page does not exist."));
-    jobs.push(Job { template: "404.html".into(), meta: m, rendering: "the 404 page".into(), extra: vec![] });
+    jobs.push(Job { template: "404.html".into(), meta: m, rendering: "the 404 page".into(), extra: Extra::Ready(vec![]), lastmod: None });
     jobs
+}
+
+fn post_view(site: &Site, i: usize) -> PostView {
+    let post = &site.posts[i];
+    let mut card_view = card(site, post);
+    card_view.cover = post.cover.as_ref().and_then(|cv| image_view(site, cv, true, COVER_SIZES));
+    let (updated, updated_display) = match post.updated {
+        Some(u) => {
+            let (a, b) = date_strings(Some(u));
+            (Some(a), Some(b))
+        }
+        None => (None, None),
+    };
+    let link = |j: usize| LinkView { title: site.posts[j].title.clone(), url: site.posts[j].url.clone(), current: false };
+    PostView {
+        card: card_view,
+        content: post.body.html.clone(),
+        summary_html: post.body.summary_html.clone(),
+        toc: toc_views(&post.body.toc),
+        words: post.body.words,
+        updated,
+        updated_display,
+        video: post.video.clone(),
+        newer: i.checked_sub(1).map(link),
+        older: (i + 1 < site.posts.len()).then(|| link(i + 1)),
+        draft: post.draft,
+        extra: post.extra.clone(),
+    }
+}
+
+fn doc_view(site: &Site, page: &Doc) -> DocView {
+    let (updated, updated_display) = match page.updated {
+        Some(u) => {
+            let (a, b) = date_strings(Some(u));
+            (Some(a), Some(b))
+        }
+        None => (None, None),
+    };
+    DocView {
+        title: page.title.clone(),
+        url: page.url.clone(),
+        content: page.body.html.clone(),
+        toc: toc_views(&page.body.toc),
+        cover: page.cover.as_ref().and_then(|cv| image_view(site, cv, true, COVER_SIZES)),
+        updated,
+        updated_display,
+        extra: page.extra.clone(),
+    }
 }
 
 fn staff_view(site: &Site, s: &StaffMember) -> StaffView {
@@ -452,7 +493,21 @@ fn staff_view(site: &Site, s: &StaffMember) -> StaffView {
 }
 
 /// Renders the whole site.
-pub fn render(site: &Site, theme: &Theme, diags: &mut Diagnostics) -> Vec<OutputFile> {
+/// Where rendered pages go as soon as they are rendered: written to the
+/// staging folder by `build`, counted and dropped by `check`. Streaming keeps
+/// memory flat however many posts a site has.
+pub type PageSink<'a> = dyn Fn(OutputFile) -> Result<(), String> + Sync + 'a;
+
+/// What `render` produced besides the streamed pages.
+pub struct Rendered {
+    /// Pages rendered and handed to the sink.
+    pub pages: usize,
+    /// Every other file (feed, sitemap, robots.txt, theme and static files).
+    pub files: Vec<OutputFile>,
+}
+
+/// Renders the whole site: pages go to `sink`, the rest is returned.
+pub fn render(site: &Site, theme: &Theme, sink: &PageSink<'_>, diags: &mut Diagnostics) -> Rendered {
     let cards: Vec<Value> = site.posts.par_iter().map(|p| ser(&card(site, p))).collect();
     let staff: Vec<StaffView> = site.staff.iter().map(|s| staff_view(site, s)).collect();
     let tags: Vec<TagView> = site
@@ -463,7 +518,7 @@ pub fn render(site: &Site, theme: &Theme, diags: &mut Diagnostics) -> Vec<Output
     let shared = Shared { site: site_view(site), staff: ser(&staff), tags: ser(&tags), cards };
     let jobs = jobs(site, &shared);
 
-    let results: Vec<(Option<OutputFile>, Diagnostics)> = jobs
+    let results: Vec<(bool, Diagnostics)> = jobs
         .par_iter()
         .map(|job| {
             let mut d = Diagnostics::new();
@@ -475,45 +530,47 @@ pub fn render(site: &Site, theme: &Theme, diags: &mut Diagnostics) -> Vec<Output
                     d.error("templates/", None, format!("the theme has no template `{}`", job.template))
                         .help(format!("add templates/{}, or use a theme that has one", job.template));
                 }
-                return (None, d);
+                return (false, d);
             }
             let mut ctx = Context::new();
             ctx.insert("site", &nav_for(&shared.site, &job.meta.url));
             ctx.insert("page", &job.meta);
             ctx.insert_value("staff", shared.staff.clone());
             ctx.insert_value("tags", shared.tags.clone());
-            for (k, v) in &job.extra {
-                ctx.insert_value(*k, v.clone());
+            for (k, v) in job.extra.build(site) {
+                ctx.insert_value(k, v);
             }
             match theme.tera.render(&job.template, &ctx) {
-                Ok(html) => (Some(OutputFile { path: url_to_output(&job.meta.url), contents: Contents::Bytes(html.into_bytes()) }), d),
+                Ok(html) => {
+                    let path = url_to_output(&job.meta.url);
+                    if let Err(why) = sink(OutputFile { path: path.clone(), contents: Contents::Bytes(html.into_bytes()) }) {
+                        d.error(&job.rendering, None, format!("could not write {path}: {why}"))
+                            .help("check that the output folder's disk is not full and that you may write there");
+                        return (false, d);
+                    }
+                    (true, d)
+                }
                 Err(e) => {
                     report_render_error(theme, &job.template, &job.rendering, &e, &mut d);
-                    (None, d)
+                    (false, d)
                 }
             }
         })
         .collect();
-    let mut files = Vec::with_capacity(results.len() + 8);
+    let mut files = Vec::with_capacity(theme.static_files.len() + site.static_files.len() + 3);
     let mut sitemap_urls: Vec<(String, Option<String>)> = Vec::new();
     // One template error usually repeats on every page: report it once.
     let mut seen_errors = std::collections::HashSet::new();
-    for ((file, d), job) in results.into_iter().zip(&jobs) {
+    let mut pages = 0;
+    for ((written, d), job) in results.into_iter().zip(&jobs) {
         if d.is_empty() || seen_errors.insert(crate::diag::render::all_to_text(&d).lines().take(2).collect::<String>()) {
             diags.extend(d);
         }
-        if let Some(f) = file {
+        if written {
+            pages += 1;
             if !job.meta.noindex {
-                let lastmod = site
-                    .posts
-                    .iter()
-                    .chain(&site.pages)
-                    .find(|p| p.url == job.meta.url)
-                    .and_then(|p| p.updated.or(p.date))
-                    .map(|d| d.date.to_string());
-                sitemap_urls.push((job.meta.url.clone(), lastmod));
+                sitemap_urls.push((job.meta.url.clone(), job.lastmod.clone()));
             }
-            files.push(f);
         }
     }
     sitemap_urls.sort();
@@ -537,7 +594,7 @@ pub fn render(site: &Site, theme: &Theme, diags: &mut Diagnostics) -> Vec<Output
         files.push(OutputFile { path: f.output.clone(), contents: Contents::Copy(f.abs.clone()) });
     }
     files.sort_by(|a, b| a.path.cmp(&b.path));
-    files
+    Rendered { pages, files }
 }
 
 #[cfg(test)]

@@ -97,6 +97,21 @@ impl Staging {
         Ok(Staging { dir, output: output.to_path_buf(), committed: false })
     }
 
+    /// Writes one file, creating its folder when needed.
+    pub fn write_one(&self, f: &OutputFile) -> io::Result<()> {
+        let dest = self.dir.join(&f.path);
+        if let Some(parent) = dest.parent() {
+            if !parent.is_dir() {
+                fs::create_dir_all(parent)?;
+            }
+        }
+        match &f.contents {
+            Contents::Bytes(b) => write_file(&dest, b),
+            Contents::Embedded(b) => write_file(&dest, b),
+            Contents::Copy(src) => fs::copy(src, &dest).map(|_| ()),
+        }
+    }
+
     /// Writes every file (creating each folder once).
     pub fn write_files(&self, files: &[OutputFile]) -> Result<(), WriteError> {
         let dirs: BTreeSet<PathBuf> = files

@@ -1,0 +1,107 @@
+#!/usr/bin/env bash
+# Image-pipeline benchmark (issue 3): builds the gen_corpus.py photo corpus
+# (100 posts, 100 photos of 2400x1600, each resized to 480/960/1600) with
+# shopstory cold (image cache removed) and warm (cache kept), and with Hugo
+# when `hugo` is installed (Debian: apt-get install hugo), alternating the
+# tools in every round so that a noisy shared machine slows them alike.
+# Prints the median wall time of each case and the ratios the issue asks for:
+#
+#   shopstory JPEG-only cold / Hugo cold       goal <= 0.25 (like for like: jpeg, q75, Lanczos3)
+#   shopstory WebP+JPEG cold / Hugo cold       goal <= 0.5  (the default formats)
+#   shopstory warm / shopstory cold            goal <  0.05
+#
+# Usage: bench/images.sh [rounds]      (default 3 rounds)
+# Env:   CORPUS=dir      reuse a corpus made by gen_corpus.py (else one is
+#                        generated in a temporary folder; needs `pip install pillow`)
+#        GEN_CORPUS=path gen_corpus.py (default: ../shared/bench/gen_corpus.py)
+#        SHOPSTORY=path  a shopstory binary (default: cargo build --release)
+# Not a test: timings are printed, nothing is asserted.
+set -euo pipefail
+
+repo="$(cd "$(dirname "$0")/.." && pwd)"
+rounds="${1:-3}"
+work="$(mktemp -d)"
+trap 'rm -rf "$work"' EXIT
+
+if [ -n "${CORPUS:-}" ]; then
+    corpus="$CORPUS"
+else
+    gen="${GEN_CORPUS:-$repo/../shared/bench/gen_corpus.py}"
+    echo "generating the corpus (100 posts, 100 photos) ..." >&2
+    python3 "$gen" --posts 100 --photos 100 --out "$work/corpus" >/dev/null
+    corpus="$work/corpus"
+fi
+
+if [ -n "${SHOPSTORY:-}" ]; then
+    bin="$SHOPSTORY"
+else
+    echo "building shopstory (release) ..." >&2
+    cargo build --release --quiet --manifest-path "$repo/Cargo.toml"
+    bin="${CARGO_TARGET_DIR:-$repo/target}/release/shopstory"
+fi
+
+# Two shopstory copies: the corpus's like-for-like settings (JPEG only, q75)
+# and the default formats (WebP + JPEG). The corpus writes inline photos as
+# `/images/x.jpg` (Hugo's URL of static/images/x.jpg); shopstory wants the
+# site path, so those links are rewritten. They are the same 100 photos as
+# the covers, so this adds no image work.
+for variant in jpeg webp; do
+    site="$work/shopstory-$variant"
+    cp -r "$corpus/shopstory" "$site"
+    sed -i 's#](/images/#](/static/images/#g' "$site"/content/posts/*.md
+    if [ "$variant" = webp ]; then
+        sed -i 's/formats: \[jpeg\]/formats: [webp, jpeg]/' "$site/site.yaml"
+    fi
+    grep -q "formats: \[$([ "$variant" = webp ] && echo 'webp, jpeg' || echo jpeg)\]" "$site/site.yaml" \
+        || { echo "unexpected site.yaml in the corpus: $(cat "$site/site.yaml")" >&2; exit 1; }
+done
+hugo_site=""
+if command -v hugo >/dev/null 2>&1; then
+    hugo_site="$work/hugo"
+    cp -r "$corpus/hugo" "$hugo_site"
+else
+    echo "hugo is not installed: timing shopstory only" >&2
+fi
+
+now() { date +%s.%N; }
+# time_run NAME COMMAND...: runs it, appends the wall time to $work/NAME.times
+time_run() {
+    local name="$1"; shift
+    local t0 t1
+    t0=$(now)
+    "$@" >/dev/null 2>"$work/last.err" || { cat "$work/last.err" >&2; echo "$name failed" >&2; exit 1; }
+    t1=$(now)
+    awk -v a="$t0" -v b="$t1" 'BEGIN { printf "%.3f\n", b - a }' >>"$work/$name.times"
+}
+
+ss_cold() { rm -rf "$1/public" "$1/.shopstory-cache"; "$bin" build --quiet --root "$1"; }
+ss_warm() { rm -rf "$1/public"; "$bin" build --quiet --root "$1"; }
+hugo_cold() { rm -rf "$hugo_site/public" "$hugo_site/resources"; hugo --source "$hugo_site" --quiet; }
+hugo_warm() { rm -rf "$hugo_site/public"; hugo --source "$hugo_site" --quiet; }
+
+for r in $(seq 1 "$rounds"); do
+    echo "round $r/$rounds ..." >&2
+    time_run shopstory_jpeg_cold ss_cold "$work/shopstory-jpeg"
+    if [ -n "$hugo_site" ]; then time_run hugo_cold hugo_cold; fi
+    time_run shopstory_webp_jpeg_cold ss_cold "$work/shopstory-webp"
+    time_run shopstory_jpeg_warm ss_warm "$work/shopstory-jpeg"
+    if [ -n "$hugo_site" ]; then time_run hugo_warm hugo_warm; fi
+    time_run shopstory_webp_jpeg_warm ss_warm "$work/shopstory-webp"
+done
+
+median() { sort -g "$work/$1.times" | awk '{ a[NR] = $1 } END { if (NR % 2) print a[(NR + 1) / 2]; else print (a[NR / 2] + a[NR / 2 + 1]) / 2 }'; }
+ratio() { awk -v a="$1" -v b="$2" 'BEGIN { printf "%.3f", a / b }'; }
+
+echo
+echo "medians of $rounds rounds, $(nproc) cores, wall seconds"
+for name in shopstory_jpeg_cold shopstory_jpeg_warm shopstory_webp_jpeg_cold shopstory_webp_jpeg_warm hugo_cold hugo_warm; do
+    [ -f "$work/$name.times" ] && printf '  %-26s %7.2f s\n' "$name" "$(median "$name")"
+done
+echo
+jc=$(median shopstory_jpeg_cold); jw=$(median shopstory_jpeg_warm); wc=$(median shopstory_webp_jpeg_cold)
+printf '  %-44s %6s\n' "shopstory warm / cold (JPEG only)" "$(ratio "$jw" "$jc")   (goal < 0.05)"
+if [ -n "$hugo_site" ]; then
+    hc=$(median hugo_cold)
+    printf '  %-44s %6s\n' "shopstory JPEG-only cold / Hugo cold" "$(ratio "$jc" "$hc")   (goal <= 0.25)"
+    printf '  %-44s %6s\n' "shopstory WebP+JPEG cold / Hugo JPEG cold" "$(ratio "$wc" "$hc")   (goal <= 0.5)"
+fi

@@ -21,8 +21,8 @@ pub trait Targets {
     fn doc_url(&self, site_path: &str) -> Option<(&str, bool)>;
     /// The published URL of a non-markdown file (site path), if it is published.
     fn file_url(&self, site_path: &str) -> Option<String>;
-    /// The HTML for a local image (site path), or `None` when there is no such image.
-    fn image_html(&self, site_path: &str, alt: &str, eager: bool) -> Option<String>;
+    /// The HTML for a local image (site path), or why it cannot be shown.
+    fn image_html(&self, site_path: &str, alt: &str, eager: bool) -> Result<String, String>;
     /// The HTML of a shortcode, or `None` after reporting why it cannot be shown.
     fn shortcode(&self, file: &str, call: &shortcodes::Call, diags: &mut Diagnostics) -> Option<String>;
     /// The HTML for a URL alone on its line (a video embed), or `None` to
@@ -126,7 +126,7 @@ pub fn render(input: &BodyInput<'_>, targets: &dyn Targets, diags: &mut Diagnost
                 Event::End(TagEnd::Image) => {
                     let (path, alt, r) = image_alt.take().expect("open image");
                     match targets.image_html(&path, &alt, eager) {
-                        Some(html) => {
+                        Ok(html) => {
                             if alt.trim().is_empty() {
                                 diags.warning(file, span(&r), "this image has no alt text")
                                     .help("describe the photo between the brackets, such as ![Rosa truing a wheel](wheel.jpg); screen readers read it aloud");
@@ -135,8 +135,8 @@ pub fn render(input: &BodyInput<'_>, targets: &dyn Targets, diags: &mut Diagnost
                             out.images.push(path);
                             events.push(Event::InlineHtml(CowStr::from(html)));
                         }
-                        None => {
-                            diags.error(file, span(&r), format!("image `{path}` does not exist or is not a photo shopstory can read"))
+                        Err(why) => {
+                            diags.error(file, span(&r), format!("image `{path}`: {why}"))
                                 .help("put the photo next to the post (or in static/) and check the spelling of its name");
                         }
                     }

@@ -16,8 +16,12 @@ impl Targets for Fixture {
     fn file_url(&self, p: &str) -> Option<String> {
         (p == "static/price-list.pdf").then(|| "/price-list.pdf".to_string())
     }
-    fn image_html(&self, p: &str, alt: &str, eager: bool) -> Option<String> {
-        (p == "content/posts/wheel.jpg").then(|| format!("<img src=\"/x.jpg\" alt=\"{alt}\" data-eager=\"{eager}\">"))
+    fn image_html(&self, p: &str, alt: &str, eager: bool) -> Result<String, String> {
+        if p == "content/posts/wheel.jpg" {
+            Ok(format!("<img src=\"/x.jpg\" alt=\"{alt}\" data-eager=\"{eager}\">"))
+        } else {
+            Err("there is no such photo".into())
+        }
     }
     fn shortcode(&self, file: &str, call: &shortcodes::Call, diags: &mut Diagnostics) -> Option<String> {
         if call.name == "shout" {
@@ -79,7 +83,7 @@ fn broken_links_and_images_are_errors_with_lines() {
     let (_, errs) = render_md("Intro\n\nSee [gone](2026-01-01-gone.md).\n\n![a](missing.jpg)\n");
     assert!(errs.contains("error: link to `2026-01-01-gone.md`, but there is no such post or page"), "{errs}");
     assert!(errs.contains("--> content/posts/2026-11-02-x.md:6:5"), "{errs}");
-    assert!(errs.contains("image `content/posts/missing.jpg` does not exist"), "{errs}");
+    assert!(errs.contains("image `content/posts/missing.jpg`: there is no such photo"), "{errs}");
     assert!(errs.contains("--> content/posts/2026-11-02-x.md:8:1"), "{errs}");
 }
 

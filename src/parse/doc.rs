@@ -175,8 +175,7 @@ pub fn parse_doc(file: &TextFile, kind: DocKind, diags: &mut Diagnostics) -> Opt
         }
         Value::Null => {}
         _ => {
-            diags.error(path, Some(Span::new(split.yaml_offset, split.yaml_offset + 1))
-                .map(|s| s), "the front matter must be `key: value` lines").help("for example `title: How we fold a wool cover`");
+            diags.error(path, Some(Span::new(split.yaml_offset, split.yaml_offset + 1)), "the front matter must be `key: value` lines").help("for example `title: How we fold a wool cover`");
             return None;
         }
     }

@@ -45,6 +45,9 @@ struct Linker<'a> {
 impl Linker<'_> {
     /// Plans an image by site path, remembering that the site uses it.
     fn image(&self, path: &str) -> Result<PlannedImage, String> {
+        // `/images/x.jpg` written by an owner who thinks of static/ as the root.
+        let static_path = format!("static/{path}");
+        let path = if !self.images.contains_key(path) && self.images.contains_key(&static_path) { static_path.as_str() } else { path };
         match self.images.get(path) {
             Some(Ok(info)) => {
                 let planned = plan_image(path, info, &self.config.images);
@@ -68,9 +71,9 @@ impl Targets for Linker<'_> {
             self.static_urls.get(&format!("static/{site_path}")).cloned()
         })
     }
-    fn image_html(&self, site_path: &str, alt: &str, eager: bool) -> Option<String> {
-        let planned = self.image(site_path).ok()?;
-        Some(picture_html::picture(&planned, alt, eager, PHOTO_SIZES_CONTENT, ""))
+    fn image_html(&self, site_path: &str, alt: &str, eager: bool) -> Result<String, String> {
+        let planned = self.image(site_path)?;
+        Ok(picture_html::picture(&planned, alt, eager, PHOTO_SIZES_CONTENT, ""))
     }
     fn shortcode(&self, file: &str, call: &Call, diags: &mut Diagnostics) -> Option<String> {
         self.render_shortcode(file, call, diags)

@@ -42,6 +42,8 @@ pub enum ThemeStatic {
 pub struct Theme {
     pub tera: Tera,
     pub origins: BTreeMap<String, Origin>,
+    /// Each template's text, to show the line of a template error.
+    pub texts: BTreeMap<String, std::sync::Arc<str>>,
     /// Output path → file.
     pub static_files: BTreeMap<String, ThemeStatic>,
 }
@@ -128,24 +130,28 @@ pub fn load_theme(root: &Path, theme_name: &str, diags: &mut Diagnostics) -> Opt
     for (name, (text, _)) in &sources {
         let mut probe = Tera::new();
         if let Err(e) = probe.add_raw_template(name, text) {
-            if matches!(e.kind(), tera::ErrorKind::SyntaxError(_)) {
+            if let tera::ErrorKind::SyntaxError(report) = e.kind() {
                 ok = false;
+                let file = file_for(&origins, name);
+                diags.add_source(&file, std::sync::Arc::from(text.as_str()));
+                let r = &report.span().range;
                 diags
-                    .error(&file_for(&origins, name), None, format!("template `{name}` has a syntax error:\n{}", tera_error_text(&e)))
-                    .help("fix the template tag at the line shown; every `{% if %}`, `{% for %}` and `{% block %}` needs its `{% end… %}`");
+                    .error(&file, Some(crate::diag::Span::new(r.start, r.end)), format!("template `{name}` has a syntax error: {}", report.message()))
+                    .help("fix the template tag here; every `{% if %}`, `{% for %}` and `{% block %}` needs its `{% end… %}`, and `{{` its `}}`");
             }
         }
     }
     if !ok {
         return None;
     }
+    let texts: BTreeMap<String, std::sync::Arc<str>> = sources.iter().map(|(k, (t, _))| (k.clone(), std::sync::Arc::from(t.as_str()))).collect();
     if let Err(e) = tera.add_raw_templates(sources.iter().map(|(k, (t, _))| (k.as_str(), t.as_str()))) {
         diags
             .error(&first_user_template(&origins), None, format!("the templates do not fit together:\n{}", tera_error_text(&e)))
             .help("check the names in `{% extends %}` and `{% include %}`: they must name existing templates");
         return None;
     }
-    Some(Theme { tera, origins, static_files })
+    Some(Theme { tera, origins, texts, static_files })
 }
 
 fn first_user_template(origins: &BTreeMap<String, Origin>) -> String {
@@ -161,13 +167,21 @@ fn first_user_template(origins: &BTreeMap<String, Origin>) -> String {
 /// Reports a render error against the template it came from and the page
 /// being rendered.
 pub fn report_render_error(theme: &Theme, template: &str, rendering: &str, err: &tera::Error, diags: &mut Diagnostics) {
-    let (name, detail) = match err.kind() {
-        tera::ErrorKind::RenderingError(r) | tera::ErrorKind::SyntaxError(r) => (r.filename().to_string(), tera_error_text(err)),
-        _ => (template.to_string(), tera_error_text(err)),
-    };
-    let name = if theme.origins.contains_key(&name) { name } else { template.to_string() };
-    let origin = theme.origins.get(&name).cloned().unwrap_or(Origin::BuiltIn);
+    let help = "a template can only use the values listed in the README's \"Template context\"; test optional ones with `{% if x %}`";
+    if let tera::ErrorKind::RenderingError(r) | tera::ErrorKind::SyntaxError(r) = err.kind() {
+        let name = r.filename().to_string();
+        if let Some(text) = theme.texts.get(&name) {
+            let file = file_for(&theme.origins, &name);
+            let origin = theme.origins.get(&name).cloned().unwrap_or(Origin::BuiltIn);
+            diags.add_source(&file, text.clone());
+            let range = &r.span().range;
+            let message = format!("template `{name}` (from {origin}) failed while rendering {rendering}: {}", r.message());
+            diags.error(&file, Some(crate::diag::Span::new(range.start, range.end)), message).help(help);
+            return;
+        }
+    }
+    let origin = theme.origins.get(template).cloned().unwrap_or(Origin::BuiltIn);
     diags
-        .error(&file_for(&theme.origins, &name), None, format!("template `{name}` (from {origin}) failed while rendering {rendering}:\n{detail}"))
-        .help("a template can only use the values listed in the README's \"Template context\"; test optional ones with `{% if x %}`");
+        .error(&file_for(&theme.origins, template), None, format!("template `{template}` (from {origin}) failed while rendering {rendering}:\n{}", tera_error_text(err)))
+        .help(help);
 }

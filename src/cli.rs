@@ -28,6 +28,9 @@ pub enum Command {
     Build(BuildArgs),
     /// Run every check of `build`, write nothing.
     Check(CheckArgs),
+    /// Add data exported from elsewhere to the site.
+    #[command(subcommand)]
+    Import(ImportCommand),
 }
 
 #[derive(Debug, Args)]
@@ -87,4 +90,59 @@ pub struct CheckArgs {
     /// Treat warnings as errors.
     #[arg(long)]
     pub strict: bool,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum ImportCommand {
+    /// Append reviews from a CSV export (first line: column names) to
+    /// data/reviews.yaml, skipping reviews already there.
+    Reviews(Box<ImportReviewsArgs>),
+}
+
+#[derive(Debug, Args)]
+pub struct ImportReviewsArgs {
+    /// The CSV file, as a review platform exports it.
+    pub file: PathBuf,
+    /// The site folder.
+    #[arg(long, default_value = ".")]
+    pub root: PathBuf,
+    /// The column with the reviewer's name (default: author, name, reviewer, ...).
+    #[arg(long, value_name = "COLUMN")]
+    pub author_column: Option<String>,
+    /// The column with the rating, 1 to 5 (default: rating, stars, score, ...).
+    #[arg(long, value_name = "COLUMN")]
+    pub rating_column: Option<String>,
+    /// The column with the review's date (default: date, review date, created, ...).
+    #[arg(long, value_name = "COLUMN")]
+    pub date_column: Option<String>,
+    /// The column with the review's text (default: text, review, comment, ...).
+    #[arg(long, value_name = "COLUMN")]
+    pub text_column: Option<String>,
+    /// The column with the shop's reply (default: reply, response, owner response, ...).
+    #[arg(long, value_name = "COLUMN")]
+    pub reply_column: Option<String>,
+    /// The column with the reply's date (default: reply date, response date, ...).
+    #[arg(long, value_name = "COLUMN")]
+    pub reply_date_column: Option<String>,
+    /// The column with the platform's review id (default: id, review id).
+    #[arg(long, value_name = "COLUMN")]
+    pub id_column: Option<String>,
+    /// The column naming the product reviewed (default: product, item, service).
+    #[arg(long, value_name = "COLUMN")]
+    pub product_column: Option<String>,
+    /// The column naming where the review was left (default: source, platform, site).
+    #[arg(long, value_name = "COLUMN")]
+    pub source_column: Option<String>,
+    /// Where these reviews come from (google, facebook, ...), for rows that do not say.
+    #[arg(long)]
+    pub source: Option<String>,
+    /// The product these reviews are about, for rows that do not say.
+    #[arg(long)]
+    pub product: Option<String>,
+    /// Leave out reviews that have a rating but no text (else they are errors).
+    #[arg(long)]
+    pub skip_without_text: bool,
+    /// Print what would be appended; write nothing.
+    #[arg(long)]
+    pub dry_run: bool,
 }

@@ -9,6 +9,8 @@ use crate::parse::doc::DocKind;
 use std::collections::BTreeMap;
 use std::path::PathBuf;
 
+pub mod reviews;
+
 #[derive(Debug, Clone)]
 pub struct TagRef {
     pub name: String,
@@ -119,4 +121,6 @@ pub struct Site {
     /// Every image some page shows, by site path.
     pub images: BTreeMap<String, PlannedImage>,
     pub static_files: Vec<StaticFile>,
+    /// Customer reviews (data/reviews.yaml), newest first, with their summaries.
+    pub reviews: reviews::Reviews,
 }

@@ -39,7 +39,7 @@ pub fn picture(image: &PlannedImage, alt: &str, eager: bool, sizes: &str, class:
     for f in formats.iter().filter(|f| **f != fallback) {
         let _ = write!(out, "<source type=\"{}\" srcset=\"{}\" sizes=\"{sizes}\">", mime(f), srcset(image, f));
     }
-    let loading = if eager { " fetchpriority=\"high\"" } else { " loading=\"lazy\" decoding=\"async\"" };
+    let loading = if eager { "" } else { " loading=\"lazy\" decoding=\"async\"" };
     let _ = write!(
         out,
         "<img src=\"{}\" srcset=\"{}\" sizes=\"{sizes}\" width=\"{}\" height=\"{}\" alt=\"{}\"{loading}></picture>",

@@ -3,10 +3,11 @@
 //! usage errors exit 2 (clap).
 
 pub mod build;
+pub mod import;
 pub mod init;
 pub mod new;
 
-use crate::cli::{Cli, Command, NewCommand};
+use crate::cli::{Cli, Command, ImportCommand, NewCommand};
 use crate::report::{Reporter, Verbosity};
 use std::process::ExitCode;
 
@@ -24,6 +25,7 @@ pub fn run(cli: Cli) -> ExitCode {
         Command::New(NewCommand::Post(args)) => new::post(&args, &reporter),
         Command::Build(args) => build::build(&args, &reporter),
         Command::Check(args) => build::check(&args, &reporter),
+        Command::Import(ImportCommand::Reviews(args)) => import::reviews(&args, &reporter),
     };
     match result {
         Ok(code) => code,

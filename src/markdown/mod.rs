@@ -192,6 +192,11 @@ pub fn render(input: &BodyInput<'_>, targets: &dyn Targets, diags: &mut Diagnost
                 }
                 events.push(event);
             }
+            Event::TaskListMarker(done) => {
+                // A checkbox with a name, so screen readers say what it is.
+                let (checked, label) = if done { (" checked", "Done") } else { ("", "Not done") };
+                events.push(Event::InlineHtml(CowStr::from(format!("<input type=\"checkbox\" disabled{checked} aria-label=\"{label}\"> "))));
+            }
             Event::End(TagEnd::Paragraph) => {
                 if !out.excerpt.trim().is_empty() {
                     excerpt_done = true;
@@ -240,7 +245,7 @@ fn put_back(mut html: String, embeds: &[(String, String)]) -> String {
         if html.contains(&block) {
             html = html.replacen(&block, &format!("{embed}\n"), 1);
         } else {
-            html = html.replacen(ph.as_str(), embed, 1);
+            html = html.replace(ph.as_str(), embed);
         }
     }
     html
@@ -305,8 +310,11 @@ fn resolve_link<'a>(
 
 /// Gives every heading an id (kept if written with `{#id}`), unique within
 /// the body, and returns the table of contents of levels 2 and 3.
+/// Ids the default theme's own elements use: a heading never takes one.
+const THEME_IDS: &[&str] = &["main", "top", "content", "hero-h", "latest-h", "team-h", "visit-h", "share-h", "topics-h", "moments-h", "reviews-h", "rating-h", "products-h", "member-posts-h", "member-videos-h", "videos-h"];
+
 fn assign_heading_ids(events: &mut [Event<'_>]) -> Vec<TocEntry> {
-    let mut used: HashSet<String> = HashSet::new();
+    let mut used: HashSet<String> = THEME_IDS.iter().map(|s| s.to_string()).collect();
     let mut counts: HashMap<String, usize> = HashMap::new();
     let mut flat: Vec<(u8, String, String)> = Vec::new();
     let mut i = 0;
@@ -318,7 +326,7 @@ fn assign_heading_ids(events: &mut [Event<'_>]) -> Vec<TocEntry> {
             let mut j = i + 1;
             while j < events.len() && !matches!(events[j], Event::End(TagEnd::Heading(_))) {
                 if let Event::Text(t) | Event::Code(t) = &events[j] {
-                    text.push_str(t);
+                    text.push_str(&shortcodes::strip_placeholders(t));
                 }
                 j += 1;
             }

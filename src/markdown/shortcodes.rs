@@ -126,7 +126,9 @@ pub fn parse_call(inner: &str) -> Result<(String, BTreeMap<String, ArgValue>), S
             let v = match raw {
                 "true" => ArgValue::Bool(true),
                 "false" => ArgValue::Bool(false),
-                n => ArgValue::Num(n.parse::<f64>().map_err(|_| format!("`{key}={n}`: put text in quotes, such as {key}=\"{n}\""))?),
+                n => ArgValue::Num(
+                    n.parse::<f64>().map_err(|_| format!("`{key}={n}`: put text in quotes, such as {key}=\"{n}\""))?,
+                ),
             };
             (v, &after[end..])
         };
@@ -148,7 +150,10 @@ pub fn parse_call(inner: &str) -> Result<(String, BTreeMap<String, ArgValue>), S
 pub enum Found {
     Call(Call),
     /// A URL alone on its line, for the embedder to recognise or not.
-    Url { url: String, span: Span },
+    Url {
+        url: String,
+        span: Span,
+    },
 }
 
 fn in_ranges(ranges: &[Range<usize>], at: usize) -> bool {
@@ -175,7 +180,8 @@ pub fn scan(body: &str, body_offset: usize) -> (Vec<(Range<usize>, Found)>, Vec<
             continue;
         }
         let after = body[start + 2..].trim_start();
-        let looks_like_call = after.find('(').is_some_and(|p| is_ident(after[..p].trim()) && !after[..p].contains('\n'));
+        let looks_like_call =
+            after.find('(').is_some_and(|p| is_ident(after[..p].trim()) && !after[..p].contains('\n'));
         if !looks_like_call {
             continue;
         }
@@ -192,15 +198,24 @@ pub fn scan(body: &str, body_offset: usize) -> (Vec<(Range<usize>, Found)>, Vec<
         let inner = &body[start + 2..start + close];
         let span = Span::new(start, end).shifted(body_offset);
         if inner.contains('\n') && !inner.trim_end().ends_with(')') {
-            errors.push(ScanError { span, message: "this shortcode is never closed".into(), help: "end it with `)}}` on the same line".into() });
+            errors.push(ScanError {
+                span,
+                message: "this shortcode is never closed".into(),
+                help: "end it with `)}}` on the same line".into(),
+            });
             pos = end;
             continue;
         }
         match parse_call(inner) {
             Ok((name, args)) => {
-                found.push((start..end, Found::Call(Call { name, args, span, block: alone_on_line(body, start, end) })));
+                found
+                    .push((start..end, Found::Call(Call { name, args, span, block: alone_on_line(body, start, end) })));
             }
-            Err(why) => errors.push(ScanError { span, message: format!("this shortcode cannot be read: {why}"), help: "write it as {{ name(key=\"value\") }}".into() }),
+            Err(why) => errors.push(ScanError {
+                span,
+                message: format!("this shortcode cannot be read: {why}"),
+                help: "write it as {{ name(key=\"value\") }}".into(),
+            }),
         }
         pos = end;
     }
@@ -227,7 +242,28 @@ pub fn scan(body: &str, body_offset: usize) -> (Vec<(Range<usize>, Found)>, Vec<
 
 /// Placeholder text for replacement `n`: letters only, so markdown leaves it alone.
 pub fn placeholder(n: usize) -> String {
-    format!("shopstoryembed{n}x")
+    format!("{PLACEHOLDER_PREFIX}{n}x")
+}
+
+const PLACEHOLDER_PREFIX: &str = "shopstoryembed";
+
+/// Text with every placeholder removed (for heading ids and excerpts).
+pub fn strip_placeholders(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    let mut rest = text;
+    while let Some(i) = rest.find(PLACEHOLDER_PREFIX) {
+        out.push_str(&rest[..i]);
+        let after = &rest[i + PLACEHOLDER_PREFIX.len()..];
+        let digits = after.len() - after.trim_start_matches(|c: char| c.is_ascii_digit()).len();
+        if digits > 0 && after[digits..].starts_with('x') {
+            rest = &after[digits + 1..];
+        } else {
+            out.push_str(PLACEHOLDER_PREFIX);
+            rest = after;
+        }
+    }
+    out.push_str(rest);
+    out
 }
 
 #[cfg(test)]
@@ -236,7 +272,8 @@ mod tests {
 
     #[test]
     fn parses_arguments() {
-        let (name, args) = parse_call(" youtube(id=\"dQw4w9WgXcQ\", start=42, autoplay=false, title='It\\'s') ").unwrap();
+        let (name, args) =
+            parse_call(" youtube(id=\"dQw4w9WgXcQ\", start=42, autoplay=false, title='It\\'s') ").unwrap();
         assert_eq!(name, "youtube");
         assert_eq!(args["id"], ArgValue::Str("dQw4w9WgXcQ".into()));
         assert_eq!(args["start"], ArgValue::Num(42.0));
@@ -264,6 +301,36 @@ mod tests {
         if let (r, Found::Call(c)) = &found[0] {
             assert_eq!(c.span.start, r.start + 100);
         }
+    }
+
+    #[test]
+    fn bare_urls_count_only_alone_on_their_line_outside_code() {
+        let body = concat!(
+            "Watch https://youtu.be/aBc_12-XyZ9 today.\n\n",
+            "https://youtu.be/aBc_12-XyZ9?t=5\n\n",
+            "    https://youtu.be/indented4sp\n\n",
+            "```\nhttps://youtu.be/inFenceXXXX\n```\n\n",
+            "`https://youtu.be/inlineCode0`\n\n",
+            "> https://vimeo.com/76979871\n\n",
+            "  https://vimeo.com/11111111  \n\n",
+            "https://a.example/x y\n",
+        );
+        let (found, errors) = scan(body, 0);
+        assert!(errors.is_empty(), "{errors:?}");
+        let urls: Vec<(&str, &str)> = found
+            .iter()
+            .map(|(r, f)| match f {
+                Found::Url { url, .. } => (url.as_str(), &body[r.clone()]),
+                Found::Call(c) => panic!("unexpected call {c:?}"),
+            })
+            .collect();
+        assert_eq!(
+            urls,
+            [
+                ("https://youtu.be/aBc_12-XyZ9?t=5", "https://youtu.be/aBc_12-XyZ9?t=5"),
+                ("https://vimeo.com/11111111", "https://vimeo.com/11111111")
+            ]
+        );
     }
 
     #[test]

@@ -22,6 +22,7 @@ pub struct SiteConfig {
     pub posts: PostSettings,
     pub images: ImageSettings,
     pub moments: MomentSettings,
+    pub reviews: ReviewSettings,
     pub share_cards: bool,
     pub cache_dir: String,
 }
@@ -100,9 +101,24 @@ impl Default for MomentSettings {
     }
 }
 
+/// `reviews:` in site.yaml: reviews per page of /reviews/, and how many the
+/// home page shows (0 for none).
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(default)]
+pub struct ReviewSettings {
+    pub per_page: usize,
+    pub home: usize,
+}
+
+impl Default for ReviewSettings {
+    fn default() -> Self {
+        ReviewSettings { per_page: 20, home: 3 }
+    }
+}
+
 const TOP_KEYS: &[&str] = &[
     "title", "base_url", "language", "description", "theme", "shop", "brand", "posts", "images",
-    "moments", "share_cards", "cache_dir",
+    "moments", "reviews", "share_cards", "cache_dir",
 ];
 const SHOP_KEYS: &[&str] = &["name", "address", "phone", "email", "hours", "social", "logo"];
 const ADDRESS_KEYS: &[&str] = &["street", "city", "region", "postal_code", "country"];
@@ -110,6 +126,7 @@ const BRAND_KEYS: &[&str] = &["color", "accent"];
 const POSTS_KEYS: &[&str] = &["per_page", "permalink"];
 const IMAGES_KEYS: &[&str] = &["widths", "formats", "quality"];
 const MOMENTS_KEYS: &[&str] = &["require_consent"];
+const REVIEWS_KEYS: &[&str] = &["per_page", "home"];
 pub const IMAGE_FORMATS: &[&str] = &["webp", "jpeg", "png"];
 
 impl SiteConfig {
@@ -127,6 +144,7 @@ impl SiteConfig {
             posts: PostSettings::default(),
             images: ImageSettings::default(),
             moments: MomentSettings::default(),
+            reviews: ReviewSettings::default(),
             share_cards: true,
             cache_dir: ".shopstory-cache".into(),
         }
@@ -286,6 +304,14 @@ pub fn parse_config(text: Option<&str>, diags: &mut Diagnostics) -> SiteConfig {
     }
     if let Some(m) = ctx.section::<MomentSettings>("moments", MOMENTS_KEYS) {
         config.moments = m;
+    }
+    if let Some(r) = ctx.section::<ReviewSettings>("reviews", REVIEWS_KEYS) {
+        if r.per_page == 0 {
+            let span = region.span(&[Seg::Key("reviews"), Seg::Key("per_page")]);
+            ctx.diags.error(CONFIG_FILE, span, "reviews.per_page must be at least 1").help("20 is a good number of reviews per page");
+        } else {
+            config.reviews = r;
+        }
     }
     config
 }

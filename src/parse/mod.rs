@@ -3,9 +3,11 @@
 //! No I/O.
 
 pub mod config;
+pub mod csv;
 pub mod doc;
 pub mod frontmatter;
 pub mod records;
+pub mod reviews;
 pub mod staff;
 pub mod yaml;
 
@@ -22,6 +24,8 @@ pub struct Parsed {
     pub posts: Vec<ParsedDoc>,
     pub pages: Vec<ParsedDoc>,
     pub staff: Vec<ParsedStaff>,
+    /// data/reviews.yaml, in file order (dates not yet checked against today).
+    pub reviews: Vec<reviews::ParsedReview>,
     /// Whether site.yaml parsed without errors (a broken config makes many
     /// later checks meaningless).
     pub config_ok: bool,
@@ -50,5 +54,6 @@ pub fn parse(sources: &Sources, diags: &mut Diagnostics) -> Parsed {
     let posts = parse_docs(&sources.posts, DocKind::Post, diags);
     let pages = parse_docs(&sources.pages, DocKind::Page, diags);
     let staff = staff::parse_staff(sources.data.get(staff::STAFF_FILE), diags);
-    Parsed { config, posts, pages, staff, config_ok }
+    let reviews = reviews::parse_reviews(sources.data.get(reviews::REVIEWS_FILE), diags);
+    Parsed { config, posts, pages, staff, reviews, config_ok }
 }

@@ -4,6 +4,7 @@
 //! no file and no clock.
 
 pub mod feed;
+pub mod reviews;
 pub mod seo;
 pub mod views;
 
@@ -177,6 +178,9 @@ fn site_view(site: &Site) -> SiteView {
             nav.push(LinkView { title: p.title.clone(), url: p.url.clone(), current: false });
         }
     }
+    if !site.reviews.is_empty() {
+        nav.push(LinkView { title: "Reviews".into(), url: "/reviews/".into(), current: false });
+    }
     if !site.staff.is_empty() {
         nav.push(LinkView { title: "Team".into(), url: "/staff/".into(), current: false });
     }
@@ -310,7 +314,7 @@ fn jobs(site: &Site, shared: &Shared) -> Vec<Job> {
     let home_image = home.image.as_ref().map(|i| i.url.clone());
     home.json_ld = seo::json_ld_text(&seo::home(site, home_image.as_deref()));
     let latest: Vec<usize> = (0..site.posts.len().min(HOME_POSTS)).collect();
-    jobs.push(Job { template: "index.html".into(), meta: home, rendering: "the home page".into(), extra: Extra::Ready(vec![("posts", cards_of(&latest))]), lastmod: None });
+    jobs.push(Job { template: "index.html".into(), meta: home, rendering: "the home page".into(), extra: Extra::Ready([vec![("posts", cards_of(&latest))], reviews::home_context(site)].concat()), lastmod: None });
 
     // Blog listing, paginated.
     let per_page = c.posts.per_page.max(1);
@@ -421,6 +425,11 @@ fn jobs(site: &Site, shared: &Shared) -> Vec<Job> {
             extra: Extra::Ready(vec![("member", ser(&member)), ("posts", cards_of(&s.posts))]),
             lastmod: None,
         });
+    }
+
+    // Reviews: /reviews/ and each product's.
+    for p in reviews::pages(site) {
+        jobs.push(Job { template: p.template.into(), meta: p.meta, rendering: p.rendering, extra: Extra::Ready(p.extra), lastmod: None });
     }
 
     // 404.

@@ -135,6 +135,9 @@ pub fn web_page(site: &Site, kind: &str, name: &str, url: &str, description: &st
 pub fn home(site: &Site, image: Option<&str>) -> Value {
     let mut shop = local_business(site, image);
     shop["@context"] = json!("https://schema.org");
+    if let Some(rating) = super::reviews::home_aggregate(site) {
+        shop["aggregateRating"] = rating;
+    }
     shop
 }
 

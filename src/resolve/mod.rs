@@ -3,6 +3,7 @@
 //! (authors), finds duplicate URLs, resolves images and renders markdown
 //! with links that can no longer fail. Pure: no I/O.
 
+mod reviews;
 mod shortcodes;
 
 use crate::assets::{html as picture_html, plan_image, PlannedImage};
@@ -40,6 +41,8 @@ struct Linker<'a> {
     images: &'a ImageTable,
     config: &'a SiteConfig,
     used: Mutex<BTreeMap<String, PlannedImage>>,
+    /// For the `review` and `reviews` shortcodes.
+    reviews: &'a crate::model::reviews::Reviews,
 }
 
 impl Linker<'_> {
@@ -117,7 +120,8 @@ pub struct ResolveInput<'a> {
 
 pub fn resolve(parsed: Parsed, input: &ResolveInput<'_>, opts: &ResolveOptions, diags: &mut Diagnostics) -> Site {
     let ResolveInput { static_files, images, theme } = *input;
-    let Parsed { config, posts, pages, staff: parsed_staff, config_ok: _ } = parsed;
+    let Parsed { config, posts, pages, staff: parsed_staff, reviews: parsed_reviews, config_ok: _ } = parsed;
+    let reviews = reviews::resolve_reviews(parsed_reviews, &config, opts.today, diags);
 
     // Which documents are published in this build.
     let published = |d: &ParsedDoc| {
@@ -138,7 +142,7 @@ pub fn resolve(parsed: Parsed, input: &ResolveInput<'_>, opts: &ResolveOptions, 
         if !is_published {
             continue;
         }
-        if RESERVED_URLS.contains(&url.as_str()) || url.starts_with("/tags/") || url.starts_with("/staff/") || url.starts_with("/blog/page/") || url.starts_with("/media/") {
+        if RESERVED_URLS.contains(&url.as_str()) || url.starts_with("/tags/") || url.starts_with("/staff/") || url.starts_with("/blog/page/") || url.starts_with("/media/") || (!reviews.is_empty() && url.starts_with("/reviews/")) {
             diags.error(&d.source, d.span_of("slug"), format!("this page's URL {url} is one shopstory uses for its own pages"))
                 .help("give it another `slug:` or rename the file");
             continue;
@@ -156,7 +160,7 @@ pub fn resolve(parsed: Parsed, input: &ResolveInput<'_>, opts: &ResolveOptions, 
         .iter()
         .map(|f| (f.path.clone(), format!("/{}", f.path.trim_start_matches("static/"))))
         .collect();
-    let linker = Linker { theme, docs: docs_by_path, static_urls, images, config: &config, used: Mutex::new(BTreeMap::new()) };
+    let linker = Linker { theme, docs: docs_by_path, static_urls, images, config: &config, used: Mutex::new(BTreeMap::new()), reviews: &reviews };
 
     // Staff.
     let mut staff: Vec<StaffMember> = Vec::new();
@@ -251,6 +255,7 @@ pub fn resolve(parsed: Parsed, input: &ResolveInput<'_>, opts: &ResolveOptions, 
         logo,
         images,
         static_files: static_out,
+        reviews,
     }
 }
 

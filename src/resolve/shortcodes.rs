@@ -40,6 +40,11 @@ impl Linker<'_> {
             ctx.insert(k.clone(), v);
         }
         ctx.insert("args", &args);
+        if matches!(call.name.as_str(), "review" | "reviews") {
+            for (k, v) in self.review_shortcode_vars(file, call, diags)? {
+                ctx.insert(k, &v);
+            }
+        }
         match theme.tera.render(&template, &ctx) {
             Ok(html) => Some(html.trim_end().to_string()),
             Err(e) => {

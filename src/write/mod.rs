@@ -88,6 +88,17 @@ impl Staging {
         let name = output.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_else(|| "public".into());
         let parent = output.parent().map(Path::to_path_buf).unwrap_or_else(|| PathBuf::from("."));
         fs::create_dir_all(&parent).map_err(|e| io_err(&parent, e))?;
+        // Staging and old-output folders left by a build that was killed
+        // (kill -9, power cut) are ours when they carry the marker: clear them.
+        if let Ok(entries) = fs::read_dir(&parent) {
+            for entry in entries.flatten() {
+                let n = entry.file_name().to_string_lossy().into_owned();
+                let leftover = n.starts_with(&format!(".{name}.tmp-")) || n.starts_with(&format!(".{name}.old-"));
+                if leftover && entry.path().join(MARKER).is_file() {
+                    let _ = fs::remove_dir_all(entry.path());
+                }
+            }
+        }
         let dir = parent.join(format!(".{name}.tmp-{}", std::process::id()));
         if dir.exists() {
             fs::remove_dir_all(&dir).map_err(|e| io_err(&dir, e))?;

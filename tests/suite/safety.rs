@@ -53,3 +53,58 @@ fn an_empty_folder_may_be_used_and_is_marked() {
     assert_eq!(run.code, 0, "{}", run.stderr);
     assert!(!site.root.join("out/stale.html").exists());
 }
+
+/// Writes `n` photos big enough that processing them takes a while.
+fn many_photos(site: &crate::harness::SiteTest, n: usize) {
+    let mut body = String::from("---\ntitle: Photos\n---\n");
+    for i in 0..n {
+        let img = image::RgbImage::from_fn(1000, 700, |x, y| image::Rgb([(x % 256) as u8, (y % 256) as u8, (i * 40 % 256) as u8]));
+        img.save(site.root.join(format!("content/posts/p{i}.jpg"))).unwrap();
+        body.push_str(&format!("![Photo {i}](p{i}.jpg)\n\n"));
+    }
+    site.write("content/posts/2026-11-03-photos.md", &body);
+}
+
+#[test]
+fn a_build_killed_midway_leaves_output_and_cache_usable() {
+    let site = SiteTest::fixture("basic");
+    assert_eq!(site.build().code, 0);
+    let before = tree(&site.public());
+    many_photos(&site, 8);
+    let mut child = std::process::Command::new(env!("CARGO_BIN_EXE_shopstory"))
+        .arg("build")
+        .current_dir(&site.root)
+        .stderr(std::process::Stdio::null())
+        .spawn()
+        .unwrap();
+    // Wait until the image cache has started filling, then kill -9.
+    let cache = site.root.join(".shopstory-cache/images");
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(60);
+    while std::time::Instant::now() < deadline {
+        if fs::read_dir(&cache).map(|d| d.count() > 0).unwrap_or(false) {
+            break;
+        }
+        std::thread::sleep(std::time::Duration::from_millis(20));
+    }
+    let finished_already = child.try_wait().unwrap().is_some();
+    child.kill().unwrap();
+    child.wait().unwrap();
+    if !finished_already {
+        assert_eq!(before, tree(&site.public()), "a killed build changed public/");
+    }
+    // The next build succeeds from what the cache holds, every image decodes,
+    // and nothing of the killed build is left beside the output.
+    let run = site.build();
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    for (path, bytes) in tree(&site.public()) {
+        if path.ends_with(".jpg") || path.ends_with(".webp") {
+            image::load_from_memory(&bytes).unwrap_or_else(|e| panic!("{path} does not decode: {e}"));
+        }
+    }
+    let leftovers: Vec<String> = fs::read_dir(&site.root)
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .filter(|n| n.contains(".tmp-") || n.contains(".old-"))
+        .collect();
+    assert!(leftovers.is_empty(), "{leftovers:?}");
+}

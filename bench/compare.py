@@ -1,0 +1,129 @@
+#!/usr/bin/env python3
+"""Side-by-side build benchmark: shopstory vs Hugo (and Zola if $ZOLA names a binary).
+
+Generates corpora with ../shared/bench/gen_corpus.py, builds each with every
+tool in alternation (so machine noise hits all of them alike), and prints the
+median wall time, the peak memory (/usr/bin/time) and the ratio shopstory/peer.
+
+    python3 bench/compare.py                  # 1k and 10k posts, 5 runs each
+    python3 bench/compare.py --runs 3 --sizes 1000
+    python3 bench/compare.py --photos 100     # adds the 100-photo corpus (needs Pillow)
+
+Cold = output folder and caches removed before each run. Warm = a rebuild with
+nothing changed (caches and output kept). Never run in CI.
+"""
+
+import argparse
+import os
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+REPO = os.path.dirname(HERE)
+GEN = os.path.join(REPO, "..", "shared", "bench", "gen_corpus.py")
+SHOPSTORY = os.path.join(REPO, "target", "release", "shopstory")
+
+
+def timed(cmd, cwd=None):
+    """Runs cmd under /usr/bin/time; returns (seconds, peak KiB)."""
+    fd, out = tempfile.mkstemp()
+    os.close(fd)
+    try:
+        subprocess.run(["/usr/bin/time", "-f", "%e %M", "-o", out] + cmd, cwd=cwd, check=True,
+                       stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        with open(out) as f:
+            secs, kib = f.read().split()[-2:]
+        return float(secs), int(kib)
+    finally:
+        os.unlink(out)
+
+
+def rm(*paths):
+    for p in paths:
+        shutil.rmtree(p, ignore_errors=True)
+
+
+def tools(corpus, zola):
+    s = os.path.join(corpus, "shopstory")
+    h = os.path.join(corpus, "hugo")
+    z = os.path.join(corpus, "zola")
+    found = {
+        "shopstory": {
+            "cold": lambda: rm(os.path.join(s, "public"), os.path.join(s, ".shopstory-cache")),
+            "warm": lambda: None,
+            "cmd": [SHOPSTORY, "--quiet", "build", "--root", s],
+        }
+    }
+    if shutil.which("hugo"):
+        found["hugo"] = {
+            "cold": lambda: rm(os.path.join(h, "public"), os.path.join(h, "resources")),
+            "warm": lambda: None,
+            "cmd": ["hugo", "--source", h, "--quiet"],
+        }
+    if zola:
+        found["zola"] = {
+            "cold": lambda: rm(os.path.join(z, "public"), os.path.join(z, "static", "processed_images")),
+            "warm": lambda: None,
+            "cmd": [zola, "--root", z, "build", "--force"],
+        }
+    return found
+
+
+def main():
+    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    ap.add_argument("--sizes", default="1000,10000")
+    ap.add_argument("--photos", type=int, default=0)
+    ap.add_argument("--runs", type=int, default=5)
+    ap.add_argument("--work", default=os.path.join(tempfile.gettempdir(), "shopstory-bench"))
+    args = ap.parse_args()
+
+    subprocess.run(["cargo", "build", "--release", "--quiet"], cwd=REPO, check=True)
+    zola = os.environ.get("ZOLA")
+    corpora = [(f"{int(n):,} posts", ["--posts", n]) for n in args.sizes.split(",") if n]
+    if args.photos:
+        corpora.append((f"{args.photos} photos", ["--posts", str(args.photos), "--photos", str(args.photos)]))
+    versions = {"shopstory": subprocess.run([SHOPSTORY, "--version"], capture_output=True, text=True).stdout.strip()}
+    if shutil.which("hugo"):
+        versions["hugo"] = subprocess.run(["hugo", "version"], capture_output=True, text=True).stdout.split()[1]
+    print("versions:", ", ".join(f"{k} {v}" for k, v in versions.items()))
+
+    results = {}
+    for label, gen_args in corpora:
+        corpus = os.path.join(args.work, label.replace(",", "").replace(" ", "-"))
+        if not os.path.isdir(corpus):
+            subprocess.run([sys.executable, GEN, *gen_args, "--out", corpus], check=True, stdout=subprocess.DEVNULL)
+        ts = tools(corpus, zola)
+        for mode in ("cold", "warm"):
+            samples = {name: [] for name in ts}
+            for name, t in ts.items():  # one untimed run so warm has a cache
+                t["cold"]()
+                timed(t["cmd"])
+            for _ in range(args.runs):
+                for name, t in ts.items():
+                    t[mode]()
+                    samples[name].append(timed(t["cmd"]))
+            for name, s in samples.items():
+                results[(label, mode, name)] = (statistics.median(x[0] for x in s), max(x[1] for x in s))
+
+    print()
+    print(f"{'workload':<16} {'mode':<5} {'tool':<10} {'median s':>9} {'peak MiB':>9} {'time ratio':>11} {'mem ratio':>10}")
+    for (label, mode, name), (secs, kib) in results.items():
+        base = results.get((label, mode, "shopstory"))
+        ratio = mem = ""
+        if name != "shopstory" and base:
+            ratio = f"{base[0] / secs:.2f}x"
+            mem = f"{base[1] / kib:.2f}x"
+        print(f"{label:<16} {mode:<5} {name:<10} {secs:>9.2f} {kib / 1024:>9.0f} {ratio:>11} {mem:>10}")
+    sizes = [l for l, _ in corpora if "posts" in l]
+    if len(sizes) >= 2:
+        a, b = results.get((sizes[0], "cold", "shopstory")), results.get((sizes[-1], "cold", "shopstory"))
+        if a and b:
+            print(f"\nshopstory scaling {sizes[-1]} / {sizes[0]} (cold): {b[0] / a[0]:.1f}x")
+    print("ratios are shopstory / peer: below 1 means shopstory is faster or smaller")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,256 @@
+//! Reviews, resolved: dates checked against the build's "today", texts and
+//! replies rendered as safe markdown, reviews sorted newest first, grouped by
+//! product, placed on their listing page and summarised once. Also the data
+//! of the built-in `review` and `reviews` shortcodes. Pure: no I/O, no clock.
+
+use super::Linker;
+use crate::date::Date;
+use crate::diag::Diagnostics;
+use crate::markdown::shortcodes::Call;
+use crate::model::reviews::{Product, RatingSummary, Review, Reviews};
+use crate::parse::config::SiteConfig;
+use crate::parse::reviews::{check_dates, ParsedReview};
+use crate::paths::slugify;
+use crate::render::reviews::{product_view, review_view};
+use pulldown_cmark::{Event, Parser, Tag, TagEnd};
+use std::collections::BTreeMap;
+
+/// How many reviews `{{ reviews(product="...") }}` shows unless told.
+const SHORTCODE_LIMIT: usize = 3;
+
+/// Markdown events a customer's text may produce: raw HTML becomes text,
+/// links keep only their text (no spam links, no `javascript:`), images
+/// keep only their alt text (no third-party requests), headings become
+/// paragraphs.
+fn safe_events(text: &str) -> impl Iterator<Item = Event<'_>> {
+    Parser::new_ext(text, crate::markdown::options()).filter_map(|e| match e {
+        Event::Html(h) | Event::InlineHtml(h) => Some(Event::Text(h)),
+        Event::Start(Tag::Link { .. } | Tag::Image { .. }) | Event::End(TagEnd::Link | TagEnd::Image) => None,
+        Event::Start(Tag::Heading { .. }) => Some(Event::Start(Tag::Paragraph)),
+        Event::End(TagEnd::Heading(_)) => Some(Event::End(TagEnd::Paragraph)),
+        other => Some(other),
+    })
+}
+
+/// A customer's markdown as HTML that cannot carry markup of its own.
+pub(super) fn safe_markdown(text: &str) -> String {
+    let mut out = String::new();
+    pulldown_cmark::html::push_html(&mut out, safe_events(text));
+    out
+}
+
+/// A customer's markdown as plain text: paragraphs separated by a blank
+/// line, line breaks as spaces.
+pub(super) fn plain_text(text: &str) -> String {
+    let mut out = String::new();
+    for e in safe_events(text) {
+        match e {
+            Event::Text(t) | Event::Code(t) => out.push_str(&t),
+            Event::SoftBreak | Event::HardBreak => out.push(' '),
+            Event::End(TagEnd::Paragraph | TagEnd::Item | TagEnd::BlockQuote(_) | TagEnd::CodeBlock) => {
+                out.truncate(out.trim_end().len());
+                out.push_str("\n\n");
+            }
+            _ => {}
+        }
+    }
+    out.trim().to_string()
+}
+
+/// `/reviews/` or `/reviews/page/N/`, for the review at `position` of the
+/// newest-first list.
+fn listing_url(position: usize, per_page: usize) -> String {
+    match position / per_page.max(1) + 1 {
+        1 => "/reviews/".to_string(),
+        n => format!("/reviews/page/{n}/"),
+    }
+}
+
+pub(super) fn resolve_reviews(
+    parsed: Vec<ParsedReview>,
+    config: &SiteConfig,
+    today: Date,
+    diags: &mut Diagnostics,
+) -> Reviews {
+    let mut parsed = check_dates(parsed, today, diags);
+    if parsed.is_empty() {
+        return Reviews::default();
+    }
+    // Products by slug, named as first written in the file.
+    let mut by_slug: BTreeMap<String, String> = BTreeMap::new();
+    for r in &parsed {
+        if let Some(p) = &r.product {
+            by_slug.entry(slugify(p)).or_insert_with(|| p.clone());
+        }
+    }
+    let slugs: Vec<String> = by_slug.keys().cloned().collect();
+    // Newest first; the same day by id, so the order never depends on the file's.
+    parsed.sort_by(|a, b| b.date.cmp(&a.date).then_with(|| a.id.cmp(&b.id)));
+    let per_page = config.reviews.per_page;
+    let all: Vec<Review> = parsed
+        .into_iter()
+        .enumerate()
+        .map(|(i, r)| Review {
+            url: format!("{}#{}", listing_url(i, per_page), r.id),
+            text_html: safe_markdown(&r.text),
+            text_plain: plain_text(&r.text),
+            product: r.product.as_deref().and_then(|p| slugs.binary_search(&slugify(p)).ok()),
+            response_html: r.response.as_deref().map(safe_markdown),
+            id: r.id,
+            author: r.author,
+            halves: r.halves,
+            date: r.date,
+            source: r.source,
+            response_date: r.response_date,
+        })
+        .collect();
+    let products = by_slug
+        .into_iter()
+        .enumerate()
+        .filter_map(|(pi, (slug, name))| {
+            let reviews: Vec<usize> = (0..all.len()).filter(|&i| all[i].product == Some(pi)).collect();
+            let summary = RatingSummary::of(reviews.iter().map(|&i| all[i].halves))?;
+            Some(Product { url: format!("/reviews/{slug}/"), name, slug, reviews, summary })
+        })
+        .collect();
+    let summary = RatingSummary::of(all.iter().map(|r| r.halves));
+    Reviews { all, summary, products }
+}
+
+impl Linker<'_> {
+    /// The variables of the built-in `review` and `reviews` shortcodes:
+    /// `review` for `{{ review(id="...") }}`; `product` and `reviews` for
+    /// `{{ reviews(product="...", limit=3) }}`. `None` after reporting a
+    /// problem with the call.
+    pub(super) fn review_shortcode_vars(
+        &self,
+        file: &str,
+        call: &Call,
+        diags: &mut Diagnostics,
+    ) -> Option<Vec<(&'static str, serde_json::Value)>> {
+        let reviews = self.reviews;
+        let shop = &self.config.shop.name;
+        let arg = |k: &str| call.args.get(k).map(|v| v.as_text());
+        if call.name == "review" {
+            let Some(id) = arg("id") else {
+                diags
+                    .error(file, Some(call.span), "`review` needs the id of a review")
+                    .help("write {{ review(id=\"r-2026-11-03-ana\") }} with an id from data/reviews.yaml");
+                return None;
+            };
+            let Some(r) = reviews.all.iter().find(|r| r.id == id) else {
+                let ids: Vec<&str> = reviews.all.iter().map(|r| r.id.as_str()).collect();
+                let help = match crate::diag::suggest::nearest(&id, &ids) {
+                    Some(n) => format!("did you mean `{n}`?"),
+                    None if ids.is_empty() => {
+                        "data/reviews.yaml has no reviews yet (or none without errors)".to_string()
+                    }
+                    None => "use the `id:` of a review in data/reviews.yaml".to_string(),
+                };
+                diags.error(file, Some(call.span), format!("there is no review with id `{id}`")).help(help);
+                return None;
+            };
+            return Some(vec![("review", serde_json::to_value(review_view(reviews, r, shop)).ok()?)]);
+        }
+        let Some(name) = arg("product") else {
+            diags
+                .error(file, Some(call.span), "`reviews` needs a product")
+                .help("write {{ reviews(product=\"wool cover\") }} with a `product:` from data/reviews.yaml");
+            return None;
+        };
+        let slug = slugify(&name);
+        let Some(p) = reviews.products.iter().find(|p| p.slug == slug) else {
+            let names: Vec<&str> = reviews.products.iter().map(|p| p.name.as_str()).collect();
+            let help = if names.is_empty() {
+                "no review in data/reviews.yaml names a `product:` yet".to_string()
+            } else {
+                format!("the products reviews name are: {}", names.join(", "))
+            };
+            diags.error(file, Some(call.span), format!("no review is about product `{name}`")).help(help);
+            return None;
+        };
+        let limit = match call.args.get("limit") {
+            None => SHORTCODE_LIMIT,
+            Some(v) => match v.as_text().parse::<usize>() {
+                Ok(n) => n,
+                Err(_) => {
+                    diags
+                        .error(file, Some(call.span), format!("`limit` must be a whole number, not `{}`", v.as_text()))
+                        .help("for example limit=3");
+                    return None;
+                }
+            },
+        };
+        let list: Vec<_> = p.reviews.iter().take(limit).map(|&i| review_view(reviews, &reviews.all[i], shop)).collect();
+        Some(vec![
+            ("product", serde_json::to_value(product_view(p, false)).ok()?),
+            ("reviews", serde_json::to_value(list).ok()?),
+        ])
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn review(id: &str, halves: u8, date: &str, product: Option<&str>) -> ParsedReview {
+        ParsedReview {
+            index: 0,
+            id: id.into(),
+            author: "Ana".into(),
+            halves,
+            date: Date::parse(date).unwrap(),
+            text: "Lovely **shop**.".into(),
+            product: product.map(str::to_string),
+            source: None,
+            response: None,
+            response_date: None,
+            date_span: None,
+            response_date_span: None,
+        }
+    }
+
+    #[test]
+    fn customer_markdown_cannot_carry_markup() {
+        let html = safe_markdown("I *love* <script>alert(1)</script> [this](javascript:alert(1)) ![x](https://tracker.example/p.gif)\n\n# Big");
+        assert_eq!(html, "<p>I <em>love</em> &lt;script&gt;alert(1)&lt;/script&gt; this x</p>\n<p>Big</p>\n");
+        assert_eq!(
+            plain_text("Good *coffee*,\nkind people.\n\n- fast\n- fair"),
+            "Good coffee, kind people.\n\nfast\n\nfair"
+        );
+    }
+
+    #[test]
+    fn reviews_are_sorted_grouped_and_placed_on_pages() {
+        let mut config = SiteConfig::placeholder();
+        config.reviews.per_page = 2;
+        let parsed = vec![
+            review("a", 10, "2026-01-01", Some("Wool cover")),
+            review("b", 9, "2026-03-01", Some("wool  cover")),
+            review("c", 6, "2026-02-01", Some("Tea")),
+            review("d", 8, "2026-04-01", None),
+            review("e", 10, "2026-12-01", None),
+        ];
+        let mut diags = Diagnostics::new();
+        let today = Date::parse("2026-11-22").unwrap();
+        let r = resolve_reviews(parsed, &config, today, &mut diags);
+        assert_eq!(diags.error_count(), 1, "the review dated 2026-12-01 is in the future");
+        let order: Vec<(&str, &str)> = r.all.iter().map(|x| (x.id.as_str(), x.url.as_str())).collect();
+        assert_eq!(
+            order,
+            [("d", "/reviews/#d"), ("b", "/reviews/#b"), ("c", "/reviews/page/2/#c"), ("a", "/reviews/page/2/#a")]
+        );
+        let products: Vec<(&str, &str, &str, usize)> =
+            r.products.iter().map(|p| (p.name.as_str(), p.slug.as_str(), p.url.as_str(), p.summary.count)).collect();
+        assert_eq!(
+            products,
+            [("Tea", "tea", "/reviews/tea/", 1), ("Wool cover", "wool-cover", "/reviews/wool-cover/", 2)]
+        );
+        assert_eq!(r.products[1].reviews, [1, 3]);
+        assert_eq!(r.products[1].summary.average_text(), "4.8");
+        let s = r.summary.unwrap();
+        assert_eq!((s.count, s.average_text()), (4, "4.1".to_string()));
+        assert_eq!(r.all[0].text_html, "<p>Lovely <strong>shop</strong>.</p>\n");
+        assert_eq!(r.all[0].text_plain, "Lovely shop.");
+    }
+}

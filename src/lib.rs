@@ -21,7 +21,7 @@ pub mod cli;
 pub mod commands;
 pub mod date;
 pub mod diag;
-
+pub mod embeds;
 pub mod load;
 pub mod markdown;
 pub mod model;
@@ -71,7 +71,12 @@ pub fn check_with(opts: &BuildOptions, sink: &render::PageSink<'_>) -> Outcome {
     let theme_name = parsed.config.theme.clone();
     let resolve_opts = resolve::ResolveOptions { drafts: opts.drafts, today: opts.today };
     let theme = theme::load_theme(&opts.root, &theme_name, &mut diags);
-    let input = resolve::ResolveInput { static_files: &sources.static_files, images: &images, theme: theme.as_ref() };
+    let input = resolve::ResolveInput {
+        static_files: &sources.static_files,
+        images: &images,
+        content_files: &sources.content_files,
+        theme: theme.as_ref(),
+    };
     let site = resolve::resolve(parsed, &input, &resolve_opts, &mut diags);
     drop(sources);
     // Keep the text of files that have something to report, and no other.

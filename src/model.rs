@@ -9,6 +9,8 @@ use crate::parse::doc::DocKind;
 use std::collections::BTreeMap;
 use std::path::PathBuf;
 
+pub mod video;
+
 pub mod reviews;
 
 #[derive(Debug, Clone)]
@@ -40,7 +42,10 @@ pub struct Doc {
     /// Index into `Site::staff`.
     pub author: Option<usize>,
     pub cover: Option<ImageUse>,
-    pub video: Option<String>,
+    /// A how-to video post's video (front matter `video:`).
+    pub video: Option<video::DocVideo>,
+    /// Whether the page shows a click-to-load video (and needs its script).
+    pub video_script: bool,
     pub draft: bool,
     pub template: Option<String>,
     pub extra: serde_json::Value,
@@ -121,6 +126,8 @@ pub struct Site {
     /// Every image some page shows, by site path.
     pub images: BTreeMap<String, PlannedImage>,
     pub static_files: Vec<StaticFile>,
+    /// Files videos add (drawn posters, local clips), by output path.
+    pub media: BTreeMap<String, video::MediaFile>,
     /// Customer reviews (data/reviews.yaml), newest first, with their summaries.
     pub reviews: reviews::Reviews,
 }

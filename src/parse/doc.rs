@@ -37,6 +37,7 @@ pub struct FrontMatter {
     pub cover_alt: Option<String>,
     pub video: Option<String>,
     pub poster: Option<String>,
+    pub captions: Option<String>,
     pub share_image: Option<String>,
     pub draft: Option<bool>,
     #[serde(deserialize_with = "scalar")]
@@ -49,7 +50,7 @@ pub struct FrontMatter {
 
 const POST_KEYS: &[&str] = &[
     "title", "date", "updated", "description", "tags", "author", "cover", "cover_alt", "video",
-    "poster", "share_image", "draft", "slug", "template", "duration", "product", "extra",
+    "poster", "captions", "share_image", "draft", "slug", "template", "duration", "product", "extra",
 ];
 const PAGE_KEYS: &[&str] =
     &["title", "date", "updated", "description", "cover", "cover_alt", "share_image", "draft", "slug", "template", "product", "extra"];
@@ -97,6 +98,8 @@ pub struct ParsedDoc {
     pub cover_alt: Option<String>,
     pub video: Option<String>,
     pub poster: Option<String>,
+    /// WebVTT captions of a local `video:` file.
+    pub captions: Option<String>,
     pub share_image: Option<String>,
     pub draft: bool,
     pub slug: String,
@@ -283,6 +286,7 @@ pub fn parse_doc(file: &TextFile, kind: DocKind, diags: &mut Diagnostics) -> Opt
         cover_alt: fm.cover_alt,
         video: fm.video,
         poster: fm.poster,
+        captions: fm.captions,
         share_image: fm.share_image,
         draft: fm.draft.unwrap_or(false),
         slug,

@@ -7,6 +7,7 @@ pub mod feed;
 pub mod reviews;
 pub mod seo;
 pub mod views;
+mod videos;
 
 use crate::assets::{html as picture_html, PlannedImage};
 use crate::date::DateTime;
@@ -173,6 +174,9 @@ fn site_view(site: &Site) -> SiteView {
         format!("https://www.openstreetmap.org/search?query={}", crate::paths::percent_encode(&q))
     });
     let mut nav = vec![LinkView { title: "Blog".into(), url: "/blog/".into(), current: false }];
+    if videos::has_videos(site) {
+        nav.push(LinkView { title: "Videos".into(), url: "/videos/".into(), current: false });
+    }
     for p in &site.pages {
         if p.url.matches('/').count() == 2 {
             nav.push(LinkView { title: p.title.clone(), url: p.url.clone(), current: false });
@@ -289,6 +293,7 @@ fn meta(site: &Site, kind: &str, heading: &str, url: &str, description: &str) ->
         image: logo_image,
         json_ld: String::new(),
         noindex: false,
+        video_script: false,
     }
 }
 
@@ -352,7 +357,9 @@ fn jobs(site: &Site, shared: &Shared) -> Vec<Job> {
             m.share = seo::share_links(&m.permalink, &post.title, Some(&cover.url));
             m.image = Some(cover);
         }
-        m.json_ld = seo::json_ld_text(&seo::blog_posting(site, post, &description, m.image.as_ref().map(|i| i.url.as_str())));
+        let posting = seo::blog_posting(site, post, &description, m.image.as_ref().map(|i| i.url.as_str()));
+        m.json_ld = seo::json_ld_text(&videos::post_json_ld(site, post, &description, posting));
+        m.video_script = post.video_script;
         jobs.push(Job {
             template: post.template.clone().unwrap_or_else(|| "post.html".into()),
             meta: m,
@@ -370,6 +377,7 @@ fn jobs(site: &Site, shared: &Shared) -> Vec<Job> {
             m.image = Some(cover);
         }
         m.json_ld = seo::json_ld_text(&seo::web_page(site, "WebPage", &page.title, &page.url, &description));
+        m.video_script = page.video_script;
         jobs.push(Job {
             template: page.template.clone().unwrap_or_else(|| "page.html".into()),
             meta: m,
@@ -418,11 +426,16 @@ fn jobs(site: &Site, shared: &Shared) -> Vec<Job> {
         }
         m.json_ld = seo::json_ld_text(&seo::profile_page(site, s));
         let member = staff_view(site, s);
+        let (video_ix, post_ix) = videos::split_videos(site, &s.posts);
         jobs.push(Job {
             template: "staff.html".into(),
             meta: m,
             rendering: format!("the page of staff member `{}`", s.id),
-            extra: Extra::Ready(vec![("member", ser(&member)), ("posts", cards_of(&s.posts))]),
+            extra: Extra::Ready(vec![
+                ("member", ser(&member)),
+                ("posts", cards_of(&post_ix)),
+                ("videos", videos::video_cards(site, &video_ix)),
+            ]),
             lastmod: None,
         });
     }
@@ -431,6 +444,8 @@ fn jobs(site: &Site, shared: &Shared) -> Vec<Job> {
     for p in reviews::pages(site) {
         jobs.push(Job { template: p.template.into(), meta: p.meta, rendering: p.rendering, extra: Extra::Ready(p.extra), lastmod: None });
     }
+
+    jobs.extend(videos::jobs(site));
 
     // 404.
     let mut m = meta(site, "404", "Page not found", "/404.html", "This page does not exist.");
@@ -460,7 +475,7 @@ fn post_view(site: &Site, i: usize) -> PostView {
         words: post.body.words,
         updated,
         updated_display,
-        video: post.video.clone(),
+        video: videos::video_view(site, post),
         newer: i.checked_sub(1).map(link),
         older: (i + 1 < site.posts.len()).then(|| link(i + 1)),
         draft: post.draft,
@@ -593,6 +608,7 @@ pub fn render(site: &Site, theme: &Theme, sink: &PageSink<'_>, diags: &mut Diagn
     for f in &site.static_files {
         files.push(OutputFile { path: f.output.clone(), contents: Contents::Copy(f.abs.clone()) });
     }
+    files.extend(videos::media_files(site));
     files.sort_by(|a, b| a.path.cmp(&b.path));
     Rendered { pages, files }
 }

@@ -103,6 +103,8 @@ pub struct PageMeta {
     pub share: Vec<ShareLinkView>,
     /// Whether search engines should skip this page (404, paginated lists).
     pub noindex: bool,
+    /// Whether the page shows a click-to-load video: load `/theme/video.js`.
+    pub video_script: bool,
 }
 
 #[derive(Debug, Clone, Serialize)]
@@ -179,7 +181,8 @@ pub struct PostView {
     pub words: usize,
     pub updated: Option<String>,
     pub updated_display: Option<String>,
-    pub video: Option<String>,
+    /// A how-to video post's video (front matter `video:`).
+    pub video: Option<VideoView>,
     pub newer: Option<LinkView>,
     pub older: Option<LinkView>,
     pub draft: bool,
@@ -222,4 +225,39 @@ pub struct StaffView {
     pub author: AuthorView,
     pub email: Option<String>,
     pub post_count: usize,
+}
+
+/// A how-to post's video, ready to show (`post.video`).
+#[derive(Debug, Clone, Serialize)]
+pub struct VideoView {
+    /// `youtube`, `vimeo` or `local`.
+    pub kind: String,
+    /// `YouTube`, `Vimeo`, or empty for a local file.
+    pub provider: String,
+    /// The platform's video id (empty for a local file).
+    pub id: String,
+    /// The video's page on its platform, or the local file's URL.
+    pub watch_url: String,
+    /// The player (`youtube-nocookie.com`, `player.vimeo.com` with `dnt=1`),
+    /// or the local file's URL. Loaded only after a click.
+    pub embed_url: String,
+    pub poster: ImageView,
+    /// `2:30`
+    pub duration: Option<String>,
+    /// `PT2M30S`
+    pub duration_iso: Option<String>,
+    /// The embed: the click-to-load facade or a `<video>` (use with `| safe`).
+    pub html: String,
+}
+
+/// A how-to video post in the videos grid and on staff pages.
+#[derive(Debug, Clone, Serialize)]
+pub struct VideoCard {
+    #[serde(flatten)]
+    pub card: PostCard,
+    pub poster: ImageView,
+    /// `YouTube`, `Vimeo`, or empty for a local file.
+    pub provider: String,
+    /// `2:30`
+    pub duration: Option<String>,
 }

@@ -5,6 +5,7 @@
 
 mod reviews;
 mod shortcodes;
+mod video;
 
 use crate::assets::{html as picture_html, plan_image, PlannedImage};
 use crate::date::Date;
@@ -31,7 +32,8 @@ pub struct ResolveOptions {
 }
 
 /// URLs the site itself produces; a page may not take one.
-pub const RESERVED_URLS: &[&str] = &["/", "/blog/", "/tags/", "/staff/", "/404.html", "/feed.xml", "/sitemap.xml", "/robots.txt"];
+pub const RESERVED_URLS: &[&str] =
+    &["/", "/blog/", "/tags/", "/staff/", "/videos/", "/404.html", "/feed.xml", "/sitemap.xml", "/robots.txt"];
 pub const PHOTO_SIZES_CONTENT: &str = "(min-width: 48rem) 46rem, 100vw";
 
 struct Linker<'a> {
@@ -41,6 +43,7 @@ struct Linker<'a> {
     images: &'a ImageTable,
     config: &'a SiteConfig,
     used: Mutex<BTreeMap<String, PlannedImage>>,
+    video: video::VideoState<'a>,
     /// For the `review` and `reviews` shortcodes.
     reviews: &'a crate::model::reviews::Reviews,
 }
@@ -114,12 +117,14 @@ fn doc_url(doc: &ParsedDoc, config: &SiteConfig) -> String {
 pub struct ResolveInput<'a> {
     pub static_files: &'a [crate::load::OtherFile],
     pub images: &'a ImageTable,
+    /// Files under content/ that are not markdown (local video clips, captions).
+    pub content_files: &'a BTreeMap<String, crate::load::OtherFile>,
     /// The theme, for shortcode templates (absent when it failed to load).
     pub theme: Option<&'a Theme>,
 }
 
 pub fn resolve(parsed: Parsed, input: &ResolveInput<'_>, opts: &ResolveOptions, diags: &mut Diagnostics) -> Site {
-    let ResolveInput { static_files, images, theme } = *input;
+    let ResolveInput { static_files, images, content_files, theme } = *input;
     let Parsed { config, posts, pages, staff: parsed_staff, reviews: parsed_reviews, config_ok: _ } = parsed;
     let reviews = reviews::resolve_reviews(parsed_reviews, &config, opts.today, diags);
 
@@ -160,7 +165,17 @@ pub fn resolve(parsed: Parsed, input: &ResolveInput<'_>, opts: &ResolveOptions, 
         .iter()
         .map(|f| (f.path.clone(), format!("/{}", f.path.trim_start_matches("static/"))))
         .collect();
-    let linker = Linker { theme, docs: docs_by_path, static_urls, images, config: &config, used: Mutex::new(BTreeMap::new()), reviews: &reviews };
+    let video = video::VideoState::new(content_files, by_url.values().copied());
+    let linker = Linker {
+        theme,
+        docs: docs_by_path,
+        static_urls,
+        images,
+        config: &config,
+        used: Mutex::new(BTreeMap::new()),
+        video,
+        reviews: &reviews,
+    };
 
     // Staff.
     let mut staff: Vec<StaffMember> = Vec::new();
@@ -246,6 +261,7 @@ pub fn resolve(parsed: Parsed, input: &ResolveInput<'_>, opts: &ResolveOptions, 
         .map(|f| StaticFile { output: f.path.trim_start_matches("static/").to_string(), abs: f.abs.clone() })
         .collect();
     let images = linker.used.into_inner().expect("image table");
+    let media = linker.video.into_media();
     Site {
         config,
         posts: all_posts,
@@ -255,6 +271,7 @@ pub fn resolve(parsed: Parsed, input: &ResolveInput<'_>, opts: &ResolveOptions, 
         logo,
         images,
         static_files: static_out,
+        media,
         reviews,
     }
 }
@@ -299,6 +316,7 @@ fn resolve_doc(d: &ParsedDoc, linker: &Linker<'_>, staff_index: &HashMap<&str, u
     }
     let input = BodyInput { file: &d.source, body: d.body(), body_offset: d.body_offset, first_image_eager: cover.is_none() };
     let body = markdown::render(&input, linker, diags);
+    let video = if d.kind == DocKind::Post { linker.resolve_doc_video(d, diags) } else { None };
     let url = linker.docs.get(&d.source).map(|(u, _)| u.clone()).unwrap_or_default();
     Doc {
         kind: d.kind,
@@ -312,7 +330,8 @@ fn resolve_doc(d: &ParsedDoc, linker: &Linker<'_>, staff_index: &HashMap<&str, u
         tags: d.tags.iter().map(|t| TagRef { name: t.clone(), slug: slugify(t) }).collect(),
         author,
         cover,
-        video: d.video.clone(),
+        video_script: linker.has_video_facade(&d.source),
+        video,
         draft: d.draft,
         template: d.template.clone(),
         extra: d.extra.clone(),

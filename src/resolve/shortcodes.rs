@@ -4,8 +4,9 @@
 //! template. Built-in shortcodes that need site data (videos, moments,
 //! reviews) prepare that data here before their template runs.
 
+use super::video::VIDEO_SHORTCODES;
 use super::Linker;
-use crate::diag::{Diagnostics, Span};
+use crate::diag::Diagnostics;
 use crate::markdown::shortcodes::Call;
 use crate::theme::tera_error_text;
 
@@ -29,13 +30,20 @@ impl Linker<'_> {
             let names: Vec<&str> = known.iter().map(String::as_str).collect();
             let hint = match crate::diag::suggest::nearest(&call.name, &names) {
                 Some(n) => format!("did you mean `{n}`? The shortcodes are: {}", names.join(", ")),
-                None => format!("the shortcodes are: {}; a site adds its own as templates/shortcodes/<name>.html", names.join(", ")),
+                None => format!(
+                    "the shortcodes are: {}; a site adds its own as templates/shortcodes/<name>.html",
+                    names.join(", ")
+                ),
             };
             diags.error(file, Some(call.span), format!("unknown shortcode `{}`", call.name)).help(hint);
             return None;
         }
+        if VIDEO_SHORTCODES.contains(&call.name.as_str()) {
+            return self.render_video_call(file, call, diags);
+        }
         let mut ctx = tera::Context::new();
-        let args: serde_json::Map<String, serde_json::Value> = call.args.iter().map(|(k, v)| (k.clone(), v.to_json())).collect();
+        let args: serde_json::Map<String, serde_json::Value> =
+            call.args.iter().map(|(k, v)| (k.clone(), v.to_json())).collect();
         for (k, v) in &args {
             ctx.insert(k.clone(), v);
         }
@@ -54,11 +62,5 @@ impl Linker<'_> {
                 None
             }
         }
-    }
-
-    /// A URL alone on its line: no built-in embedder yet recognises it, so it
-    /// stays as written.
-    pub(super) fn render_embed_url(&self, _file: &str, _url: &str, _span: Span, _diags: &mut Diagnostics) -> Option<String> {
-        None
     }
 }

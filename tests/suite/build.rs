@@ -31,6 +31,7 @@ fn basic_site_has_exactly_the_expected_files() {
         "tags/index.html",
         "tags/news/index.html",
         "theme/style.css",
+        "theme/video.js",
     ];
     assert_eq!(files, expected);
 }

@@ -1,8 +1,10 @@
 //! The one integration-test binary (each file under tests/ would link the
 //! whole library again). See tests/README.md.
 
+mod browser;
 mod build;
 mod cli;
 mod harness;
 mod reviews;
 mod safety;
+mod videos;

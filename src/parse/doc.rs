@@ -200,14 +200,13 @@ pub fn parse_doc(file: &TextFile, kind: DocKind, diags: &mut Diagnostics) -> Opt
             date = Some(DateTime::from_date(d));
             name_slug = rest.to_string();
         }
-        Some(Err(why)) => {
-            if fm.date.is_none() {
-                ok = false;
-                diags.error(path, None, format!("the file name starts with a date that does not exist: {why}"))
-                    .help("rename the file with a real date, such as 2026-11-02-my-post.md");
-            }
+        Some(Err(why)) if fm.date.is_none() => {
+            ok = false;
+            diags
+                .error(path, None, format!("the file name starts with a date that does not exist: {why}"))
+                .help("rename the file with a real date, such as 2026-11-02-my-post.md");
         }
-        None => {}
+        Some(Err(_)) | None => {}
     }
     if let Some(d) = &fm.date {
         match DateTime::parse(d) {

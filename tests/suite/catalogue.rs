@@ -23,7 +23,7 @@ fn post(site: &SiteTest, name: &str, text: &str) {
 
 /// A small PNG file declaring `w`×`h` pixels (a decompression bomb's
 /// header), with valid chunk CRCs.
-pub fn png_header(w: u32, h: u32) -> Vec<u8> {
+pub(crate) fn png_header(w: u32, h: u32) -> Vec<u8> {
     fn crc32(data: &[u8]) -> u32 {
         let mut crc = 0xffff_ffffu32;
         for &b in data {

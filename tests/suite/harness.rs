@@ -8,17 +8,17 @@ use std::process::{Command, Output};
 
 /// A fixed "today" (2026-11-22 UTC) so that future-dated posts and the
 /// output are the same on every run.
-pub const TODAY_EPOCH: &str = "1795305600";
+pub(crate) const TODAY_EPOCH: &str = "1795305600";
 
-pub struct SiteTest {
-    pub _tmp: tempfile::TempDir,
-    pub root: PathBuf,
+pub(crate) struct SiteTest {
+    pub(crate) _tmp: tempfile::TempDir,
+    pub(crate) root: PathBuf,
 }
 
-pub struct Run {
-    pub code: i32,
-    pub stdout: String,
-    pub stderr: String,
+pub(crate) struct Run {
+    pub(crate) code: i32,
+    pub(crate) stdout: String,
+    pub(crate) stderr: String,
 }
 
 impl From<Output> for Run {
@@ -31,11 +31,11 @@ impl From<Output> for Run {
     }
 }
 
-pub fn fixtures() -> PathBuf {
+pub(crate) fn fixtures() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures")
 }
 
-pub fn copy_dir(from: &Path, to: &Path) {
+pub(crate) fn copy_dir(from: &Path, to: &Path) {
     fs::create_dir_all(to).unwrap();
     for entry in fs::read_dir(from).unwrap() {
         let entry = entry.unwrap();
@@ -51,7 +51,7 @@ pub fn copy_dir(from: &Path, to: &Path) {
     }
 }
 
-pub fn shopstory(dir: &Path, args: &[&str]) -> Run {
+pub(crate) fn shopstory(dir: &Path, args: &[&str]) -> Run {
     Command::new(env!("CARGO_BIN_EXE_shopstory"))
         .args(args)
         .current_dir(dir)
@@ -64,14 +64,14 @@ pub fn shopstory(dir: &Path, args: &[&str]) -> Run {
 
 impl SiteTest {
     /// A copy of `tests/fixtures/<name>` in a fresh temp folder.
-    pub fn fixture(name: &str) -> SiteTest {
+    pub(crate) fn fixture(name: &str) -> SiteTest {
         let tmp = tempfile::tempdir().unwrap();
         let root = tmp.path().join("site");
         copy_dir(&fixtures().join(name), &root);
         SiteTest { _tmp: tmp, root }
     }
 
-    pub fn run(&self, args: &[&str]) -> Run {
+    pub(crate) fn run(&self, args: &[&str]) -> Run {
         let mut run = shopstory(&self.root, args);
         let root = self.root.display().to_string();
         run.stderr = run.stderr.replace(&root, "[ROOT]");
@@ -79,27 +79,27 @@ impl SiteTest {
         run
     }
 
-    pub fn build(&self) -> Run {
+    pub(crate) fn build(&self) -> Run {
         self.run(&["build"])
     }
 
-    pub fn write(&self, rel: &str, text: &str) {
+    pub(crate) fn write(&self, rel: &str, text: &str) {
         let p = self.root.join(rel);
         fs::create_dir_all(p.parent().unwrap()).unwrap();
         fs::write(p, text).unwrap();
     }
 
-    pub fn read(&self, rel: &str) -> String {
+    pub(crate) fn read(&self, rel: &str) -> String {
         fs::read_to_string(self.root.join(rel)).unwrap_or_else(|e| panic!("read {rel}: {e}"))
     }
 
-    pub fn public(&self) -> PathBuf {
+    pub(crate) fn public(&self) -> PathBuf {
         self.root.join("public")
     }
 }
 
 /// Every file under `dir`, relative path → bytes.
-pub fn tree(dir: &Path) -> BTreeMap<String, Vec<u8>> {
+pub(crate) fn tree(dir: &Path) -> BTreeMap<String, Vec<u8>> {
     let mut out = BTreeMap::new();
     fn walk(base: &Path, dir: &Path, out: &mut BTreeMap<String, Vec<u8>>) {
         let Ok(rd) = fs::read_dir(dir) else { return };

@@ -21,7 +21,7 @@ fn poster_image(site: &Site, video: &DocVideo, eager: bool, sizes: &str) -> Opti
     match &video.poster {
         Poster::Photo(p) => image_view(site, p, eager, sizes),
         Poster::Drawn { url } => {
-            let loading = if eager { " fetchpriority=\"high\"" } else { " loading=\"lazy\" decoding=\"async\"" };
+            let loading = if eager { "" } else { " loading=\"lazy\" decoding=\"async\"" };
             let (width, height) = (poster::WIDTH, poster::HEIGHT);
             Some(ImageView {
                 html: format!("<img src=\"{url}\" width=\"{width}\" height=\"{height}\" alt=\"\"{loading}>"),

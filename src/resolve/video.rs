@@ -191,7 +191,7 @@ impl Linker<'_> {
     }
 
     fn poster_view(&self, poster: &Poster, eager: bool) -> PosterView {
-        let loading = if eager { " fetchpriority=\"high\"" } else { " loading=\"lazy\" decoding=\"async\"" };
+        let loading = if eager { "" } else { " loading=\"lazy\" decoding=\"async\"" };
         if let Poster::Photo(p) = poster {
             if let Ok(planned) = self.image(&p.path) {
                 return PosterView {

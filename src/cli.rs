@@ -43,6 +43,26 @@ pub struct InitArgs {
 pub enum NewCommand {
     /// Write content/posts/<today>-<slug>.md with its front matter.
     Post(NewPostArgs),
+    /// Copy a customer's photo into content/moments/ and write its sidecar.
+    Moment(NewMomentArgs),
+}
+
+#[derive(Debug, Args)]
+pub struct NewMomentArgs {
+    /// The photo (JPEG, PNG or WebP); copied, never moved.
+    pub photo: PathBuf,
+    /// A sentence about the moment.
+    #[arg(long)]
+    pub caption: Option<String>,
+    /// The customer's first name.
+    #[arg(long)]
+    pub customer: Option<String>,
+    /// The customer agreed to be shown on the site (without it the build refuses the moment).
+    #[arg(long)]
+    pub consent: bool,
+    /// The site folder.
+    #[arg(long, default_value = ".")]
+    pub root: PathBuf,
 }
 
 #[derive(Debug, Args)]

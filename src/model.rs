@@ -11,6 +11,7 @@ use std::path::PathBuf;
 
 pub mod video;
 
+pub mod moments;
 pub mod reviews;
 
 #[derive(Debug, Clone)]
@@ -130,4 +131,6 @@ pub struct Site {
     pub media: BTreeMap<String, video::MediaFile>,
     /// Customer reviews (data/reviews.yaml), newest first, with their summaries.
     pub reviews: reviews::Reviews,
+    /// Customer moments with recorded consent, newest first.
+    pub moments: Vec<moments::Moment>,
 }

@@ -23,6 +23,7 @@ pub fn run(cli: Cli) -> ExitCode {
     let result = match cli.command {
         Command::Init(args) => init::run(&args, &reporter),
         Command::New(NewCommand::Post(args)) => new::post(&args, &reporter),
+        Command::New(NewCommand::Moment(args)) => new::moment(&args, &reporter),
         Command::Build(args) => build::build(&args, &reporter),
         Command::Check(args) => build::check(&args, &reporter),
         Command::Import(ImportCommand::Reviews(args)) => import::reviews(&args, &reporter),

@@ -1,6 +1,8 @@
 //! `shopstory new post "Title"`: writes a dated post with its front matter.
+//! `shopstory new moment photo.jpg`: copies a customer's photo into
+//! content/moments/ and writes its sidecar.
 
-use crate::cli::NewPostArgs;
+use crate::cli::{NewMomentArgs, NewPostArgs};
 use crate::diag::Diagnostics;
 use crate::load::read_text;
 use crate::options::{absolute, today};
@@ -60,5 +62,104 @@ pub fn post(args: &NewPostArgs, reporter: &Reporter) -> Result<ExitCode> {
     fs::write(&dest, text).with_context(|| format!("cannot write {rel}"))?;
     reporter.result(&rel);
     reporter.status("the post is a draft: preview it with --drafts, and remove `draft: true` to publish it");
+    Ok(ExitCode::SUCCESS)
+}
+
+/// `new moment`: copies the photo (refusing to overwrite anything), writes
+/// `<slug>.yaml` next to it with today's date, and prints both paths.
+/// Without `--consent` the sidecar says `consent: false`, and the build
+/// refuses the moment until that changes.
+pub fn moment(args: &NewMomentArgs, reporter: &Reporter) -> Result<ExitCode> {
+    use crate::load::images::{is_image_path, probe, IMAGE_EXTENSIONS};
+    use std::io::Write;
+
+    let root = absolute(&args.root);
+    if !root.join(crate::parse::config::CONFIG_FILE).is_file() {
+        bail!("{} has no site.yaml; run this inside a site folder or pass --root <site>", root.display());
+    }
+    let source = &args.photo;
+    if !source.is_file() {
+        bail!("there is no photo at {}", source.display());
+    }
+    let name = source.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
+    let (stem, ext) = name.rsplit_once('.').unwrap_or((name.as_str(), ""));
+    let ext = ext.to_ascii_lowercase();
+    if !IMAGE_EXTENSIONS.contains(&ext.as_str()) && !is_image_path(&name) {
+        bail!("{name} is not a photo: use a JPEG, PNG or WebP file");
+    }
+    // A photo the build could not read is refused now rather than at build time.
+    let file = crate::load::OtherFile { path: name.clone(), abs: absolute(source) };
+    if let Err(why) = probe(&file) {
+        bail!("{name}: {why}");
+    }
+    let slug = slugify(stem);
+    if slug.is_empty() {
+        bail!("the file name `{name}` has no letters or digits to name the moment by; rename the photo first");
+    }
+    let dir = root.join("content/moments");
+    let rel_photo = format!("content/moments/{slug}.{ext}");
+    let rel_yaml = format!("content/moments/{slug}.yaml");
+    for rel in [&rel_photo, &rel_yaml, &format!("content/moments/{slug}.yml")] {
+        if root.join(rel).exists() {
+            bail!("{rel} already exists; rename the photo, or edit that moment instead");
+        }
+    }
+    // Another photo of the same name (ana.png next to ana.jpg) would share the sidecar.
+    if let Ok(entries) = fs::read_dir(&dir) {
+        for e in entries.flatten() {
+            let other = e.file_name().to_string_lossy().into_owned();
+            if is_image_path(&other) && other.rsplit_once('.').is_some_and(|(s, _)| slugify(s) == slug) {
+                bail!("content/moments/{other} already has the name `{slug}`; rename the photo first");
+            }
+        }
+    }
+
+    let date = today();
+    let quoted = |v: &Option<String>| v.as_deref().map(yaml_string).unwrap_or_default();
+    let consent = if args.consent {
+        format!("consent: true     # recorded with `shopstory new moment` on {date}")
+    } else {
+        "consent: false    # the build refuses this moment until the customer agrees: then write true".to_string()
+    };
+    let sidecar = format!(
+        "# A customer moment: the photo {slug}.{ext} next to this file, shown at /moments/{slug}/.\n\
+         caption: {}\n\
+         customer: {}       # a first name, or nothing\n\
+         date: {date}\n\
+         product:\n\
+         tags: []\n\
+         alt:               # what the photo shows, for screen readers (else the caption is read)\n\
+         {consent}\n",
+        quoted(&args.caption),
+        quoted(&args.customer),
+    );
+
+    fs::create_dir_all(&dir).context("cannot create content/moments")?;
+    let create = |rel: &str| {
+        fs::OpenOptions::new()
+            .write(true)
+            .create_new(true)
+            .open(root.join(rel))
+            .with_context(|| format!("cannot create {rel}"))
+    };
+    let mut out = create(&rel_photo)?;
+    let mut input = fs::File::open(source).with_context(|| format!("cannot read {}", source.display()))?;
+    if let Err(e) = std::io::copy(&mut input, &mut out) {
+        let _ = fs::remove_file(root.join(&rel_photo));
+        return Err(e).with_context(|| format!("cannot copy the photo to {rel_photo}"));
+    }
+    create(&rel_yaml)?.write_all(sidecar.as_bytes()).with_context(|| format!("cannot write {rel_yaml}"))?;
+    reporter.result(&rel_photo);
+    reporter.result(&rel_yaml);
+    if args.consent {
+        reporter.status(&format!(
+            "add the product, tags and alt text in {rel_yaml}; the moment will be at /moments/{slug}/"
+        ));
+    } else {
+        reporter.status(&format!(
+            "warning: {rel_yaml} says `consent: false`, so the build will refuse this moment until consent is recorded: \
+             once the customer agrees to be shown on the site, write `consent: true` there"
+        ));
+    }
     Ok(ExitCode::SUCCESS)
 }

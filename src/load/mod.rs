@@ -40,6 +40,8 @@ pub struct Sources {
     pub static_files: Vec<OtherFile>,
     /// Files under `content/` that are not markdown (photos), by site path.
     pub content_files: BTreeMap<String, OtherFile>,
+    /// `content/moments/**/*.yaml`: moment sidecars and `moments.yaml` lists.
+    pub moments: Vec<TextFile>,
 }
 
 /// Is this file name an editor's temporary or a hidden file?
@@ -159,6 +161,8 @@ pub fn load(root: &Path, diags: &mut Diagnostics) -> Sources {
         let rel = site_path(root, &abs);
         if rel.ends_with(".md") || rel.ends_with(".markdown") {
             markdown.push(abs);
+        } else if rel.starts_with("content/moments/") && (rel.ends_with(".yaml") || rel.ends_with(".yml")) {
+            sources.moments.extend(read_text(root, &abs, diags));
         } else {
             sources.content_files.insert(rel.clone(), OtherFile { path: rel, abs });
         }

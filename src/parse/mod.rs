@@ -6,6 +6,7 @@ pub mod config;
 pub mod csv;
 pub mod doc;
 pub mod frontmatter;
+pub mod moments;
 pub mod records;
 pub mod reviews;
 pub mod staff;
@@ -26,6 +27,8 @@ pub struct Parsed {
     pub staff: Vec<ParsedStaff>,
     /// data/reviews.yaml, in file order (dates not yet checked against today).
     pub reviews: Vec<reviews::ParsedReview>,
+    /// content/moments/, in file order (which of them are published is decided by `resolve`).
+    pub moments: Vec<moments::ParsedMoment>,
     /// Whether site.yaml parsed without errors (a broken config makes many
     /// later checks meaningless).
     pub config_ok: bool,
@@ -55,5 +58,7 @@ pub fn parse(sources: &Sources, diags: &mut Diagnostics) -> Parsed {
     let pages = parse_docs(&sources.pages, DocKind::Page, diags);
     let staff = staff::parse_staff(sources.data.get(staff::STAFF_FILE), diags);
     let reviews = reviews::parse_reviews(sources.data.get(reviews::REVIEWS_FILE), diags);
-    Parsed { config, posts, pages, staff, reviews, config_ok }
+    let content_files = sources.content_files.keys().map(String::as_str).collect();
+    let moments = moments::parse_moments(&sources.moments, &content_files, &config.moments, diags);
+    Parsed { config, posts, pages, staff, reviews, moments, config_ok }
 }

@@ -4,6 +4,7 @@
 //! no file and no clock.
 
 pub mod feed;
+pub mod moments;
 pub mod reviews;
 pub mod seo;
 pub mod views;
@@ -177,6 +178,9 @@ fn site_view(site: &Site) -> SiteView {
     if videos::has_videos(site) {
         nav.push(LinkView { title: "Videos".into(), url: "/videos/".into(), current: false });
     }
+    if !site.moments.is_empty() {
+        nav.push(LinkView { title: "Moments".into(), url: "/moments/".into(), current: false });
+    }
     for p in &site.pages {
         if p.url.matches('/').count() == 2 {
             nav.push(LinkView { title: p.title.clone(), url: p.url.clone(), current: false });
@@ -319,7 +323,7 @@ fn jobs(site: &Site, shared: &Shared) -> Vec<Job> {
     let home_image = home.image.as_ref().map(|i| i.url.clone());
     home.json_ld = seo::json_ld_text(&seo::home(site, home_image.as_deref()));
     let latest: Vec<usize> = (0..site.posts.len().min(HOME_POSTS)).collect();
-    jobs.push(Job { template: "index.html".into(), meta: home, rendering: "the home page".into(), extra: Extra::Ready([vec![("posts", cards_of(&latest))], reviews::home_context(site)].concat()), lastmod: None });
+    jobs.push(Job { template: "index.html".into(), meta: home, rendering: "the home page".into(), extra: Extra::Ready([vec![("posts", cards_of(&latest))], reviews::home_context(site), moments::home_context(site)].concat()), lastmod: None });
 
     // Blog listing, paginated.
     let per_page = c.posts.per_page.max(1);
@@ -446,6 +450,7 @@ fn jobs(site: &Site, shared: &Shared) -> Vec<Job> {
     }
 
     jobs.extend(videos::jobs(site));
+    jobs.extend(moments::jobs(site));
 
     // 404.
     let mut m = meta(site, "404", "Page not found", "/404.html", "This page does not exist.");

@@ -261,3 +261,30 @@ pub struct VideoCard {
     /// `2:30`
     pub duration: Option<String>,
 }
+
+/// A customer moment, in the gallery (`moments`), on its page (`moment`),
+/// on the home page and in the `moment` shortcode.
+#[derive(Debug, Clone, Serialize)]
+pub struct MomentView {
+    /// `ana-wheel` (the photo's file name, as a slug).
+    pub id: String,
+    /// `/moments/ana-wheel/`
+    pub url: String,
+    /// A short title: the caption (cut at a word), else "Ana's moment".
+    pub title: String,
+    pub caption: Option<String>,
+    /// The customer's first name, or nothing.
+    pub customer: Option<String>,
+    pub product: Option<String>,
+    /// The product's reviews page, when reviews name the same product.
+    pub product_url: Option<String>,
+    pub tags: Vec<String>,
+    /// `2026-11-02`
+    pub date: String,
+    /// `2 November 2026`
+    pub date_display: String,
+    /// `2 Nov 2026` (for narrow grid cards)
+    pub date_short: String,
+    /// The processed photo (no EXIF or GPS; lazy except on its own page).
+    pub photo: ImageView,
+}

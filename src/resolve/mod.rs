@@ -3,6 +3,7 @@
 //! (authors), finds duplicate URLs, resolves images and renders markdown
 //! with links that can no longer fail. Pure: no I/O.
 
+mod moments;
 mod reviews;
 mod shortcodes;
 mod video;
@@ -46,6 +47,8 @@ struct Linker<'a> {
     video: video::VideoState<'a>,
     /// For the `review` and `reviews` shortcodes.
     reviews: &'a crate::model::reviews::Reviews,
+    /// Published moments, for the `moment` shortcode (set once they are resolved).
+    moments: Vec<crate::model::moments::Moment>,
 }
 
 impl Linker<'_> {
@@ -125,7 +128,7 @@ pub struct ResolveInput<'a> {
 
 pub fn resolve(parsed: Parsed, input: &ResolveInput<'_>, opts: &ResolveOptions, diags: &mut Diagnostics) -> Site {
     let ResolveInput { static_files, images, content_files, theme } = *input;
-    let Parsed { config, posts, pages, staff: parsed_staff, reviews: parsed_reviews, config_ok: _ } = parsed;
+    let Parsed { config, posts, pages, staff: parsed_staff, reviews: parsed_reviews, moments: parsed_moments, config_ok: _ } = parsed;
     let reviews = reviews::resolve_reviews(parsed_reviews, &config, opts.today, diags);
 
     // Which documents are published in this build.
@@ -147,7 +150,7 @@ pub fn resolve(parsed: Parsed, input: &ResolveInput<'_>, opts: &ResolveOptions, 
         if !is_published {
             continue;
         }
-        if RESERVED_URLS.contains(&url.as_str()) || url.starts_with("/tags/") || url.starts_with("/staff/") || url.starts_with("/blog/page/") || url.starts_with("/media/") || (!reviews.is_empty() && url.starts_with("/reviews/")) {
+        if RESERVED_URLS.contains(&url.as_str()) || url.starts_with("/tags/") || url.starts_with("/staff/") || url.starts_with("/blog/page/") || url.starts_with("/media/") || (!reviews.is_empty() && url.starts_with("/reviews/")) || (!parsed_moments.is_empty() && url.starts_with("/moments/")) {
             diags.error(&d.source, d.span_of("slug"), format!("this page's URL {url} is one shopstory uses for its own pages"))
                 .help("give it another `slug:` or rename the file");
             continue;
@@ -166,7 +169,7 @@ pub fn resolve(parsed: Parsed, input: &ResolveInput<'_>, opts: &ResolveOptions, 
         .map(|f| (f.path.clone(), format!("/{}", f.path.trim_start_matches("static/"))))
         .collect();
     let video = video::VideoState::new(content_files, by_url.values().copied());
-    let linker = Linker {
+    let mut linker = Linker {
         theme,
         docs: docs_by_path,
         static_urls,
@@ -175,7 +178,9 @@ pub fn resolve(parsed: Parsed, input: &ResolveInput<'_>, opts: &ResolveOptions, 
         used: Mutex::new(BTreeMap::new()),
         video,
         reviews: &reviews,
+        moments: Vec::new(),
     };
+    linker.moments = moments::resolve_moments(parsed_moments, &linker, opts, diags);
 
     // Staff.
     let mut staff: Vec<StaffMember> = Vec::new();
@@ -262,6 +267,7 @@ pub fn resolve(parsed: Parsed, input: &ResolveInput<'_>, opts: &ResolveOptions, 
         .collect();
     let images = linker.used.into_inner().expect("image table");
     let media = linker.video.into_media();
+    let moments = linker.moments;
     Site {
         config,
         posts: all_posts,
@@ -273,6 +279,7 @@ pub fn resolve(parsed: Parsed, input: &ResolveInput<'_>, opts: &ResolveOptions, 
         static_files: static_out,
         media,
         reviews,
+        moments,
     }
 }
 

@@ -53,6 +53,11 @@ impl Linker<'_> {
                 ctx.insert(k, &v);
             }
         }
+        if call.name == "moment" {
+            for (k, v) in self.moment_shortcode_vars(file, call, diags)? {
+                ctx.insert(k, &v);
+            }
+        }
         match theme.tera.render(&template, &ctx) {
             Ok(html) => Some(html.trim_end().to_string()),
             Err(e) => {

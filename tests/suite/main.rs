@@ -5,6 +5,7 @@ mod browser;
 mod build;
 mod cli;
 mod harness;
+mod moments;
 mod reviews;
 mod safety;
 mod videos;

@@ -28,6 +28,9 @@ pub enum Command {
     Build(BuildArgs),
     /// Run every check of `build`, write nothing.
     Check(CheckArgs),
+    /// Preview the site: build it, serve it, and rebuild and reload the
+    /// browser on every change.
+    Serve(ServeArgs),
     /// Add data exported from elsewhere to the site.
     #[command(subcommand)]
     Import(ImportCommand),
@@ -110,6 +113,40 @@ pub struct CheckArgs {
     /// Treat warnings as errors.
     #[arg(long)]
     pub strict: bool,
+}
+
+#[derive(Debug, Args)]
+pub struct ServeArgs {
+    /// The site folder.
+    #[arg(long, default_value = ".")]
+    pub root: PathBuf,
+    /// The address to listen on; anything but 127.0.0.1 (this computer)
+    /// lets other devices on the network see the preview.
+    #[arg(long, default_value = "127.0.0.1", value_parser = parse_bind)]
+    pub bind: std::net::IpAddr,
+    /// The port to listen on (0: any free port).
+    #[arg(long, default_value_t = 1111)]
+    pub port: u16,
+    /// Include drafts and posts dated in the future.
+    #[arg(long)]
+    pub drafts: bool,
+    /// Open the preview in the default browser.
+    #[arg(long)]
+    pub open: bool,
+    /// Look for changes every 300 ms instead of asking the system (for
+    /// network drives and containers, where change events do not arrive).
+    #[arg(long)]
+    pub poll: bool,
+}
+
+/// An IP address, or `localhost`.
+fn parse_bind(s: &str) -> Result<std::net::IpAddr, String> {
+    if s.eq_ignore_ascii_case("localhost") {
+        return Ok(std::net::IpAddr::V4(std::net::Ipv4Addr::LOCALHOST));
+    }
+    s.parse().map_err(|_| {
+        format!("`{s}` is not an IP address; use 127.0.0.1 (this computer only) or 0.0.0.0 (every network)")
+    })
 }
 
 #[derive(Debug, Subcommand)]

@@ -31,6 +31,7 @@ pub mod paths;
 pub mod render;
 pub mod report;
 pub mod resolve;
+pub mod serve;
 pub mod theme;
 pub mod write;
 

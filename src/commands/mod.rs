@@ -6,6 +6,7 @@ pub mod build;
 pub mod import;
 pub mod init;
 pub mod new;
+pub mod serve;
 
 use crate::cli::{Cli, Command, ImportCommand, NewCommand};
 use crate::report::{Reporter, Verbosity};
@@ -26,6 +27,7 @@ pub fn run(cli: Cli) -> ExitCode {
         Command::New(NewCommand::Moment(args)) => new::moment(&args, &reporter),
         Command::Build(args) => build::build(&args, &reporter),
         Command::Check(args) => build::check(&args, &reporter),
+        Command::Serve(args) => serve::run(&args, &reporter),
         Command::Import(ImportCommand::Reviews(args)) => import::reviews(&args, &reporter),
     };
     match result {

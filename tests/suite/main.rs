@@ -8,4 +8,6 @@ mod harness;
 mod moments;
 mod reviews;
 mod safety;
+mod serve;
+mod serve_browser;
 mod videos;

@@ -1,0 +1,15 @@
+//! `shopstory serve`: from the command line to `serve::ServeOptions`.
+
+use crate::cli::ServeArgs;
+use crate::options::BuildOptions;
+use crate::report::Reporter;
+use crate::serve::{serve, ServeOptions};
+use anyhow::Result;
+use std::process::ExitCode;
+
+pub fn run(args: &ServeArgs, reporter: &Reporter) -> Result<ExitCode> {
+    let mut build = BuildOptions::new(&args.root, None, reporter.verbosity);
+    build.drafts = args.drafts;
+    let opts = ServeOptions { build, bind: args.bind, port: args.port, open: args.open, poll: args.poll };
+    serve(&opts, reporter)
+}

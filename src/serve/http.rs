@@ -1,0 +1,689 @@
+//! The preview's HTTP side, on tiny_http: a few worker threads share the
+//! server and answer from the current `Snapshot` (the files `build` would
+//! write, held in memory). Long-poll requests get a short-lived thread of
+//! their own so they never starve file requests.
+//!
+//! The request path is percent-decoded and checked by `request_path` (the
+//! path guard) and then only ever looked up in the snapshot: it is never
+//! joined to a folder on disk, so no request can reach a file that is not
+//! part of the site's output. Everything between the request and the reply
+//! (`respond`) is a plain function of the request and the state, tested
+//! without sockets; `send` is the only part that talks to tiny_http.
+//!
+//! HTTP done right for a preview: content types, `index.html` for folders and
+//! a 301 from `/blog` to `/blog/`, the site's `404.html` with status 404,
+//! HEAD, single `Range`s (206, 416), `ETag`/`If-None-Match` and
+//! `Last-Modified`/`If-Modified-Since` (304), `Cache-Control: no-store` for
+//! HTML (whose injected script changes with every rebuild) and `no-cache`
+//! (revalidate) for everything else.
+
+use super::reload::{self, Shared, View};
+use super::snapshot::{Body, Entry};
+use crate::report::Reporter;
+use std::fs::File;
+use std::io::{self, Read, Seek, SeekFrom};
+use std::sync::Arc;
+use std::time::{Duration, SystemTime};
+
+/// Where the preview's own files live; no site output can start with it
+/// (hidden names are never loaded).
+pub const INTERNAL_PREFIX: &str = "/__shopstory/";
+
+// ---------------------------------------------------------------- the guard
+
+/// Why a request path was refused (400).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Refused {
+    /// Not `/`-rooted (absolute-form or `*`).
+    NotAPath,
+    /// A `%` not followed by two hex digits, or bytes that are not UTF-8.
+    BadEncoding,
+    /// A `.` or `..` segment, plain or percent-encoded.
+    DotSegment,
+    /// An empty segment (`//`), which some systems read as a root.
+    EmptySegment,
+    /// A `/` or `\` hidden in a segment as `%2f` / `%5c`.
+    EncodedSeparator,
+    /// A backslash anywhere.
+    Backslash,
+    /// A NUL or another control character.
+    ControlCharacter,
+    /// A segment that the OS would read as a root or a drive (`C:`).
+    NotRelative,
+}
+
+impl Refused {
+    fn reason(self) -> &'static str {
+        match self {
+            Refused::NotAPath => "the request target is not a path",
+            Refused::BadEncoding => "the path is not valid percent-encoded UTF-8",
+            Refused::DotSegment => "the path has a `.` or `..` segment",
+            Refused::EmptySegment => "the path has an empty segment (`//`)",
+            Refused::EncodedSeparator => "the path hides a `/` or `\\` in a segment",
+            Refused::Backslash => "the path has a backslash",
+            Refused::ControlCharacter => "the path has a NUL or control character",
+            Refused::NotRelative => "a segment of the path is a root or a drive",
+        }
+    }
+}
+
+/// A request path that passed the guard.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ReqPath {
+    /// Decoded segments; none is empty, `.`, `..`, or holds `/`, `\`, NUL.
+    pub segments: Vec<String>,
+    /// The path ended with `/` (or was `/`).
+    pub trailing_slash: bool,
+}
+
+impl ReqPath {
+    /// The output-relative key this path names, `index.html` for folders.
+    pub fn key(&self) -> String {
+        let joined = self.segments.join("/");
+        if self.trailing_slash {
+            if joined.is_empty() {
+                "index.html".to_string()
+            } else {
+                format!("{joined}/index.html")
+            }
+        } else {
+            joined
+        }
+    }
+}
+
+/// Splits a request target into its path and query (a fragment, which
+/// browsers never send, is dropped).
+pub fn split_target(target: &str) -> (&str, Option<&str>) {
+    let target = target.split('#').next().unwrap_or("");
+    match target.split_once('?') {
+        Some((p, q)) => (p, Some(q)),
+        None => (target, None),
+    }
+}
+
+fn hex(b: u8) -> Option<u8> {
+    (b as char).to_digit(16).map(|d| d as u8)
+}
+
+/// Percent-decodes one segment. Fails on a malformed escape.
+pub fn percent_decode(s: &str) -> Result<Vec<u8>, Refused> {
+    let b = s.as_bytes();
+    let mut out = Vec::with_capacity(b.len());
+    let mut i = 0;
+    while i < b.len() {
+        if b[i] == b'%' {
+            let hi = b.get(i + 1).copied().and_then(hex);
+            let lo = b.get(i + 2).copied().and_then(hex);
+            match (hi, lo) {
+                (Some(h), Some(l)) => out.push(h * 16 + l),
+                _ => return Err(Refused::BadEncoding),
+            }
+            i += 3;
+        } else {
+            out.push(b[i]);
+            i += 1;
+        }
+    }
+    Ok(out)
+}
+
+/// The path guard: decodes `path` (the part of the target before `?`) and
+/// refuses anything that could name a file outside the output, whatever the
+/// layer that reads it later: dot segments (plain or encoded), empty
+/// segments, encoded separators, backslashes, NUL and control characters,
+/// drive prefixes.
+pub fn request_path(path: &str) -> Result<ReqPath, Refused> {
+    let Some(rest) = path.strip_prefix('/') else {
+        return Err(Refused::NotAPath);
+    };
+    if path.contains('\\') {
+        return Err(Refused::Backslash);
+    }
+    let mut raw: Vec<&str> = rest.split('/').collect();
+    let trailing_slash = raw.last() == Some(&"");
+    if trailing_slash {
+        raw.pop();
+    }
+    let mut segments = Vec::with_capacity(raw.len());
+    for seg in raw {
+        if seg.is_empty() {
+            return Err(Refused::EmptySegment);
+        }
+        let bytes = percent_decode(seg)?;
+        if bytes.contains(&0) || bytes.iter().any(|b| b.is_ascii_control()) {
+            return Err(Refused::ControlCharacter);
+        }
+        if bytes.contains(&b'/') {
+            return Err(Refused::EncodedSeparator);
+        }
+        if bytes.contains(&b'\\') {
+            return Err(Refused::EncodedSeparator);
+        }
+        let text = String::from_utf8(bytes).map_err(|_| Refused::BadEncoding)?;
+        if text == "." || text == ".." {
+            return Err(Refused::DotSegment);
+        }
+        // What the OS would make of it: exactly one plain name.
+        let mut comps = std::path::Path::new(&text).components();
+        match (comps.next(), comps.next()) {
+            (Some(std::path::Component::Normal(n)), None) if n == text.as_str() => {}
+            _ => return Err(Refused::NotRelative),
+        }
+        segments.push(text);
+    }
+    Ok(ReqPath { segments, trailing_slash })
+}
+
+/// What a guarded path names in the output.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Resolved {
+    File(String),
+    /// A folder asked for without its `/`: where to send the browser.
+    Redirect(String),
+    NotFound,
+}
+
+/// Maps a guarded path to an output key: `/` and `/blog/` to their
+/// `index.html`, `/blog` (a folder) to a redirect to `/blog/` (query kept).
+pub fn resolve(req: &ReqPath, raw_path: &str, query: Option<&str>, has: impl Fn(&str) -> bool) -> Resolved {
+    let key = req.key();
+    if has(&key) {
+        return Resolved::File(key);
+    }
+    if !req.trailing_slash && !req.segments.is_empty() && has(&format!("{key}/index.html")) {
+        let q = query.map(|q| format!("?{q}")).unwrap_or_default();
+        return Resolved::Redirect(format!("{raw_path}/{q}"));
+    }
+    Resolved::NotFound
+}
+
+// ---------------------------------------------------------------- types
+
+/// The content type for an output path, by extension.
+pub fn content_type(key: &str) -> &'static str {
+    let name = key.rsplit('/').next().unwrap_or(key);
+    let ext = name.rsplit_once('.').map(|(_, e)| e.to_ascii_lowercase()).unwrap_or_default();
+    match ext.as_str() {
+        "html" | "htm" => "text/html; charset=utf-8",
+        "css" => "text/css; charset=utf-8",
+        "js" | "mjs" => "text/javascript; charset=utf-8",
+        "json" | "map" => "application/json",
+        "webmanifest" => "application/manifest+json",
+        "xml" | "xsl" => "application/xml; charset=utf-8",
+        "txt" => "text/plain; charset=utf-8",
+        "csv" => "text/csv; charset=utf-8",
+        "md" => "text/markdown; charset=utf-8",
+        "svg" => "image/svg+xml",
+        "png" => "image/png",
+        "jpg" | "jpeg" => "image/jpeg",
+        "webp" => "image/webp",
+        "avif" => "image/avif",
+        "gif" => "image/gif",
+        "ico" => "image/x-icon",
+        "bmp" => "image/bmp",
+        "woff" => "font/woff",
+        "woff2" => "font/woff2",
+        "ttf" => "font/ttf",
+        "otf" => "font/otf",
+        "mp4" | "m4v" => "video/mp4",
+        "webm" => "video/webm",
+        "ogv" => "video/ogg",
+        "mov" => "video/quicktime",
+        "mp3" => "audio/mpeg",
+        "m4a" => "audio/mp4",
+        "ogg" | "oga" => "audio/ogg",
+        "wav" => "audio/wav",
+        "vtt" => "text/vtt; charset=utf-8",
+        "pdf" => "application/pdf",
+        "wasm" => "application/wasm",
+        "zip" => "application/zip",
+        _ => "application/octet-stream",
+    }
+}
+
+fn is_html(ctype: &str) -> bool {
+    ctype.starts_with("text/html")
+}
+
+// ---------------------------------------------------------------- conditionals and ranges
+
+/// The request headers that shape a reply.
+#[derive(Debug, Clone, Default)]
+pub struct ReqHeaders {
+    pub if_none_match: Option<String>,
+    pub if_modified_since: Option<String>,
+    pub range: Option<String>,
+    pub if_range: Option<String>,
+}
+
+fn strip_weak(tag: &str) -> &str {
+    tag.trim().strip_prefix("W/").unwrap_or(tag.trim())
+}
+
+/// `If-None-Match` (weak comparison) else `If-Modified-Since` (to the second).
+pub fn not_modified(h: &ReqHeaders, etag: &str, modified: SystemTime) -> bool {
+    if let Some(inm) = &h.if_none_match {
+        return inm.split(',').any(|t| t.trim() == "*" || strip_weak(t) == strip_weak(etag));
+    }
+    if let Some(ims) = h.if_modified_since.as_deref().and_then(|s| httpdate::parse_http_date(s.trim()).ok()) {
+        return unix_secs(modified) <= unix_secs(ims);
+    }
+    false
+}
+
+fn unix_secs(t: SystemTime) -> u64 {
+    t.duration_since(SystemTime::UNIX_EPOCH).map(|d| d.as_secs()).unwrap_or(0)
+}
+
+/// What a `Range` header asks of a representation of `len` bytes.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum RangeAsk {
+    /// No usable range: send everything (also for multiple ranges, which
+    /// HTTP lets a server ignore).
+    Full,
+    /// Bytes `start..=end`.
+    Part { start: u64, end: u64 },
+    /// 416.
+    Unsatisfiable,
+}
+
+pub fn parse_range(header: &str, len: u64) -> RangeAsk {
+    let Some(spec) = header.trim().strip_prefix("bytes=") else {
+        return RangeAsk::Full;
+    };
+    if spec.contains(',') {
+        return RangeAsk::Full;
+    }
+    let Some((a, b)) = spec.trim().split_once('-') else {
+        return RangeAsk::Full;
+    };
+    let (a, b) = (a.trim(), b.trim());
+    let num = |s: &str| if s.bytes().all(|c| c.is_ascii_digit()) { s.parse::<u64>().ok() } else { None };
+    match (a.is_empty(), b.is_empty()) {
+        (true, true) => RangeAsk::Full,
+        // The last `n` bytes.
+        (true, false) => match num(b) {
+            None => RangeAsk::Full,
+            Some(0) => RangeAsk::Unsatisfiable,
+            Some(_) if len == 0 => RangeAsk::Unsatisfiable,
+            Some(n) => RangeAsk::Part { start: len.saturating_sub(n), end: len - 1 },
+        },
+        (false, _) => {
+            let Some(start) = num(a) else { return RangeAsk::Full };
+            let end = if b.is_empty() {
+                None
+            } else {
+                match num(b) {
+                    Some(e) if e >= start => Some(e),
+                    _ => return RangeAsk::Full,
+                }
+            };
+            if start >= len {
+                return RangeAsk::Unsatisfiable;
+            }
+            RangeAsk::Part { start, end: end.map_or(len - 1, |e| e.min(len - 1)) }
+        }
+    }
+}
+
+// ---------------------------------------------------------------- replies
+
+/// A reply, independent of tiny_http.
+pub struct Reply {
+    pub status: u16,
+    pub headers: Vec<(&'static str, String)>,
+    pub body: ReplyBody,
+    /// The length a 200 would have had (Content-Length of 304 and HEAD).
+    pub full_len: Option<u64>,
+}
+
+pub enum ReplyBody {
+    Empty,
+    Owned(Vec<u8>),
+    Shared { data: Arc<Entry>, start: usize, end: usize },
+    Static { data: &'static [u8], start: usize, end: usize },
+    File { file: File, start: u64, len: u64 },
+}
+
+impl ReplyBody {
+    pub fn size(&self) -> u64 {
+        match self {
+            ReplyBody::Empty => 0,
+            ReplyBody::Owned(v) => v.len() as u64,
+            ReplyBody::Shared { start, end, .. } | ReplyBody::Static { start, end, .. } => (end - start) as u64,
+            ReplyBody::File { len, .. } => *len,
+        }
+    }
+
+    /// The body's bytes, for tests.
+    pub fn bytes(self) -> Vec<u8> {
+        let mut out = Vec::new();
+        let _ = self.into_reader().read_to_end(&mut out);
+        out
+    }
+
+    fn into_reader(self) -> Box<dyn Read + Send> {
+        match self {
+            ReplyBody::Empty => Box::new(io::empty()),
+            ReplyBody::Owned(v) => Box::new(io::Cursor::new(v)),
+            ReplyBody::Shared { data, start, end } => Box::new(EntryReader { data, pos: start, end }),
+            ReplyBody::Static { data, start, end } => Box::new(&data[start..end]),
+            ReplyBody::File { mut file, start, len } => {
+                if file.seek(SeekFrom::Start(start)).is_err() {
+                    return Box::new(io::empty());
+                }
+                Box::new(file.take(len))
+            }
+        }
+    }
+}
+
+/// Reads a page's bytes out of its shared entry without copying them.
+struct EntryReader {
+    data: Arc<Entry>,
+    pos: usize,
+    end: usize,
+}
+
+impl Read for EntryReader {
+    fn read(&mut self, buf: &mut [u8]) -> io::Result<usize> {
+        let bytes = match &self.data.body {
+            Body::Bytes(b) => &b[..],
+            Body::Embedded(b) => b,
+            Body::File { .. } => return Ok(0),
+        };
+        let n = buf.len().min(self.end - self.pos);
+        buf[..n].copy_from_slice(&bytes[self.pos..self.pos + n]);
+        self.pos += n;
+        Ok(n)
+    }
+}
+
+fn text_reply(status: u16, text: &str) -> Reply {
+    Reply {
+        status,
+        headers: vec![("Content-Type", "text/plain; charset=utf-8".into()), ("Cache-Control", "no-store".into())],
+        body: ReplyBody::Owned(text.as_bytes().to_vec()),
+        full_len: None,
+    }
+}
+
+fn html_headers(etag: String, modified: Option<SystemTime>) -> Vec<(&'static str, String)> {
+    let mut h = vec![
+        ("Content-Type", "text/html; charset=utf-8".to_string()),
+        ("Cache-Control", "no-store".to_string()),
+        ("ETag", etag),
+    ];
+    if let Some(m) = modified {
+        h.push(("Last-Modified", httpdate::fmt_http_date(m)));
+    }
+    h
+}
+
+/// A strong ETag for bytes: the start of their SHA-256.
+pub fn etag_of(bytes: &[u8]) -> String {
+    use sha2::{Digest, Sha256};
+    let d = Sha256::digest(bytes);
+    let hex: String = d.iter().take(10).map(|b| format!("{b:02x}")).collect();
+    format!("\"{hex}\"")
+}
+
+/// An HTML page with the reload script (and the overlay, after a failed
+/// rebuild) injected.
+fn html_reply(
+    status: u16,
+    html: &[u8],
+    modified: Option<SystemTime>,
+    h: &ReqHeaders,
+    view: &View,
+    instance: &str,
+) -> Reply {
+    let body = reload::inject(html, &reload::snippet(view, instance));
+    let etag = etag_of(&body);
+    let len = body.len() as u64;
+    if status == 200 && not_modified(h, &etag, modified.unwrap_or(SystemTime::UNIX_EPOCH)) && h.if_none_match.is_some()
+    {
+        return Reply {
+            status: 304,
+            headers: html_headers(etag, modified),
+            body: ReplyBody::Empty,
+            full_len: Some(len),
+        };
+    }
+    Reply { status, headers: html_headers(etag, modified), body: ReplyBody::Owned(body), full_len: None }
+}
+
+/// The page shown while there is no good build yet (the first build is
+/// running, or failed): the overlay says why, and the script reloads it.
+fn no_site_reply(view: &View, instance: &str) -> Reply {
+    let text = if view.errors.is_some() {
+        "The site has errors and has not been built yet. Fix them and save: this page reloads by itself."
+    } else {
+        "Building the site… this page reloads by itself when it is ready."
+    };
+    let html = format!(
+        "<!doctype html>\n<html lang=\"en\">\n<head><meta charset=\"utf-8\"><title>shopstory preview</title></head>\n<body><p>{text}</p></body>\n</html>\n"
+    );
+    html_reply(503, html.as_bytes(), None, &ReqHeaders::default(), view, instance)
+}
+
+fn not_found_reply(view: &View, h: &ReqHeaders, instance: &str) -> Reply {
+    if let Some(site) = &view.site {
+        if let Some(entry) = site.get("404.html") {
+            if let Ok(bytes) = entry.read_all() {
+                return html_reply(404, &bytes, None, h, view, instance);
+            }
+        }
+    }
+    text_reply(404, "404: there is no page at this address in the preview\n")
+}
+
+/// Answers a GET or HEAD for a path that is not `/__shopstory/reload`.
+/// `instance` names this server run (for the reload script).
+pub fn respond(target: &str, h: &ReqHeaders, view: &View, instance: &str) -> Reply {
+    let (path, query) = split_target(target);
+    if let Some(name) = path.strip_prefix(INTERNAL_PREFIX) {
+        return match reload::internal_file(name) {
+            Some((ctype, body)) => Reply {
+                status: 200,
+                headers: vec![
+                    ("Content-Type", ctype.into()),
+                    ("Cache-Control", "no-cache".into()),
+                    ("ETag", etag_of(body.as_bytes())),
+                ],
+                body: ReplyBody::Static { data: body.as_bytes(), start: 0, end: body.len() },
+                full_len: None,
+            },
+            None => text_reply(404, "404: not a file of the preview\n"),
+        };
+    }
+    let req = match request_path(path) {
+        Ok(r) => r,
+        Err(why) => return text_reply(400, &format!("400: refused: {}\n", why.reason())),
+    };
+    let Some(site) = &view.site else {
+        return no_site_reply(view, instance);
+    };
+    let key = match resolve(&req, path, query, |k| site.get(k).is_some()) {
+        Resolved::File(k) => k,
+        Resolved::Redirect(location) => {
+            let mut r = text_reply(301, &format!("moved to {location}\n"));
+            r.headers.push(("Location", location));
+            return r;
+        }
+        Resolved::NotFound => return not_found_reply(view, h, instance),
+    };
+    let Some(entry) = site.get(&key) else {
+        return not_found_reply(view, h, instance);
+    };
+    let ctype = content_type(&key);
+    if is_html(ctype) {
+        return match entry.read_all() {
+            Ok(bytes) => html_reply(200, &bytes, Some(entry.modified), h, view, instance),
+            Err(_) => not_found_reply(view, h, instance),
+        };
+    }
+    file_reply(entry, ctype, h).unwrap_or_else(|_| not_found_reply(view, h, instance))
+}
+
+/// A non-HTML file: conditional, ranged.
+fn file_reply(entry: &Arc<Entry>, ctype: &'static str, h: &ReqHeaders) -> io::Result<Reply> {
+    let (len, etag, modified, file) = match &entry.body {
+        Body::Bytes(b) => (b.len() as u64, entry.etag(), entry.modified, None),
+        Body::Embedded(b) => (b.len() as u64, entry.etag(), entry.modified, None),
+        Body::File { path, .. } => {
+            let file = File::open(path)?;
+            let meta = file.metadata()?;
+            if !meta.is_file() {
+                return Err(io::Error::other("not a file"));
+            }
+            let modified = meta.modified().unwrap_or(entry.modified);
+            let nanos = modified.duration_since(SystemTime::UNIX_EPOCH).map(|d| d.as_nanos()).unwrap_or(0);
+            (meta.len(), format!("\"{:x}-{nanos:x}\"", meta.len()), modified, Some(file))
+        }
+    };
+    let mut headers = vec![
+        ("Content-Type", ctype.to_string()),
+        ("Cache-Control", "no-cache".to_string()),
+        ("Accept-Ranges", "bytes".to_string()),
+        ("ETag", etag.clone()),
+        ("Last-Modified", httpdate::fmt_http_date(modified)),
+    ];
+    if not_modified(h, &etag, modified) {
+        return Ok(Reply { status: 304, headers, body: ReplyBody::Empty, full_len: Some(len) });
+    }
+    // If-Range: a range only applies to the representation the client has.
+    let range_applies = match &h.if_range {
+        None => true,
+        Some(v) => {
+            let v = v.trim();
+            v == etag || httpdate::parse_http_date(v).map(|t| unix_secs(t) == unix_secs(modified)).unwrap_or(false)
+        }
+    };
+    let ask = match (&h.range, range_applies) {
+        (Some(r), true) => parse_range(r, len),
+        _ => RangeAsk::Full,
+    };
+    let (status, start, end) = match ask {
+        RangeAsk::Full => (200, 0, len),
+        RangeAsk::Part { start, end } => {
+            headers.push(("Content-Range", format!("bytes {start}-{end}/{len}")));
+            (206, start, end + 1)
+        }
+        RangeAsk::Unsatisfiable => {
+            headers.push(("Content-Range", format!("bytes */{len}")));
+            return Ok(Reply { status: 416, headers, body: ReplyBody::Empty, full_len: None });
+        }
+    };
+    let body = match (file, &entry.body) {
+        (Some(file), _) => ReplyBody::File { file, start, len: end - start },
+        (None, Body::Embedded(b)) => ReplyBody::Static { data: b, start: start as usize, end: end as usize },
+        (None, _) => ReplyBody::Shared { data: entry.clone(), start: start as usize, end: end as usize },
+    };
+    Ok(Reply { status, headers, body, full_len: None })
+}
+
+// ---------------------------------------------------------------- tiny_http glue
+
+/// How many threads answer file requests.
+pub const WORKERS: usize = 4;
+/// Long polls held at once; more are told to come back in a second.
+const MAX_POLLS: usize = 64;
+
+fn header(req: &tiny_http::Request, name: &str) -> Option<String> {
+    req.headers()
+        .iter()
+        .find(|h| h.field.as_str().as_str().eq_ignore_ascii_case(name))
+        .map(|h| h.value.as_str().to_string())
+}
+
+/// Starts the worker threads; they run until the process ends.
+pub fn spawn_workers(server: Arc<tiny_http::Server>, shared: Arc<Shared>, reporter: &Reporter) {
+    for i in 0..WORKERS {
+        let server = server.clone();
+        let shared = shared.clone();
+        let log = reporter.clone();
+        let spawned = std::thread::Builder::new().name(format!("serve-http-{i}")).spawn(move || loop {
+            match server.recv() {
+                Ok(req) => handle(req, &shared, &log),
+                Err(_) => std::thread::sleep(Duration::from_millis(50)),
+            }
+        });
+        if let Err(e) = spawned {
+            reporter.status(&format!("warning: could not start an HTTP worker: {e}"));
+        }
+    }
+}
+
+fn handle(req: tiny_http::Request, shared: &Arc<Shared>, reporter: &Reporter) {
+    use tiny_http::Method;
+    let method = req.method().clone();
+    if method != Method::Get && method != Method::Head {
+        let mut r = text_reply(405, "405: the preview answers GET and HEAD only\n");
+        r.headers.push(("Allow", "GET, HEAD".into()));
+        return send(req, r, reporter);
+    }
+    let target = req.url().to_string();
+    let (path, query) = split_target(&target);
+    if path == "/__shopstory/reload" {
+        let query = query.unwrap_or("").to_string();
+        let polls = shared.polls.fetch_add(1, std::sync::atomic::Ordering::SeqCst);
+        if polls >= MAX_POLLS {
+            shared.polls.fetch_sub(1, std::sync::atomic::Ordering::SeqCst);
+            let mut r = text_reply(503, "too many open previews\n");
+            r.headers.push(("Retry-After", "1".into()));
+            return send(req, r, reporter);
+        }
+        let poll_shared = shared.clone();
+        let reporter = reporter.clone();
+        let spawned = std::thread::Builder::new().name("serve-poll".into()).spawn(move || {
+            let answer = poll_shared.wait_for_change(&query, reload::POLL_TIMEOUT);
+            poll_shared.polls.fetch_sub(1, std::sync::atomic::Ordering::SeqCst);
+            let r = Reply {
+                status: 200,
+                headers: vec![("Content-Type", "application/json".into()), ("Cache-Control", "no-store".into())],
+                body: ReplyBody::Owned(answer.into_bytes()),
+                full_len: None,
+            };
+            send(req, r, &reporter);
+        });
+        if spawned.is_err() {
+            shared.polls.fetch_sub(1, std::sync::atomic::Ordering::SeqCst);
+        }
+        return;
+    }
+    let h = ReqHeaders {
+        if_none_match: header(&req, "If-None-Match"),
+        if_modified_since: header(&req, "If-Modified-Since"),
+        range: header(&req, "Range"),
+        if_range: header(&req, "If-Range"),
+    };
+    let view = shared.view();
+    let reply = respond(&target, &h, &view, &shared.instance);
+    send(req, reply, reporter);
+}
+
+fn send(req: tiny_http::Request, reply: Reply, reporter: &Reporter) {
+    let head = *req.method() == tiny_http::Method::Head;
+    reporter.detail(&format!("{} {} {}", req.method(), req.url(), reply.status));
+    let mut headers: Vec<tiny_http::Header> = Vec::with_capacity(reply.headers.len() + 2);
+    headers.push(tiny_http::Header::from_bytes(&b"Server"[..], &b"shopstory"[..]).expect("static header"));
+    headers
+        .push(tiny_http::Header::from_bytes(&b"X-Content-Type-Options"[..], &b"nosniff"[..]).expect("static header"));
+    for (name, value) in &reply.headers {
+        if let Ok(h) = tiny_http::Header::from_bytes(name.as_bytes(), value.as_bytes()) {
+            headers.push(h);
+        }
+    }
+    let body_len = reply.body.size();
+    let (len, reader): (u64, Box<dyn Read + Send>) = if head || reply.status == 304 {
+        (reply.full_len.unwrap_or(body_len), Box::new(io::empty()))
+    } else {
+        (body_len, reply.body.into_reader())
+    };
+    let response =
+        tiny_http::Response::new(tiny_http::StatusCode(reply.status), headers, reader, Some(len as usize), None)
+            .with_chunked_threshold(usize::MAX);
+    let _ = req.respond(response);
+}

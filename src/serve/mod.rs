@@ -1,0 +1,310 @@
+//! `shopstory serve`: build the site, serve it, watch the folder, rebuild on
+//! every change and make the open pages reload.
+//!
+//! A command at the edge, not a stage: it drives the same pipeline as
+//! `build` (`check_with` + `build_files`) and keeps the result in memory as
+//! a `Snapshot` instead of writing it, so the preview never touches
+//! `public/`, writes nothing a crash could leave half-done, and a rebuild
+//! of a 1,000-post site costs the pipeline alone (writing and deleting a
+//! thousand folders per save costs more than rendering them on a slow disk).
+//! Every rebuild runs the whole pipeline over warm caches: processed images
+//! are content-addressed cache hits, so only what changed costs anything.
+//!
+//! A good rebuild swaps the snapshot in under the reload state's lock; a
+//! failed one keeps the last good snapshot and publishes its errors for the
+//! overlay. Either way the generation moves on and the pages hear of it.
+
+pub mod http;
+pub mod reload;
+pub mod snapshot;
+pub mod watch;
+
+use crate::diag::{render, Diagnostics};
+use crate::options::BuildOptions;
+use crate::render::OutputFile;
+use crate::report::{Reporter, Verbosity};
+use anyhow::{anyhow, Result};
+use reload::Shared;
+use snapshot::{Changes, Snapshot};
+use std::net::{IpAddr, Ipv4Addr, SocketAddr, TcpListener};
+use std::process::ExitCode;
+use std::sync::{Arc, Mutex};
+use std::time::{Instant, SystemTime};
+
+/// What `serve` needs; built from the command line in `commands/serve.rs`.
+#[derive(Debug, Clone)]
+pub struct ServeOptions {
+    pub build: BuildOptions,
+    pub bind: IpAddr,
+    /// 0 lets the system choose a free port.
+    pub port: u16,
+    pub open: bool,
+    /// Poll the files instead of asking the system for events.
+    pub poll: bool,
+}
+
+/// The result of one run of the pipeline.
+enum Built {
+    Good { files: Vec<OutputFile>, pages: usize, posts: usize, diags: Diagnostics, cache_dir: String },
+    Failed { diags: Diagnostics },
+}
+
+/// Runs the whole pipeline, keeping every output file in memory.
+fn build_once(opts: &BuildOptions, reporter: &Reporter) -> Built {
+    let pages: Mutex<Vec<OutputFile>> = Mutex::new(Vec::new());
+    let sink = |f: OutputFile| {
+        pages.lock().map_err(|_| "a render thread panicked".to_string())?.push(f);
+        Ok(())
+    };
+    let mut outcome = crate::check_with(opts, &sink);
+    if !outcome.diags.has_errors() {
+        if let Err(e) = crate::build_files(opts, &mut outcome, reporter) {
+            outcome.diags.error(&outcome.cache_dir, None, format!("could not use the image cache: {e}")).help(
+                "check that the disk is not full and that you may write to the cache folder (cache_dir in site.yaml)",
+            );
+        }
+    }
+    if outcome.diags.has_errors() {
+        return Built::Failed { diags: outcome.diags };
+    }
+    let mut files = pages.into_inner().unwrap_or_else(|e| e.into_inner());
+    // As in `build`: pages first, then the other files (written last, so
+    // they win on the same path).
+    files.sort_by(|a, b| a.path.cmp(&b.path));
+    files.append(&mut outcome.files);
+    Built::Good {
+        files,
+        pages: outcome.pages,
+        posts: outcome.posts,
+        diags: outcome.diags,
+        cache_dir: outcome.cache_dir,
+    }
+}
+
+fn plural(n: usize, word: &str) -> String {
+    format!("{n} {word}{}", if n == 1 { "" } else { "s" })
+}
+
+/// Binds the port, with a message that says what to do when it is taken.
+fn bind(addr: SocketAddr) -> Result<TcpListener> {
+    TcpListener::bind(addr).map_err(|e| {
+        let port = addr.port();
+        match e.kind() {
+            std::io::ErrorKind::AddrInUse => anyhow!(
+                "port {port} on {} is already in use (another `shopstory serve`, or another program)\n  help: stop the other one, or choose another port: shopstory serve --port {}",
+                addr.ip(),
+                port.checked_add(1).unwrap_or(1112)
+            ),
+            std::io::ErrorKind::AddrNotAvailable => anyhow!(
+                "cannot listen on {}: it is not an address of this computer\n  help: use --bind 127.0.0.1 (this computer only) or --bind 0.0.0.0 (every network it is on)",
+                addr.ip()
+            ),
+            std::io::ErrorKind::PermissionDenied => anyhow!(
+                "not allowed to listen on port {port}\n  help: ports below 1024 need special rights; use the default, --port 1111"
+            ),
+            _ => anyhow!("cannot listen on {addr}: {e}"),
+        }
+    })
+}
+
+fn url_of(ip: IpAddr, port: u16) -> String {
+    match ip {
+        IpAddr::V6(v6) => format!("http://[{v6}]:{port}/"),
+        IpAddr::V4(v4) => format!("http://{v4}:{port}/"),
+    }
+}
+
+/// The address other devices on the network can reach this computer at,
+/// when it listens on all of them. Asks the routing table only: connecting
+/// a UDP socket sends nothing.
+fn lan_address() -> Option<IpAddr> {
+    let socket = std::net::UdpSocket::bind((Ipv4Addr::UNSPECIFIED, 0)).ok()?;
+    socket.connect((Ipv4Addr::new(192, 0, 2, 1), 9)).ok()?;
+    let ip = socket.local_addr().ok()?.ip();
+    (!ip.is_unspecified() && !ip.is_loopback()).then_some(ip)
+}
+
+/// Opens `url` in the default browser, if there is a way to; never fails.
+fn open_browser(url: &str, reporter: &Reporter) {
+    let (program, args): (&str, Vec<&str>) = if cfg!(target_os = "macos") {
+        ("open", vec![url])
+    } else if cfg!(windows) {
+        ("cmd", vec!["/C", "start", "", url])
+    } else {
+        ("xdg-open", vec![url])
+    };
+    let spawned = std::process::Command::new(program)
+        .args(&args)
+        .stdin(std::process::Stdio::null())
+        .stdout(std::process::Stdio::null())
+        .stderr(std::process::Stdio::null())
+        .spawn();
+    match spawned {
+        Ok(mut child) => {
+            // Reap it, so it does not linger as a zombie.
+            let _ = std::thread::Builder::new().name("serve-open".into()).spawn(move || child.wait());
+        }
+        Err(_) => {
+            reporter.status(&format!("could not open a browser ({program} is not available): open {url} yourself"));
+        }
+    }
+}
+
+/// The rebuild loop's memory between rebuilds.
+struct Rebuilder {
+    opts: BuildOptions,
+    shared: Arc<Shared>,
+    current: Option<Arc<Snapshot>>,
+    /// The warnings printed last, so a rebuild repeats them only when they change.
+    last_warnings: String,
+    failed: bool,
+}
+
+impl Rebuilder {
+    /// One rebuild, published to the pages. Returns the cache folder of a
+    /// good build (for the watcher's filter).
+    fn rebuild(&mut self, reporter: &Reporter, why: Option<&str>) -> Option<String> {
+        let started = Instant::now();
+        self.opts.today = crate::options::today();
+        // Rebuilds stay quiet about cache statistics; diagnostics are printed below.
+        let inner =
+            if why.is_some() { Reporter { verbosity: Verbosity::Quiet, tty: reporter.tty } } else { reporter.clone() };
+        let built = build_once(&self.opts, &inner);
+        let elapsed = started.elapsed();
+        let timing = if reporter.verbosity == Verbosity::Verbose || reporter.tty {
+            format!(" in {} ms", elapsed.as_millis())
+        } else {
+            String::new()
+        };
+        match built {
+            Built::Good { files, pages, posts, diags, cache_dir } => {
+                let (snapshot, changes) = Snapshot::new(files, self.current.as_deref(), SystemTime::now());
+                let snapshot = Arc::new(snapshot);
+                self.current = Some(snapshot.clone());
+                let was_failed = std::mem::replace(&mut self.failed, false);
+                let warnings = render::all_to_text(&diags);
+                if warnings != self.last_warnings || was_failed {
+                    reporter.diagnostics(&diags);
+                    self.last_warnings = warnings;
+                }
+                match why {
+                    None => reporter.status(&format!(
+                        "built {} and {}{timing}",
+                        plural(pages, "page"),
+                        plural(posts, "post")
+                    )),
+                    Some(why) => reporter.status(&format!(
+                        "{}rebuilt after a change to {why}: {}{timing}",
+                        if was_failed { "errors fixed; " } else { "" },
+                        describe(&changes)
+                    )),
+                }
+                // Printed first, published next: the terminal never lags the browser.
+                self.shared.publish(snapshot, changes.reload());
+                Some(cache_dir)
+            }
+            Built::Failed { diags } => {
+                self.failed = true;
+                self.last_warnings.clear();
+                reporter.diagnostics(&diags);
+                self.shared.publish_errors(render::all_to_html(&diags));
+                let kept = if self.current.is_some() {
+                    "the last good pages are still served"
+                } else {
+                    "nothing to serve yet"
+                };
+                reporter.status(&format!("the browser shows these errors; {kept}{timing}"));
+                None
+            }
+        }
+    }
+}
+
+fn describe(changes: &Changes) -> String {
+    match changes.count() {
+        0 => "no page changed".to_string(),
+        1 => format!("{} changed", changes.changed.first().or(changes.removed.first()).map_or("", |s| s.as_str())),
+        n => format!("{} changed", plural(n, "file")),
+    }
+}
+
+/// Runs the preview until the process is stopped (Ctrl-C). Nothing is
+/// written anywhere but the image cache (atomically), so stopping at any
+/// moment leaves nothing half-done.
+pub fn serve(opts: &ServeOptions, reporter: &Reporter) -> Result<ExitCode> {
+    let root = &opts.build.root;
+    if !root.join(crate::parse::config::CONFIG_FILE).is_file() {
+        // The same message as `build`.
+        let outcome = crate::check(&opts.build);
+        reporter.diagnostics(&outcome.diags);
+        return Ok(ExitCode::from(1));
+    }
+    let listener = bind(SocketAddr::new(opts.bind, opts.port))?;
+    let addr = listener.local_addr()?;
+    let server = tiny_http::Server::from_listener(listener, None)
+        .map_err(|e| anyhow!("cannot start the server on {addr}: {e}"))?;
+    let instance = format!(
+        "{:x}{:x}",
+        std::process::id(),
+        SystemTime::now().duration_since(SystemTime::UNIX_EPOCH).map(|d| d.subsec_nanos()).unwrap_or(0)
+    );
+    let shared = Arc::new(Shared::new(instance));
+    // Requests before the first build ends get a page that waits for it.
+    http::spawn_workers(Arc::new(server), shared.clone(), reporter);
+
+    let mut rebuilder =
+        Rebuilder { opts: opts.build.clone(), shared, current: None, last_warnings: String::new(), failed: false };
+    let cache_dir = rebuilder.rebuild(reporter, None).unwrap_or_else(|| ".shopstory-cache".to_string());
+    let mut filter = watch::Filter::new(root, &cache_dir);
+    let mut watcher = watch::Watch::start(&filter, opts.poll).map_err(|e| {
+        anyhow!("cannot watch {} for changes: {e}\n  help: try `shopstory serve --poll` (it looks at the files every few hundred milliseconds instead)", root.display())
+    })?;
+
+    let local = if opts.bind.is_unspecified() {
+        url_of(
+            if opts.bind.is_ipv4() {
+                IpAddr::V4(Ipv4Addr::LOCALHOST)
+            } else {
+                IpAddr::V6(std::net::Ipv6Addr::LOCALHOST)
+            },
+            addr.port(),
+        )
+    } else {
+        url_of(addr.ip(), addr.port())
+    };
+    // On stdout, for scripts and tests: the address to open.
+    reporter.result(&format!("serving {local}"));
+    if !opts.bind.is_loopback() {
+        let lan = if opts.bind.is_unspecified() { lan_address() } else { Some(addr.ip()) };
+        reporter.status(&format!(
+            "warning: listening on {}: other devices on your network can see this preview, drafts included",
+            opts.bind
+        ));
+        match lan {
+            Some(ip) => reporter.status(&format!("  on a phone on the same network, open {}", url_of(ip, addr.port()))),
+            None => {
+                reporter.status("  on a phone on the same network, open this computer's address with the port above");
+            }
+        }
+    }
+    reporter.status("watching for changes; press Ctrl-C to stop");
+    if opts.open {
+        open_browser(&local, reporter);
+    }
+
+    while let Some(batch) = watcher.next(&filter) {
+        for e in &batch.errors {
+            reporter.status(&format!("warning: the file watcher: {e}"));
+        }
+        if batch.paths.is_empty() && !batch.rescan {
+            continue;
+        }
+        if let Some(cache_dir) = rebuilder.rebuild(reporter, Some(&batch.describe())) {
+            filter = watch::Filter::new(root, &cache_dir);
+        }
+    }
+    Err(anyhow!("the file watcher stopped"))
+}
+
+#[cfg(test)]
+mod tests;

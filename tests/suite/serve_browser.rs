@@ -1,0 +1,190 @@
+//! Live reload in a real browser: headless Chromium, driven over the
+//! DevTools protocol (`--remote-debugging-pipe`, so no WebSocket client is
+//! needed), opens a post served by `shopstory serve`; the test edits the
+//! markdown on disk and waits for the new text to appear without any reload
+//! from its side, then breaks the front matter and sees the error overlay,
+//! then fixes it and sees the overlay go, and finally sees the page come
+//! back by itself after the server restarts. Runs where `/usr/bin/chromium`
+//! exists (`.ci/run` installs it); elsewhere it prints a note and passes.
+
+use crate::harness::SiteTest;
+use crate::serve::Serve;
+use serde_json::{json, Value};
+use std::io::{Read, Write};
+use std::path::Path;
+use std::process::{Child, ChildStdin, Command, Stdio};
+use std::sync::mpsc::{self, Receiver};
+use std::time::{Duration, Instant};
+
+const CHROMIUM: &str = "/usr/bin/chromium";
+/// The whole test ends by then.
+const OVERALL: Duration = Duration::from_secs(60);
+
+/// A headless Chromium with one page; killed on drop.
+struct Browser {
+    child: Child,
+    input: ChildStdin,
+    messages: Receiver<Value>,
+    next_id: u64,
+    session: Option<String>,
+    deadline: Instant,
+}
+
+impl Drop for Browser {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+impl Browser {
+    fn launch(profile: &Path, deadline: Instant) -> Browser {
+        // The shell hands our pipes to Chromium as fds 3 (commands) and 4
+        // (replies), as --remote-debugging-pipe expects.
+        let mut child = Command::new("sh")
+            .arg("-c")
+            .arg("exec \"$0\" \"$@\" 3<&0 4>&1 0</dev/null 1>/dev/null")
+            .arg(CHROMIUM)
+            .args([
+                "--headless",
+                "--no-sandbox",
+                "--disable-gpu",
+                "--no-first-run",
+                "--disable-background-networking",
+                "--disable-component-update",
+                "--disable-sync",
+                "--mute-audio",
+                // Nothing but this machine resolves: the test never reaches the network.
+                "--host-resolver-rules=MAP * ~NOTFOUND, EXCLUDE 127.0.0.1",
+                "--remote-debugging-pipe",
+            ])
+            .arg(format!("--user-data-dir={}", profile.display()))
+            .arg("about:blank")
+            .stdin(Stdio::piped())
+            .stdout(Stdio::piped())
+            .stderr(Stdio::null())
+            .spawn()
+            .expect("start chromium");
+        let input = child.stdin.take().unwrap();
+        let mut output = child.stdout.take().unwrap();
+        let (tx, messages) = mpsc::channel();
+        std::thread::spawn(move || {
+            let mut pending = Vec::new();
+            let mut buf = [0u8; 65536];
+            while let Ok(n) = output.read(&mut buf) {
+                if n == 0 {
+                    break;
+                }
+                pending.extend_from_slice(&buf[..n]);
+                while let Some(end) = pending.iter().position(|b| *b == 0) {
+                    let message: Vec<u8> = pending.drain(..=end).collect();
+                    if let Ok(v) = serde_json::from_slice::<Value>(&message[..message.len() - 1]) {
+                        if tx.send(v).is_err() {
+                            return;
+                        }
+                    }
+                }
+            }
+        });
+        Browser { child, input, messages, next_id: 0, session: None, deadline }
+    }
+
+    fn left(&self) -> Duration {
+        self.deadline.saturating_duration_since(Instant::now())
+    }
+
+    /// Sends a command (to the page once attached) and waits for its answer.
+    fn call(&mut self, method: &str, params: Value) -> Value {
+        self.next_id += 1;
+        let id = self.next_id;
+        let mut message = json!({"id": id, "method": method, "params": params});
+        if let Some(s) = &self.session {
+            message["sessionId"] = json!(s);
+        }
+        let mut bytes = serde_json::to_vec(&message).unwrap();
+        bytes.push(0);
+        self.input.write_all(&bytes).unwrap();
+        loop {
+            let m = self.messages.recv_timeout(self.left()).unwrap_or_else(|_| panic!("no answer to {method}"));
+            if m["id"] == json!(id) {
+                assert!(m.get("error").is_none(), "{method} failed: {m}");
+                return m["result"].clone();
+            }
+        }
+    }
+
+    fn open(&mut self, url: &str) {
+        let target = self.call("Target.createTarget", json!({"url": "about:blank"}));
+        let attached = self.call("Target.attachToTarget", json!({"targetId": target["targetId"], "flatten": true}));
+        self.session = attached["sessionId"].as_str().map(str::to_string);
+        self.call("Page.navigate", json!({"url": url}));
+    }
+
+    fn eval(&mut self, expression: &str) -> Value {
+        let r = self.call("Runtime.evaluate", json!({"expression": expression, "returnByValue": true}));
+        r["result"]["value"].clone()
+    }
+
+    /// The page's visible text, polled until `ok` holds.
+    fn text_until(&mut self, what: &str, ok: impl Fn(&str) -> bool) -> String {
+        loop {
+            let text = self.eval("document.readyState === 'complete' && document.body ? document.body.innerText : ''");
+            let text = text.as_str().unwrap_or("").to_string();
+            if ok(&text) {
+                return text;
+            }
+            assert!(!self.left().is_zero(), "the page never showed {what}; it shows:\n{text}");
+            std::thread::sleep(Duration::from_millis(50));
+        }
+    }
+}
+
+#[test]
+fn the_open_page_follows_edits_errors_and_fixes_by_itself() {
+    if !Path::new(CHROMIUM).exists() {
+        #[allow(clippy::print_stderr, reason = "tells why the browser test did nothing")]
+        {
+            eprintln!("note: {CHROMIUM} is not installed; skipping the live-reload browser test");
+        }
+        return;
+    }
+    let deadline = Instant::now() + OVERALL;
+    let site = SiteTest::fixture("basic");
+    let serve = Serve::start(&site.root, &[]);
+    let post = "content/posts/2026-10-01-open-day.md";
+    let good = site.read(post);
+
+    let mut b = Browser::launch(&site._tmp.path().join("chromium-profile"), deadline);
+    b.open(&format!("http://127.0.0.1:{}/blog/open-day/", serve.port));
+    b.text_until("the post", |t| t.contains("Three teas and one cake."));
+    // Mark this document: a reload by the page itself replaces it.
+    b.eval("window.__same_document = true");
+
+    // An edit on disk shows up without the test reloading anything.
+    site.write(post, &good.replace("Three teas and one cake.", "Seven teas and two cakes."));
+    b.text_until("the edited text", |t| t.contains("Seven teas and two cakes."));
+    assert_eq!(b.eval("window.__same_document === true"), json!(false), "the page was not reloaded by the script");
+
+    // Broken front matter: the overlay with the file and line, over the last good page.
+    site.write(post, &good.replace("tags: [News, community]", "tags: [News, community"));
+    let text = b.text_until("the error overlay", |t| t.contains("shopstory: the last change has errors"));
+    assert!(text.contains("--> content/posts/2026-10-01-open-day.md:"), "{text}");
+    assert!(text.contains("Seven teas and two cakes."), "the last good page should stay under the overlay:\n{text}");
+    assert_eq!(b.eval("!!document.getElementById('shopstory-overlay')"), json!(true));
+
+    // The fix clears it.
+    site.write(post, &good.replace("Three teas and one cake.", "Eight teas, no cake."));
+    let text = b.text_until("the fixed page", |t| t.contains("Eight teas, no cake."));
+    assert!(!text.contains("shopstory: the last change has errors"), "{text}");
+    assert_eq!(b.eval("!!document.getElementById('shopstory-overlay')"), json!(false));
+
+    // The server stops, the post changes meanwhile, and a new server comes
+    // up on the same port: the page reconnects and reloads by itself.
+    let port = serve.port;
+    drop(serve);
+    site.write(post, &good.replace("Three teas and one cake.", "Nine teas after a restart."));
+    let serve = Serve::start_on(&site.root, port, &[]);
+    b.text_until("the page after the restart", |t| t.contains("Nine teas after a restart."));
+    drop(b);
+    drop(serve);
+}

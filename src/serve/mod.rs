@@ -31,6 +31,9 @@ use std::process::ExitCode;
 use std::sync::{Arc, Mutex};
 use std::time::{Instant, SystemTime};
 
+/// site.yaml's default `cache_dir`, watched around until the first build says otherwise.
+const DEFAULT_CACHE_DIR: &str = ".shopstory-cache";
+
 /// What `serve` needs; built from the command line in `commands/serve.rs`.
 #[derive(Debug, Clone)]
 pub struct ServeOptions {
@@ -254,11 +257,15 @@ pub fn serve(opts: &ServeOptions, reporter: &Reporter) -> Result<ExitCode> {
 
     let mut rebuilder =
         Rebuilder { opts: opts.build.clone(), shared, current: None, last_warnings: String::new(), failed: false };
-    let cache_dir = rebuilder.rebuild(reporter, None).unwrap_or_else(|| ".shopstory-cache".to_string());
-    let mut filter = watch::Filter::new(root, &cache_dir);
+    // Watch before the first build, so that a save during a long first
+    // build (a cold image cache) is not missed.
+    let mut filter = watch::Filter::new(root, DEFAULT_CACHE_DIR);
     let mut watcher = watch::Watch::start(&filter, opts.poll).map_err(|e| {
         anyhow!("cannot watch {} for changes: {e}\n  help: try `shopstory serve --poll` (it looks at the files every few hundred milliseconds instead)", root.display())
     })?;
+    if let Some(cache_dir) = rebuilder.rebuild(reporter, None) {
+        filter = watch::Filter::new(root, &cache_dir);
+    }
 
     let local = if opts.bind.is_unspecified() {
         url_of(

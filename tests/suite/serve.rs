@@ -248,6 +248,10 @@ fn serve_answers_with_the_right_status_type_and_headers() {
     // Other methods are refused.
     let post = request(s.port, "POST / HTTP/1.1\r\nHost: x\r\nContent-Length: 0\r\nConnection: close\r\n\r\n");
     assert_eq!((post.status, post.header("Allow")), (405, Some("GET, HEAD")));
+
+    // Serving and building read files; that alone never triggers a rebuild.
+    std::thread::sleep(Duration::from_millis(300));
+    assert_eq!(s.rebuilds(), 0, "{}", s.stderr());
 }
 
 #[test]

@@ -18,7 +18,7 @@ use std::time::SystemTime;
 /// Where a file's bytes are.
 #[derive(Debug)]
 pub enum Body {
-    Bytes(Arc<[u8]>),
+    Bytes(Vec<u8>),
     Embedded(&'static [u8]),
     /// Read from disk when asked; `len` and `mtime` as they were at build
     /// time, to notice a change.
@@ -143,7 +143,7 @@ impl Snapshot {
         let mut changes = Changes::default();
         for f in files {
             let body = match f.contents {
-                Contents::Bytes(b) => Body::Bytes(Arc::from(b)),
+                Contents::Bytes(b) => Body::Bytes(b),
                 Contents::Embedded(b) => Body::Embedded(b),
                 Contents::Copy(path) => {
                     let meta = std::fs::metadata(&path).ok();

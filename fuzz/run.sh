@@ -6,7 +6,8 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 per_target=${SECONDS_PER_TARGET:-600}
 cargo test --release --test suite --no-run --quiet
-targets=(front_matter_and_body_never_panic markdown_bodies_never_panic arbitrary_bytes_as_a_post_never_panic site_yaml_never_panics locating_yaml_paths_never_panics "$@")
+targets=(front_matter_and_body_never_panic markdown_bodies_never_panic arbitrary_bytes_as_a_post_never_panic site_yaml_never_panics locating_yaml_paths_never_panics video_urls_never_panic_and_ids_are_valid reviews_yaml_never_panics request_paths_never_escape)
+[ $# -gt 0 ] && targets=("$@")
 for t in "${targets[@]}"; do
   start=$(date +%s); rounds=0
   while [ $(( $(date +%s) - start )) -lt "$per_target" ]; do

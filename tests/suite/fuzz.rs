@@ -136,4 +136,35 @@ proptest! {
             prop_assert!(s.end <= text.len());
         }
     }
+
+    #[test]
+    fn video_urls_never_panic_and_ids_are_valid(url in "(https?://)?(www\\.|m\\.)?(youtube\\.com/(watch\\?v=|shorts/|embed/)|youtu\\.be/|vimeo\\.com/|player\\.vimeo\\.com/video/)?[A-Za-z0-9_\\-?&=#%./:]{0,30}") {
+        if let Some(v) = shopstory::embeds::parse_video_url(&url) {
+            let watch = v.watch_url();
+            prop_assert!(watch.starts_with("https://"));
+            // What we recognise once we recognise again, the same.
+            prop_assert_eq!(shopstory::embeds::parse_video_url(&watch).map(|w| w.watch_url()), Some(watch));
+        }
+    }
+
+    #[test]
+    fn reviews_yaml_never_panics(text in "(- |  |id: r1\n|author: A\n|rating: (7|4.5|x)\n|date: 2026-0[0-9]-3[0-9]\n|text: hi\n|response: ok\n|\n|: |#c){0,30}") {
+        let file = TextFile { path: "data/reviews.yaml".into(), text: Arc::from(text.as_str()) };
+        let mut diags = Diagnostics::new();
+        diags.add_source(&file.path, file.text.clone());
+        let _ = shopstory::parse::reviews::parse_reviews(Some(&file), &mut diags);
+        check_spans(&diags, &text);
+    }
+
+    #[test]
+    fn request_paths_never_escape(path in "(/|\\.\\.|%2e|%2E|%2f|%5c|\\\\|%00|[a-z]{1,4}|\\.|%|~|:){0,12}") {
+        use shopstory::serve::http::request_path;
+        if let Ok(req) = request_path(&path) {
+            for seg in &req.segments {
+                prop_assert!(!seg.is_empty() && seg != "." && seg != "..", "{path:?} gave segment {seg:?}");
+                prop_assert!(!seg.contains(['/', '\\', '\0']), "{path:?} gave segment {seg:?}");
+            }
+            prop_assert!(!req.key().contains(".."), "{path:?} -> {}", req.key());
+        }
+    }
 }

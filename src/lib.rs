@@ -51,6 +51,10 @@ pub struct Outcome {
     pub planned_images: std::collections::BTreeMap<String, assets::PlannedImage>,
     /// `cache_dir` from site.yaml, relative to the root.
     pub cache_dir: String,
+    /// The share cards the pages name, by output path; `build_files` draws them.
+    pub planned_cards: std::collections::BTreeMap<String, assets::cards::PlannedCard>,
+    /// What drawing the cards took (after `build_files`).
+    pub card_stats: assets::cards::CardStats,
 }
 
 /// Runs every stage but writing: load, parse, resolve, theme, render.
@@ -82,12 +86,12 @@ pub fn check_with(opts: &BuildOptions, sink: &render::PageSink<'_>) -> Outcome {
     drop(sources);
     // Keep the text of files that have something to report, and no other.
     diags.retain_used_sources();
-    let (pages, mut files) = match &theme {
+    let (pages, mut files, planned_cards) = match &theme {
         Some(theme) => {
             let r = render::render(&site, theme, sink, &mut diags);
-            (r.pages, r.files)
+            (r.pages, r.files, r.cards)
         }
-        None => (0, Vec::new()),
+        None => (0, Vec::new(), Default::default()),
     };
     if opts.strict {
         diags.promote_warnings();
@@ -96,11 +100,12 @@ pub fn check_with(opts: &BuildOptions, sink: &render::PageSink<'_>) -> Outcome {
         files.clear();
     }
     let (posts, images, cache_dir) = (site.posts.len(), site.images.len(), site.config.cache_dir.clone());
-    Outcome { diags, files, pages, posts, images, planned_images: site.images, cache_dir }
+    Outcome { diags, files, pages, posts, images, planned_images: site.images, cache_dir, planned_cards, card_stats: Default::default() }
 }
 
-/// After a `check` without errors: makes the image files (filling the image
-/// cache with what it lacks) and adds them to `outcome.files`. A photo that
+/// After a `check` without errors: makes the image files and then the share
+/// cards (filling the image cache with what it lacks; cards may be drawn
+/// from image variants) and adds them to `outcome.files`. A photo that
 /// fails to decode becomes an error in `outcome.diags` and leaves `files`
 /// empty; a cache that cannot be written is a failure.
 pub fn build_files(opts: &BuildOptions, outcome: &mut Outcome, reporter: &report::Reporter) -> Result<(), assets::CacheError> {
@@ -118,6 +123,27 @@ pub fn build_files(opts: &BuildOptions, outcome: &mut Outcome, reporter: &report
         reporter.status(&done.stats.summary());
     }
     outcome.files.extend(done.files);
+    let progress = reporter.progress("share cards", outcome.planned_cards.len());
+    let card_opts = assets::cards::CardOptions { cache_dir: &cache_dir, on_card_done: &|| progress.tick() };
+    let started = std::time::Instant::now();
+    let cards = assets::cards::execute(&outcome.planned_cards, &card_opts, &mut outcome.diags);
+    progress.finish();
+    let cards = cards?;
+    if outcome.diags.has_errors() {
+        outcome.files.clear();
+        return Ok(());
+    }
+    outcome.card_stats = cards.stats;
+    if cards.stats.drawn > 0 {
+        let secs = started.elapsed().as_secs_f64();
+        reporter.timing(&format!(
+            "drew {} share cards in {secs:.2} s ({:.0} cards/s on {} threads)",
+            cards.stats.drawn,
+            cards.stats.drawn as f64 / secs.max(1e-9),
+            rayon::current_num_threads()
+        ));
+    }
+    outcome.files.extend(cards.files);
     outcome.files.sort_by(|a, b| a.path.cmp(&b.path));
     outcome.files.dedup_by(|a, b| a.path == b.path);
     Ok(())

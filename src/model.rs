@@ -43,6 +43,9 @@ pub struct Doc {
     /// Index into `Site::staff`.
     pub author: Option<usize>,
     pub cover: Option<ImageUse>,
+    /// `share_image:`: shown, cropped to 1200x630, when the page is shared,
+    /// instead of a drawn card. Planned only: its variants are not published.
+    pub share_image: Option<PlannedImage>,
     /// A how-to video post's video (front matter `video:`).
     pub video: Option<video::DocVideo>,
     /// Whether the page shows a click-to-load video (and needs its script).

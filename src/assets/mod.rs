@@ -9,6 +9,7 @@
 //! `build`, never for `check`.
 
 mod cache;
+pub mod cards;
 mod encode;
 pub mod html;
 #[cfg(test)]

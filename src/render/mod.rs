@@ -7,6 +7,7 @@ pub mod feed;
 pub mod moments;
 pub mod reviews;
 pub mod seo;
+mod share;
 pub mod views;
 mod videos;
 
@@ -524,6 +525,8 @@ pub struct Rendered {
     pub pages: usize,
     /// Every other file (feed, sitemap, robots.txt, theme and static files).
     pub files: Vec<OutputFile>,
+    /// The share cards the pages name, by output path; `build` draws them.
+    pub cards: std::collections::BTreeMap<String, crate::assets::cards::PlannedCard>,
 }
 
 /// Renders the whole site: pages go to `sink`, the rest is returned.
@@ -536,7 +539,8 @@ pub fn render(site: &Site, theme: &Theme, sink: &PageSink<'_>, diags: &mut Diagn
         .map(|t| TagView { name: t.name.clone(), slug: t.slug.clone(), url: t.url.clone(), count: t.posts.len() })
         .collect();
     let shared = Shared { site: site_view(site), staff: ser(&staff), tags: ser(&tags), cards };
-    let jobs = jobs(site, &shared);
+    let mut jobs = jobs(site, &shared);
+    let share_cards = share::plan(site, jobs.iter_mut().map(|j| (&mut j.meta, j.rendering.as_str())), diags);
 
     let results: Vec<(bool, Diagnostics)> = jobs
         .par_iter()
@@ -615,7 +619,7 @@ pub fn render(site: &Site, theme: &Theme, sink: &PageSink<'_>, diags: &mut Diagn
     }
     files.extend(videos::media_files(site));
     files.sort_by(|a, b| a.path.cmp(&b.path));
-    Rendered { pages, files }
+    Rendered { pages, files, cards: share_cards }
 }
 
 #[cfg(test)]

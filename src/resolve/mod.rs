@@ -54,15 +54,19 @@ struct Linker<'a> {
 impl Linker<'_> {
     /// Plans an image by site path, remembering that the site uses it.
     fn image(&self, path: &str) -> Result<PlannedImage, String> {
+        let planned = self.plan_only(path)?;
+        self.used.lock().expect("image table").insert(planned.source.clone(), planned.clone());
+        Ok(planned)
+    }
+
+    /// Plans an image by site path without publishing its variants (a
+    /// `share_image:` becomes a share card only).
+    fn plan_only(&self, path: &str) -> Result<PlannedImage, String> {
         // `/images/x.jpg` written by an owner who thinks of static/ as the root.
         let static_path = format!("static/{path}");
         let path = if !self.images.contains_key(path) && self.images.contains_key(&static_path) { static_path.as_str() } else { path };
         match self.images.get(path) {
-            Some(Ok(info)) => {
-                let planned = plan_image(path, info, &self.config.images);
-                self.used.lock().expect("image table").insert(path.to_string(), planned.clone());
-                Ok(planned)
-            }
+            Some(Ok(info)) => Ok(plan_image(path, info, &self.config.images)),
             Some(Err(why)) => Err(why.clone()),
             None if is_image_path(path) => Err("there is no such photo".into()),
             None => Err("this is not a photo (use a .jpg, .png, .webp or .gif file)".into()),
@@ -315,6 +319,16 @@ fn resolve_doc(d: &ParsedDoc, linker: &Linker<'_>, staff_index: &HashMap<&str, u
             }
         }
     });
+    let share_image = d.share_image.as_deref().and_then(|s| {
+        match resolve_ref(&d.source, s).ok_or_else(|| "points outside the site folder".to_string()).and_then(|path| linker.plan_only(&path)) {
+            Ok(planned) => Some(planned),
+            Err(why) => {
+                diags.error(&d.source, d.span_of("share_image"), format!("share_image `{s}`: {why}"))
+                    .help("give a photo next to the page (share_image: card.jpg) or its path from the site folder; it is cropped to 1200x630");
+                None
+            }
+        }
+    });
     if let Some(c) = &cover {
         if c.alt.is_empty() {
             diags.warning(&d.source, d.span_of("cover"), "the cover photo has no alt text")
@@ -337,6 +351,7 @@ fn resolve_doc(d: &ParsedDoc, linker: &Linker<'_>, staff_index: &HashMap<&str, u
         tags: d.tags.iter().map(|t| TagRef { name: t.clone(), slug: slugify(t) }).collect(),
         author,
         cover,
+        share_image,
         video_script: linker.has_video_facade(&d.source),
         video,
         draft: d.draft,

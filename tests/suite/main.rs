@@ -3,6 +3,7 @@
 
 mod browser;
 mod build;
+mod cards;
 mod cli;
 mod harness;
 mod moments;

@@ -47,7 +47,7 @@ pub const HEIGHT: u32 = 630;
 
 /// Bumped whenever the drawing changes (layout, sizes, colours, encoder), so
 /// that every cached card is drawn again under a new name.
-pub const CARD_EPOCH: u32 = 1;
+pub const CARD_EPOCH: u32 = 2;
 
 /// The card fonts, as paths in the default theme.
 pub const BOLD_FONT: &str = "fonts/DejaVuSans-Bold.ttf";

@@ -100,7 +100,9 @@ pub fn check_with(opts: &BuildOptions, sink: &render::PageSink<'_>) -> Outcome {
         files.clear();
     }
     let (posts, images, cache_dir) = (site.posts.len(), site.images.len(), site.config.cache_dir.clone());
-    Outcome { diags, files, pages, posts, images, planned_images: site.images, cache_dir, planned_cards, card_stats: Default::default() }
+    let planned_images = site.images;
+    let card_stats = Default::default();
+    Outcome { diags, files, pages, posts, images, planned_images, cache_dir, planned_cards, card_stats }
 }
 
 /// After a `check` without errors: makes the image files and then the share

@@ -47,7 +47,7 @@ pub const HEIGHT: u32 = 630;
 
 /// Bumped whenever the drawing changes (layout, sizes, colours, encoder), so
 /// that every cached card is drawn again under a new name.
-pub const CARD_EPOCH: u32 = 2;
+pub const CARD_EPOCH: u32 = 3;
 
 /// The card fonts, as paths in the default theme.
 pub const BOLD_FONT: &str = "fonts/DejaVuSans-Bold.ttf";
@@ -286,13 +286,16 @@ impl Fonts {
         })
     }
 
-    /// The characters of `text` that neither font has (sorted, once each).
-    /// Spaces and control characters are not drawn and never missing.
+    /// The characters of `text` a card cannot draw (sorted, once each):
+    /// those neither font has, and letters of right-to-left scripts, which
+    /// need shaping and bidirectional layout that cards do not do (drawn
+    /// unshaped, left to right, Arabic or Hebrew would be garbled). Spaces
+    /// and control characters are not drawn and never missing.
     pub fn missing(&self, text: &str) -> Vec<char> {
         let mut out: Vec<char> = text
             .chars()
             .filter(|c| !c.is_whitespace() && !c.is_control() && !is_invisible(*c))
-            .filter(|c| self.bold.glyph_id(*c).0 == 0 && self.regular.glyph_id(*c).0 == 0)
+            .filter(|c| is_right_to_left(*c) || (self.bold.glyph_id(*c).0 == 0 && self.regular.glyph_id(*c).0 == 0))
             .collect();
         out.sort_unstable();
         out.dedup();
@@ -311,6 +314,12 @@ impl Fonts {
 /// Zero-width characters (joiners, variation selectors) have no glyph and need none.
 fn is_invisible(c: char) -> bool {
     matches!(c, '\u{200b}'..='\u{200f}' | '\u{2060}' | '\u{fe00}'..='\u{fe0f}' | '\u{feff}')
+}
+
+/// Letters of the right-to-left scripts (Hebrew, Arabic, Syriac, Thaana,
+/// N'Ko and their presentation forms).
+fn is_right_to_left(c: char) -> bool {
+    matches!(c, '\u{0590}'..='\u{08ff}' | '\u{fb1d}'..='\u{fdff}' | '\u{fe70}'..='\u{feff}')
 }
 
 /// A font with a fallback for the characters it lacks.
@@ -345,7 +354,7 @@ impl Face<'_> {
         let mut x = 0.0;
         let mut prev: Option<(bool, GlyphId)> = None;
         for c in text.chars() {
-            if c.is_control() || is_invisible(c) {
+            if c.is_control() || is_invisible(c) || is_right_to_left(c) {
                 continue;
             }
             let (main, id) = match self.main.glyph_id(c) {
@@ -1259,6 +1268,8 @@ mod tests {
         let fonts = Fonts::embedded();
         assert_eq!(fonts.missing("Bike day 🚲 — 自転車 ok"), vec!['自', '車', '転', '🚲']);
         assert!(fonts.missing("Tea & thread: “quotes” – ★ ▶ …").is_empty());
+        // Right-to-left letters cannot be set, though the font has some of them.
+        assert_eq!(fonts.missing("Shalom שלום"), vec!['ו', 'ל', 'ם', 'ש']);
         // Left out, not drawn as a box: the same width as without it.
         let face = fonts.face(true);
         assert_eq!(face.width("Bike 🚲day", 60.0), face.width("Bike day", 60.0));

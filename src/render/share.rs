@@ -216,8 +216,8 @@ pub(super) fn plan<'m>(
         let chars: String =
             missing.iter().map(|ch| format!("`{ch}` (U+{:04X})", u32::from(*ch))).collect::<Vec<_>>().join(", ");
         diags
-            .warning(file, None, format!("the share card of {what} leaves out {chars}: the card font has no such character"))
-            .help("the card font (DejaVu Sans) covers Latin, Greek and Cyrillic; give the page its own picture with `share_image:`, or reword the title");
+            .warning(file, None, format!("the share card of {what} leaves out {chars}: the card font cannot draw it"))
+            .help("the card font (DejaVu Sans) draws Latin, Greek and Cyrillic, left to right; give the page its own picture with `share_image:`, or reword the title");
     };
     if c.share_cards {
         warn(diags, CONFIG_FILE, "every page", &format!("{site_name} {home_footer}"));

@@ -16,11 +16,8 @@ fn collect(dir: &Path, base: &Path, out: &mut Vec<(String, PathBuf)>) {
             collect(&path, base, out);
         } else {
             let rel = path.strip_prefix(base).expect("under base");
-            let rel = rel
-                .components()
-                .map(|c| c.as_os_str().to_string_lossy().into_owned())
-                .collect::<Vec<_>>()
-                .join("/");
+            let rel =
+                rel.components().map(|c| c.as_os_str().to_string_lossy().into_owned()).collect::<Vec<_>>().join("/");
             out.push((rel, path));
         }
     }
@@ -35,8 +32,7 @@ fn main() {
     files.sort();
     let out = PathBuf::from(env::var("OUT_DIR").expect("out dir")).join("default_theme.rs");
     let mut f = fs::File::create(out).expect("create manifest");
-    let (starter, theme_files): (Vec<_>, Vec<_>) =
-        files.iter().partition(|(rel, _)| rel.starts_with("starter/"));
+    let (starter, theme_files): (Vec<_>, Vec<_>) = files.iter().partition(|(rel, _)| rel.starts_with("starter/"));
     for (name, list, strip) in [("THEME_FILES", theme_files, ""), ("STARTER_FILES", starter, "starter/")] {
         writeln!(f, "pub static {name}: &[(&str, &[u8])] = &[").unwrap();
         for (rel, path) in list {

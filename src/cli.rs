@@ -5,7 +5,11 @@ use clap::{Args, Parser, Subcommand};
 use std::path::PathBuf;
 
 #[derive(Debug, Parser)]
-#[command(name = "shopstory", version, about = "Turn a shop's posts, videos, customer photos and reviews into a fast, private website.")]
+#[command(
+    name = "shopstory",
+    version,
+    about = "Turn a shop's posts, videos, customer photos and reviews into a fast, private website."
+)]
 pub struct Cli {
     #[command(subcommand)]
     pub command: Command,

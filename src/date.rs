@@ -20,8 +20,18 @@ pub struct DateTime {
 }
 
 const MONTHS: [&str; 12] = [
-    "January", "February", "March", "April", "May", "June", "July", "August", "September",
-    "October", "November", "December",
+    "January",
+    "February",
+    "March",
+    "April",
+    "May",
+    "June",
+    "July",
+    "August",
+    "September",
+    "October",
+    "November",
+    "December",
 ];
 
 pub fn is_leap(year: i32) -> bool {
@@ -55,10 +65,7 @@ impl Date {
         }
         let max = days_in_month(year, month);
         if day == 0 || day > max {
-            return Err(format!(
-                "`{s}` is not a real date: {} {year} has {max} days",
-                MONTHS[month as usize - 1]
-            ));
+            return Err(format!("`{s}` is not a real date: {} {year} has {max} days", MONTHS[month as usize - 1]));
         }
         Ok(Date { year, month, day })
     }
@@ -114,9 +121,7 @@ impl DateTime {
             return Date::parse(s).map(DateTime::from_date);
         }
         let date = Date::parse(&s[..10])?;
-        let bad = || {
-            format!("`{s}` is not a date and time: write 2026-11-02 or 2026-11-02T09:30:00Z")
-        };
+        let bad = || format!("`{s}` is not a date and time: write 2026-11-02 or 2026-11-02T09:30:00Z");
         let rest = s[10..].strip_prefix(['T', 't', ' ']).ok_or_else(bad)?;
         let (clock, offset) = match rest.find(['Z', 'z', '+', '-']) {
             Some(i) => (&rest[..i], &rest[i..]),
@@ -165,8 +170,7 @@ impl DateTime {
     /// Seconds since the epoch, for ordering.
     pub fn timestamp(&self) -> i64 {
         let (h, m, s) = self.time.unwrap_or((0, 0, 0));
-        self.date.days_since_epoch() * 86_400 + i64::from(h * 3600 + m * 60 + s)
-            - i64::from(self.offset_minutes) * 60
+        self.date.days_since_epoch() * 86_400 + i64::from(h * 3600 + m * 60 + s) - i64::from(self.offset_minutes) * 60
     }
 }
 

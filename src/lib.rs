@@ -110,7 +110,11 @@ pub fn check_with(opts: &BuildOptions, sink: &render::PageSink<'_>) -> Outcome {
 /// from image variants) and adds them to `outcome.files`. A photo that
 /// fails to decode becomes an error in `outcome.diags` and leaves `files`
 /// empty; a cache that cannot be written is a failure.
-pub fn build_files(opts: &BuildOptions, outcome: &mut Outcome, reporter: &report::Reporter) -> Result<(), assets::CacheError> {
+pub fn build_files(
+    opts: &BuildOptions,
+    outcome: &mut Outcome,
+    reporter: &report::Reporter,
+) -> Result<(), assets::CacheError> {
     let cache_dir = opts.root.join(&outcome.cache_dir);
     let progress = reporter.progress("images", outcome.planned_images.len());
     let exec_opts = assets::ExecuteOptions { cache_dir: &cache_dir, on_image_done: &|| progress.tick() };

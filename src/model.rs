@@ -9,10 +9,9 @@ use crate::parse::doc::DocKind;
 use std::collections::BTreeMap;
 use std::path::PathBuf;
 
-pub mod video;
-
 pub mod moments;
 pub mod reviews;
+pub mod video;
 
 #[derive(Debug, Clone)]
 pub struct TagRef {
@@ -52,6 +51,8 @@ pub struct Doc {
     pub video_script: bool,
     pub draft: bool,
     pub template: Option<String>,
+    /// A shorter title for the main navigation.
+    pub nav_title: Option<String>,
     pub extra: serde_json::Value,
     pub body: RenderedBody,
 }

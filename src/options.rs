@@ -24,16 +24,15 @@ pub fn today() -> Date {
     if let Some(secs) = std::env::var("SOURCE_DATE_EPOCH").ok().and_then(|s| s.trim().parse::<i64>().ok()) {
         return Date::from_unix(secs);
     }
-    let secs = std::time::SystemTime::now()
-        .duration_since(std::time::UNIX_EPOCH)
-        .map(|d| d.as_secs() as i64)
-        .unwrap_or(0);
+    let secs =
+        std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).map(|d| d.as_secs() as i64).unwrap_or(0);
     Date::from_unix(secs)
 }
 
 /// Makes a path absolute against the current folder, without requiring it to exist.
 pub fn absolute(path: &Path) -> PathBuf {
-    let p = if path.is_absolute() { path.to_path_buf() } else { std::env::current_dir().unwrap_or_default().join(path) };
+    let p =
+        if path.is_absolute() { path.to_path_buf() } else { std::env::current_dir().unwrap_or_default().join(path) };
     std::fs::canonicalize(&p).unwrap_or(p)
 }
 

@@ -90,11 +90,7 @@ pub fn check_permalink(pattern: &str) -> Result<(), String> {
     if !(pattern.ends_with('/') || pattern.ends_with(".html")) {
         return Err("a permalink must end with '/' or '.html'".into());
     }
-    let stripped = pattern
-        .replace("{slug}", "")
-        .replace("{year}", "")
-        .replace("{month}", "")
-        .replace("{day}", "");
+    let stripped = pattern.replace("{slug}", "").replace("{year}", "").replace("{month}", "").replace("{day}", "");
     if stripped.contains('{') || stripped.contains('}') {
         return Err("the only placeholders are {slug}, {year}, {month} and {day}".into());
     }
@@ -185,14 +181,8 @@ mod tests {
 
     #[test]
     fn relative_paths() {
-        assert_eq!(
-            resolve_relative("content/posts/a.md", "b.md").as_deref(),
-            Some("content/posts/b.md")
-        );
-        assert_eq!(
-            resolve_relative("content/pages/a.md", "../posts/./b.md").as_deref(),
-            Some("content/posts/b.md")
-        );
+        assert_eq!(resolve_relative("content/posts/a.md", "b.md").as_deref(), Some("content/posts/b.md"));
+        assert_eq!(resolve_relative("content/pages/a.md", "../posts/./b.md").as_deref(), Some("content/posts/b.md"));
         assert_eq!(resolve_relative("content/a.md", "/static/x.jpg").as_deref(), Some("static/x.jpg"));
         assert_eq!(resolve_relative("a.md", "../../x"), None);
         assert_eq!(percent_decode("a%20b%2"), "a b%2");

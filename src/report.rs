@@ -3,11 +3,7 @@
 //! status lines go to stderr; stdout carries only results meant for scripts
 //! (the path `new post` wrote).
 
-#![allow(
-    clippy::print_stderr,
-    clippy::print_stdout,
-    reason = "this module is the printer"
-)]
+#![allow(clippy::print_stderr, clippy::print_stdout, reason = "this module is the printer")]
 
 use crate::diag::{render, Diagnostics};
 use std::io::{IsTerminal, Write};
@@ -28,10 +24,7 @@ pub struct Reporter {
 
 impl Reporter {
     pub fn new(verbosity: Verbosity) -> Self {
-        Reporter {
-            verbosity,
-            tty: std::io::stderr().is_terminal(),
-        }
+        Reporter { verbosity, tty: std::io::stderr().is_terminal() }
     }
 
     /// A line of progress or outcome ("built 42 pages").
@@ -50,8 +43,7 @@ impl Reporter {
 
     /// Timings: only on a terminal or with --verbose, so CI logs stay stable.
     pub fn timing(&self, msg: &str) {
-        if self.verbosity == Verbosity::Verbose || (self.tty && self.verbosity == Verbosity::Normal)
-        {
+        if self.verbosity == Verbosity::Verbose || (self.tty && self.verbosity == Verbosity::Normal) {
             eprintln!("{msg}");
         }
     }
@@ -77,12 +69,7 @@ impl Reporter {
     /// nothing: the caller prints one summary line with `status` instead.
     pub fn progress(&self, label: &'static str, total: usize) -> Progress {
         let draw = self.tty && self.verbosity >= Verbosity::Normal && total > 0;
-        Progress {
-            label,
-            total,
-            done: AtomicUsize::new(0),
-            draw,
-        }
+        Progress { label, total, done: AtomicUsize::new(0), draw }
     }
 
     /// A fatal failure that is not about the content (an unwritable folder).
@@ -130,11 +117,7 @@ impl Progress {
 /// `images [#########---------------] 12/40`.
 fn bar_line(label: &str, done: usize, total: usize) -> String {
     let filled = (done * BAR_WIDTH).checked_div(total).unwrap_or(BAR_WIDTH);
-    format!(
-        "{label} [{}{}] {done}/{total}",
-        "#".repeat(filled),
-        "-".repeat(BAR_WIDTH - filled)
-    )
+    format!("{label} [{}{}] {done}/{total}", "#".repeat(filled), "-".repeat(BAR_WIDTH - filled))
 }
 
 #[cfg(test)]
@@ -143,26 +126,14 @@ mod tests {
 
     #[test]
     fn progress_bar_line() {
-        assert_eq!(
-            bar_line("images", 0, 40),
-            "images [------------------------] 0/40"
-        );
-        assert_eq!(
-            bar_line("images", 12, 40),
-            "images [#######-----------------] 12/40"
-        );
-        assert_eq!(
-            bar_line("images", 40, 40),
-            "images [########################] 40/40"
-        );
+        assert_eq!(bar_line("images", 0, 40), "images [------------------------] 0/40");
+        assert_eq!(bar_line("images", 12, 40), "images [#######-----------------] 12/40");
+        assert_eq!(bar_line("images", 40, 40), "images [########################] 40/40");
     }
 
     #[test]
     fn progress_counts_without_drawing_off_a_terminal() {
-        let r = Reporter {
-            verbosity: Verbosity::Normal,
-            tty: false,
-        };
+        let r = Reporter { verbosity: Verbosity::Normal, tty: false };
         let p = r.progress("images", 3);
         p.tick();
         p.tick();

@@ -23,11 +23,7 @@ pub const CACHE_EPOCH: u32 = 1;
 pub(crate) fn variant_hash(source_hash: &str, width: u32, format: &str, quality: u8) -> String {
     let quality = if format == "png" { 0 } else { quality };
     let key = format!("shopstory-image\nepoch={CACHE_EPOCH}\nsource={source_hash}\nwidth={width}\nformat={format}\nquality={quality}\n");
-    Sha256::digest(key.as_bytes())
-        .iter()
-        .take(5)
-        .map(|b| format!("{b:02x}"))
-        .collect()
+    Sha256::digest(key.as_bytes()).iter().take(5).map(|b| format!("{b:02x}")).collect()
 }
 
 /// A cache failure is not the content's fault: the folder cannot be made or
@@ -53,10 +49,7 @@ impl Cache {
     /// The image cache under a site's cache folder (`<root>/<cache_dir>`).
     pub(crate) fn open(cache_dir: &Path) -> Result<Self, CacheError> {
         let dir = cache_dir.join("images");
-        std::fs::create_dir_all(&dir).map_err(|source| CacheError::Create {
-            path: dir.clone(),
-            source,
-        })?;
+        std::fs::create_dir_all(&dir).map_err(|source| CacheError::Create { path: dir.clone(), source })?;
         Ok(Cache { dir })
     }
 
@@ -75,14 +68,9 @@ impl Cache {
     /// the same folder, then renamed over the real name.
     pub(crate) fn store(&self, output: &str, bytes: &[u8]) -> Result<PathBuf, CacheError> {
         let path = self.path_of(output);
-        let name = path
-            .file_name()
-            .map(|n| n.to_string_lossy().into_owned())
-            .unwrap_or_default();
+        let name = path.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
         let n = TMP_COUNTER.fetch_add(1, Ordering::Relaxed);
-        let tmp = self
-            .dir
-            .join(format!("{name}.tmp-{}-{n}", std::process::id()));
+        let tmp = self.dir.join(format!("{name}.tmp-{}-{n}", std::process::id()));
         let written = std::fs::write(&tmp, bytes).and_then(|()| std::fs::rename(&tmp, &path));
         if let Err(source) = written {
             let _ = std::fs::remove_file(&tmp);
@@ -111,10 +99,7 @@ mod tests {
             assert_ne!(base, other);
         }
         // Quality does not change a PNG, so it does not change its name.
-        assert_eq!(
-            variant_hash("abc", 480, "png", 80),
-            variant_hash("abc", 480, "png", 60)
-        );
+        assert_eq!(variant_hash("abc", 480, "png", 80), variant_hash("abc", 480, "png", 60));
     }
 
     #[test]
@@ -122,9 +107,7 @@ mod tests {
         let tmp = tempfile::tempdir().expect("tempdir");
         let cache = Cache::open(tmp.path()).expect("open");
         assert!(!cache.contains("media/a-0123456789-480.jpg"));
-        let path = cache
-            .store("media/a-0123456789-480.jpg", b"jpeg bytes")
-            .expect("store");
+        let path = cache.store("media/a-0123456789-480.jpg", b"jpeg bytes").expect("store");
         assert!(cache.contains("media/a-0123456789-480.jpg"));
         assert_eq!(std::fs::read(&path).expect("read"), b"jpeg bytes");
         let names: Vec<String> = std::fs::read_dir(tmp.path().join("images"))

@@ -36,35 +36,22 @@ impl Pixels {
 /// changed since it was probed. The error is a sentence for the owner.
 pub(crate) fn decode(bytes: &[u8], alpha: bool, max_pixels: u64) -> Result<Pixels, String> {
     let damaged = |e: image::ImageError| {
-        format!(
-            "this photo is damaged and cannot be decoded ({e}): copy it again from the original"
-        )
+        format!("this photo is damaged and cannot be decoded ({e}): copy it again from the original")
     };
-    let reader = image::ImageReader::new(Cursor::new(bytes))
-        .with_guessed_format()
-        .map_err(|e| damaged(e.into()))?;
+    let reader = image::ImageReader::new(Cursor::new(bytes)).with_guessed_format().map_err(|e| damaged(e.into()))?;
     let mut decoder = reader.into_decoder().map_err(damaged)?;
     let (w, h) = decoder.dimensions();
     if u64::from(w) * u64::from(h) > max_pixels {
-        return Err(format!("this photo declares {w}x{h} pixels, more than shopstory decodes: scale it down and save it again"));
+        return Err(format!(
+            "this photo declares {w}x{h} pixels, more than shopstory decodes: scale it down and save it again"
+        ));
     }
-    let orientation = decoder
-        .orientation()
-        .unwrap_or(image::metadata::Orientation::NoTransforms);
+    let orientation = decoder.orientation().unwrap_or(image::metadata::Orientation::NoTransforms);
     let mut img = DynamicImage::from_decoder(decoder).map_err(damaged)?;
     img.apply_orientation(orientation);
     let (width, height) = (img.width(), img.height());
-    let data = if alpha {
-        img.into_rgba8().into_raw()
-    } else {
-        img.into_rgb8().into_raw()
-    };
-    Ok(Pixels {
-        width,
-        height,
-        alpha,
-        data,
-    })
+    let data = if alpha { img.into_rgba8().into_raw() } else { img.into_rgb8().into_raw() };
+    Ok(Pixels { width, height, alpha, data })
 }
 
 /// Resizes to exactly `width` x `height` with Lanczos3 (SIMD where the CPU
@@ -73,37 +60,19 @@ pub(crate) fn resize(src: &Pixels, width: u32, height: u32) -> Result<Pixels, St
     if (width, height) == (src.width, src.height) {
         return Ok(src.clone());
     }
-    let pixel_type = if src.alpha {
-        PixelType::U8x4
-    } else {
-        PixelType::U8x3
-    };
+    let pixel_type = if src.alpha { PixelType::U8x4 } else { PixelType::U8x3 };
     let view = ImageRef::new(src.width, src.height, &src.data, pixel_type)
         .map_err(|e| format!("cannot resize this photo: {e}"))?;
     let mut dst = Image::new(width, height, pixel_type);
     let options = ResizeOptions::new().resize_alg(ResizeAlg::Convolution(FilterType::Lanczos3));
-    Resizer::new()
-        .resize(&view, &mut dst, &options)
-        .map_err(|e| format!("cannot resize this photo: {e}"))?;
-    Ok(Pixels {
-        width,
-        height,
-        alpha: src.alpha,
-        data: dst.into_vec(),
-    })
+    Resizer::new().resize(&view, &mut dst, &options).map_err(|e| format!("cannot resize this photo: {e}"))?;
+    Ok(Pixels { width, height, alpha: src.alpha, data: dst.into_vec() })
 }
 
 /// Encodes pixels as `jpeg`, `webp` (lossy, at `quality`) or `png`.
 pub(crate) fn encode(px: &Pixels, format: &str, quality: u8) -> Result<Vec<u8>, String> {
-    debug_assert_eq!(
-        px.data.len(),
-        px.width as usize * px.height as usize * px.channels()
-    );
-    let color = if px.alpha {
-        ExtendedColorType::Rgba8
-    } else {
-        ExtendedColorType::Rgb8
-    };
+    debug_assert_eq!(px.data.len(), px.width as usize * px.height as usize * px.channels());
+    let color = if px.alpha { ExtendedColorType::Rgba8 } else { ExtendedColorType::Rgb8 };
     let mut out = Vec::new();
     match format {
         "jpeg" => {
@@ -115,13 +84,9 @@ pub(crate) fn encode(px: &Pixels, format: &str, quality: u8) -> Result<Vec<u8>, 
                 .map_err(|e| format!("cannot encode JPEG: {e}"))?;
         }
         "png" => {
-            PngEncoder::new_with_quality(
-                &mut out,
-                CompressionType::Default,
-                image::codecs::png::FilterType::Adaptive,
-            )
-            .write_image(&px.data, px.width, px.height, color)
-            .map_err(|e| format!("cannot encode PNG: {e}"))?;
+            PngEncoder::new_with_quality(&mut out, CompressionType::Default, image::codecs::png::FilterType::Adaptive)
+                .write_image(&px.data, px.width, px.height, color)
+                .map_err(|e| format!("cannot encode PNG: {e}"))?;
         }
         "webp" => {
             let encoder = if px.alpha {
@@ -131,9 +96,7 @@ pub(crate) fn encode(px: &Pixels, format: &str, quality: u8) -> Result<Vec<u8>, 
             };
             let memory = encoder
                 .encode_simple(false, f32::from(quality.min(100)))
-                .map_err(|e| {
-                    format!("cannot encode WebP ({e:?}); WebP allows at most 16383 pixels a side")
-                })?;
+                .map_err(|e| format!("cannot encode WebP ({e:?}); WebP allows at most 16383 pixels a side"))?;
             out.extend_from_slice(&memory);
         }
         other => return Err(format!("shopstory does not write `{other}` images")),
@@ -155,34 +118,20 @@ mod tests {
                 }
             }
         }
-        Pixels {
-            width,
-            height,
-            alpha,
-            data,
-        }
+        Pixels { width, height, alpha, data }
     }
 
     #[test]
     fn resize_gives_the_asked_size() {
         let src = gradient(64, 40, false);
         let small = resize(&src, 32, 20).expect("resize");
-        assert_eq!(
-            (small.width, small.height, small.data.len()),
-            (32, 20, 32 * 20 * 3)
-        );
+        assert_eq!((small.width, small.height, small.data.len()), (32, 20, 32 * 20 * 3));
         assert_eq!(resize(&src, 64, 40).expect("same"), src);
     }
 
     #[test]
     fn every_format_decodes_back_at_its_size() {
-        for (format, alpha) in [
-            ("jpeg", false),
-            ("webp", false),
-            ("webp", true),
-            ("png", true),
-            ("png", false),
-        ] {
+        for (format, alpha) in [("jpeg", false), ("webp", false), ("webp", true), ("png", true), ("png", false)] {
             let px = gradient(30, 20, alpha);
             let bytes = encode(&px, format, 80).expect(format);
             let back = image::load_from_memory(&bytes).expect("decodes");

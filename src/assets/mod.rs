@@ -87,11 +87,7 @@ fn stem_of(path: &str) -> String {
 /// fill (never upscaled), sorted and unique; the source's own width when it
 /// is narrower than all of them.
 pub fn planned_widths(source_width: u32, widths: &[u32]) -> Vec<u32> {
-    let mut out: Vec<u32> = widths
-        .iter()
-        .copied()
-        .filter(|w| *w > 0 && *w <= source_width)
-        .collect();
+    let mut out: Vec<u32> = widths.iter().copied().filter(|w| *w > 0 && *w <= source_width).collect();
     out.sort_unstable();
     out.dedup();
     if out.is_empty() {
@@ -114,11 +110,7 @@ pub fn scaled_height(source_width: u32, source_height: u32, width: u32) -> u32 {
 /// settings, so a changed photo or setting gets new names and cached files
 /// never go stale.
 pub fn plan_image(path: &str, info: &ImageInfo, settings: &ImageSettings) -> PlannedImage {
-    let ImageSettings {
-        widths,
-        formats,
-        quality,
-    } = settings;
+    let ImageSettings { widths, formats, quality } = settings;
     let mut kinds: Vec<&str> = Vec::new();
     for f in formats {
         let f = match f.as_str() {
@@ -147,10 +139,7 @@ pub fn plan_image(path: &str, info: &ImageInfo, settings: &ImageSettings) -> Pla
             });
         }
     }
-    let largest = variants
-        .iter()
-        .max_by_key(|v| v.width)
-        .map_or((info.width, info.height), |v| (v.width, v.height));
+    let largest = variants.iter().max_by_key(|v| v.width).map_or((info.width, info.height), |v| (v.width, v.height));
     PlannedImage {
         source: path.to_string(),
         abs: info.abs.clone(),
@@ -243,18 +232,12 @@ pub fn execute(
     diags: &mut Diagnostics,
 ) -> Result<Executed, CacheError> {
     if images.is_empty() {
-        return Ok(Executed {
-            files: Vec::new(),
-            stats: ImageStats::default(),
-        });
+        return Ok(Executed { files: Vec::new(), stats: ImageStats::default() });
     }
     let cache = Cache::open(opts.cache_dir)?;
     // Two sources with the same name and bytes plan the same files: make them once.
     let mut seen = std::collections::HashSet::new();
-    let jobs: Vec<&PlannedImage> = images
-        .values()
-        .filter(|img| seen.insert(&img.variants))
-        .collect();
+    let jobs: Vec<&PlannedImage> = images.values().filter(|img| seen.insert(&img.variants)).collect();
     let results: Vec<(&PlannedImage, Result<Done, Failure>)> = jobs
         .par_iter()
         .map(|img| {
@@ -263,10 +246,7 @@ pub fn execute(
             (*img, r)
         })
         .collect();
-    let mut stats = ImageStats {
-        images: images.len(),
-        ..ImageStats::default()
-    };
+    let mut stats = ImageStats { images: images.len(), ..ImageStats::default() };
     let mut files = Vec::new();
     for (img, result) in results {
         let done = match result {
@@ -285,10 +265,7 @@ pub fn execute(
             Done::Encoded(n) => stats.encoded += n,
         }
         for v in &img.variants {
-            files.push(OutputFile {
-                path: v.output.clone(),
-                contents: Contents::Copy(cache.path_of(&v.output)),
-            });
+            files.push(OutputFile { path: v.output.clone(), contents: Contents::Copy(cache.path_of(&v.output)) });
         }
     }
     files.sort_by(|a, b| a.path.cmp(&b.path));
@@ -300,11 +277,7 @@ pub fn execute(
 /// Fills the cache for one image. The outer `Result` is a cache failure,
 /// the inner one a problem with the photo.
 fn process(img: &PlannedImage, cache: &Cache) -> Result<Done, Failure> {
-    let missing: Vec<&Variant> = img
-        .variants
-        .iter()
-        .filter(|v| !cache.contains(&v.output))
-        .collect();
+    let missing: Vec<&Variant> = img.variants.iter().filter(|v| !cache.contains(&v.output)).collect();
     if missing.is_empty() {
         return Ok(Done::Cached);
     }
@@ -323,10 +296,7 @@ fn process(img: &PlannedImage, cache: &Cache) -> Result<Done, Failure> {
 /// decodes it upright.
 fn read_and_decode(img: &PlannedImage) -> Result<encode::Pixels, String> {
     let bytes = std::fs::read(&img.abs).map_err(|e| format!("cannot read this photo: {e}"))?;
-    let hash: String = Sha256::digest(&bytes)
-        .iter()
-        .map(|b| format!("{b:02x}"))
-        .collect();
+    let hash: String = Sha256::digest(&bytes).iter().map(|b| format!("{b:02x}")).collect();
     if hash != img.source_hash {
         return Err("this photo changed while the site was being built: build again".into());
     }

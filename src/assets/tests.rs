@@ -17,11 +17,7 @@ fn photo_pixels(width: u32, height: u32) -> Vec<u8> {
             if x < width / 2 && y < height / 2 {
                 data.extend_from_slice(&[230, 20, 20]);
             } else {
-                data.extend_from_slice(&[
-                    20,
-                    (x * 200 / width) as u8,
-                    200 - (y * 100 / height) as u8,
-                ]);
+                data.extend_from_slice(&[20, (x * 200 / width) as u8, 200 - (y * 100 / height) as u8]);
             }
         }
     }
@@ -31,12 +27,7 @@ fn photo_pixels(width: u32, height: u32) -> Vec<u8> {
 fn jpeg(width: u32, height: u32) -> Vec<u8> {
     let mut out = Vec::new();
     JpegEncoder::new_with_quality(&mut out, 90)
-        .write_image(
-            &photo_pixels(width, height),
-            width,
-            height,
-            image::ExtendedColorType::Rgb8,
-        )
+        .write_image(&photo_pixels(width, height), width, height, image::ExtendedColorType::Rgb8)
         .expect("encode test jpeg");
     out
 }
@@ -45,9 +36,7 @@ fn jpeg(width: u32, height: u32) -> Vec<u8> {
 /// 0x8825, type LONG, count 1.
 const GPS_POINTER_ENTRY: [u8; 8] = [0x25, 0x88, 0x04, 0x00, 0x01, 0x00, 0x00, 0x00];
 /// The latitude written below (52/1, 31/1, 1234/100), as stored.
-const GPS_LATITUDE_DATA: [u8; 24] = [
-    52, 0, 0, 0, 1, 0, 0, 0, 31, 0, 0, 0, 1, 0, 0, 0, 0xd2, 0x04, 0, 0, 100, 0, 0, 0,
-];
+const GPS_LATITUDE_DATA: [u8; 24] = [52, 0, 0, 0, 1, 0, 0, 0, 31, 0, 0, 0, 1, 0, 0, 0, 0xd2, 0x04, 0, 0, 100, 0, 0, 0];
 
 /// An EXIF APP1 segment with an orientation tag and a GPS IFD (latitude
 /// N 52° 31' 12.34"), little-endian, as a phone writes it.
@@ -93,11 +82,7 @@ fn contains(haystack: &[u8], needle: &[u8]) -> bool {
 }
 
 fn settings() -> ImageSettings {
-    ImageSettings {
-        widths: vec![16, 40, 64, 100],
-        formats: vec!["webp".into(), "jpeg".into()],
-        quality: 80,
-    }
+    ImageSettings { widths: vec![16, 40, 64, 100], formats: vec!["webp".into(), "jpeg".into()], quality: 80 }
 }
 
 struct Fixture {
@@ -106,18 +91,13 @@ struct Fixture {
 
 impl Fixture {
     fn new() -> Self {
-        Fixture {
-            dir: tempfile::tempdir().expect("tempdir"),
-        }
+        Fixture { dir: tempfile::tempdir().expect("tempdir") }
     }
     fn write(&self, name: &str, bytes: &[u8]) -> OtherFile {
         let abs = self.dir.path().join("content").join(name);
         std::fs::create_dir_all(abs.parent().expect("parent")).expect("mkdir");
         std::fs::write(&abs, bytes).expect("write");
-        OtherFile {
-            path: format!("content/{name}"),
-            abs,
-        }
+        OtherFile { path: format!("content/{name}"), abs }
     }
     fn cache_dir(&self) -> PathBuf {
         self.dir.path().join(".shopstory-cache")
@@ -132,15 +112,9 @@ impl Fixture {
             })
             .collect()
     }
-    fn execute(
-        &self,
-        planned: &BTreeMap<String, PlannedImage>,
-    ) -> (Result<Executed, CacheError>, Diagnostics) {
+    fn execute(&self, planned: &BTreeMap<String, PlannedImage>) -> (Result<Executed, CacheError>, Diagnostics) {
         let mut diags = Diagnostics::new();
-        let opts = ExecuteOptions {
-            cache_dir: &self.cache_dir(),
-            on_image_done: &|| {},
-        };
+        let opts = ExecuteOptions { cache_dir: &self.cache_dir(), on_image_done: &|| {} };
         (execute(planned, &opts, &mut diags), diags)
     }
 }
@@ -157,10 +131,7 @@ fn mtimes(dir: &Path) -> BTreeMap<String, std::time::SystemTime> {
         .expect("cache dir")
         .map(|e| {
             let e = e.expect("entry");
-            (
-                e.file_name().to_string_lossy().into_owned(),
-                e.metadata().expect("meta").modified().expect("mtime"),
-            )
+            (e.file_name().to_string_lossy().into_owned(), e.metadata().expect("meta").modified().expect("mtime"))
         })
         .collect()
 }
@@ -177,11 +148,7 @@ fn plan_never_upscales_and_keeps_the_aspect_ratio() {
         format: "jpeg".into(),
     };
     let p = plan_image("content/Big Wheel.JPG", &info, &settings());
-    let sizes: Vec<(u32, u32, &str)> = p
-        .variants
-        .iter()
-        .map(|v| (v.width, v.height, v.format.as_str()))
-        .collect();
+    let sizes: Vec<(u32, u32, &str)> = p.variants.iter().map(|v| (v.width, v.height, v.format.as_str())).collect();
     assert_eq!(
         sizes,
         vec![
@@ -195,35 +162,21 @@ fn plan_never_upscales_and_keeps_the_aspect_ratio() {
     );
     assert_eq!((p.width, p.height), (64, 40));
     let hash10 = cache::variant_hash(&info.hash, 40, "jpeg", 80);
-    assert_eq!(
-        p.variants[4].output,
-        format!("media/big-wheel-{hash10}-40.jpg")
-    );
+    assert_eq!(p.variants[4].output, format!("media/big-wheel-{hash10}-40.jpg"));
     assert_eq!(p.fallback_url(), format!("/{}", p.variants[5].output));
 
     // Narrower than every width: one variant per format, at the source's width.
-    let small = ImageInfo {
-        width: 12,
-        height: 7,
-        ..info.clone()
-    };
+    let small = ImageInfo { width: 12, height: 7, ..info.clone() };
     let p = plan_image("content/icon.jpg", &small, &settings());
     let sizes: Vec<(u32, u32)> = p.variants.iter().map(|v| (v.width, v.height)).collect();
     assert_eq!(sizes, vec![(12, 7), (12, 7)]);
 
     // Transparency: PNG instead of JPEG, WebP kept.
-    let alpha = ImageInfo {
-        has_alpha: true,
-        format: "png".into(),
-        ..info
-    };
+    let alpha = ImageInfo { has_alpha: true, format: "png".into(), ..info };
     let p = plan_image("content/logo.png", &alpha, &settings());
     let formats: Vec<&str> = p.variants.iter().map(|v| v.format.as_str()).collect();
     assert_eq!(formats, vec!["webp", "webp", "webp", "png", "png", "png"]);
-    assert!(p
-        .variants
-        .iter()
-        .all(|v| v.output.ends_with(&format!(".{}", v.format))));
+    assert!(p.variants.iter().all(|v| v.output.ends_with(&format!(".{}", v.format))));
 }
 
 #[test]
@@ -249,10 +202,7 @@ fn probe_reads_orientation_and_swaps_the_size() {
     let fx = Fixture::new();
     let f = fx.write("moments/phone.jpg", &phone_jpeg(64, 40, 6));
     let info = probe(&f).expect("probe");
-    assert_eq!(
-        (info.width, info.height, info.orientation, info.has_alpha),
-        (40, 64, 6, false)
-    );
+    assert_eq!((info.width, info.height, info.orientation, info.has_alpha), (40, 64, 6, false));
     let f = fx.write("moments/upside.jpg", &phone_jpeg(64, 40, 3));
     let info = probe(&f).expect("probe");
     assert_eq!((info.width, info.height, info.orientation), (64, 40, 3));
@@ -263,28 +213,14 @@ fn photos_are_resized_rotated_stripped_and_cached() {
     let fx = Fixture::new();
     let plain = jpeg(64, 40);
     let phone = phone_jpeg(64, 40, 6);
-    assert!(
-        contains(&phone, b"Exif")
-            && contains(&phone, &GPS_POINTER_ENTRY)
-            && contains(&phone, &GPS_LATITUDE_DATA)
-    );
+    assert!(contains(&phone, b"Exif") && contains(&phone, &GPS_POINTER_ENTRY) && contains(&phone, &GPS_LATITUDE_DATA));
     let planned = fx.plan(&[("posts/wheel.jpg", &plain), ("moments/phone.jpg", &phone)]);
     let (done, diags) = fx.execute(&planned);
     let done = done.expect("cache works");
     assert!(diags.is_empty(), "{diags:?}");
-    assert_eq!(
-        done.stats,
-        ImageStats {
-            images: 2,
-            files: 10,
-            from_cache: 0,
-            encoded: 10,
-            failed: 0
-        }
-    );
+    assert_eq!(done.stats, ImageStats { images: 2, files: 10, from_cache: 0, encoded: 10, failed: 0 });
 
-    let by_path: BTreeMap<&str, &OutputFile> =
-        done.files.iter().map(|f| (f.path.as_str(), f)).collect();
+    let by_path: BTreeMap<&str, &OutputFile> = done.files.iter().map(|f| (f.path.as_str(), f)).collect();
     assert_eq!(by_path.len(), 10);
     for img in planned.values() {
         for v in &img.variants {
@@ -296,14 +232,7 @@ fn photos_are_resized_rotated_stripped_and_cached() {
                 v.output
             );
             let format = image::guess_format(&bytes).expect("format");
-            assert_eq!(
-                format,
-                if v.format == "webp" {
-                    image::ImageFormat::WebP
-                } else {
-                    image::ImageFormat::Jpeg
-                }
-            );
+            assert_eq!(format, if v.format == "webp" { image::ImageFormat::WebP } else { image::ImageFormat::Jpeg });
             let mut decoder = image::ImageReader::new(std::io::Cursor::new(&bytes))
                 .with_guessed_format()
                 .expect("reader")
@@ -319,25 +248,13 @@ fn photos_are_resized_rotated_stripped_and_cached() {
     // (top left as stored, orientation 6 = turn 90° clockwise) at the top right.
     let phone = &planned["content/moments/phone.jpg"];
     assert_eq!((phone.width, phone.height), (40, 64));
-    let largest = phone
-        .variants
-        .iter()
-        .find(|v| v.format == "jpeg" && v.width == 40)
-        .expect("40-wide jpeg");
-    let img = image::load_from_memory(&file_bytes(by_path[largest.output.as_str()]))
-        .expect("decode")
-        .into_rgb8();
+    let largest = phone.variants.iter().find(|v| v.format == "jpeg" && v.width == 40).expect("40-wide jpeg");
+    let img = image::load_from_memory(&file_bytes(by_path[largest.output.as_str()])).expect("decode").into_rgb8();
     assert_eq!(img.dimensions(), (40, 64));
     let top_right = img.get_pixel(36, 3).0;
     let top_left = img.get_pixel(3, 3).0;
-    assert!(
-        top_right[0] > 180 && top_right[2] < 80,
-        "top right should be red, is {top_right:?}"
-    );
-    assert!(
-        top_left[0] < 80,
-        "top left should not be red, is {top_left:?}"
-    );
+    assert!(top_right[0] > 180 && top_right[2] < 80, "top right should be red, is {top_right:?}");
+    assert!(top_left[0] < 80, "top left should not be red, is {top_left:?}");
 
     // Second run: everything from the cache, nothing read, nothing rewritten.
     let images_dir = fx.cache_dir().join("images");
@@ -346,16 +263,7 @@ fn photos_are_resized_rotated_stripped_and_cached() {
     let (again, diags) = fx.execute(&planned);
     let again = again.expect("cache works");
     assert!(diags.is_empty());
-    assert_eq!(
-        again.stats,
-        ImageStats {
-            images: 2,
-            files: 10,
-            from_cache: 2,
-            encoded: 0,
-            failed: 0
-        }
-    );
+    assert_eq!(again.stats, ImageStats { images: 2, files: 10, from_cache: 2, encoded: 0, failed: 0 });
     assert_eq!(mtimes(&images_dir), before);
     let paths = |e: &Executed| e.files.iter().map(|f| f.path.clone()).collect::<Vec<_>>();
     assert_eq!(paths(&again), paths(&done));
@@ -373,12 +281,7 @@ fn a_missing_variant_is_made_again() {
     let planned = fx.plan(&[("posts/wheel.jpg", &jpeg(64, 40))]);
     fx.execute(&planned).0.expect("first");
     let gone = &planned["content/posts/wheel.jpg"].variants[1].output;
-    std::fs::remove_file(
-        fx.cache_dir()
-            .join("images")
-            .join(gone.rsplit('/').next().expect("name")),
-    )
-    .expect("rm");
+    std::fs::remove_file(fx.cache_dir().join("images").join(gone.rsplit('/').next().expect("name"))).expect("rm");
     let (done, diags) = fx.execute(&planned);
     assert!(diags.is_empty());
     assert_eq!(done.expect("second").stats.encoded, 1);
@@ -399,21 +302,12 @@ fn transparent_png_becomes_png_and_webp_with_alpha() {
     let (done, diags) = fx.execute(&planned);
     assert!(diags.is_empty());
     let done = done.expect("cache");
-    let formats: Vec<&str> = done
-        .files
-        .iter()
-        .map(|f| f.path.rsplit('.').next().expect("ext"))
-        .collect();
+    let formats: Vec<&str> = done.files.iter().map(|f| f.path.rsplit('.').next().expect("ext")).collect();
     assert_eq!(formats, vec!["png", "webp"]);
     for f in &done.files {
         let img = image::load_from_memory(&file_bytes(f)).expect("decode");
         assert!(img.color().has_alpha(), "{}", f.path);
-        assert_eq!(
-            img.to_rgba8().get_pixel(2, 5).0[3],
-            0,
-            "{} keeps the transparent half",
-            f.path
-        );
+        assert_eq!(img.to_rgba8().get_pixel(2, 5).0[3], 0, "{} keeps the transparent half", f.path);
     }
 }
 
@@ -432,11 +326,7 @@ fn bomb_png() -> Vec<u8> {
         for &b in bytes {
             crc ^= u32::from(b);
             for _ in 0..8 {
-                crc = if crc & 1 == 1 {
-                    (crc >> 1) ^ 0xedb8_8320
-                } else {
-                    crc >> 1
-                };
+                crc = if crc & 1 == 1 { (crc >> 1) ^ 0xedb8_8320 } else { crc >> 1 };
             }
         }
         !crc
@@ -447,11 +337,7 @@ fn bomb_png() -> Vec<u8> {
     ihdr.extend_from_slice(&30000u32.to_be_bytes());
     ihdr.extend_from_slice(&[8, 2, 0, 0, 0]);
     chunk(&mut out, b"IHDR", &ihdr);
-    chunk(
-        &mut out,
-        b"IDAT",
-        &[0x78, 0x9c, 0x03, 0x00, 0x00, 0x00, 0x00, 0x01],
-    );
+    chunk(&mut out, b"IDAT", &[0x78, 0x9c, 0x03, 0x00, 0x00, 0x00, 0x00, 0x01]);
     chunk(&mut out, b"IEND", &[]);
     out
 }
@@ -477,10 +363,7 @@ fn a_truncated_jpeg_is_refused_at_probe_time() {
     let whole = jpeg(64, 40);
     // Cut in the middle of the compressed pixels, after the headers (SOS):
     // the decoder alone would fill the rest with grey and say nothing.
-    let sos = whole
-        .windows(2)
-        .position(|w| w == [0xff, 0xda])
-        .expect("SOS");
+    let sos = whole.windows(2).position(|w| w == [0xff, 0xda]).expect("SOS");
     let f = fx.write("posts/cut.jpg", &whole[..sos + (whole.len() - sos) / 2]);
     assert_eq!(
         probe(&f).expect_err("cut"),
@@ -502,58 +385,27 @@ fn a_photo_damaged_past_its_header_is_an_error_naming_it_and_nothing_is_cached()
     let idat = png.windows(4).position(|w| w == b"IDAT").expect("IDAT");
     let cut = png[..idat + 4 + (png.len() - idat) / 3].to_vec();
     let whole = jpeg(64, 40);
-    let planned = fx.plan(&[
-        ("posts/cut.png", &cut),
-        ("posts/fine.jpg", &whole),
-        ("posts/changed.jpg", &whole),
-    ]);
+    let planned = fx.plan(&[("posts/cut.png", &cut), ("posts/fine.jpg", &whole), ("posts/changed.jpg", &whole)]);
     // And a photo replaced between the check and the encoding.
-    std::fs::write(
-        fx.dir.path().join("content/posts/changed.jpg"),
-        jpeg(32, 20),
-    )
-    .expect("rewrite");
+    std::fs::write(fx.dir.path().join("content/posts/changed.jpg"), jpeg(32, 20)).expect("rewrite");
     let (done, diags) = fx.execute(&planned);
     let done = done.expect("cache works");
     assert_eq!(done.stats.failed, 2);
-    let errors: Vec<(&str, &str)> = diags
-        .sorted()
-        .iter()
-        .map(|d| (d.file.as_str(), d.message.as_str()))
-        .collect();
+    let errors: Vec<(&str, &str)> = diags.sorted().iter().map(|d| (d.file.as_str(), d.message.as_str())).collect();
     assert_eq!(errors.len(), 2, "{errors:?}");
     assert_eq!(
         errors[0],
-        (
-            "content/posts/changed.jpg",
-            "this photo changed while the site was being built: build again"
-        )
+        ("content/posts/changed.jpg", "this photo changed while the site was being built: build again")
     );
     assert_eq!(errors[1].0, "content/posts/cut.png");
-    assert!(
-        errors[1]
-            .1
-            .starts_with("this photo is damaged and cannot be decoded ("),
-        "{}",
-        errors[1].1
-    );
+    assert!(errors[1].1.starts_with("this photo is damaged and cannot be decoded ("), "{}", errors[1].1);
     // The good photo's files are there; none of the broken ones'.
-    let fine: Vec<&str> = planned["content/posts/fine.jpg"]
-        .variants
-        .iter()
-        .map(|v| v.output.as_str())
-        .collect();
-    assert_eq!(
-        done.files
-            .iter()
-            .map(|f| f.path.as_str())
-            .collect::<Vec<_>>(),
-        {
-            let mut v = fine.clone();
-            v.sort_unstable();
-            v
-        }
-    );
+    let fine: Vec<&str> = planned["content/posts/fine.jpg"].variants.iter().map(|v| v.output.as_str()).collect();
+    assert_eq!(done.files.iter().map(|f| f.path.as_str()).collect::<Vec<_>>(), {
+        let mut v = fine.clone();
+        v.sort_unstable();
+        v
+    });
     let cached = mtimes(&fx.cache_dir().join("images"));
     assert_eq!(cached.len(), fine.len(), "{cached:?}");
 }

@@ -20,7 +20,9 @@ pub fn build(args: &BuildArgs, reporter: &Reporter) -> Result<ExitCode> {
     opts.base_url = args.base_url.clone();
     if let Some(b) = &opts.base_url {
         if !(b.starts_with("https://") || b.starts_with("http://")) {
-            anyhow::bail!("--base-url `{b}` is not a web address; write it in full, such as https://preview.myshop.example");
+            anyhow::bail!(
+                "--base-url `{b}` is not a web address; write it in full, such as https://preview.myshop.example"
+            );
         }
     }
     // Refuse a dangerous output before doing any work.
@@ -60,6 +62,10 @@ pub fn check(args: &CheckArgs, reporter: &Reporter) -> Result<ExitCode> {
     if outcome.diags.has_errors() {
         return Ok(ExitCode::from(1));
     }
-    reporter.status(&format!("no errors: {} and {} would be built", plural(outcome.pages, "page"), plural(outcome.posts, "post")));
+    reporter.status(&format!(
+        "no errors: {} and {} would be built",
+        plural(outcome.pages, "page"),
+        plural(outcome.posts, "post")
+    ));
     Ok(ExitCode::SUCCESS)
 }

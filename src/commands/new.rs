@@ -30,12 +30,20 @@ pub fn post(args: &NewPostArgs, reporter: &Reporter) -> Result<ExitCode> {
     if let Some(author) = &args.author {
         let mut diags = Diagnostics::new();
         let file = root.join(STAFF_FILE);
-        let staff = if file.is_file() { read_text(&root, &file, &mut diags).map(|f| parse_staff(Some(&f), &mut diags)).unwrap_or_default() } else { Vec::new() };
+        let staff = if file.is_file() {
+            read_text(&root, &file, &mut diags).map(|f| parse_staff(Some(&f), &mut diags)).unwrap_or_default()
+        } else {
+            Vec::new()
+        };
         if !staff.iter().any(|s| &s.id == author) {
             let ids: Vec<&str> = staff.iter().map(|s| s.id.as_str()).collect();
             bail!(
                 "`{author}` is not a staff id in {STAFF_FILE}{}",
-                if ids.is_empty() { "; add the person there first".to_string() } else { format!("; the ids are: {}", ids.join(", ")) }
+                if ids.is_empty() {
+                    "; add the person there first".to_string()
+                } else {
+                    format!("; the ids are: {}", ids.join(", "))
+                }
             );
         }
     }

@@ -78,10 +78,7 @@ impl SourceMap {
         };
         let rest = &text[start..];
         let line_len = rest.find('\n').unwrap_or(rest.len());
-        let col_bytes = rest[..line_len]
-            .char_indices()
-            .nth(col.saturating_sub(1))
-            .map_or(line_len, |(i, _)| i);
+        let col_bytes = rest[..line_len].char_indices().nth(col.saturating_sub(1)).map_or(line_len, |(i, _)| i);
         start + col_bytes
     }
 }
@@ -122,13 +119,7 @@ impl Diagnostics {
         span: Option<Span>,
         message: impl Into<String>,
     ) -> &mut Diagnostic {
-        self.list.push(Diagnostic {
-            severity,
-            file: file.to_string(),
-            span,
-            message: message.into(),
-            help: None,
-        });
+        self.list.push(Diagnostic { severity, file: file.to_string(), span, message: message.into(), help: None });
         self.list.last_mut().expect("just pushed")
     }
 
@@ -171,8 +162,12 @@ impl Diagnostics {
     pub fn sorted(&self) -> Vec<&Diagnostic> {
         let mut v: Vec<&Diagnostic> = self.list.iter().collect();
         v.sort_by(|a, b| {
-            (&a.file, a.span.map(|s| s.start), a.severity, &a.message)
-                .cmp(&(&b.file, b.span.map(|s| s.start), b.severity, &b.message))
+            (&a.file, a.span.map(|s| s.start), a.severity, &a.message).cmp(&(
+                &b.file,
+                b.span.map(|s| s.start),
+                b.severity,
+                &b.message,
+            ))
         });
         v.dedup_by(|a, b| a == b);
         v

@@ -64,11 +64,7 @@ pub fn all_to_text(diags: &Diagnostics) -> String {
 /// A one-line summary: "2 errors, 1 warning".
 pub fn summary(diags: &Diagnostics) -> String {
     let plural = |n: usize, word: &str| format!("{n} {word}{}", if n == 1 { "" } else { "s" });
-    format!(
-        "{}, {}",
-        plural(diags.error_count(), "error"),
-        plural(diags.warning_count(), "warning")
-    )
+    format!("{}, {}", plural(diags.error_count(), "error"), plural(diags.warning_count(), "warning"))
 }
 
 /// Escapes text for HTML element content and attribute values.
@@ -95,11 +91,8 @@ pub fn all_to_html(diags: &Diagnostics) -> String {
             Severity::Error => "error",
             Severity::Warning => "warning",
         };
-        let _ = write!(
-            out,
-            "<pre class=\"shopstory-diag shopstory-{class}\">{}</pre>",
-            escape_html(&to_text(diags, d))
-        );
+        let _ =
+            write!(out, "<pre class=\"shopstory-diag shopstory-{class}\">{}</pre>", escape_html(&to_text(diags, d)));
     }
     out
 }

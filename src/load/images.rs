@@ -42,28 +42,18 @@ pub struct ImageInfo {
 pub type ImageTable = BTreeMap<String, Result<ImageInfo, String>>;
 
 pub fn is_image_path(path: &str) -> bool {
-    let ext = path
-        .rsplit_once('.')
-        .map(|(_, e)| e.to_ascii_lowercase())
-        .unwrap_or_default();
-    IMAGE_EXTENSIONS.contains(&ext.as_str())
-        || ["heic", "heif", "tif", "tiff", "avif", "bmp"].contains(&ext.as_str())
+    let ext = path.rsplit_once('.').map(|(_, e)| e.to_ascii_lowercase()).unwrap_or_default();
+    IMAGE_EXTENSIONS.contains(&ext.as_str()) || ["heic", "heif", "tif", "tiff", "avif", "bmp"].contains(&ext.as_str())
 }
 
 pub(crate) fn probe(file: &OtherFile) -> Result<ImageInfo, String> {
-    let ext = file
-        .path
-        .rsplit_once('.')
-        .map(|(_, e)| e.to_ascii_lowercase())
-        .unwrap_or_default();
+    let ext = file.path.rsplit_once('.').map(|(_, e)| e.to_ascii_lowercase()).unwrap_or_default();
     if ext == "heic" || ext == "heif" {
         return Err("HEIC photos (the iPhone's format) cannot be read: export the photo as JPEG (in Photos: File → Export, or set Camera → Formats → Most Compatible)".into());
     }
     let bytes = std::fs::read(&file.abs).map_err(|e| format!("cannot read this photo: {e}"))?;
     if bytes.is_empty() {
-        return Err(
-            "this photo is an empty file (0 bytes): copy it again from the camera or phone".into(),
-        );
+        return Err("this photo is an empty file (0 bytes): copy it again from the camera or phone".into());
     }
     let reader = image::ImageReader::new(Cursor::new(&bytes))
         .with_guessed_format()
@@ -73,20 +63,14 @@ pub(crate) fn probe(file: &OtherFile) -> Result<ImageInfo, String> {
         Some(image::ImageFormat::Png) => "png",
         Some(image::ImageFormat::WebP) => "webp",
         Some(image::ImageFormat::Gif) => "gif",
-        _ => {
-            return Err(
-                "this is not a JPEG, PNG, WebP or GIF photo: save or export it as JPEG".into(),
-            )
-        }
+        _ => return Err("this is not a JPEG, PNG, WebP or GIF photo: save or export it as JPEG".into()),
     };
     if format == "jpeg" && !jpeg_is_complete(&bytes) {
         return Err("this photo is cut short (its data ends before the picture does), so part of it would show grey: copy it again from the camera or phone".into());
     }
     let damaged = |e: image::ImageError| match e {
         image::ImageError::Limits(_) => too_large_message(None),
-        e => format!(
-            "this photo is damaged and cannot be read ({e}): copy it again from the original"
-        ),
+        e => format!("this photo is damaged and cannot be read ({e}): copy it again from the original"),
     };
     let mut decoder = reader.into_decoder().map_err(damaged)?;
     let (raw_width, raw_height) = decoder.dimensions();
@@ -99,24 +83,9 @@ pub(crate) fn probe(file: &OtherFile) -> Result<ImageInfo, String> {
     let has_alpha = decoder.color_type().has_alpha();
     // A damaged EXIF block is not worth refusing the photo: show it as stored.
     let orientation = decoder.orientation().map_or(1, |o| o.to_exif());
-    let (width, height) = if orientation >= 5 {
-        (raw_height, raw_width)
-    } else {
-        (raw_width, raw_height)
-    };
-    let hash = Sha256::digest(&bytes)
-        .iter()
-        .map(|b| format!("{b:02x}"))
-        .collect();
-    Ok(ImageInfo {
-        abs: file.abs.clone(),
-        width,
-        height,
-        orientation,
-        has_alpha,
-        hash,
-        format: format.into(),
-    })
+    let (width, height) = if orientation >= 5 { (raw_height, raw_width) } else { (raw_width, raw_height) };
+    let hash = Sha256::digest(&bytes).iter().map(|b| format!("{b:02x}")).collect();
+    Ok(ImageInfo { abs: file.abs.clone(), width, height, orientation, has_alpha, hash, format: format.into() })
 }
 
 /// Does this JPEG reach its end-of-image marker? A copy cut short (an
@@ -148,10 +117,7 @@ pub(crate) fn jpeg_is_complete(bytes: &[u8]) -> bool {
             0x00 | 0x01 | 0xd0..=0xd7 => continue,
             _ => {}
         }
-        let Some(len) = bytes
-            .get(i..i + 2)
-            .map(|b| usize::from(u16::from_be_bytes([b[0], b[1]])))
-        else {
+        let Some(len) = bytes.get(i..i + 2).map(|b| usize::from(u16::from_be_bytes([b[0], b[1]]))) else {
             return false;
         };
         i += len;
@@ -190,16 +156,9 @@ fn too_large_message(size: Option<(u32, u32)>) -> String {
 
 /// Probes every image under `content/` and `static/`.
 pub fn probe_images(sources: &Sources) -> ImageTable {
-    let files: Vec<&OtherFile> = sources
-        .content_files
-        .values()
-        .chain(sources.static_files.iter())
-        .filter(|f| is_image_path(&f.path))
-        .collect();
-    files
-        .par_iter()
-        .map(|f| (f.path.clone(), probe(f)))
-        .collect()
+    let files: Vec<&OtherFile> =
+        sources.content_files.values().chain(sources.static_files.iter()).filter(|f| is_image_path(&f.path)).collect();
+    files.par_iter().map(|f| (f.path.clone(), probe(f))).collect()
 }
 
 #[cfg(test)]
@@ -211,8 +170,8 @@ mod tests {
         // SOI, APP1 holding a thumbnail's own EOI, SOS with stuffed and
         // restart bytes, EOI, trailing bytes.
         let good: &[u8] = &[
-            0xff, 0xd8, 0xff, 0xe1, 0x00, 0x06, 0xff, 0xd9, 0x00, 0x00, 0xff, 0xda, 0x00, 0x04,
-            0x01, 0x02, 0x12, 0xff, 0x00, 0x34, 0xff, 0xd0, 0x56, 0xff, 0xd9, 0x99,
+            0xff, 0xd8, 0xff, 0xe1, 0x00, 0x06, 0xff, 0xd9, 0x00, 0x00, 0xff, 0xda, 0x00, 0x04, 0x01, 0x02, 0x12, 0xff,
+            0x00, 0x34, 0xff, 0xd0, 0x56, 0xff, 0xd9, 0x99,
         ];
         assert!(jpeg_is_complete(good));
         for cut in 0..good.len() - 1 {

@@ -137,7 +137,10 @@ pub fn walk(root: &Path, dir: &str, diags: &mut Diagnostics) -> Vec<PathBuf> {
                         "remove the link, or point it at a folder outside this one",
                     )
                 } else {
-                    (format!("cannot read this: {err}"), "check that it exists and that you may read it (its permissions)")
+                    (
+                        format!("cannot read this: {err}"),
+                        "check that it exists and that you may read it (its permissions)",
+                    )
                 };
                 diags.error(&at, None, msg).help(help);
             }
@@ -183,7 +186,11 @@ pub fn load(root: &Path, diags: &mut Diagnostics) -> Sources {
             sources.pages.push(file);
         } else if !file.path.starts_with("content/moments/") {
             diags
-                .warning(&file.path, None, "this markdown file is not in content/posts/ or content/pages/, so it is not published")
+                .warning(
+                    &file.path,
+                    None,
+                    "this markdown file is not in content/posts/ or content/pages/, so it is not published",
+                )
                 .help("move it to content/posts/ (a blog post) or content/pages/ (a page such as about.md)");
         }
     }

@@ -112,7 +112,8 @@ pub fn render(input: &BodyInput<'_>, targets: &dyn Targets, diags: &mut Diagnost
         let delta = shifts.iter().take_while(|(at, _)| *at <= o).last().map_or(0, |(_, d)| *d);
         (o as isize + delta).max(0) as usize
     };
-    let span = |r: &std::ops::Range<usize>| Some(Span::new(to_original(r.start), to_original(r.end)).shifted(body_offset));
+    let span =
+        |r: &std::ops::Range<usize>| Some(Span::new(to_original(r.start), to_original(r.end)).shifted(body_offset));
     let mut events: Vec<Event<'_>> = Vec::new();
     let mut out = RenderedBody::default();
     let mut image_alt: Option<(String, String, std::ops::Range<usize>)> = None;
@@ -136,8 +137,9 @@ pub fn render(input: &BodyInput<'_>, targets: &dyn Targets, diags: &mut Diagnost
                             events.push(Event::InlineHtml(CowStr::from(html)));
                         }
                         Err(why) => {
-                            diags.error(file, span(&r), format!("image `{path}`: {why}"))
-                                .help("put the photo next to the post (or in static/) and check the spelling of its name");
+                            diags.error(file, span(&r), format!("image `{path}`: {why}")).help(
+                                "put the photo next to the post (or in static/) and check the spelling of its name",
+                            );
                         }
                     }
                 }
@@ -153,11 +155,16 @@ pub fn render(input: &BodyInput<'_>, targets: &dyn Targets, diags: &mut Diagnost
                     continue;
                 }
                 let rel = percent_decode(&dest_url);
-                let target = if let Some(abs) = rel.strip_prefix('/') { Some(abs.to_string()) } else { resolve_relative(file, &rel) };
+                let target = if let Some(abs) = rel.strip_prefix('/') {
+                    Some(abs.to_string())
+                } else {
+                    resolve_relative(file, &rel)
+                };
                 match target {
                     Some(path) => image_alt = Some((path, String::new(), range.clone())),
                     None => {
-                        diags.error(file, span(&range), format!("image `{dest_url}` points outside the site folder"))
+                        diags
+                            .error(file, span(&range), format!("image `{dest_url}` points outside the site folder"))
                             .help("keep photos inside the site folder, next to the post or in static/");
                     }
                 }
@@ -168,7 +175,11 @@ pub fn render(input: &BodyInput<'_>, targets: &dyn Targets, diags: &mut Diagnost
             }
             Event::Html(ref h) | Event::InlineHtml(ref h) if h.trim() == "<!-- more -->" && more_at.is_none() => {
                 // Cut before the HTML block that holds the marker.
-                let cut = if matches!(events.last(), Some(Event::Start(Tag::HtmlBlock))) { events.len() - 1 } else { events.len() };
+                let cut = if matches!(events.last(), Some(Event::Start(Tag::HtmlBlock))) {
+                    events.len() - 1
+                } else {
+                    events.len()
+                };
                 more_at = Some(cut);
                 excerpt_done = true;
             }
@@ -195,7 +206,9 @@ pub fn render(input: &BodyInput<'_>, targets: &dyn Targets, diags: &mut Diagnost
             Event::TaskListMarker(done) => {
                 // A checkbox with a name, so screen readers say what it is.
                 let (checked, label) = if done { (" checked", "Done") } else { ("", "Not done") };
-                events.push(Event::InlineHtml(CowStr::from(format!("<input type=\"checkbox\" disabled{checked} aria-label=\"{label}\"> "))));
+                events.push(Event::InlineHtml(CowStr::from(format!(
+                    "<input type=\"checkbox\" disabled{checked} aria-label=\"{label}\"> "
+                ))));
             }
             Event::End(TagEnd::Paragraph) => {
                 if !out.excerpt.trim().is_empty() {
@@ -259,7 +272,11 @@ fn resolve_link<'a>(
     diags: &mut Diagnostics,
     span: Option<Span>,
 ) -> CowStr<'a> {
-    if matches!(link_type, LinkType::Email | LinkType::Autolink) || is_external(dest) || dest.starts_with('#') || dest.is_empty() {
+    if matches!(link_type, LinkType::Email | LinkType::Autolink)
+        || is_external(dest)
+        || dest.starts_with('#')
+        || dest.is_empty()
+    {
         return dest.clone();
     }
     let (path_part, fragment) = match dest.find('#') {
@@ -277,7 +294,8 @@ fn resolve_link<'a>(
         return dest.clone();
     }
     let Some(target) = resolve_relative(file, &decoded) else {
-        diags.error(file, span, format!("link `{dest}` points outside the site folder"))
+        diags
+            .error(file, span, format!("link `{dest}` points outside the site folder"))
             .help("link to another post by its file name, such as [open day](2026-10-01-open-day.md)");
         return dest.clone();
     };
@@ -285,7 +303,12 @@ fn resolve_link<'a>(
         match targets.doc_url(&target) {
             Some((url, draft)) => {
                 if draft {
-                    diags.warning(file, span, format!("this links to `{target}`, a draft that is not published in this build"))
+                    diags
+                        .warning(
+                            file,
+                            span,
+                            format!("this links to `{target}`, a draft that is not published in this build"),
+                        )
                         .help("publish the draft (remove `draft: true`) or remove the link");
                 }
                 CowStr::from(format!("{url}{fragment}"))
@@ -300,7 +323,8 @@ fn resolve_link<'a>(
         match targets.file_url(&target) {
             Some(url) => CowStr::from(format!("{url}{fragment}")),
             None => {
-                diags.error(file, span, format!("link to `{decoded}`, but there is no such file (looked for {target})"))
+                diags
+                    .error(file, span, format!("link to `{decoded}`, but there is no such file (looked for {target})"))
                     .help("put files to download in static/ and link to them as /name.pdf");
                 dest.clone()
             }
@@ -311,7 +335,24 @@ fn resolve_link<'a>(
 /// Gives every heading an id (kept if written with `{#id}`), unique within
 /// the body, and returns the table of contents of levels 2 and 3.
 /// Ids the default theme's own elements use: a heading never takes one.
-const THEME_IDS: &[&str] = &["main", "top", "content", "hero-h", "latest-h", "team-h", "visit-h", "share-h", "topics-h", "moments-h", "reviews-h", "rating-h", "products-h", "member-posts-h", "member-videos-h", "videos-h"];
+const THEME_IDS: &[&str] = &[
+    "main",
+    "top",
+    "content",
+    "hero-h",
+    "latest-h",
+    "team-h",
+    "visit-h",
+    "share-h",
+    "topics-h",
+    "moments-h",
+    "reviews-h",
+    "rating-h",
+    "products-h",
+    "member-posts-h",
+    "member-videos-h",
+    "videos-h",
+];
 
 fn assign_heading_ids(events: &mut [Event<'_>]) -> Vec<TocEntry> {
     let mut used: HashSet<String> = THEME_IDS.iter().map(|s| s.to_string()).collect();

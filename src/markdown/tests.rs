@@ -100,7 +100,10 @@ fn images_go_through_the_targets_and_only_the_first_is_eager() {
 fn summary_excerpt_and_reading_time() {
     let body = "## Heading\n\nFirst *para* here.\n\n<!-- more -->\n\nSecond `<!-- more -->` para.\n";
     let (out, _) = render_md(body);
-    assert_eq!(out.summary_html.as_deref(), Some("<h2 id=\"heading\">Heading</h2>\n<p>First <em>para</em> here.</p>\n"));
+    assert_eq!(
+        out.summary_html.as_deref(),
+        Some("<h2 id=\"heading\">Heading</h2>\n<p>First <em>para</em> here.</p>\n")
+    );
     assert_eq!(out.excerpt, "First para here.");
     assert_eq!(out.reading_minutes(), 1);
     let (long, _) = render_md(&"word ".repeat(500));
@@ -120,7 +123,12 @@ fn shortcodes_and_bare_urls_become_html_and_keep_error_lines() {
     let body = "Say {{ shout(text=\"it's \\\"loud\\\"\") }} now.\n\n{{ shout(text=\"block\") }}\n\nhttps://video.example/abc\n\nhttps://other.example/page\n\n`{{ shout(text=\"code\") }}`\n\n{{ nope(x=1) }} and [gone](gone.md)\n";
     let (out, errs) = render_md(body);
     assert!(out.html.contains("<p>Say <strong class=\"shout\">IT'S \"LOUD\"</strong> now.</p>"), "{}", out.html);
-    assert!(out.html.contains("<strong class=\"shout\">BLOCK</strong>\n<div class=\"embed\">https://video.example/abc</div>\n"), "{}", out.html);
+    assert!(
+        out.html
+            .contains("<strong class=\"shout\">BLOCK</strong>\n<div class=\"embed\">https://video.example/abc</div>\n"),
+        "{}",
+        out.html
+    );
     assert!(out.html.contains("<p>https://other.example/page</p>"), "{}", out.html);
     assert!(out.html.contains("<code>{{ shout(text=\"code\") }}</code>"), "{}", out.html);
     assert!(errs.contains("error: unknown shortcode `nope`\n  --> content/posts/2026-11-02-x.md:14:1"), "{errs}");

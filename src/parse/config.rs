@@ -117,8 +117,19 @@ impl Default for ReviewSettings {
 }
 
 const TOP_KEYS: &[&str] = &[
-    "title", "base_url", "language", "description", "theme", "shop", "brand", "posts", "images",
-    "moments", "reviews", "share_cards", "cache_dir",
+    "title",
+    "base_url",
+    "language",
+    "description",
+    "theme",
+    "shop",
+    "brand",
+    "posts",
+    "images",
+    "moments",
+    "reviews",
+    "share_cards",
+    "cache_dir",
 ];
 const SHOP_KEYS: &[&str] = &["name", "address", "phone", "email", "hours", "social", "logo"];
 const ADDRESS_KEYS: &[&str] = &["street", "city", "region", "postal_code", "country"];
@@ -164,7 +175,11 @@ pub fn parse_config(text: Option<&str>, diags: &mut Diagnostics) -> SiteConfig {
     let value = match yaml::parse_value(text) {
         Ok(v) => v,
         Err(e) => {
-            region.report(diags, &e, "site.yaml must be YAML `key: value` lines; check the quotes and indentation here");
+            region.report(
+                diags,
+                &e,
+                "site.yaml must be YAML `key: value` lines; check the quotes and indentation here",
+            );
             return config;
         }
     };
@@ -173,7 +188,11 @@ pub fn parse_config(text: Option<&str>, diags: &mut Diagnostics) -> SiteConfig {
         Value::Null => Mapping::new(),
         _ => {
             diags
-                .error(CONFIG_FILE, Some(Span::new(0, text.len().min(1))), "site.yaml must be a list of `key: value` settings")
+                .error(
+                    CONFIG_FILE,
+                    Some(Span::new(0, text.len().min(1))),
+                    "site.yaml must be a list of `key: value` settings",
+                )
                 .help("start with `title: My Shop` and `base_url: https://myshop.example` on their own lines");
             return config;
         }
@@ -263,12 +282,16 @@ pub fn parse_config(text: Option<&str>, diags: &mut Diagnostics) -> SiteConfig {
         if posts.per_page == 0 {
             ok = false;
             let span = region.span(&[Seg::Key("posts"), Seg::Key("per_page")]);
-            ctx.diags.error(CONFIG_FILE, span, "posts.per_page must be at least 1").help("10 is a good number of posts per page");
+            ctx.diags
+                .error(CONFIG_FILE, span, "posts.per_page must be at least 1")
+                .help("10 is a good number of posts per page");
         }
         if let Err(why) = crate::paths::check_permalink(&posts.permalink) {
             ok = false;
             let span = region.span(&[Seg::Key("posts"), Seg::Key("permalink")]);
-            ctx.diags.error(CONFIG_FILE, span, format!("posts.permalink `{}`: {why}", posts.permalink)).help("for example `/blog/{slug}/` or `/{year}/{month}/{slug}/`");
+            ctx.diags
+                .error(CONFIG_FILE, span, format!("posts.permalink `{}`: {why}", posts.permalink))
+                .help("for example `/blog/{slug}/` or `/{year}/{month}/{slug}/`");
         }
         if ok {
             config.posts = posts;
@@ -279,13 +302,17 @@ pub fn parse_config(text: Option<&str>, diags: &mut Diagnostics) -> SiteConfig {
         if images.widths.is_empty() || images.widths.iter().any(|w| !(16..=8192).contains(w)) {
             ok = false;
             let span = region.span(&[Seg::Key("images"), Seg::Key("widths")]);
-            ctx.diags.error(CONFIG_FILE, span, "images.widths must list widths from 16 to 8192 pixels").help("for example `widths: [480, 960, 1600]`");
+            ctx.diags
+                .error(CONFIG_FILE, span, "images.widths must list widths from 16 to 8192 pixels")
+                .help("for example `widths: [480, 960, 1600]`");
         }
         for f in &images.formats {
             if !IMAGE_FORMATS.contains(&f.as_str()) {
                 ok = false;
                 let span = region.span(&[Seg::Key("images"), Seg::Key("formats")]);
-                ctx.diags.error(CONFIG_FILE, span, format!("images.formats: `{f}` is not a format shopstory writes")).help("choose from webp, jpeg and png");
+                ctx.diags
+                    .error(CONFIG_FILE, span, format!("images.formats: `{f}` is not a format shopstory writes"))
+                    .help("choose from webp, jpeg and png");
             }
         }
         if images.formats.is_empty() {
@@ -296,7 +323,9 @@ pub fn parse_config(text: Option<&str>, diags: &mut Diagnostics) -> SiteConfig {
         if !(1..=100).contains(&images.quality) {
             ok = false;
             let span = region.span(&[Seg::Key("images"), Seg::Key("quality")]);
-            ctx.diags.error(CONFIG_FILE, span, "images.quality must be from 1 to 100").help("80 is a good balance of size and sharpness");
+            ctx.diags
+                .error(CONFIG_FILE, span, "images.quality must be from 1 to 100")
+                .help("80 is a good balance of size and sharpness");
         }
         if ok {
             config.images = images;
@@ -308,7 +337,9 @@ pub fn parse_config(text: Option<&str>, diags: &mut Diagnostics) -> SiteConfig {
     if let Some(r) = ctx.section::<ReviewSettings>("reviews", REVIEWS_KEYS) {
         if r.per_page == 0 {
             let span = region.span(&[Seg::Key("reviews"), Seg::Key("per_page")]);
-            ctx.diags.error(CONFIG_FILE, span, "reviews.per_page must be at least 1").help("20 is a good number of reviews per page");
+            ctx.diags
+                .error(CONFIG_FILE, span, "reviews.per_page must be at least 1")
+                .help("20 is a good number of reviews per page");
         } else {
             config.reviews = r;
         }
@@ -344,7 +375,9 @@ impl Ctx<'_, '_> {
             Value::Bool(b) => Some(*b),
             _ => {
                 let span = self.region.span(&[Seg::Key(key)]);
-                self.diags.error(CONFIG_FILE, span, format!("`{key}` must be true or false")).help(format!("write `{key}: true` or `{key}: false`"));
+                self.diags
+                    .error(CONFIG_FILE, span, format!("`{key}` must be true or false"))
+                    .help(format!("write `{key}: true` or `{key}: false`"));
                 None
             }
         }

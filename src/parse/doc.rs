@@ -43,17 +43,48 @@ pub struct FrontMatter {
     #[serde(deserialize_with = "scalar")]
     pub slug: Option<String>,
     pub template: Option<String>,
+    #[serde(deserialize_with = "scalar")]
+    pub nav_title: Option<String>,
     pub duration: Option<String>,
     pub product: Option<String>,
     pub extra: Option<serde_json::Value>,
 }
 
 const POST_KEYS: &[&str] = &[
-    "title", "date", "updated", "description", "tags", "author", "cover", "cover_alt", "video",
-    "poster", "captions", "share_image", "draft", "slug", "template", "duration", "product", "extra",
+    "title",
+    "date",
+    "updated",
+    "description",
+    "tags",
+    "author",
+    "cover",
+    "cover_alt",
+    "video",
+    "poster",
+    "captions",
+    "share_image",
+    "draft",
+    "slug",
+    "template",
+    "duration",
+    "product",
+    "extra",
 ];
-const PAGE_KEYS: &[&str] =
-    &["title", "date", "updated", "description", "cover", "cover_alt", "share_image", "draft", "slug", "template", "product", "extra"];
+const PAGE_KEYS: &[&str] = &[
+    "title",
+    "date",
+    "updated",
+    "description",
+    "cover",
+    "cover_alt",
+    "share_image",
+    "draft",
+    "slug",
+    "template",
+    "product",
+    "extra",
+    "nav_title",
+];
 
 /// A tag written as text or a number (`tags: [2026, gear]`).
 #[derive(Debug, Clone)]
@@ -104,6 +135,8 @@ pub struct ParsedDoc {
     pub draft: bool,
     pub slug: String,
     pub template: Option<String>,
+    /// A shorter title for the main navigation (pages).
+    pub nav_title: Option<String>,
     pub duration: Option<String>,
     pub product: Option<String>,
     pub extra: serde_json::Value,
@@ -151,7 +184,11 @@ pub fn parse_doc(file: &TextFile, kind: DocKind, diags: &mut Diagnostics) -> Opt
         Ok(s) => s,
         Err(SplitError::Missing) => {
             diags
-                .error(path, Some(Span::new(0, text.find('\n').unwrap_or(text.len()).min(80))), "this file has no front matter")
+                .error(
+                    path,
+                    Some(Span::new(0, text.find('\n').unwrap_or(text.len()).min(80))),
+                    "this file has no front matter",
+                )
                 .help("start the file with a `---` line, then `title: ...`, then another `---` line");
             return None;
         }
@@ -178,14 +215,24 @@ pub fn parse_doc(file: &TextFile, kind: DocKind, diags: &mut Diagnostics) -> Opt
         }
         Value::Null => {}
         _ => {
-            diags.error(path, Some(Span::new(split.yaml_offset, split.yaml_offset + 1)), "the front matter must be `key: value` lines").help("for example `title: How we fold a wool cover`");
+            diags
+                .error(
+                    path,
+                    Some(Span::new(split.yaml_offset, split.yaml_offset + 1)),
+                    "the front matter must be `key: value` lines",
+                )
+                .help("for example `title: How we fold a wool cover`");
             return None;
         }
     }
     let fm: FrontMatter = match yaml::parse_typed(split.yaml) {
         Ok(fm) => fm,
         Err(e) => {
-            region.report(diags, &e, "check the type of this value: tags are a list like `[how-to, wool]`, draft is true or false");
+            region.report(
+                diags,
+                &e,
+                "check the type of this value: tags are a list like `[how-to, wool]`, draft is true or false",
+            );
             return None;
         }
     };
@@ -213,7 +260,8 @@ pub fn parse_doc(file: &TextFile, kind: DocKind, diags: &mut Diagnostics) -> Opt
             Ok(dt) => date = Some(dt),
             Err(why) => {
                 ok = false;
-                diags.error(path, region.span(&[Seg::Key("date")]), format!("invalid date: {why}"))
+                diags
+                    .error(path, region.span(&[Seg::Key("date")]), format!("invalid date: {why}"))
                     .help("write the date as 2026-11-02, or 2026-11-02T09:30:00Z with a time");
             }
         }
@@ -222,7 +270,8 @@ pub fn parse_doc(file: &TextFile, kind: DocKind, diags: &mut Diagnostics) -> Opt
         Some(u) => match DateTime::parse(u) {
             Ok(dt) => Some(dt),
             Err(why) => {
-                diags.error(path, region.span(&[Seg::Key("updated")]), format!("invalid updated date: {why}"))
+                diags
+                    .error(path, region.span(&[Seg::Key("updated")]), format!("invalid updated date: {why}"))
                     .help("write the date as 2026-11-05");
                 None
             }
@@ -233,26 +282,31 @@ pub fn parse_doc(file: &TextFile, kind: DocKind, diags: &mut Diagnostics) -> Opt
         Some(t) if !t.is_empty() => t.to_string(),
         _ => {
             ok = false;
-            diags.error(path, Some(Span::new(0, 3)), "this file has no title")
+            diags
+                .error(path, Some(Span::new(0, 3)), "this file has no title")
                 .help("add `title: ...` to the front matter, between the `---` lines");
             String::new()
         }
     };
     if kind == DocKind::Post && date.is_none() && ok {
         ok = false;
-        diags.error(path, Some(Span::new(0, 3)), "this post has no date")
-            .help("start the file name with the date (2026-11-02-my-post.md) or add `date: 2026-11-02` to the front matter");
+        diags.error(path, Some(Span::new(0, 3)), "this post has no date").help(
+            "start the file name with the date (2026-11-02-my-post.md) or add `date: 2026-11-02` to the front matter",
+        );
     }
-    let slug_source = fm.slug.clone().unwrap_or_else(|| if name_slug.is_empty() { title.clone() } else { name_slug.clone() });
+    let slug_source =
+        fm.slug.clone().unwrap_or_else(|| if name_slug.is_empty() { title.clone() } else { name_slug.clone() });
     let slug = slugify(&slug_source);
     if slug.is_empty() && ok {
         ok = false;
-        diags.error(path, region.span(&[Seg::Key("slug")]), "this file's URL would be empty")
+        diags
+            .error(path, region.span(&[Seg::Key("slug")]), "this file's URL would be empty")
             .help("give it a `slug:` of letters and digits, such as `slug: open-day`");
     }
     if let Some(t) = &fm.template {
         if !t.ends_with(".html") || t.contains("..") {
-            diags.error(path, region.span(&[Seg::Key("template")]), format!("`{t}` is not a template name"))
+            diags
+                .error(path, region.span(&[Seg::Key("template")]), format!("`{t}` is not a template name"))
                 .help("name an .html template from templates/, such as `template: landing.html`");
         }
     }
@@ -260,7 +314,8 @@ pub fn parse_doc(file: &TextFile, kind: DocKind, diags: &mut Diagnostics) -> Opt
     for (i, t) in fm.tags.unwrap_or_default().into_iter().enumerate() {
         let t = t.0.trim().to_string();
         if slugify(&t).is_empty() {
-            diags.error(path, region.span(&[Seg::Key("tags")]), format!("tag {} has no letters or digits", i + 1))
+            diags
+                .error(path, region.span(&[Seg::Key("tags")]), format!("tag {} has no letters or digits", i + 1))
                 .help("write tags as words, such as `tags: [how-to, wool]`");
         } else if !tags.iter().any(|x| slugify(x) == slugify(&t)) {
             tags.push(t);
@@ -290,6 +345,7 @@ pub fn parse_doc(file: &TextFile, kind: DocKind, diags: &mut Diagnostics) -> Opt
         draft: fm.draft.unwrap_or(false),
         slug,
         template: fm.template,
+        nav_title: fm.nav_title.map(|t| t.trim().to_string()).filter(|t| !t.is_empty()),
         duration: fm.duration,
         product: fm.product,
         extra: fm.extra.unwrap_or(serde_json::Value::Null),
@@ -312,7 +368,10 @@ mod tests {
 
     #[test]
     fn date_and_slug_from_file_name() {
-        let (doc, errs) = parse("content/posts/2026-11-02-Fold-a-Cover.md", "---\ntitle: Fold\ntags: [How-to, 2026, how-to]\n---\nHi");
+        let (doc, errs) = parse(
+            "content/posts/2026-11-02-Fold-a-Cover.md",
+            "---\ntitle: Fold\ntags: [How-to, 2026, how-to]\n---\nHi",
+        );
         let doc = doc.expect(&errs);
         assert_eq!(doc.slug, "fold-a-cover");
         assert_eq!(doc.date.unwrap().date.to_string(), "2026-11-02");
@@ -322,7 +381,8 @@ mod tests {
 
     #[test]
     fn front_matter_date_and_slug_win() {
-        let (doc, _) = parse("content/posts/x.md", "---\ntitle: A title\ndate: 2026-06-14T08:00:00Z\nslug: Open Day\n---\n");
+        let (doc, _) =
+            parse("content/posts/x.md", "---\ntitle: A title\ndate: 2026-06-14T08:00:00Z\nslug: Open Day\n---\n");
         let doc = doc.unwrap();
         assert_eq!(doc.slug, "open-day");
         assert_eq!(doc.date.unwrap().rfc3339(), "2026-06-14T08:00:00Z");
@@ -332,7 +392,12 @@ mod tests {
     fn errors_name_the_line() {
         let (doc, errs) = parse("content/posts/x.md", "---\ntitle: A\ndate: 2026-02-30\n---\n");
         assert!(doc.is_none());
-        assert!(errs.contains("invalid date: `2026-02-30` is not a real date: February 2026 has 28 days\n --> content/posts/x.md:3:7"), "{errs}");
+        assert!(
+            errs.contains(
+                "invalid date: `2026-02-30` is not a real date: February 2026 has 28 days\n --> content/posts/x.md:3:7"
+            ),
+            "{errs}"
+        );
         let (_, errs) = parse("content/posts/2026-01-01-x.md", "---\ntitle: A\ntags: 5\n---\n");
         assert!(errs.contains("content/posts/2026-01-01-x.md:3:"), "{errs}");
         let (_, errs) = parse("content/posts/2026-01-01-x.md", "---\ntitel: A\n---\n");

@@ -31,12 +31,7 @@ pub fn split(text: &str) -> Result<Split<'_>, SplitError> {
         let line = text[pos..end].trim_end();
         if line == "---" || line == "..." {
             let body_offset = (end + 1).min(text.len());
-            return Ok(Split {
-                yaml: &text[yaml_offset..pos],
-                yaml_offset,
-                body: &text[body_offset..],
-                body_offset,
-            });
+            return Ok(Split { yaml: &text[yaml_offset..pos], yaml_offset, body: &text[body_offset..], body_offset });
         }
         pos = end + 1;
     }

@@ -35,7 +35,11 @@ pub fn parse_records<T: DeserializeOwned>(
         Value::Null => return Vec::new(),
         _ => {
             diags
-                .error(&file.path, Some(Span::new(0, 1)), format!("this file must be a list, one `- ` entry per {what}"))
+                .error(
+                    &file.path,
+                    Some(Span::new(0, 1)),
+                    format!("this file must be a list, one `- ` entry per {what}"),
+                )
                 .help(format!("for example:\n{example}"));
             return Vec::new();
         }
@@ -44,7 +48,11 @@ pub fn parse_records<T: DeserializeOwned>(
     for (index, item) in items.into_iter().enumerate() {
         let Value::Mapping(map) = &item else {
             diags
-                .error(&file.path, region.span(&[Seg::Index(index)]), format!("{what} {} is not a group of `key: value` lines", index + 1))
+                .error(
+                    &file.path,
+                    region.span(&[Seg::Index(index)]),
+                    format!("{what} {} is not a group of `key: value` lines", index + 1),
+                )
                 .help(format!("for example:\n{example}"));
             continue;
         };
@@ -54,7 +62,9 @@ pub fn parse_records<T: DeserializeOwned>(
             Ok(value) => out.push(Record { index, value }),
             Err(e) => {
                 // Point at the field named in the message when we can.
-                let field = known.iter().find(|k| e.message.contains(&format!("`{k}`")) || e.message.starts_with(&format!("{k}:")));
+                let field = known
+                    .iter()
+                    .find(|k| e.message.contains(&format!("`{k}`")) || e.message.starts_with(&format!("{k}:")));
                 let span = match field {
                     Some(k) => region.span(&[Seg::Index(index), Seg::Key(k)]),
                     None => region.span(&[Seg::Index(index)]),

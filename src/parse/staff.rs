@@ -41,22 +41,30 @@ pub fn parse_staff(file: Option<&TextFile>, diags: &mut Diagnostics) -> Vec<Pars
         let raw = rec.value;
         let n = rec.index + 1;
         let Some(id) = raw.id.filter(|s| !s.trim().is_empty()) else {
-            diags.error(&file.path, field_span(file, rec.index, "id"), format!("staff member {n} has no `id`"))
+            diags
+                .error(&file.path, field_span(file, rec.index, "id"), format!("staff member {n} has no `id`"))
                 .help("add a short id such as `id: maya`; posts name their author by it");
             continue;
         };
         if slugify(&id) != id {
-            diags.error(&file.path, field_span(file, rec.index, "id"), format!("staff id `{id}` is not a simple id"))
+            diags
+                .error(&file.path, field_span(file, rec.index, "id"), format!("staff id `{id}` is not a simple id"))
                 .help(format!("use lowercase letters, digits and hyphens, such as `{}`", slugify(&id)));
             continue;
         }
         let Some(name) = raw.name.filter(|s| !s.trim().is_empty()) else {
-            diags.error(&file.path, field_span(file, rec.index, "name"), format!("staff member `{id}` has no `name`"))
+            diags
+                .error(&file.path, field_span(file, rec.index, "name"), format!("staff member `{id}` has no `name`"))
                 .help("add the name visitors should see, such as `name: Maya Ortiz`");
             continue;
         };
         if let Some(first) = out.iter().find(|s| s.id == id) {
-            diags.error(&file.path, field_span(file, rec.index, "id"), format!("staff id `{id}` is used twice (entries {} and {n})", first.index + 1))
+            diags
+                .error(
+                    &file.path,
+                    field_span(file, rec.index, "id"),
+                    format!("staff id `{id}` is used twice (entries {} and {n})", first.index + 1),
+                )
                 .help("give each person their own id");
             continue;
         }

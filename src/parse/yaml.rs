@@ -101,9 +101,7 @@ impl Region<'_> {
             ok = false;
             let mut key_path = path.to_vec();
             key_path.push(Seg::Key(&name));
-            let span = locate(self.text, &key_path)
-                .map(|s| self.key_span(s, &name))
-                .map(|s| s.shifted(self.offset));
+            let span = locate(self.text, &key_path).map(|s| self.key_span(s, &name)).map(|s| s.shifted(self.offset));
             let d = diags.error(self.file, span, format!("unknown key `{name}` in {what}"));
             match suggest::nearest(&name, known) {
                 Some(near) => d.help(format!("did you mean `{near}`?")),
@@ -231,13 +229,10 @@ pub fn locate(text: &str, path: &[Seg<'_>]) -> Option<Span> {
                 // `key: - a` is not YAML; a sequence can also start on the key's own line
                 // only in flow style, which we do not locate inside.
                 let col = col?;
-                let items: Vec<usize> =
-                    (from..to).filter(|&i| lines[i].dash() == Some(col)).collect();
+                let items: Vec<usize> = (from..to).filter(|&i| lines[i].dash() == Some(col)).collect();
                 let idx = *items.get(n)?;
                 let end = items.get(n + 1).copied().unwrap_or_else(|| {
-                    (idx + 1..to)
-                        .find(|&i| !lines[i].is_blank() && lines[i].indent() < col)
-                        .unwrap_or(to)
+                    (idx + 1..to).find(|&i| !lines[i].is_blank() && lines[i].indent() < col).unwrap_or(to)
                 });
                 let line = &lines[idx];
                 let content_start = col + 2;

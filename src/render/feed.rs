@@ -21,8 +21,16 @@ pub fn atom(site: &Site) -> String {
     if !c.description.is_empty() {
         let _ = writeln!(out, "  <subtitle>{}</subtitle>", xml_escape(&c.description));
     }
-    let _ = writeln!(out, "  <link rel=\"self\" type=\"application/atom+xml\" href=\"{}\"/>", xml_escape(&absolute_url(base, "/feed.xml")));
-    let _ = writeln!(out, "  <link rel=\"alternate\" type=\"text/html\" href=\"{}\"/>", xml_escape(&absolute_url(base, "/")));
+    let _ = writeln!(
+        out,
+        "  <link rel=\"self\" type=\"application/atom+xml\" href=\"{}\"/>",
+        xml_escape(&absolute_url(base, "/feed.xml"))
+    );
+    let _ = writeln!(
+        out,
+        "  <link rel=\"alternate\" type=\"text/html\" href=\"{}\"/>",
+        xml_escape(&absolute_url(base, "/"))
+    );
     let _ = writeln!(out, "  <id>{}</id>", xml_escape(&absolute_url(base, "/")));
     let updated = site
         .posts
@@ -52,7 +60,12 @@ pub fn atom(site: &Site) -> String {
         }
         let summary = post.meta_description(&c.description);
         let _ = writeln!(out, "    <summary>{}</summary>", xml_escape(&summary));
-        let _ = writeln!(out, "    <content type=\"html\" xml:base=\"{}\">{}</content>", xml_escape(&url), xml_escape(&post.body.html));
+        let _ = writeln!(
+            out,
+            "    <content type=\"html\" xml:base=\"{}\">{}</content>",
+            xml_escape(&url),
+            xml_escape(&post.body.html)
+        );
         out.push_str("  </entry>\n");
     }
     out.push_str("</feed>\n");
@@ -61,7 +74,9 @@ pub fn atom(site: &Site) -> String {
 
 /// A sitemap of the given `(url, lastmod)` pairs.
 pub fn sitemap(base: &str, urls: &[(String, Option<String>)]) -> String {
-    let mut out = String::from("<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<urlset xmlns=\"http://www.sitemaps.org/schemas/sitemap/0.9\">\n");
+    let mut out = String::from(
+        "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<urlset xmlns=\"http://www.sitemaps.org/schemas/sitemap/0.9\">\n",
+    );
     for (url, lastmod) in urls {
         let _ = write!(out, "  <url><loc>{}</loc>", xml_escape(&absolute_url(base, url)));
         if let Some(m) = lastmod {
@@ -83,7 +98,10 @@ mod tests {
 
     #[test]
     fn escapes_markup_in_text() {
-        assert_eq!(xml_escape("Tea & <b>\"cake\"</b> 'x'"), "Tea &amp; &lt;b&gt;&quot;cake&quot;&lt;/b&gt; &apos;x&apos;");
+        assert_eq!(
+            xml_escape("Tea & <b>\"cake\"</b> 'x'"),
+            "Tea &amp; &lt;b&gt;&quot;cake&quot;&lt;/b&gt; &apos;x&apos;"
+        );
         let map = sitemap("https://a.example", &[("/x?a=1&b=2".into(), Some("2026-01-01".into()))]);
         assert!(map.contains("<loc>https://a.example/x?a=1&amp;b=2</loc><lastmod>2026-01-01</lastmod>"));
         assert_eq!(robots("https://a.example"), "User-agent: *\nAllow: /\n\nSitemap: https://a.example/sitemap.xml\n");

@@ -8,8 +8,8 @@ pub mod moments;
 pub mod reviews;
 pub mod seo;
 mod share;
-pub mod views;
 mod videos;
+pub mod views;
 
 use crate::assets::{html as picture_html, PlannedImage};
 use crate::date::DateTime;
@@ -97,7 +97,8 @@ fn share_image(site: &Site, planned: &PlannedImage, alt: &str) -> ShareImageView
         .filter(|v| v.format != "webp")
         .max_by_key(|v| v.width)
         .or_else(|| planned.variants.iter().max_by_key(|v| v.width));
-    let (width, height, mime) = v.map_or((planned.width, planned.height, "image/jpeg"), |v| (v.width, v.height, picture_html::mime(&v.format)));
+    let (width, height, mime) =
+        v.map_or((planned.width, planned.height, "image/jpeg"), |v| (v.width, v.height, picture_html::mime(&v.format)));
     ShareImageView {
         url: absolute_url(&site.config.base_url, &planned.fallback_url()),
         width,
@@ -168,8 +169,18 @@ fn site_view(site: &Site) -> SiteView {
     let shop = &c.shop;
     let address = shop.address.as_ref();
     let locality = address.map(|a| {
-        let region_postal = [a.region.as_str(), a.postal_code.as_str()].iter().filter(|s| !s.is_empty()).copied().collect::<Vec<_>>().join(" ");
-        [a.city.as_str(), region_postal.as_str()].iter().filter(|s| !s.is_empty()).copied().collect::<Vec<_>>().join(", ")
+        let region_postal = [a.region.as_str(), a.postal_code.as_str()]
+            .iter()
+            .filter(|s| !s.is_empty())
+            .copied()
+            .collect::<Vec<_>>()
+            .join(" ");
+        [a.city.as_str(), region_postal.as_str()]
+            .iter()
+            .filter(|s| !s.is_empty())
+            .copied()
+            .collect::<Vec<_>>()
+            .join(", ")
     });
     let map_url = address.map(|a| {
         let q = format!("{}, {}, {} {}, {}", a.street, a.city, a.region, a.postal_code, a.country);
@@ -184,7 +195,8 @@ fn site_view(site: &Site) -> SiteView {
     }
     for p in &site.pages {
         if p.url.matches('/').count() == 2 {
-            nav.push(LinkView { title: p.title.clone(), url: p.url.clone(), current: false });
+            let title = p.nav_title.clone().unwrap_or_else(|| p.title.clone());
+            nav.push(LinkView { title, url: p.url.clone(), current: false });
         }
     }
     if !site.reviews.is_empty() {
@@ -193,13 +205,7 @@ fn site_view(site: &Site) -> SiteView {
     if !site.staff.is_empty() {
         nav.push(LinkView { title: "Team".into(), url: "/staff/".into(), current: false });
     }
-    let year = site
-        .posts
-        .iter()
-        .filter_map(|p| p.updated.or(p.date))
-        .map(|d| d.date.year)
-        .max()
-        .unwrap_or(1970);
+    let year = site.posts.iter().filter_map(|p| p.updated.or(p.date)).map(|d| d.date.year).max().unwrap_or(1970);
     let white = (255, 255, 255);
     SiteView {
         title: c.title.clone(),
@@ -220,7 +226,10 @@ fn site_view(site: &Site) -> SiteView {
             locality: locality.filter(|s| !s.is_empty()),
             country: address.map(|a| a.country.clone()).filter(|s| !s.is_empty()),
             phone: shop.phone.clone(),
-            phone_href: shop.phone.as_ref().map(|p| format!("tel:{}", p.chars().filter(|c| c.is_ascii_digit() || *c == '+').collect::<String>())),
+            phone_href: shop
+                .phone
+                .as_ref()
+                .map(|p| format!("tel:{}", p.chars().filter(|c| c.is_ascii_digit() || *c == '+').collect::<String>())),
             email: shop.email.clone(),
             hours: shop.hours.clone(),
             hours_display: shop.hours.iter().map(|h| hours_display(h)).collect(),
@@ -231,7 +240,17 @@ fn site_view(site: &Site) -> SiteView {
                 .collect(),
             map_url,
         },
-        logo: site.logo.as_ref().and_then(|l| image_view(site, l, true, "10rem")),
+        // The logo sits beside the shop's name in the header link: no alt
+        // text, or screen readers would say the name twice.
+        logo: site
+            .logo
+            .as_ref()
+            .and_then(|l| image_view(site, &ImageUse { path: l.path.clone(), alt: String::new() }, true, "10rem")),
+        favicon: if site.static_files.iter().any(|f| f.output == "favicon.ico") {
+            Some("/favicon.ico".to_string())
+        } else {
+            site.logo.as_ref().and_then(|l| site.images.get(&l.path)).map(|p| p.fallback_url())
+        },
         nav,
         feed_url: "/feed.xml".into(),
         year,
@@ -324,7 +343,15 @@ fn jobs(site: &Site, shared: &Shared) -> Vec<Job> {
     let home_image = home.image.as_ref().map(|i| i.url.clone());
     home.json_ld = seo::json_ld_text(&seo::home(site, home_image.as_deref()));
     let latest: Vec<usize> = (0..site.posts.len().min(HOME_POSTS)).collect();
-    jobs.push(Job { template: "index.html".into(), meta: home, rendering: "the home page".into(), extra: Extra::Ready([vec![("posts", cards_of(&latest))], reviews::home_context(site), moments::home_context(site)].concat()), lastmod: None });
+    jobs.push(Job {
+        template: "index.html".into(),
+        meta: home,
+        rendering: "the home page".into(),
+        extra: Extra::Ready(
+            [vec![("posts", cards_of(&latest))], reviews::home_context(site), moments::home_context(site)].concat(),
+        ),
+        lastmod: None,
+    });
 
     // Blog listing, paginated.
     let per_page = c.posts.per_page.max(1);
@@ -334,7 +361,11 @@ fn jobs(site: &Site, shared: &Shared) -> Vec<Job> {
         let start = (n - 1) * per_page;
         let ix: Vec<usize> = (start..(start + per_page).min(site.posts.len())).collect();
         let heading = if n == 1 { "Blog".to_string() } else { format!("Blog, page {n} of {total}") };
-        let description = if c.description.is_empty() { format!("News and stories from {}", c.shop.name) } else { c.description.clone() };
+        let description = if c.description.is_empty() {
+            format!("News and stories from {}", c.shop.name)
+        } else {
+            c.description.clone()
+        };
         let mut m = meta(site, "blog", &heading, &page_url(n), &description);
         m.json_ld = seo::json_ld_text(&seo::web_page(site, "Blog", &heading, &m.url, &description));
         let pagination = PaginationView {
@@ -358,7 +389,9 @@ fn jobs(site: &Site, shared: &Shared) -> Vec<Job> {
         let description = post.meta_description(&c.description);
         let mut m = meta(site, "post", &post.title, &post.url, &description);
         m.og_type = "article".into();
-        if let Some(cover) = post.cover.as_ref().and_then(|cv| site.images.get(&cv.path).map(|p| share_image(site, p, &cv.alt))) {
+        if let Some(cover) =
+            post.cover.as_ref().and_then(|cv| site.images.get(&cv.path).map(|p| share_image(site, p, &cv.alt)))
+        {
             m.share = seo::share_links(&m.permalink, &post.title, Some(&cover.url));
             m.image = Some(cover);
         }
@@ -378,7 +411,9 @@ fn jobs(site: &Site, shared: &Shared) -> Vec<Job> {
     for (pi, page) in site.pages.iter().enumerate() {
         let description = page.meta_description(&c.description);
         let mut m = meta(site, "page", &page.title, &page.url, &description);
-        if let Some(cover) = page.cover.as_ref().and_then(|cv| site.images.get(&cv.path).map(|p| share_image(site, p, &cv.alt))) {
+        if let Some(cover) =
+            page.cover.as_ref().and_then(|cv| site.images.get(&cv.path).map(|p| share_image(site, p, &cv.alt)))
+        {
             m.image = Some(cover);
         }
         m.json_ld = seo::json_ld_text(&seo::web_page(site, "WebPage", &page.title, &page.url, &description));
@@ -395,13 +430,26 @@ fn jobs(site: &Site, shared: &Shared) -> Vec<Job> {
     // Tags.
     let mut m = meta(site, "tags", "Tags", "/tags/", &format!("Every topic on the {} blog", c.shop.name));
     m.json_ld = seo::json_ld_text(&seo::web_page(site, "CollectionPage", "Tags", "/tags/", &m.description));
-    jobs.push(Job { template: "tags.html".into(), meta: m, rendering: "the tags page".into(), extra: Extra::Ready(vec![]), lastmod: None });
+    jobs.push(Job {
+        template: "tags.html".into(),
+        meta: m,
+        rendering: "the tags page".into(),
+        extra: Extra::Ready(vec![]),
+        lastmod: None,
+    });
     for tag in &site.tags {
         let heading = format!("Posts tagged “{}”", tag.name);
-        let description = format!("{} {} about {} from {}", tag.posts.len(), if tag.posts.len() == 1 { "post" } else { "posts" }, tag.name, c.shop.name);
+        let description = format!(
+            "{} {} about {} from {}",
+            tag.posts.len(),
+            if tag.posts.len() == 1 { "post" } else { "posts" },
+            tag.name,
+            c.shop.name
+        );
         let mut m = meta(site, "tag", &heading, &tag.url, &description);
         m.json_ld = seo::json_ld_text(&seo::web_page(site, "CollectionPage", &heading, &tag.url, &description));
-        let tv = TagView { name: tag.name.clone(), slug: tag.slug.clone(), url: tag.url.clone(), count: tag.posts.len() };
+        let tv =
+            TagView { name: tag.name.clone(), slug: tag.slug.clone(), url: tag.url.clone(), count: tag.posts.len() };
         jobs.push(Job {
             template: "tag.html".into(),
             meta: m,
@@ -416,7 +464,13 @@ fn jobs(site: &Site, shared: &Shared) -> Vec<Job> {
         let description = format!("The people of {}", c.shop.name);
         let mut m = meta(site, "staff_list", "Our team", "/staff/", &description);
         m.json_ld = seo::json_ld_text(&seo::web_page(site, "CollectionPage", "Our team", "/staff/", &description));
-        jobs.push(Job { template: "staff_list.html".into(), meta: m, rendering: "the team page".into(), extra: Extra::Ready(vec![]), lastmod: None });
+        jobs.push(Job {
+            template: "staff_list.html".into(),
+            meta: m,
+            rendering: "the team page".into(),
+            extra: Extra::Ready(vec![]),
+            lastmod: None,
+        });
     }
     for s in &site.staff {
         let description = match (&s.role, &s.bio) {
@@ -426,7 +480,9 @@ fn jobs(site: &Site, shared: &Shared) -> Vec<Job> {
         };
         let mut m = meta(site, "staff", &s.name, &s.url, &description);
         m.og_type = "profile".into();
-        if let Some(photo) = s.photo.as_ref().and_then(|p| site.images.get(&p.path).map(|pl| share_image(site, pl, &p.alt))) {
+        if let Some(photo) =
+            s.photo.as_ref().and_then(|p| site.images.get(&p.path).map(|pl| share_image(site, pl, &p.alt)))
+        {
             m.image = Some(photo);
         }
         m.json_ld = seo::json_ld_text(&seo::profile_page(site, s));
@@ -447,7 +503,13 @@ fn jobs(site: &Site, shared: &Shared) -> Vec<Job> {
 
     // Reviews: /reviews/ and each product's.
     for p in reviews::pages(site) {
-        jobs.push(Job { template: p.template.into(), meta: p.meta, rendering: p.rendering, extra: Extra::Ready(p.extra), lastmod: None });
+        jobs.push(Job {
+            template: p.template.into(),
+            meta: p.meta,
+            rendering: p.rendering,
+            extra: Extra::Ready(p.extra),
+            lastmod: None,
+        });
     }
 
     jobs.extend(videos::jobs(site));
@@ -456,8 +518,15 @@ fn jobs(site: &Site, shared: &Shared) -> Vec<Job> {
     // 404.
     let mut m = meta(site, "404", "Page not found", "/404.html", "This page does not exist.");
     m.noindex = true;
-    m.json_ld = seo::json_ld_text(&seo::web_page(site, "WebPage", "Page not found", "/404.html", "This page does not exist."));
-    jobs.push(Job { template: "404.html".into(), meta: m, rendering: "the 404 page".into(), extra: Extra::Ready(vec![]), lastmod: None });
+    m.json_ld =
+        seo::json_ld_text(&seo::web_page(site, "WebPage", "Page not found", "/404.html", "This page does not exist."));
+    jobs.push(Job {
+        template: "404.html".into(),
+        meta: m,
+        rendering: "the 404 page".into(),
+        extra: Extra::Ready(vec![]),
+        lastmod: None,
+    });
     jobs
 }
 
@@ -472,7 +541,8 @@ fn post_view(site: &Site, i: usize) -> PostView {
         }
         None => (None, None),
     };
-    let link = |j: usize| LinkView { title: site.posts[j].title.clone(), url: site.posts[j].url.clone(), current: false };
+    let link =
+        |j: usize| LinkView { title: site.posts[j].title.clone(), url: site.posts[j].url.clone(), current: false };
     PostView {
         card: card_view,
         content: post.body.html.clone(),
@@ -548,8 +618,12 @@ pub fn render(site: &Site, theme: &Theme, sink: &PageSink<'_>, diags: &mut Diagn
             let mut d = Diagnostics::new();
             if !theme.has(&job.template) {
                 if job.rendering.starts_with("content/") {
-                    d.error(&job.rendering, None, format!("there is no template `{}` to render this page", job.template))
-                        .help("create it in templates/, or remove `template:` from the front matter to use the default");
+                    d.error(
+                        &job.rendering,
+                        None,
+                        format!("there is no template `{}` to render this page", job.template),
+                    )
+                    .help("create it in templates/, or remove `template:` from the front matter to use the default");
                 } else {
                     d.error("templates/", None, format!("the theme has no template `{}`", job.template))
                         .help(format!("add templates/{}, or use a theme that has one", job.template));
@@ -567,7 +641,9 @@ pub fn render(site: &Site, theme: &Theme, sink: &PageSink<'_>, diags: &mut Diagn
             match theme.tera.render(&job.template, &ctx) {
                 Ok(html) => {
                     let path = url_to_output(&job.meta.url);
-                    if let Err(why) = sink(OutputFile { path: path.clone(), contents: Contents::Bytes(html.into_bytes()) }) {
+                    if let Err(why) =
+                        sink(OutputFile { path: path.clone(), contents: Contents::Bytes(html.into_bytes()) })
+                    {
                         d.error(&job.rendering, None, format!("could not write {path}: {why}"))
                             .help("check that the output folder's disk is not full and that you may write there");
                         return (false, d);
@@ -587,7 +663,8 @@ pub fn render(site: &Site, theme: &Theme, sink: &PageSink<'_>, diags: &mut Diagn
     let mut seen_errors = std::collections::HashSet::new();
     let mut pages = 0;
     for ((written, d), job) in results.into_iter().zip(&jobs) {
-        if d.is_empty() || seen_errors.insert(crate::diag::render::all_to_text(&d).lines().take(2).collect::<String>()) {
+        if d.is_empty() || seen_errors.insert(crate::diag::render::all_to_text(&d).lines().take(2).collect::<String>())
+        {
             diags.extend(d);
         }
         if written {
@@ -599,10 +676,16 @@ pub fn render(site: &Site, theme: &Theme, sink: &PageSink<'_>, diags: &mut Diagn
     }
     sitemap_urls.sort();
     files.push(OutputFile { path: "feed.xml".into(), contents: Contents::Bytes(feed::atom(site).into_bytes()) });
-    files.push(OutputFile { path: "sitemap.xml".into(), contents: Contents::Bytes(feed::sitemap(&site.config.base_url, &sitemap_urls).into_bytes()) });
+    files.push(OutputFile {
+        path: "sitemap.xml".into(),
+        contents: Contents::Bytes(feed::sitemap(&site.config.base_url, &sitemap_urls).into_bytes()),
+    });
     let site_static: std::collections::HashSet<&str> = site.static_files.iter().map(|f| f.output.as_str()).collect();
     if !site_static.contains("robots.txt") {
-        files.push(OutputFile { path: "robots.txt".into(), contents: Contents::Bytes(feed::robots(&site.config.base_url).into_bytes()) });
+        files.push(OutputFile {
+            path: "robots.txt".into(),
+            contents: Contents::Bytes(feed::robots(&site.config.base_url).into_bytes()),
+        });
     }
     for (path, file) in &theme.static_files {
         if site_static.contains(path.as_str()) {

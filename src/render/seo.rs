@@ -154,7 +154,11 @@ pub fn share_links(permalink: &str, title: &str, image: Option<&str>) -> Vec<Sha
         pin.push_str(&format!("&media={}", percent_encode(img)));
     }
     links.push(("pinterest", "Pinterest", pin));
-    links.push(("whatsapp", "WhatsApp", format!("https://wa.me/?text={}", percent_encode(&format!("{title} {permalink}")))));
+    links.push((
+        "whatsapp",
+        "WhatsApp",
+        format!("https://wa.me/?text={}", percent_encode(&format!("{title} {permalink}"))),
+    ));
     links.push(("linkedin", "LinkedIn", format!("https://www.linkedin.com/sharing/share-offsite/?url={u}")));
     links.push(("email", "Email", format!("mailto:?subject={t}&body={u}")));
     links
@@ -165,7 +169,11 @@ pub fn share_links(permalink: &str, title: &str, image: Option<&str>) -> Vec<Sha
 
 fn channel(c: u8) -> f64 {
     let c = f64::from(c) / 255.0;
-    if c <= 0.039_28 { c / 12.92 } else { ((c + 0.055) / 1.055).powf(2.4) }
+    if c <= 0.039_28 {
+        c / 12.92
+    } else {
+        ((c + 0.055) / 1.055).powf(2.4)
+    }
 }
 
 pub fn parse_hex(hex: &str) -> (u8, u8, u8) {
@@ -187,7 +195,11 @@ pub fn contrast(a: (u8, u8, u8), b: (u8, u8, u8)) -> f64 {
 /// White or near-black, whichever reads better on `bg`.
 pub fn text_on(bg: &str) -> String {
     let bg = parse_hex(bg);
-    if contrast(bg, (255, 255, 255)) >= contrast(bg, (17, 17, 17)) { "#ffffff".into() } else { "#111111".into() }
+    if contrast(bg, (255, 255, 255)) >= contrast(bg, (17, 17, 17)) {
+        "#ffffff".into()
+    } else {
+        "#111111".into()
+    }
 }
 
 /// `colour` moved toward black (or white) until it reaches `ratio` against `bg`.
@@ -224,11 +236,14 @@ mod tests {
 
     #[test]
     fn share_links_decode_back_to_the_page() {
-        let links = share_links("https://shop.example/blog/a b/?x=1&y", "Tea & cake", Some("https://shop.example/c.png"));
+        let links =
+            share_links("https://shop.example/blog/a b/?x=1&y", "Tea & cake", Some("https://shop.example/c.png"));
         let fb = &links[0].url;
         let encoded = fb.split("u=").nth(1).unwrap();
         assert_eq!(crate::paths::percent_decode(encoded), "https://shop.example/blog/a b/?x=1&y");
-        assert!(links.iter().any(|l| l.network == "pinterest" && l.url.contains("media=https%3A%2F%2Fshop.example%2Fc.png")));
+        assert!(links
+            .iter()
+            .any(|l| l.network == "pinterest" && l.url.contains("media=https%3A%2F%2Fshop.example%2Fc.png")));
         assert_eq!(links.len(), 6);
     }
 

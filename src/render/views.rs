@@ -14,6 +14,8 @@ pub struct SiteView {
     pub brand: BrandView,
     pub shop: ShopView,
     pub logo: Option<ImageView>,
+    /// `/favicon.ico` when static/ has one, else the logo's URL.
+    pub favicon: Option<String>,
     /// Main navigation: Blog, each page, and the sections that have content.
     pub nav: Vec<LinkView>,
     pub feed_url: String,

@@ -11,9 +11,8 @@ mod video;
 use crate::assets::{html as picture_html, plan_image, PlannedImage};
 use crate::date::Date;
 use crate::diag::{Diagnostics, Span};
-use crate::markdown::shortcodes::Call;
-use crate::theme::Theme;
 use crate::load::images::{is_image_path, ImageTable};
+use crate::markdown::shortcodes::Call;
 use crate::markdown::{self, BodyInput, Targets};
 use crate::model::{Doc, ImageUse, Site, StaffMember, StaticFile, Tag, TagRef};
 use crate::parse::config::SiteConfig;
@@ -21,6 +20,7 @@ use crate::parse::doc::{DocKind, ParsedDoc};
 use crate::parse::staff::STAFF_FILE;
 use crate::parse::Parsed;
 use crate::paths::{expand_permalink, resolve_relative, slugify};
+use crate::theme::Theme;
 use rayon::prelude::*;
 use std::collections::{BTreeMap, HashMap};
 use std::sync::Mutex;
@@ -44,11 +44,11 @@ struct Linker<'a> {
     images: &'a ImageTable,
     config: &'a SiteConfig,
     used: Mutex<BTreeMap<String, PlannedImage>>,
-    video: video::VideoState<'a>,
     /// For the `review` and `reviews` shortcodes.
     reviews: &'a crate::model::reviews::Reviews,
     /// Published moments, for the `moment` shortcode (set once they are resolved).
     moments: Vec<crate::model::moments::Moment>,
+    video: video::VideoState<'a>,
 }
 
 impl Linker<'_> {
@@ -64,7 +64,11 @@ impl Linker<'_> {
     fn plan_only(&self, path: &str) -> Result<PlannedImage, String> {
         // `/images/x.jpg` written by an owner who thinks of static/ as the root.
         let static_path = format!("static/{path}");
-        let path = if !self.images.contains_key(path) && self.images.contains_key(&static_path) { static_path.as_str() } else { path };
+        let path = if !self.images.contains_key(path) && self.images.contains_key(&static_path) {
+            static_path.as_str()
+        } else {
+            path
+        };
         match self.images.get(path) {
             Some(Ok(info)) => Ok(plan_image(path, info, &self.config.images)),
             Some(Err(why)) => Err(why.clone()),
@@ -115,7 +119,11 @@ fn doc_url(doc: &ParsedDoc, config: &SiteConfig) -> String {
             let rel = doc.source.trim_start_matches("content/pages/");
             let dir = rel.rsplit_once('/').map(|(d, _)| d).unwrap_or("");
             let dir: Vec<String> = dir.split('/').filter(|s| !s.is_empty()).map(slugify).collect();
-            if dir.is_empty() { format!("/{}/", doc.slug) } else { format!("/{}/{}/", dir.join("/"), doc.slug) }
+            if dir.is_empty() {
+                format!("/{}/", doc.slug)
+            } else {
+                format!("/{}/{}/", dir.join("/"), doc.slug)
+            }
         }
     }
 }
@@ -132,7 +140,15 @@ pub struct ResolveInput<'a> {
 
 pub fn resolve(parsed: Parsed, input: &ResolveInput<'_>, opts: &ResolveOptions, diags: &mut Diagnostics) -> Site {
     let ResolveInput { static_files, images, content_files, theme } = *input;
-    let Parsed { config, posts, pages, staff: parsed_staff, reviews: parsed_reviews, moments: parsed_moments, config_ok: _ } = parsed;
+    let Parsed {
+        config,
+        posts,
+        pages,
+        staff: parsed_staff,
+        reviews: parsed_reviews,
+        moments: parsed_moments,
+        config_ok: _,
+    } = parsed;
     let reviews = reviews::resolve_reviews(parsed_reviews, &config, opts.today, diags);
 
     // Which documents are published in this build.
@@ -154,24 +170,39 @@ pub fn resolve(parsed: Parsed, input: &ResolveInput<'_>, opts: &ResolveOptions, 
         if !is_published {
             continue;
         }
-        if RESERVED_URLS.contains(&url.as_str()) || url.starts_with("/tags/") || url.starts_with("/staff/") || url.starts_with("/blog/page/") || url.starts_with("/media/") || (!reviews.is_empty() && url.starts_with("/reviews/")) || (!parsed_moments.is_empty() && url.starts_with("/moments/")) {
-            diags.error(&d.source, d.span_of("slug"), format!("this page's URL {url} is one shopstory uses for its own pages"))
+        if RESERVED_URLS.contains(&url.as_str())
+            || url.starts_with("/tags/")
+            || url.starts_with("/staff/")
+            || url.starts_with("/blog/page/")
+            || url.starts_with("/media/")
+            || (!reviews.is_empty() && url.starts_with("/reviews/"))
+            || (!parsed_moments.is_empty() && url.starts_with("/moments/"))
+        {
+            diags
+                .error(
+                    &d.source,
+                    d.span_of("slug"),
+                    format!("this page's URL {url} is one shopstory uses for its own pages"),
+                )
                 .help("give it another `slug:` or rename the file");
             continue;
         }
         if let Some(first) = by_url.get(&url) {
             let first_source = first.source.clone();
-            diags.error(&d.source, d.span_of("slug"), format!("{} and {first_source} would both be published at {url}", d.source))
+            diags
+                .error(
+                    &d.source,
+                    d.span_of("slug"),
+                    format!("{} and {first_source} would both be published at {url}", d.source),
+                )
                 .help("give one of them another `slug:` in its front matter, or rename one file");
             continue;
         }
         by_url.insert(url, d);
     }
 
-    let static_urls: HashMap<String, String> = static_files
-        .iter()
-        .map(|f| (f.path.clone(), format!("/{}", f.path.trim_start_matches("static/"))))
-        .collect();
+    let static_urls: HashMap<String, String> =
+        static_files.iter().map(|f| (f.path.clone(), format!("/{}", f.path.trim_start_matches("static/")))).collect();
     let video = video::VideoState::new(content_files, by_url.values().copied());
     let mut linker = Linker {
         theme,
@@ -194,7 +225,8 @@ pub fn resolve(parsed: Parsed, input: &ResolveInput<'_>, opts: &ResolveOptions, 
             match linker.image(&path) {
                 Ok(_) => Some(ImageUse { path, alt: s.photo_alt.clone().unwrap_or_else(|| s.name.clone()) }),
                 Err(why) => {
-                    diags.error(STAFF_FILE, None, format!("photo `{p}` of {}: {why}", s.id))
+                    diags
+                        .error(STAFF_FILE, None, format!("photo `{p}` of {}: {why}", s.id))
                         .help("write the photo's path from the site folder, such as static/staff/maya.jpg");
                     None
                 }
@@ -244,7 +276,12 @@ pub fn resolve(parsed: Parsed, input: &ResolveInput<'_>, opts: &ResolveOptions, 
     for (i, post) in all_posts.iter().enumerate() {
         for t in &post.tags {
             tags.entry(t.slug.clone())
-                .or_insert_with(|| Tag { name: t.name.clone(), slug: t.slug.clone(), url: format!("/tags/{}/", t.slug), posts: Vec::new() })
+                .or_insert_with(|| Tag {
+                    name: t.name.clone(),
+                    slug: t.slug.clone(),
+                    url: format!("/tags/{}/", t.slug),
+                    posts: Vec::new(),
+                })
                 .posts
                 .push(i);
         }
@@ -258,7 +295,8 @@ pub fn resolve(parsed: Parsed, input: &ResolveInput<'_>, opts: &ResolveOptions, 
         match linker.image(&path) {
             Ok(_) => Some(ImageUse { path, alt: config.shop.name.clone() }),
             Err(why) => {
-                diags.error(crate::parse::config::CONFIG_FILE, None, format!("shop.logo `{p}`: {why}"))
+                diags
+                    .error(crate::parse::config::CONFIG_FILE, None, format!("shop.logo `{p}`: {why}"))
                     .help("write the logo's path from the site folder, such as static/logo.png");
                 None
             }
@@ -281,13 +319,19 @@ pub fn resolve(parsed: Parsed, input: &ResolveInput<'_>, opts: &ResolveOptions, 
         logo,
         images,
         static_files: static_out,
-        media,
         reviews,
+        media,
         moments,
     }
 }
 
-fn resolve_doc(d: &ParsedDoc, linker: &Linker<'_>, staff_index: &HashMap<&str, usize>, staff: &[StaffMember], diags: &mut Diagnostics) -> Doc {
+fn resolve_doc(
+    d: &ParsedDoc,
+    linker: &Linker<'_>,
+    staff_index: &HashMap<&str, usize>,
+    staff: &[StaffMember],
+    diags: &mut Diagnostics,
+) -> Doc {
     diags.add_source(&d.source, d.text.clone());
     let author = d.author.as_deref().and_then(|a| match staff_index.get(a) {
         Some(i) => Some(*i),
@@ -298,7 +342,10 @@ fn resolve_doc(d: &ParsedDoc, linker: &Linker<'_>, staff_index: &HashMap<&str, u
             } else {
                 match crate::diag::suggest::nearest(a, &ids) {
                     Some(n) => format!("did you mean `{n}`? The staff ids in {STAFF_FILE} are: {}", ids.join(", ")),
-                    None => format!("the staff ids in {STAFF_FILE} are: {}; add this person there or fix the id", ids.join(", ")),
+                    None => format!(
+                        "the staff ids in {STAFF_FILE} are: {}; add this person there or fix the id",
+                        ids.join(", ")
+                    ),
                 }
             };
             diags.error(&d.source, d.span_of("author"), format!("author `{a}` is not a staff id")).help(help);
@@ -331,11 +378,13 @@ fn resolve_doc(d: &ParsedDoc, linker: &Linker<'_>, staff_index: &HashMap<&str, u
     });
     if let Some(c) = &cover {
         if c.alt.is_empty() {
-            diags.warning(&d.source, d.span_of("cover"), "the cover photo has no alt text")
+            diags
+                .warning(&d.source, d.span_of("cover"), "the cover photo has no alt text")
                 .help("add `cover_alt: ...` describing the photo; screen readers read it aloud");
         }
     }
-    let input = BodyInput { file: &d.source, body: d.body(), body_offset: d.body_offset, first_image_eager: cover.is_none() };
+    let input =
+        BodyInput { file: &d.source, body: d.body(), body_offset: d.body_offset, first_image_eager: cover.is_none() };
     let body = markdown::render(&input, linker, diags);
     let video = if d.kind == DocKind::Post { linker.resolve_doc_video(d, diags) } else { None };
     let url = linker.docs.get(&d.source).map(|(u, _)| u.clone()).unwrap_or_default();
@@ -356,6 +405,7 @@ fn resolve_doc(d: &ParsedDoc, linker: &Linker<'_>, staff_index: &HashMap<&str, u
         video,
         draft: d.draft,
         template: d.template.clone(),
+        nav_title: d.nav_title.clone(),
         extra: d.extra.clone(),
         body,
     }

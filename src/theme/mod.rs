@@ -105,10 +105,19 @@ pub fn load_theme(root: &Path, theme_name: &str, diags: &mut Diagnostics) -> Opt
         }
     } else if theme_name != "default" {
         let known: Vec<String> = std::fs::read_dir(root.join("themes"))
-            .map(|rd| rd.flatten().filter(|e| e.path().is_dir()).map(|e| e.file_name().to_string_lossy().into_owned()).collect())
+            .map(|rd| {
+                rd.flatten()
+                    .filter(|e| e.path().is_dir())
+                    .map(|e| e.file_name().to_string_lossy().into_owned())
+                    .collect()
+            })
             .unwrap_or_default();
         diags
-            .error(crate::parse::config::CONFIG_FILE, None, format!("theme `{theme_name}` is not built in and there is no themes/{theme_name}/ folder"))
+            .error(
+                crate::parse::config::CONFIG_FILE,
+                None,
+                format!("theme `{theme_name}` is not built in and there is no themes/{theme_name}/ folder"),
+            )
             .help(if known.is_empty() {
                 "use `theme: default`, or put the theme in themes/<name>/ (templates/, static/)".to_string()
             } else {
@@ -144,10 +153,15 @@ pub fn load_theme(root: &Path, theme_name: &str, diags: &mut Diagnostics) -> Opt
     if !ok {
         return None;
     }
-    let texts: BTreeMap<String, std::sync::Arc<str>> = sources.iter().map(|(k, (t, _))| (k.clone(), std::sync::Arc::from(t.as_str()))).collect();
+    let texts: BTreeMap<String, std::sync::Arc<str>> =
+        sources.iter().map(|(k, (t, _))| (k.clone(), std::sync::Arc::from(t.as_str()))).collect();
     if let Err(e) = tera.add_raw_templates(sources.iter().map(|(k, (t, _))| (k.as_str(), t.as_str()))) {
         diags
-            .error(&first_user_template(&origins), None, format!("the templates do not fit together:\n{}", tera_error_text(&e)))
+            .error(
+                &first_user_template(&origins),
+                None,
+                format!("the templates do not fit together:\n{}", tera_error_text(&e)),
+            )
             .help("check the names in `{% extends %}` and `{% include %}`: they must name existing templates");
         return None;
     }
@@ -175,13 +189,21 @@ pub fn report_render_error(theme: &Theme, template: &str, rendering: &str, err: 
             let origin = theme.origins.get(&name).cloned().unwrap_or(Origin::BuiltIn);
             diags.add_source(&file, text.clone());
             let range = &r.span().range;
-            let message = format!("template `{name}` (from {origin}) failed while rendering {rendering}: {}", r.message());
+            let message =
+                format!("template `{name}` (from {origin}) failed while rendering {rendering}: {}", r.message());
             diags.error(&file, Some(crate::diag::Span::new(range.start, range.end)), message).help(help);
             return;
         }
     }
     let origin = theme.origins.get(template).cloned().unwrap_or(Origin::BuiltIn);
     diags
-        .error(&file_for(&theme.origins, template), None, format!("template `{template}` (from {origin}) failed while rendering {rendering}:\n{}", tera_error_text(err)))
+        .error(
+            &file_for(&theme.origins, template),
+            None,
+            format!(
+                "template `{template}` (from {origin}) failed while rendering {rendering}:\n{}",
+                tera_error_text(err)
+            ),
+        )
         .help(help);
 }

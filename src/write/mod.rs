@@ -12,7 +12,8 @@ use std::path::{Path, PathBuf};
 
 /// The marker file that says "shopstory made this folder".
 pub const MARKER: &str = ".shopstory-output";
-const MARKER_TEXT: &str = "This folder is written by shopstory. It is replaced on every build: do not edit files here.\n";
+const MARKER_TEXT: &str =
+    "This folder is written by shopstory. It is replaced on every build: do not edit files here.\n";
 
 #[derive(Debug, thiserror::Error)]
 pub enum WriteError {
@@ -61,7 +62,9 @@ pub fn check_output(root: &Path, output: &Path) -> Result<(), WriteError> {
     let dangerous = out_n.parent().is_none()
         || root_n.starts_with(&out_n)
         || home.as_deref() == Some(out_n.as_path())
-        || ["content", "data", "static", "templates", "themes", ".git"].iter().any(|d| out_n.starts_with(root_n.join(d)));
+        || ["content", "data", "static", "templates", "themes", ".git"]
+            .iter()
+            .any(|d| out_n.starts_with(root_n.join(d)));
     if dangerous {
         return Err(WriteError::Dangerous { path: shown });
     }
@@ -125,10 +128,8 @@ impl Staging {
 
     /// Writes every file (creating each folder once).
     pub fn write_files(&self, files: &[OutputFile]) -> Result<(), WriteError> {
-        let dirs: BTreeSet<PathBuf> = files
-            .iter()
-            .filter_map(|f| Path::new(&f.path).parent().map(|p| self.dir.join(p)))
-            .collect();
+        let dirs: BTreeSet<PathBuf> =
+            files.iter().filter_map(|f| Path::new(&f.path).parent().map(|p| self.dir.join(p))).collect();
         for d in &dirs {
             fs::create_dir_all(d).map_err(|e| io_err(d, e))?;
         }

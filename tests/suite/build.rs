@@ -134,9 +134,13 @@ fn feed_sitemap_and_robots() {
     assert_eq!(feed.matches("<entry>").count(), 2);
     assert!(feed.contains("<updated>2026-11-05T00:00:00Z</updated>"));
     let sitemap = site.read("public/sitemap.xml");
-    assert!(sitemap.contains("<loc>https://tea-and-thread.example/blog/dye-with-onion-skins/</loc><lastmod>2026-11-05</lastmod>"));
+    assert!(sitemap
+        .contains("<loc>https://tea-and-thread.example/blog/dye-with-onion-skins/</loc><lastmod>2026-11-05</lastmod>"));
     assert!(!sitemap.contains("404"));
-    assert_eq!(site.read("public/robots.txt"), "User-agent: *\nAllow: /\n\nSitemap: https://tea-and-thread.example/sitemap.xml\n");
+    assert_eq!(
+        site.read("public/robots.txt"),
+        "User-agent: *\nAllow: /\n\nSitemap: https://tea-and-thread.example/sitemap.xml\n"
+    );
 }
 
 #[test]

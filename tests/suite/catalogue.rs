@@ -165,19 +165,32 @@ fn cases() -> Vec<Case> {
         },
         Case {
             name: "a template with a syntax error",
-            mutate: |s| s.write("templates/page.html", "{% extends \"base.html\" %}\n{% block content %}\n{{ doc.title }\n{% endblock content %}\n"),
+            mutate: |s| {
+                s.write(
+                    "templates/page.html",
+                    "{% extends \"base.html\" %}\n{% block content %}\n{{ doc.title }\n{% endblock content %}\n",
+                );
+            },
             location: "templates/page.html:3:",
             says: "has a syntax error",
         },
         Case {
             name: "a template using an undefined variable",
-            mutate: |s| s.write("templates/page.html", "{% extends \"base.html\" %}\n{% block content %}\n{{ doc.titel }}\n{% endblock content %}\n"),
+            mutate: |s| {
+                s.write(
+                    "templates/page.html",
+                    "{% extends \"base.html\" %}\n{% block content %}\n{{ doc.titel }}\n{% endblock content %}\n",
+                );
+            },
             location: "templates/page.html:3:",
             says: "`titel` is not defined",
         },
         Case {
             name: "a link to a file that is gone (unreadable)",
-            mutate: |s| std::os::unix::fs::symlink("/nonexistent/post.md", s.root.join("content/posts/2026-11-03-gone.md")).unwrap(),
+            mutate: |s| {
+                std::os::unix::fs::symlink("/nonexistent/post.md", s.root.join("content/posts/2026-11-03-gone.md"))
+                    .unwrap();
+            },
             location: "content/posts/2026-11-03-gone.md",
             says: "check that it exists",
         },

@@ -54,10 +54,17 @@ fn quiet_build_prints_nothing_and_check_writes_nothing() {
 #[test]
 fn strict_turns_warnings_into_errors() {
     let site = SiteTest::fixture("basic");
-    site.write("content/posts/2026-11-03-link-to-draft.md", "---\ntitle: Soon\n---\nSee [the blend](2026-11-10-winter-blend.md).\n");
+    site.write(
+        "content/posts/2026-11-03-link-to-draft.md",
+        "---\ntitle: Soon\n---\nSee [the blend](2026-11-10-winter-blend.md).\n",
+    );
     let run = site.build();
     assert_eq!(run.code, 0, "{}", run.stderr);
-    assert!(run.stderr.contains("warning: this links to `content/posts/2026-11-10-winter-blend.md`, a draft"), "{}", run.stderr);
+    assert!(
+        run.stderr.contains("warning: this links to `content/posts/2026-11-10-winter-blend.md`, a draft"),
+        "{}",
+        run.stderr
+    );
     let run = site.run(&["build", "--strict"]);
     assert_eq!(run.code, 1, "{}", run.stderr);
 }

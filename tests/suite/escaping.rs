@@ -23,7 +23,9 @@ fn titles_descriptions_and_names_stay_text_everywhere() {
     );
     let run = site.build();
     assert_eq!(run.code, 0, "{}", run.stderr);
-    for page in ["public/blog/nasty/index.html", "public/staff/ada/index.html", "public/index.html", "public/blog/index.html"] {
+    for page in
+        ["public/blog/nasty/index.html", "public/staff/ada/index.html", "public/index.html", "public/blog/index.html"]
+    {
         let html = site.read(page);
         // No element or attribute was injected.
         assert!(!html.contains("<script>alert(1)"), "{page}: script injected");
@@ -36,7 +38,12 @@ fn titles_descriptions_and_names_stay_text_everywhere() {
         let blocks = json_ld_blocks(&html);
         assert!(!blocks.is_empty(), "{page}: no JSON-LD");
         let all = serde_json::to_string(&blocks).unwrap();
-        assert!(all.contains("</script><script>alert(1)</script>") || page.ends_with("blog/index.html") || page == "public/index.html", "{page}: {all}");
+        assert!(
+            all.contains("</script><script>alert(1)</script>")
+                || page.ends_with("blog/index.html")
+                || page == "public/index.html",
+            "{page}: {all}"
+        );
     }
     let feed = site.read("public/feed.xml");
     assert!(feed.contains("<title>Tea &lt;/script&gt;&lt;script&gt;alert(1)&lt;/script&gt; &quot;quoted&quot; {{ site.title }} &amp; &apos;co&apos;</title>"), "{feed}");

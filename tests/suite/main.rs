@@ -4,7 +4,10 @@
 mod browser;
 mod build;
 mod cards;
+mod catalogue;
 mod cli;
+mod escaping;
+mod fuzz;
 mod harness;
 mod moments;
 mod reviews;

@@ -58,7 +58,9 @@ fn an_empty_folder_may_be_used_and_is_marked() {
 fn many_photos(site: &crate::harness::SiteTest, n: usize) {
     let mut body = String::from("---\ntitle: Photos\n---\n");
     for i in 0..n {
-        let img = image::RgbImage::from_fn(1000, 700, |x, y| image::Rgb([(x % 256) as u8, (y % 256) as u8, (i * 40 % 256) as u8]));
+        let img = image::RgbImage::from_fn(1000, 700, |x, y| {
+            image::Rgb([(x % 256) as u8, (y % 256) as u8, (i * 40 % 256) as u8])
+        });
         img.save(site.root.join(format!("content/posts/p{i}.jpg"))).unwrap();
         body.push_str(&format!("![Photo {i}](p{i}.jpg)\n\n"));
     }

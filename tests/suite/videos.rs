@@ -130,7 +130,7 @@ fn a_video_post_shows_the_facade_at_the_top() {
         r#"<div class="post-video wrap-wide"><figure class="video-embed video-youtube">
   <div class="video-frame">
     <a class="video-facade" href="https://www.youtube.com/watch?v=AbCdEfGhIj0" data-embed="https://www.youtube-nocookie.com/embed/AbCdEfGhIj0?autoplay=1" data-title="Fix a flat &lt;fast&gt;" aria-label="Play: Fix a flat &lt;fast&gt;">
-      <img class="video-poster" src="{poster}" width="1280" height="720" alt="" fetchpriority="high">
+      <img class="video-poster" src="{poster}" width="1280" height="720" alt="">
       <span class="video-play" aria-hidden="true"><svg viewBox="0 0 64 64" width="64" height="64" focusable="false"><circle cx="32" cy="32" r="32"/><path d="M25 19v26l21-13z"/></svg></span>
     </a>
   </div>

@@ -1,0 +1,286 @@
+//! The list of pages to render: one `Job` per output page, with its head
+//! data (`PageMeta`) built now and its page-specific context built only when
+//! the page is rendered.
+
+use super::views::*;
+use super::{
+    card, date_strings, image_view, meta, moments, reviews, seo, ser, share_image, staff_view, toc_views, videos,
+    Shared, COVER_SIZES, HOME_POSTS,
+};
+use crate::model::{Doc, Site};
+use tera::Value;
+
+/// A page to render: template, URL and the page-specific context.
+pub(super) struct Job {
+    pub(super) template: String,
+    pub(super) meta: PageMeta,
+    /// Where this page comes from, for error messages.
+    pub(super) rendering: String,
+    /// The page-specific context, built only when the page is rendered so
+    /// that no more than a few pages' bodies are in memory at once.
+    pub(super) extra: Extra,
+    /// The sitemap's `lastmod`.
+    pub(super) lastmod: Option<String>,
+}
+
+pub(super) enum Extra {
+    Ready(Vec<(&'static str, Value)>),
+    Post(usize),
+    Doc(usize),
+}
+
+impl Extra {
+    pub(super) fn build(&self, site: &Site) -> Vec<(&'static str, Value)> {
+        match self {
+            Extra::Ready(v) => v.clone(),
+            Extra::Post(i) => vec![("post", ser(&post_view(site, *i)))],
+            Extra::Doc(i) => vec![("doc", ser(&doc_view(site, &site.pages[*i])))],
+        }
+    }
+}
+
+pub(super) fn jobs(site: &Site, shared: &Shared) -> Vec<Job> {
+    let c = &site.config;
+    let mut jobs = Vec::new();
+    let cards_of = |ix: &[usize]| Value::from(ix.iter().map(|&i| shared.cards[i].clone()).collect::<Vec<_>>());
+
+    // Home.
+    let mut home = meta(site, "home", &c.title, "/", &c.description);
+    let home_image = home.image.as_ref().map(|i| i.url.clone());
+    home.json_ld = seo::json_ld_text(&seo::home(site, home_image.as_deref()));
+    let latest: Vec<usize> = (0..site.posts.len().min(HOME_POSTS)).collect();
+    jobs.push(Job {
+        template: "index.html".into(),
+        meta: home,
+        rendering: "the home page".into(),
+        extra: Extra::Ready(
+            [vec![("posts", cards_of(&latest))], reviews::home_context(site), moments::home_context(site)].concat(),
+        ),
+        lastmod: None,
+    });
+
+    // Blog listing, paginated.
+    let per_page = c.posts.per_page.max(1);
+    let total = site.posts.len().div_ceil(per_page).max(1);
+    let page_url = |n: usize| if n == 1 { "/blog/".to_string() } else { format!("/blog/page/{n}/") };
+    for n in 1..=total {
+        let start = (n - 1) * per_page;
+        let ix: Vec<usize> = (start..(start + per_page).min(site.posts.len())).collect();
+        let heading = if n == 1 { "Blog".to_string() } else { format!("Blog, page {n} of {total}") };
+        let description = if c.description.is_empty() {
+            format!("News and stories from {}", c.shop.name)
+        } else {
+            c.description.clone()
+        };
+        let mut m = meta(site, "blog", &heading, &page_url(n), &description);
+        m.json_ld = seo::json_ld_text(&seo::web_page(site, "Blog", &heading, &m.url, &description));
+        let pagination = PaginationView {
+            current: n,
+            total,
+            previous: (n > 1).then(|| page_url(n - 1)),
+            next: (n < total).then(|| page_url(n + 1)),
+            pages: (1..=total).map(|k| PageNumberView { number: k, url: page_url(k), current: k == n }).collect(),
+        };
+        jobs.push(Job {
+            template: "blog.html".into(),
+            meta: m,
+            rendering: format!("blog page {n}"),
+            extra: Extra::Ready(vec![("posts", cards_of(&ix)), ("pagination", ser(&pagination))]),
+            lastmod: None,
+        });
+    }
+
+    // Posts.
+    for (i, post) in site.posts.iter().enumerate() {
+        let description = post.meta_description(&c.description);
+        let mut m = meta(site, "post", &post.title, &post.url, &description);
+        m.og_type = "article".into();
+        if let Some(cover) =
+            post.cover.as_ref().and_then(|cv| site.images.get(&cv.path).map(|p| share_image(site, p, &cv.alt)))
+        {
+            m.share = seo::share_links(&m.permalink, &post.title, Some(&cover.url));
+            m.image = Some(cover);
+        }
+        let posting = seo::blog_posting(site, post, &description, m.image.as_ref().map(|i| i.url.as_str()));
+        m.json_ld = seo::json_ld_text(&videos::post_json_ld(site, post, &description, posting));
+        m.video_script = post.video_script;
+        jobs.push(Job {
+            template: post.template.clone().unwrap_or_else(|| "post.html".into()),
+            meta: m,
+            rendering: post.source.clone(),
+            extra: Extra::Post(i),
+            lastmod: post.updated.or(post.date).map(|d| d.date.to_string()),
+        });
+    }
+
+    // Pages.
+    for (pi, page) in site.pages.iter().enumerate() {
+        let description = page.meta_description(&c.description);
+        let mut m = meta(site, "page", &page.title, &page.url, &description);
+        if let Some(cover) =
+            page.cover.as_ref().and_then(|cv| site.images.get(&cv.path).map(|p| share_image(site, p, &cv.alt)))
+        {
+            m.image = Some(cover);
+        }
+        m.json_ld = seo::json_ld_text(&seo::web_page(site, "WebPage", &page.title, &page.url, &description));
+        m.video_script = page.video_script;
+        jobs.push(Job {
+            template: page.template.clone().unwrap_or_else(|| "page.html".into()),
+            meta: m,
+            rendering: page.source.clone(),
+            extra: Extra::Doc(pi),
+            lastmod: page.updated.or(page.date).map(|d| d.date.to_string()),
+        });
+    }
+
+    // Tags.
+    let mut m = meta(site, "tags", "Tags", "/tags/", &format!("Every topic on the {} blog", c.shop.name));
+    m.json_ld = seo::json_ld_text(&seo::web_page(site, "CollectionPage", "Tags", "/tags/", &m.description));
+    jobs.push(Job {
+        template: "tags.html".into(),
+        meta: m,
+        rendering: "the tags page".into(),
+        extra: Extra::Ready(vec![]),
+        lastmod: None,
+    });
+    for tag in &site.tags {
+        let heading = format!("Posts tagged “{}”", tag.name);
+        let description = format!(
+            "{} {} about {} from {}",
+            tag.posts.len(),
+            if tag.posts.len() == 1 { "post" } else { "posts" },
+            tag.name,
+            c.shop.name
+        );
+        let mut m = meta(site, "tag", &heading, &tag.url, &description);
+        m.json_ld = seo::json_ld_text(&seo::web_page(site, "CollectionPage", &heading, &tag.url, &description));
+        let tv =
+            TagView { name: tag.name.clone(), slug: tag.slug.clone(), url: tag.url.clone(), count: tag.posts.len() };
+        jobs.push(Job {
+            template: "tag.html".into(),
+            meta: m,
+            rendering: format!("the page of tag `{}`", tag.name),
+            extra: Extra::Ready(vec![("tag", ser(&tv)), ("posts", cards_of(&tag.posts))]),
+            lastmod: None,
+        });
+    }
+
+    // Staff.
+    if !site.staff.is_empty() {
+        let description = format!("The people of {}", c.shop.name);
+        let mut m = meta(site, "staff_list", "Our team", "/staff/", &description);
+        m.json_ld = seo::json_ld_text(&seo::web_page(site, "CollectionPage", "Our team", "/staff/", &description));
+        jobs.push(Job {
+            template: "staff_list.html".into(),
+            meta: m,
+            rendering: "the team page".into(),
+            extra: Extra::Ready(vec![]),
+            lastmod: None,
+        });
+    }
+    for s in &site.staff {
+        let description = match (&s.role, &s.bio) {
+            (_, Some(bio)) => crate::model::truncate_words(bio, 160),
+            (Some(role), None) => format!("{}, {role} at {}", s.name, c.shop.name),
+            (None, None) => format!("{} at {}", s.name, c.shop.name),
+        };
+        let mut m = meta(site, "staff", &s.name, &s.url, &description);
+        m.og_type = "profile".into();
+        if let Some(photo) =
+            s.photo.as_ref().and_then(|p| site.images.get(&p.path).map(|pl| share_image(site, pl, &p.alt)))
+        {
+            m.image = Some(photo);
+        }
+        m.json_ld = seo::json_ld_text(&seo::profile_page(site, s));
+        let member = staff_view(site, s);
+        let (video_ix, post_ix) = videos::split_videos(site, &s.posts);
+        jobs.push(Job {
+            template: "staff.html".into(),
+            meta: m,
+            rendering: format!("the page of staff member `{}`", s.id),
+            extra: Extra::Ready(vec![
+                ("member", ser(&member)),
+                ("posts", cards_of(&post_ix)),
+                ("videos", videos::video_cards(site, &video_ix)),
+            ]),
+            lastmod: None,
+        });
+    }
+
+    // Reviews: /reviews/ and each product's.
+    for p in reviews::pages(site) {
+        jobs.push(Job {
+            template: p.template.into(),
+            meta: p.meta,
+            rendering: p.rendering,
+            extra: Extra::Ready(p.extra),
+            lastmod: None,
+        });
+    }
+
+    jobs.extend(videos::jobs(site));
+    jobs.extend(moments::jobs(site));
+
+    // 404.
+    let mut m = meta(site, "404", "Page not found", "/404.html", "This page does not exist.");
+    m.noindex = true;
+    m.json_ld =
+        seo::json_ld_text(&seo::web_page(site, "WebPage", "Page not found", "/404.html", "This page does not exist."));
+    jobs.push(Job {
+        template: "404.html".into(),
+        meta: m,
+        rendering: "the 404 page".into(),
+        extra: Extra::Ready(vec![]),
+        lastmod: None,
+    });
+    jobs
+}
+
+fn post_view(site: &Site, i: usize) -> PostView {
+    let post = &site.posts[i];
+    let mut card_view = card(site, post);
+    card_view.cover = post.cover.as_ref().and_then(|cv| image_view(site, cv, true, COVER_SIZES));
+    let (updated, updated_display) = match post.updated {
+        Some(u) => {
+            let (a, b) = date_strings(Some(u));
+            (Some(a), Some(b))
+        }
+        None => (None, None),
+    };
+    let link =
+        |j: usize| LinkView { title: site.posts[j].title.clone(), url: site.posts[j].url.clone(), current: false };
+    PostView {
+        card: card_view,
+        content: post.body.html.clone(),
+        summary_html: post.body.summary_html.clone(),
+        toc: toc_views(&post.body.toc),
+        words: post.body.words,
+        updated,
+        updated_display,
+        video: videos::video_view(site, post),
+        newer: i.checked_sub(1).map(link),
+        older: (i + 1 < site.posts.len()).then(|| link(i + 1)),
+        draft: post.draft,
+        extra: post.extra.clone(),
+    }
+}
+
+fn doc_view(site: &Site, page: &Doc) -> DocView {
+    let (updated, updated_display) = match page.updated {
+        Some(u) => {
+            let (a, b) = date_strings(Some(u));
+            (Some(a), Some(b))
+        }
+        None => (None, None),
+    };
+    DocView {
+        title: page.title.clone(),
+        url: page.url.clone(),
+        content: page.body.html.clone(),
+        toc: toc_views(&page.body.toc),
+        cover: page.cover.as_ref().and_then(|cv| image_view(site, cv, true, COVER_SIZES)),
+        updated,
+        updated_display,
+        extra: page.extra.clone(),
+    }
+}

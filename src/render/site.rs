@@ -1,0 +1,150 @@
+//! The site-wide view every template gets (`site`): shop facts made
+//! readable, brand colours with readable text colours, the navigation.
+
+use super::views::*;
+use super::{image_view, seo, videos};
+use crate::model::{ImageUse, Site};
+
+pub(super) fn site_view(site: &Site) -> SiteView {
+    let c = &site.config;
+    let shop = &c.shop;
+    let address = shop.address.as_ref();
+    let locality = address.map(|a| {
+        let region_postal = [a.region.as_str(), a.postal_code.as_str()]
+            .iter()
+            .filter(|s| !s.is_empty())
+            .copied()
+            .collect::<Vec<_>>()
+            .join(" ");
+        [a.city.as_str(), region_postal.as_str()]
+            .iter()
+            .filter(|s| !s.is_empty())
+            .copied()
+            .collect::<Vec<_>>()
+            .join(", ")
+    });
+    let map_url = address.map(|a| {
+        let q = format!("{}, {}, {} {}, {}", a.street, a.city, a.region, a.postal_code, a.country);
+        format!("https://www.openstreetmap.org/search?query={}", crate::paths::percent_encode(&q))
+    });
+    let mut nav = vec![LinkView { title: "Blog".into(), url: "/blog/".into(), current: false }];
+    if videos::has_videos(site) {
+        nav.push(LinkView { title: "Videos".into(), url: "/videos/".into(), current: false });
+    }
+    if !site.moments.is_empty() {
+        nav.push(LinkView { title: "Moments".into(), url: "/moments/".into(), current: false });
+    }
+    for p in &site.pages {
+        if p.url.matches('/').count() == 2 {
+            let title = p.nav_title.clone().unwrap_or_else(|| p.title.clone());
+            nav.push(LinkView { title, url: p.url.clone(), current: false });
+        }
+    }
+    if !site.reviews.is_empty() {
+        nav.push(LinkView { title: "Reviews".into(), url: "/reviews/".into(), current: false });
+    }
+    if !site.staff.is_empty() {
+        nav.push(LinkView { title: "Team".into(), url: "/staff/".into(), current: false });
+    }
+    let year = site.posts.iter().filter_map(|p| p.updated.or(p.date)).map(|d| d.date.year).max().unwrap_or(1970);
+    let white = (255, 255, 255);
+    SiteView {
+        title: c.title.clone(),
+        description: c.description.clone(),
+        base_url: c.base_url.clone(),
+        language: c.language.clone(),
+        brand: BrandView {
+            color: c.brand.color.clone(),
+            accent: c.brand.accent.clone(),
+            color_text: seo::text_on(&c.brand.color),
+            accent_text: seo::text_on(&c.brand.accent),
+            link: seo::readable_on(&c.brand.color, white, 4.6),
+            link_dark: seo::readable_on(&c.brand.color, (23, 26, 28), 4.6),
+        },
+        shop: ShopView {
+            name: shop.name.clone(),
+            street: address.map(|a| a.street.clone()).filter(|s| !s.is_empty()),
+            locality: locality.filter(|s| !s.is_empty()),
+            country: address.map(|a| a.country.clone()).filter(|s| !s.is_empty()),
+            phone: shop.phone.clone(),
+            phone_href: shop
+                .phone
+                .as_ref()
+                .map(|p| format!("tel:{}", p.chars().filter(|c| c.is_ascii_digit() || *c == '+').collect::<String>())),
+            email: shop.email.clone(),
+            hours: shop.hours.clone(),
+            hours_display: shop.hours.iter().map(|h| hours_display(h)).collect(),
+            social: shop
+                .social
+                .iter()
+                .map(|(k, v)| SocialView { network: k.clone(), label: social_label(k), url: v.clone() })
+                .collect(),
+            map_url,
+        },
+        // The logo sits beside the shop's name in the header link: no alt
+        // text, or screen readers would say the name twice.
+        logo: site
+            .logo
+            .as_ref()
+            .and_then(|l| image_view(site, &ImageUse { path: l.path.clone(), alt: String::new() }, true, "10rem")),
+        favicon: if site.static_files.iter().any(|f| f.output == "favicon.ico") {
+            Some("/favicon.ico".to_string())
+        } else {
+            site.logo.as_ref().and_then(|l| site.images.get(&l.path)).map(|p| p.fallback_url())
+        },
+        nav,
+        feed_url: "/feed.xml".into(),
+        year,
+    }
+}
+
+pub(super) fn social_label(network: &str) -> String {
+    match network {
+        "facebook" => "Facebook".into(),
+        "instagram" => "Instagram".into(),
+        "youtube" => "YouTube".into(),
+        "x" | "twitter" => "X".into(),
+        "tiktok" => "TikTok".into(),
+        "linkedin" => "LinkedIn".into(),
+        "pinterest" => "Pinterest".into(),
+        other => {
+            let mut c = other.chars();
+            c.next().map(|f| f.to_uppercase().collect::<String>() + c.as_str()).unwrap_or_default()
+        }
+    }
+}
+
+/// "Mo-Fr 10:00-18:00" → "Monday to Friday, 10:00–18:00".
+pub fn hours_display(h: &str) -> String {
+    let day = |d: &str| match d {
+        "Mo" => "Monday",
+        "Tu" => "Tuesday",
+        "We" => "Wednesday",
+        "Th" => "Thursday",
+        "Fr" => "Friday",
+        "Sa" => "Saturday",
+        "Su" => "Sunday",
+        _ => "",
+    };
+    let Some((days, times)) = h.split_once(' ') else { return h.to_string() };
+    if !days.split([',', '-']).all(|d| !day(d).is_empty()) {
+        return h.to_string();
+    }
+    let days_text: Vec<String> = days
+        .split(',')
+        .map(|part| match part.split_once('-') {
+            Some((a, b)) if !day(a).is_empty() && !day(b).is_empty() => format!("{} to {}", day(a), day(b)),
+            _ if !day(part).is_empty() => day(part).to_string(),
+            _ => part.to_string(),
+        })
+        .collect();
+    format!("{}, {}", days_text.join(" and "), times.replace('-', "–"))
+}
+
+pub(super) fn nav_for(site: &SiteView, url: &str) -> SiteView {
+    let mut s = site.clone();
+    for link in &mut s.nav {
+        link.current = url == link.url || (link.url != "/" && url.starts_with(&link.url));
+    }
+    s
+}

@@ -1,0 +1,435 @@
+//! Drawing a card (pure): the palette (text colours that meet WCAG AA on
+//! every background), an opaque RGB canvas with anti-aliased shapes, text
+//! and blended pixels, photos cropped to fill their part, and `draw`, which
+//! puts a card's parts together; `encode_png` turns the picture into a file.
+
+use super::spec::{CardSpec, Colour, Layout, HEIGHT, MARK_H, MARK_Y, STAFF_CX, STAFF_CY, STAFF_R, WIDTH};
+use super::text::{ellipsize, layout_text, line_height, Face, Fonts, FOOTER_SIZE, RATING_SIZE, RULE_GAP, RULE_H};
+use crate::assets::encode::Pixels;
+use crate::render::seo::contrast;
+use ab_glyph::{point, Font, PxScale};
+use fast_image_resize::images::{Image, ImageRef};
+use fast_image_resize::{FilterType, PixelType, ResizeAlg, ResizeOptions, Resizer};
+use image::codecs::png::{CompressionType, PngEncoder};
+use image::{ExtendedColorType, ImageEncoder, RgbImage};
+use std::collections::HashMap;
+use std::sync::{Arc, Mutex, OnceLock, PoisonError};
+
+/// The colours of a card, chosen so that text meets WCAG AA on every
+/// background colour it may sit on.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub(super) struct Palette {
+    /// Gradient from `bg0` (top left) to `bg1` (bottom right).
+    pub(super) bg0: Colour,
+    pub(super) bg1: Colour,
+    /// The soft circles behind text-only cards.
+    pub(super) deco: Colour,
+    pub(super) text: Colour,
+    /// Subtitles and the footer.
+    pub(super) muted: Colour,
+    /// The rule under the title, stars, the play badge: the accent where it
+    /// stands out (3:1, as WCAG asks of graphics), else the text colour.
+    pub(super) mark: Colour,
+    /// Text on `mark` (the monogram's initials).
+    pub(super) on_mark: Colour,
+}
+
+fn mix(a: Colour, b: Colour, t: f32) -> Colour {
+    let m = |x: u8, y: u8| (f32::from(x) + (f32::from(y) - f32::from(x)) * t).round().clamp(0.0, 255.0) as u8;
+    (m(a.0, b.0), m(a.1, b.1), m(a.2, b.2))
+}
+
+const WHITE: Colour = (255, 255, 255);
+const INK: Colour = (17, 17, 17);
+const BLACK: Colour = (0, 0, 0);
+
+pub(super) fn min_contrast(fg: Colour, bgs: &[Colour]) -> f64 {
+    bgs.iter().map(|b| contrast(fg, *b)).fold(f64::INFINITY, f64::min)
+}
+
+impl Palette {
+    pub(super) fn new(brand: Colour, accent: Colour) -> Palette {
+        // The gradient runs from the brand colour to a deeper shade of it
+        // (away from the text colour, so contrast only grows) warmed by the
+        // accent. Mixing brand and accent half and half muddies both (teal
+        // and amber make olive), so the accent tints it, and softer tints
+        // are tried until every background passes with some text colour.
+        let first = if contrast(WHITE, brand) >= contrast(INK, brand) { WHITE } else { INK };
+        let away = if first == WHITE { BLACK } else { WHITE };
+        for t in [0.2, 0.14, 0.08, 0.0] {
+            let bg1 = mix(mix(brand, away, 0.3), accent, t);
+            let deco = |text: Colour| mix(mix(brand, bg1, 0.6), text, 0.09);
+            let Some(text) = [first, WHITE, INK, BLACK]
+                .into_iter()
+                .find(|&c| min_contrast(c, &Self::backgrounds(brand, bg1, deco(c))) >= 4.5)
+            else {
+                continue;
+            };
+            return Self::finish(brand, bg1, deco(text), accent, text);
+        }
+        // No gradient keeps 4.5:1: a flat brand (its circles too) with the
+        // better of black and white, which always reaches 4.58:1.
+        let text = if contrast(WHITE, brand) >= contrast(BLACK, brand) { WHITE } else { BLACK };
+        Self::finish(brand, brand, brand, accent, text)
+    }
+
+    /// Samples of every colour text can sit on.
+    pub(super) fn backgrounds(bg0: Colour, bg1: Colour, deco: Colour) -> Vec<Colour> {
+        let mut v: Vec<Colour> = (0..=8).map(|i| mix(bg0, bg1, i as f32 / 8.0)).collect();
+        v.push(deco);
+        v.push(mix(deco, bg1, 0.5));
+        v
+    }
+
+    fn finish(bg0: Colour, bg1: Colour, deco: Colour, accent: Colour, text: Colour) -> Palette {
+        let bgs = Self::backgrounds(bg0, bg1, deco);
+        let muted = [0.22, 0.15, 0.08]
+            .into_iter()
+            .map(|t| mix(text, mix(bg0, bg1, 0.5), t))
+            .find(|m| min_contrast(*m, &bgs) >= 4.5)
+            .unwrap_or(text);
+        // Marks sit on the gradient, never on the circles.
+        let mark = if min_contrast(accent, &bgs[..9]) >= 3.0 { accent } else { text };
+        // White or near-black on the mark; pure black where near-black falls short.
+        let on_mark = if contrast(WHITE, mark) >= contrast(INK, mark) { WHITE } else { INK };
+        let on_mark = if contrast(on_mark, mark) >= 4.5 {
+            on_mark
+        } else if contrast(WHITE, mark) >= contrast(BLACK, mark) {
+            WHITE
+        } else {
+            BLACK
+        };
+        Palette { bg0, bg1, deco, text, muted, mark, on_mark }
+    }
+}
+
+/// An opaque RGB picture being drawn.
+pub(super) struct Canvas {
+    data: Vec<u8>,
+}
+
+impl Canvas {
+    pub(super) fn gradient(c0: Colour, c1: Colour) -> Canvas {
+        // Diagonal: t runs from 0 at the top left to 1 at the bottom right.
+        let lut: Vec<Colour> = (0..=255).map(|i| mix(c0, c1, i as f32 / 255.0)).collect();
+        let (w, h) = (WIDTH as usize, HEIGHT as usize);
+        let mut data = vec![0u8; w * h * 3];
+        for (y, row) in data.chunks_exact_mut(w * 3).enumerate() {
+            let ty = y as f32 / h as f32 * 0.4;
+            for (x, px) in row.chunks_exact_mut(3).enumerate() {
+                let t = ty + x as f32 / w as f32 * 0.6;
+                let c = lut[(t * 255.0) as usize];
+                px.copy_from_slice(&[c.0, c.1, c.2]);
+            }
+        }
+        Canvas { data }
+    }
+
+    #[inline]
+    fn blend(&mut self, x: i64, y: i64, c: Colour, a: f32) {
+        if x < 0 || y < 0 || x >= i64::from(WIDTH) || y >= i64::from(HEIGHT) || a <= 0.0 {
+            return;
+        }
+        let i = (y as usize * WIDTH as usize + x as usize) * 3;
+        // Integer blending: a in 0..=255, rounded.
+        let a = (a.min(1.0) * 255.0 + 0.5) as u32;
+        let px = &mut self.data[i..i + 3];
+        for (d, v) in px.iter_mut().zip([c.0, c.1, c.2]) {
+            *d = ((u32::from(*d) * (255 - a) + u32::from(v) * a + 127) / 255) as u8;
+        }
+    }
+
+    fn rect(&mut self, x: u32, y: u32, w: u32, h: u32, c: Colour) {
+        for yy in y..(y + h).min(HEIGHT) {
+            for xx in x..(x + w).min(WIDTH) {
+                self.blend(i64::from(xx), i64::from(yy), c, 1.0);
+            }
+        }
+    }
+
+    /// A filled, anti-aliased circle.
+    pub(super) fn circle(&mut self, cx: f32, cy: f32, r: f32, c: Colour) {
+        let (x0, x1) = ((cx - r - 1.0).floor() as i64, (cx + r + 1.0).ceil() as i64);
+        let (y0, y1) = ((cy - r - 1.0).floor() as i64, (cy + r + 1.0).ceil() as i64);
+        for y in y0.max(0)..y1.min(i64::from(HEIGHT)) {
+            for x in x0.max(0)..x1.min(i64::from(WIDTH)) {
+                let d = ((x as f32 + 0.5 - cx).powi(2) + (y as f32 + 0.5 - cy).powi(2)).sqrt();
+                self.blend(x, y, c, (r - d + 0.5).clamp(0.0, 1.0));
+            }
+        }
+    }
+
+    /// Draws one line of text with its baseline at `y`; `clip` keeps only
+    /// the part between two x positions (a partly filled star).
+    #[allow(clippy::too_many_arguments, reason = "a private drawing primitive; a struct would only rename these")]
+    fn text(&mut self, face: Face<'_>, size: f32, x: f32, y: f32, text: &str, c: Colour, clip: Option<(f32, f32)>) {
+        let scale = PxScale::from(size);
+        let (glyphs, _) = face.shape(text, size);
+        for g in glyphs {
+            let glyph = g.id.with_scale_and_position(scale, point(x + g.x, y));
+            let Some(outline) = face.font(g.main).outline_glyph(glyph) else { continue };
+            let b = outline.px_bounds();
+            outline.draw(|gx, gy, cov| {
+                let px = b.min.x as i64 + i64::from(gx);
+                if let Some((l, r)) = clip {
+                    let centre = px as f32 + 0.5;
+                    if centre < l || centre >= r {
+                        return;
+                    }
+                }
+                self.blend(px, b.min.y as i64 + i64::from(gy), c, cov);
+            });
+        }
+    }
+
+    /// Copies `px` (already at its drawn size) to (x, y), blending by its
+    /// alpha and by `mask(x, y)` (coverage of a shape, 1 inside).
+    fn blit(&mut self, px: &Pixels, x: i64, y: i64, mask: impl Fn(u32, u32) -> f32) {
+        let ch = if px.alpha { 4 } else { 3 };
+        for yy in 0..px.height {
+            for xx in 0..px.width {
+                let m = mask(xx, yy);
+                if m <= 0.0 {
+                    continue;
+                }
+                let i = (yy as usize * px.width as usize + xx as usize) * ch;
+                let a = if px.alpha { f32::from(px.data[i + 3]) / 255.0 } else { 1.0 };
+                let c = (px.data[i], px.data[i + 1], px.data[i + 2]);
+                self.blend(x + i64::from(xx), y + i64::from(yy), c, a * m);
+            }
+        }
+    }
+}
+
+/// The gradient (and, for text-only cards, the circles) of a palette. Every
+/// card of a site shares one or two backgrounds, so they are drawn once per
+/// process and copied: a copy costs a tenth of drawing them.
+fn background(pal: &Palette, circles: bool) -> Arc<Vec<u8>> {
+    type Key = (Colour, Colour, Colour, bool);
+    static MEMO: OnceLock<Mutex<HashMap<Key, Arc<Vec<u8>>>>> = OnceLock::new();
+    let key = (pal.bg0, pal.bg1, pal.deco, circles);
+    let memo = MEMO.get_or_init(Default::default);
+    if let Some(bg) = memo.lock().unwrap_or_else(PoisonError::into_inner).get(&key) {
+        return Arc::clone(bg);
+    }
+    let mut cv = Canvas::gradient(pal.bg0, pal.bg1);
+    if circles {
+        cv.circle(1130.0, 620.0, 310.0, pal.deco);
+        cv.circle(1130.0, 620.0, 200.0, mix(pal.deco, pal.bg1, 0.5));
+    }
+    let bg = Arc::new(cv.data);
+    let mut memo = memo.lock().unwrap_or_else(PoisonError::into_inner);
+    // A long `serve` session may see many brand colours: keep a few.
+    if memo.len() >= 8 {
+        memo.clear();
+    }
+    memo.insert(key, Arc::clone(&bg));
+    bg
+}
+
+/// Resizes the centre part of `src` with the aspect ratio of `w` x `h` to
+/// exactly that size: fills without distortion, cropping what sticks out.
+pub(super) fn cover(src: &Pixels, w: u32, h: u32) -> Option<Pixels> {
+    let (sw, sh) = (f64::from(src.width), f64::from(src.height));
+    let scale = (f64::from(w) / sw).max(f64::from(h) / sh);
+    let (cw, ch) = (f64::from(w) / scale, f64::from(h) / scale);
+    resize_crop(src, ((sw - cw) / 2.0, (sh - ch) / 2.0, cw, ch), w, h)
+}
+
+/// Scales `src` to fit inside `w` x `h`, keeping its aspect ratio.
+fn fit(src: &Pixels, w: u32, h: u32) -> Option<Pixels> {
+    let scale = (f64::from(w) / f64::from(src.width)).min(f64::from(h) / f64::from(src.height));
+    let (tw, th) = (
+        ((f64::from(src.width) * scale).round() as u32).max(1),
+        ((f64::from(src.height) * scale).round() as u32).max(1),
+    );
+    resize_crop(src, (0.0, 0.0, f64::from(src.width), f64::from(src.height)), tw, th)
+}
+
+fn resize_crop(src: &Pixels, (l, t, cw, ch): (f64, f64, f64, f64), w: u32, h: u32) -> Option<Pixels> {
+    let pixel_type = if src.alpha { PixelType::U8x4 } else { PixelType::U8x3 };
+    let view = ImageRef::new(src.width, src.height, &src.data, pixel_type).ok()?;
+    let mut dst = Image::new(w, h, pixel_type);
+    let options = ResizeOptions::new().resize_alg(ResizeAlg::Convolution(FilterType::CatmullRom)).crop(l, t, cw, ch);
+    Resizer::new().resize(&view, &mut dst, &options).ok()?;
+    Some(Pixels { width: w, height: h, alpha: src.alpha, data: dst.into_vec() })
+}
+
+/// The initials of a name, for a monogram ("Harbor Street Cycles" → "HS").
+fn initials(name: &str) -> String {
+    name.split_whitespace()
+        .filter_map(|w| w.chars().find(|c| c.is_alphanumeric()))
+        .take(2)
+        .flat_map(char::to_uppercase)
+        .collect()
+}
+
+/// Draws a card. `photo` and `logo` are the decoded pixels of
+/// `spec.photo` and `spec.logo` (either may be missing: the card is drawn
+/// without it). Pure: the same inputs give the same pixels.
+pub(crate) fn draw(spec: &CardSpec, fonts: &Fonts, photo: Option<&Pixels>, logo: Option<&Pixels>) -> RgbImage {
+    let pal = Palette::new(spec.brand, spec.accent);
+    let bold = fonts.face(true);
+    let regular = fonts.face(false);
+    let has_photo = photo.is_some() && spec.photo.is_some();
+    let text =
+        layout_text(&CardSpec { photo: if has_photo { spec.photo.clone() } else { None }, ..spec.clone() }, fonts);
+    // Soft circles fill the right of cards without a photo.
+    let text_only = !has_photo
+        && matches!(
+            spec.layout,
+            Layout::Home | Layout::Post | Layout::Page | Layout::Reviews | Layout::Video | Layout::Moment
+        );
+    let mut cv = Canvas { data: background(&pal, text_only).as_ref().clone() };
+
+    // The photo.
+    if let (true, Some(px)) = (has_photo, photo) {
+        let (x, y, w, h) = spec.layout.photo_rect();
+        if let Some(p) = cover(px, w, h) {
+            if spec.layout == Layout::Staff {
+                let r = w as f32 / 2.0;
+                cv.circle(x as f32 + r, y as f32 + r, r + 10.0, pal.mark);
+                cv.blit(&p, i64::from(x), i64::from(y), |xx, yy| {
+                    let d = ((xx as f32 + 0.5 - r).powi(2) + (yy as f32 + 0.5 - r).powi(2)).sqrt();
+                    (r - d + 0.5).clamp(0.0, 1.0)
+                });
+            } else {
+                cv.blit(&p, i64::from(x), i64::from(y), |_, _| 1.0);
+                // A thin accent edge between text and photo.
+                let edge = if spec.layout == Layout::Moment { x + w } else { x.saturating_sub(8) };
+                cv.rect(edge, 0, 8, HEIGHT, spec.accent);
+            }
+        }
+    } else if spec.layout == Layout::Staff {
+        // No portrait: a large monogram of the person.
+        let r = STAFF_R as f32;
+        let (cx, cy) = (STAFF_CX as f32, STAFF_CY as f32);
+        cv.circle(cx, cy, r + 10.0, pal.mark);
+        cv.circle(cx, cy, r, pal.deco);
+        let ini = initials(&spec.title);
+        let size = 150.0;
+        let (asc, desc) = bold.metrics(size);
+        let w = bold.width(&ini, size);
+        cv.text(bold, size, cx - w / 2.0, cy + (asc + desc) / 2.0, &ini, pal.text, None);
+    }
+    if spec.layout == Layout::Video {
+        let (cx, cy, r) = if has_photo {
+            let (x, y, w, h) = spec.layout.photo_rect();
+            (x as f32 + w as f32 / 2.0, y as f32 + h as f32 / 2.0, 64.0)
+        } else {
+            (1010.0, 300.0, 92.0)
+        };
+        play_button(&mut cv, bold, cx, cy, r, &pal, has_photo);
+    }
+
+    // The mark and the site name.
+    let mark_w = draw_mark(&mut cv, spec, fonts, logo, &pal, text.x0);
+    if spec.layout != Layout::Home && !spec.site_name.is_empty() {
+        let size = 30.0;
+        let x = text.x0 + mark_w + 20.0;
+        let name = ellipsize(bold, &spec.site_name, size, text.x1 - x);
+        let (asc, desc) = bold.metrics(size);
+        cv.text(bold, size, x, MARK_Y + MARK_H / 2.0 + (asc + desc) / 2.0, &name, pal.text, None);
+    }
+
+    // Title, rule, rating, subtitle.
+    let (asc, _) = bold.metrics(text.title.size);
+    let lh = line_height(text.title.size);
+    let mut baseline = text.title_top + asc;
+    for (i, line) in text.title.lines.iter().enumerate() {
+        if i > 0 {
+            baseline += lh;
+        }
+        cv.text(bold, text.title.size, text.x0, baseline, line, pal.text, None);
+    }
+    let (_, desc) = bold.metrics(text.title.size);
+    let mut y = baseline - desc * 0.5 + RULE_GAP;
+    cv.rect(text.x0 as u32, y as u32, 96, RULE_H as u32, pal.mark);
+    y += RULE_H;
+    if let (Layout::Reviews, Some(rating)) = (spec.layout, spec.rating) {
+        y += 24.0;
+        let (asc, _) = bold.metrics(RATING_SIZE);
+        let figure = format!("{rating:.1}");
+        cv.text(bold, RATING_SIZE, text.x0, y + asc * 0.86, &figure, pal.text, None);
+        let star_x = text.x0 + bold.width(&figure, RATING_SIZE) + 28.0;
+        stars(&mut cv, regular, star_x, y + asc * 0.86, rating, &pal);
+        y += RATING_SIZE;
+    }
+    if !text.subtitle.lines.is_empty() {
+        let (asc, _) = regular.metrics(text.subtitle.size);
+        let mut b = y + 22.0 + asc;
+        for line in &text.subtitle.lines {
+            cv.text(regular, text.subtitle.size, text.x0, b, line, pal.muted, None);
+            b += line_height(text.subtitle.size);
+        }
+    }
+
+    // The footer: the site's domain.
+    if !spec.footer.is_empty() {
+        let footer = ellipsize(regular, &spec.footer, FOOTER_SIZE, text.x1 - text.x0);
+        cv.text(regular, FOOTER_SIZE, text.x0, HEIGHT as f32 - 52.0, &footer, pal.muted, None);
+    }
+    RgbImage::from_raw(WIDTH, HEIGHT, cv.data).expect("a canvas is WIDTH x HEIGHT RGB")
+}
+
+/// The logo (scaled into the mark's box) or a round monogram; returns its width.
+fn draw_mark(cv: &mut Canvas, spec: &CardSpec, fonts: &Fonts, logo: Option<&Pixels>, pal: &Palette, x0: f32) -> f32 {
+    let home = spec.layout == Layout::Home;
+    let h = if home { MARK_H * 1.5 } else { MARK_H };
+    let y = if home { MARK_Y - 8.0 } else { MARK_Y };
+    // Beside the site's name a logo stays compact; alone (home) it may be wider.
+    let max_w = if home { 360 } else { 220 };
+    if let Some(p) = logo.and_then(|l| fit(l, max_w, h as u32)) {
+        let top = y + (h - p.height as f32) / 2.0;
+        cv.blit(&p, x0 as i64, top as i64, |_, _| 1.0);
+        return p.width as f32;
+    }
+    let r = h / 2.0;
+    cv.circle(x0 + r, y + r, r, pal.mark);
+    let bold = fonts.face(true);
+    let ini = initials(&spec.site_name);
+    let size = h * 0.44;
+    let (asc, desc) = bold.metrics(size);
+    let w = bold.width(&ini, size);
+    cv.text(bold, size, x0 + r - w / 2.0, y + r + (asc + desc) / 2.0, &ini, pal.on_mark, None);
+    h
+}
+
+/// Five stars, filled up to `rating` (a partly filled star for the fraction).
+fn stars(cv: &mut Canvas, face: Face<'_>, x: f32, baseline: f32, rating: f32, pal: &Palette) {
+    let size = 76.0;
+    let step = face.width("★", size) + 6.0;
+    let empty = mix(mix(pal.bg0, pal.bg1, 0.3), pal.text, 0.25);
+    for i in 0..5 {
+        let sx = x + step * i as f32;
+        let fill = (rating - i as f32).clamp(0.0, 1.0);
+        cv.text(face, size, sx, baseline, "★", empty, None);
+        if fill > 0.0 {
+            let w = face.width("★", size);
+            cv.text(face, size, sx, baseline, "★", pal.mark, Some((sx, sx + w * fill)));
+        }
+    }
+}
+
+/// A round play button: on a photo white with a dark triangle, else in the mark colour.
+fn play_button(cv: &mut Canvas, face: Face<'_>, cx: f32, cy: f32, r: f32, pal: &Palette, on_photo: bool) {
+    let (disc, arrow) = if on_photo { (WHITE, INK) } else { (pal.mark, pal.on_mark) };
+    if on_photo {
+        cv.circle(cx, cy + 3.0, r + 4.0, (0, 0, 0));
+    }
+    cv.circle(cx, cy, r, disc);
+    let size = r * 1.1;
+    let (asc, desc) = face.metrics(size);
+    let w = face.width("▶", size);
+    // Optically centred: the triangle's mass sits left of its box.
+    cv.text(face, size, cx - w / 2.0 + r * 0.08, cy + (asc + desc) / 2.0 - size * 0.04, "▶", arrow, None);
+}
+
+/// Encodes a card as PNG, fast (it is drawn anew only when it changes).
+pub fn encode_png(img: &RgbImage) -> Result<Vec<u8>, String> {
+    let mut out = Vec::with_capacity(img.as_raw().len() / 8);
+    PngEncoder::new_with_quality(&mut out, CompressionType::Fast, image::codecs::png::FilterType::Up)
+        .write_image(img.as_raw(), img.width(), img.height(), ExtendedColorType::Rgb8)
+        .map_err(|e| format!("cannot encode the share card: {e}"))?;
+    Ok(out)
+}

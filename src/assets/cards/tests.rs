@@ -1,0 +1,280 @@
+use super::draw::{cover, draw, encode_png, min_contrast, Palette};
+use super::execute::{execute, CardOptions};
+use super::spec::{card_name, CardPhoto, CardSpec, Colour, Layout, PlannedCard, HEIGHT, WIDTH};
+use super::text::{layout_text, line_height, Fonts, TITLE_SIZES};
+use crate::assets::encode::Pixels;
+use crate::diag::Diagnostics;
+use crate::render::seo::contrast;
+use crate::render::Contents;
+use image::RgbImage;
+use std::collections::BTreeMap;
+
+const TEAL: Colour = (0x1f, 0x5f, 0x6b);
+const AMBER: Colour = (0xe8, 0xa3, 0x3d);
+
+fn spec(layout: Layout, title: &str) -> CardSpec {
+    CardSpec {
+        layout,
+        title: title.into(),
+        subtitle: "12 May 2026 · by Ana".into(),
+        site_name: "Harbor Street Cycles".into(),
+        footer: "harborstreetcycles.example".into(),
+        brand: TEAL,
+        accent: AMBER,
+        logo: None,
+        photo: None,
+        rating: None,
+    }
+}
+
+fn photo(w: u32, h: u32) -> Pixels {
+    let mut data = Vec::with_capacity((w * h * 3) as usize);
+    for y in 0..h {
+        for x in 0..w {
+            data.extend_from_slice(&[(x * 255 / w) as u8, (y * 255 / h) as u8, 90]);
+        }
+    }
+    Pixels { width: w, height: h, alpha: false, data }
+}
+
+/// How many pixels of a rectangle differ from the same card drawn without a title.
+fn changed(a: &RgbImage, b: &RgbImage, (x0, y0, x1, y1): (u32, u32, u32, u32)) -> usize {
+    (y0..y1)
+        .flat_map(|y| (x0..x1).map(move |x| (x, y)))
+        .filter(|&(x, y)| a.get_pixel(x, y) != b.get_pixel(x, y))
+        .count()
+}
+
+#[test]
+fn a_card_is_a_1200x630_png() {
+    let img = draw(&spec(Layout::Post, "How we true a wheel"), Fonts::embedded(), None, None);
+    assert_eq!(img.dimensions(), (1200, 630));
+    let png = encode_png(&img).expect("encode");
+    assert_eq!(&png[..8], b"\x89PNG\r\n\x1a\n");
+    let back = image::load_from_memory(&png).expect("decodes");
+    assert_eq!((back.width(), back.height()), (1200, 630));
+    assert_eq!(back.to_rgb8().as_raw(), img.as_raw(), "PNG is lossless");
+}
+
+#[test]
+fn the_title_area_is_not_blank() {
+    let fonts = Fonts::embedded();
+    for layout in
+        [Layout::Home, Layout::Post, Layout::Video, Layout::Moment, Layout::Reviews, Layout::Staff, Layout::Page]
+    {
+        let s = spec(layout, "Chain care in salty air");
+        let with = draw(&s, fonts, None, None);
+        let without = draw(&CardSpec { title: String::new(), ..s.clone() }, fonts, None, None);
+        let t = layout_text(&s, fonts);
+        let line_h = line_height(t.title.size) as u32;
+        let area = (t.x0 as u32, t.title_top as u32, t.x1 as u32, t.title_top as u32 + line_h);
+        let n = changed(&with, &without, area);
+        assert!(n > 2000, "{layout:?}: only {n} pixels of the title line differ from the background");
+    }
+}
+
+#[test]
+fn long_titles_wrap_within_the_card_and_end_in_an_ellipsis() {
+    let fonts = Fonts::embedded();
+    let long = "The complete and unabridged guide to keeping your chain, cassette, chainrings and derailleur pulleys clean through a wet winter on the Oregon coast, with notes";
+    for (layout, photo) in [
+        (Layout::Post, false),
+        (Layout::Post, true),
+        (Layout::Staff, false),
+        (Layout::Moment, true),
+        (Layout::Reviews, false),
+    ] {
+        let mut s = spec(layout, long);
+        if photo {
+            s.photo = Some(CardPhoto {
+                source: "p.jpg".into(),
+                abs: "p.jpg".into(),
+                source_hash: "0".into(),
+                has_alpha: false,
+                variant: None,
+            });
+        }
+        let t = layout_text(&s, fonts);
+        assert!(t.title.lines.len() <= 3, "{layout:?}: {:?}", t.title.lines);
+        assert_eq!(
+            t.title.size,
+            *TITLE_SIZES.last().unwrap(),
+            "{layout:?}: shrinks to the smallest size before cutting"
+        );
+        assert!(t.title.lines.last().unwrap().ends_with('…'), "{layout:?}: {:?}", t.title.lines);
+        for w in &t.title_widths {
+            assert!(*w <= t.x1 - t.x0 + 0.01, "{layout:?}: a line of {w} px overflows {}", t.x1 - t.x0);
+        }
+        assert!(t.x1 <= WIDTH as f32 && t.x0 >= 0.0);
+        // The whole block stays above the footer.
+        let lines = t.title.lines.len() as f32;
+        assert!(t.title_top + line_height(t.title.size) * lines < HEIGHT as f32 - 90.0, "{layout:?}");
+    }
+    // A word longer than a line is broken, not left to overflow.
+    let s = spec(Layout::Post, "Donaudampfschifffahrtselektrizitätenhauptbetriebswerkbauunterbeamtengesellschaft");
+    let t = layout_text(&s, fonts);
+    assert!(t.title_widths.iter().all(|w| *w <= t.x1 - t.x0 + 0.01), "{:?}", t.title_widths);
+}
+
+#[test]
+fn titles_shrink_before_they_need_a_fourth_line() {
+    let fonts = Fonts::embedded();
+    let short = layout_text(&spec(Layout::Post, "Open day"), fonts);
+    assert_eq!((short.title.size, short.title.lines.len()), (TITLE_SIZES[0], 1));
+    let medium = "Rain gear that works on the coast, tested by the whole team over a wet winter";
+    let t = layout_text(&spec(Layout::Post, medium), fonts);
+    assert!(t.title.size < TITLE_SIZES[0] && t.title.lines.len() <= 3, "{t:?}");
+    assert!(!t.title.lines.last().unwrap().ends_with('…'), "it fits without cutting: {t:?}");
+    assert_eq!(t.title.lines.join(" "), medium);
+}
+
+#[test]
+fn greek_and_cyrillic_titles_render() {
+    let fonts = Fonts::embedded();
+    for title in ["Καλημέρα από το εργαστήριο", "Привет из мастерской", "Crème brûlée à Zürich, Łódź"]
+    {
+        assert!(fonts.missing(title).is_empty(), "{title}: {:?}", fonts.missing(title));
+        let s = spec(Layout::Post, title);
+        let t = layout_text(&s, fonts);
+        let with = draw(&s, fonts, None, None);
+        let without = draw(&CardSpec { title: String::new(), ..s.clone() }, fonts, None, None);
+        let area = (t.x0 as u32, t.title_top as u32, t.x1 as u32, (t.title_top + line_height(t.title.size)) as u32);
+        assert!(changed(&with, &without, area) > 2000, "{title}");
+    }
+}
+
+#[test]
+fn characters_the_fonts_lack_are_named_and_left_out() {
+    let fonts = Fonts::embedded();
+    assert_eq!(fonts.missing("Bike day 🚲 — 自転車 ok"), vec!['自', '車', '転', '🚲']);
+    assert!(fonts.missing("Tea & thread: “quotes” – ★ ▶ …").is_empty());
+    // Right-to-left letters cannot be set, though the font has some of them.
+    assert_eq!(fonts.missing("Shalom שלום"), vec!['ו', 'ל', 'ם', 'ש']);
+    // Left out, not drawn as a box: the same width as without it.
+    let face = fonts.face(true);
+    assert_eq!(face.width("Bike 🚲day", 60.0), face.width("Bike day", 60.0));
+}
+
+#[test]
+fn kerning_is_applied() {
+    let face = Fonts::embedded().face(true);
+    let (a, v) = (face.width("A", 100.0), face.width("V", 100.0));
+    assert!(face.width("AV", 100.0) < a + v - 1.0, "AV is kerned tighter than A + V");
+}
+
+#[test]
+fn text_meets_wcag_aa_on_every_background() {
+    let colours: [Colour; 9] = [
+        TEAL,
+        AMBER,
+        (0x5b, 0x3a, 0x6b),
+        (0xe9, 0xc4, 0x6a),
+        (0x77, 0x77, 0x77),
+        (255, 255, 0),
+        (0, 0, 0),
+        (255, 255, 255),
+        (0xd6, 0x28, 0x28),
+    ];
+    for brand in colours {
+        for accent in colours {
+            let p = Palette::new(brand, accent);
+            let bgs = Palette::backgrounds(p.bg0, p.bg1, p.deco);
+            assert!(min_contrast(p.text, &bgs) >= 4.5, "{brand:?}/{accent:?}: text {:?}", p.text);
+            assert!(min_contrast(p.muted, &bgs) >= 4.5, "{brand:?}/{accent:?}: muted {:?}", p.muted);
+            assert!(contrast(p.on_mark, p.mark) >= 4.5, "{brand:?}/{accent:?}: initials");
+        }
+    }
+    // A brand and accent that allow it get a visible gradient.
+    let p = Palette::new(TEAL, AMBER);
+    assert_ne!(p.bg0, p.bg1);
+}
+
+#[test]
+fn photos_fill_their_part_without_distortion() {
+    // A wide photo into a tall part: cropped at the sides, not squeezed.
+    let src = photo(400, 100);
+    let out = cover(&src, 100, 200).expect("cover");
+    assert_eq!((out.width, out.height), (100, 200));
+    // The centre column of the source (x = 200, red ≈ 127) lands in the middle.
+    let mid = ((100 * 100 + 50) * 3) as usize;
+    assert!((i32::from(out.data[mid]) - 127).abs() <= 3, "{}", out.data[mid]);
+    let s = CardSpec {
+        photo: Some(CardPhoto {
+            source: "p.jpg".into(),
+            abs: "p.jpg".into(),
+            source_hash: "0".into(),
+            has_alpha: false,
+            variant: None,
+        }),
+        ..spec(Layout::Post, "With a cover")
+    };
+    let img = draw(&s, Fonts::embedded(), Some(&photo(1600, 1067)), None);
+    // The photo's part shows the photo (its blue channel is 90 everywhere).
+    assert_eq!(img.get_pixel(1000, 20).0[2], 90);
+}
+
+#[test]
+fn the_name_covers_every_drawn_input_and_cards_are_deterministic() {
+    let fonts = Fonts::embedded();
+    let base = spec(Layout::Post, "Title");
+    let name = card_name(&base, fonts);
+    assert!(
+        name.starts_with("media/card-") && name.ends_with(".png") && name.len() == "media/card-0123456789.png".len(),
+        "{name}"
+    );
+    let p = CardPhoto {
+        source: "p.jpg".into(),
+        abs: "p.jpg".into(),
+        source_hash: "abc".into(),
+        has_alpha: false,
+        variant: None,
+    };
+    let others = [
+        CardSpec { layout: Layout::Page, ..base.clone() },
+        CardSpec { title: "Title!".into(), ..base.clone() },
+        CardSpec { subtitle: "x".into(), ..base.clone() },
+        CardSpec { site_name: "x".into(), ..base.clone() },
+        CardSpec { footer: "x".into(), ..base.clone() },
+        CardSpec { brand: (0, 0, 0), ..base.clone() },
+        CardSpec { accent: (0, 0, 0), ..base.clone() },
+        CardSpec { logo: Some(p.clone()), ..base.clone() },
+        CardSpec { photo: Some(p.clone()), ..base.clone() },
+        CardSpec { photo: Some(CardPhoto { source_hash: "abd".into(), ..p.clone() }), ..base.clone() },
+        CardSpec { rating: Some(4.5), ..base.clone() },
+    ];
+    for o in &others {
+        assert_ne!(card_name(o, fonts), name, "{o:?}");
+    }
+    // The photo's path on disk is not part of it (the same site elsewhere names cards alike).
+    let moved = CardSpec { photo: Some(CardPhoto { abs: "/elsewhere/p.jpg".into(), ..p.clone() }), ..base.clone() };
+    assert_eq!(card_name(&moved, fonts), card_name(&CardSpec { photo: Some(p), ..base.clone() }, fonts));
+    let a = encode_png(&draw(&base, fonts, None, None)).unwrap();
+    let b = encode_png(&draw(&base, fonts, None, None)).unwrap();
+    assert_eq!(a, b);
+}
+
+#[test]
+fn execute_draws_missing_cards_once_and_then_uses_the_cache() {
+    let tmp = tempfile::tempdir().expect("tempdir");
+    let fonts = Fonts::embedded();
+    let mut cards = BTreeMap::new();
+    for title in ["One", "Two"] {
+        let c = PlannedCard::drawn(spec(Layout::Post, title), fonts);
+        cards.insert(c.output.clone(), c);
+    }
+    let opts = CardOptions { cache_dir: tmp.path(), on_card_done: &|| {} };
+    let mut diags = Diagnostics::new();
+    let first = execute(&cards, &opts, &mut diags).expect("execute");
+    assert_eq!((first.stats.cards, first.stats.drawn, first.stats.from_cache), (2, 2, 0));
+    let second = execute(&cards, &opts, &mut diags).expect("execute");
+    assert_eq!((second.stats.cards, second.stats.drawn, second.stats.from_cache), (2, 0, 2));
+    assert!(diags.is_empty());
+    let paths: Vec<&str> = second.files.iter().map(|f| f.path.as_str()).collect();
+    let mut sorted = paths.clone();
+    sorted.sort_unstable();
+    assert_eq!(paths, sorted);
+    for f in &second.files {
+        let Contents::Copy(p) = &f.contents else { panic!("cards are copied from the cache") };
+        assert!(p.is_file());
+    }
+}

@@ -9,6 +9,7 @@ pub mod frontmatter;
 pub mod moments;
 pub mod records;
 pub mod reviews;
+pub mod reviews_import;
 pub mod staff;
 pub mod yaml;
 

@@ -9,7 +9,9 @@ median wall time, the peak memory (/usr/bin/time) and the ratio shopstory/peer.
     python3 bench/compare.py --runs 3 --sizes 1000
     python3 bench/compare.py --photos 100     # adds the 100-photo corpus (needs Pillow)
 
-Cold = output folder and caches removed before each run. Warm = a rebuild with
+`shopstory` runs with `share_cards: false` (like for like: the peers draw no
+share cards); `shopstory+cards` is the same site with the defaults, for the
+cost of drawing a card per page. Cold = output folder and caches removed before each run. Warm = a rebuild with
 nothing changed (caches and output kept). Never run in CI.
 """
 
@@ -46,8 +48,20 @@ def rm(*paths):
         shutil.rmtree(p, ignore_errors=True)
 
 
-def tools(corpus, zola):
+def prepare_shopstory(corpus):
+    """Two copies of the shopstory site: like-for-like with the peers (no share
+    cards, which neither peer draws) and `shopstory+cards` (the defaults)."""
     s = os.path.join(corpus, "shopstory")
+    cards = os.path.join(corpus, "shopstory-cards")
+    if not os.path.isdir(cards):
+        shutil.copytree(s, cards, ignore=shutil.ignore_patterns("public", ".shopstory-cache"))
+        with open(os.path.join(s, "site.yaml"), "a") as f:
+            f.write("share_cards: false\n")
+    return s, cards
+
+
+def tools(corpus, zola, with_cards):
+    s, cards = prepare_shopstory(corpus)
     h = os.path.join(corpus, "hugo")
     z = os.path.join(corpus, "zola")
     found = {
@@ -57,6 +71,12 @@ def tools(corpus, zola):
             "cmd": [SHOPSTORY, "--quiet", "build", "--root", s],
         }
     }
+    if with_cards:
+        found["shopstory+cards"] = {
+            "cold": lambda: rm(os.path.join(cards, "public"), os.path.join(cards, ".shopstory-cache")),
+            "warm": lambda: None,
+            "cmd": [SHOPSTORY, "--quiet", "build", "--root", cards],
+        }
     if shutil.which("hugo"):
         found["hugo"] = {
             "cold": lambda: rm(os.path.join(h, "public"), os.path.join(h, "resources")),
@@ -77,6 +97,7 @@ def main():
     ap.add_argument("--sizes", default="1000,10000")
     ap.add_argument("--photos", type=int, default=0)
     ap.add_argument("--runs", type=int, default=5)
+    ap.add_argument("--no-cards", action="store_true", help="skip the shopstory+cards runs")
     ap.add_argument("--work", default=os.path.join(tempfile.gettempdir(), "shopstory-bench"))
     args = ap.parse_args()
 
@@ -95,7 +116,7 @@ def main():
         corpus = os.path.join(args.work, label.replace(",", "").replace(" ", "-"))
         if not os.path.isdir(corpus):
             subprocess.run([sys.executable, GEN, *gen_args, "--out", corpus], check=True, stdout=subprocess.DEVNULL)
-        ts = tools(corpus, zola)
+        ts = tools(corpus, zola, not args.no_cards)
         for mode in ("cold", "warm"):
             samples = {name: [] for name in ts}
             for name, t in ts.items():  # one untimed run so warm has a cache
@@ -113,7 +134,7 @@ def main():
     for (label, mode, name), (secs, kib) in results.items():
         base = results.get((label, mode, "shopstory"))
         ratio = mem = ""
-        if name != "shopstory" and base:
+        if not name.startswith("shopstory") and base:
             ratio = f"{base[0] / secs:.2f}x"
             mem = f"{base[1] / kib:.2f}x"
         print(f"{label:<16} {mode:<5} {name:<10} {secs:>9.2f} {kib / 1024:>9.0f} {ratio:>11} {mem:>10}")

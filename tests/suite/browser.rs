@@ -5,16 +5,14 @@
 //! it prints a note and passes. Every other host name resolves to nothing, so
 //! the test never reaches the real network.
 
+use crate::cdp;
 use crate::harness::SiteTest;
 use serde_json::{json, Value};
-use std::io::{BufRead, BufReader, Read, Write};
+use std::io::{BufRead, BufReader, Write};
 use std::net::TcpListener;
 use std::path::{Path, PathBuf};
-use std::process::{Child, ChildStdin, Command, Stdio};
-use std::sync::mpsc::{self, Receiver};
 use std::time::{Duration, Instant};
 
-const CHROMIUM: &str = "/usr/bin/chromium";
 const TIMEOUT: Duration = Duration::from_secs(30);
 
 /// Serves a folder over HTTP/1.1 on 127.0.0.1, GET only, one thread per connection.
@@ -67,117 +65,17 @@ fn serve(root: PathBuf) -> u16 {
     port
 }
 
-/// A headless Chromium and one page session.
-struct Browser {
-    child: Child,
-    input: ChildStdin,
-    messages: Receiver<Value>,
-    events: Vec<Value>,
-    next_id: u64,
-    session: Option<String>,
-}
-
-impl Drop for Browser {
-    fn drop(&mut self) {
-        let _ = self.child.kill();
-        let _ = self.child.wait();
-    }
-}
+/// A headless Chromium and one page session; each wait gives up after `TIMEOUT`.
+struct Browser(cdp::Browser);
 
 impl Browser {
     fn launch(profile: &Path) -> Browser {
-        // The shell hands our pipes to Chromium as fds 3 (commands in) and 4
-        // (replies out), as --remote-debugging-pipe expects.
-        let mut child = Command::new("sh")
-            .arg("-c")
-            .arg("exec \"$0\" \"$@\" 3<&0 4>&1 0</dev/null 1>/dev/null")
-            .arg(CHROMIUM)
-            .args([
-                "--headless",
-                "--no-sandbox",
-                "--disable-gpu",
-                "--no-first-run",
-                "--disable-background-networking",
-                "--disable-component-update",
-                "--disable-sync",
-                "--mute-audio",
-                "--host-resolver-rules=MAP * ~NOTFOUND, EXCLUDE 127.0.0.1",
-                "--remote-debugging-pipe",
-                "--window-size=1100,900",
-            ])
-            .arg(format!("--user-data-dir={}", profile.display()))
-            .arg("about:blank")
-            .stdin(Stdio::piped())
-            .stdout(Stdio::piped())
-            .stderr(Stdio::null())
-            .spawn()
-            .expect("start chromium");
-        let input = child.stdin.take().unwrap();
-        let mut output = child.stdout.take().unwrap();
-        let (tx, messages) = mpsc::channel();
-        std::thread::spawn(move || {
-            let mut pending = Vec::new();
-            let mut buf = [0u8; 65536];
-            while let Ok(n) = output.read(&mut buf) {
-                if n == 0 {
-                    break;
-                }
-                pending.extend_from_slice(&buf[..n]);
-                while let Some(end) = pending.iter().position(|b| *b == 0) {
-                    let message: Vec<u8> = pending.drain(..=end).collect();
-                    if let Ok(v) = serde_json::from_slice::<Value>(&message[..message.len() - 1]) {
-                        if tx.send(v).is_err() {
-                            return;
-                        }
-                    }
-                }
-            }
-        });
-        Browser { child, input, messages, events: Vec::new(), next_id: 0, session: None }
+        Browser(cdp::Browser::launch(profile, &["--window-size=1100,900"]))
     }
 
     /// Sends a command (to the page session once there is one) and waits for its result.
     fn call(&mut self, method: &str, params: Value) -> Value {
-        self.next_id += 1;
-        let id = self.next_id;
-        let mut message = json!({"id": id, "method": method, "params": params});
-        if let Some(s) = &self.session {
-            message["sessionId"] = json!(s);
-        }
-        let mut bytes = serde_json::to_vec(&message).unwrap();
-        bytes.push(0);
-        self.input.write_all(&bytes).unwrap();
-        let deadline = Instant::now() + TIMEOUT;
-        loop {
-            let m = self
-                .messages
-                .recv_timeout(deadline.saturating_duration_since(Instant::now()))
-                .unwrap_or_else(|_| panic!("no answer to {method}"));
-            if m["id"] == json!(id) {
-                assert!(m.get("error").is_none(), "{method} failed: {m}");
-                return m["result"].clone();
-            }
-            self.events.push(m);
-        }
-    }
-
-    /// Waits for an event, keeping every other one.
-    fn wait_for(&mut self, method: &str) {
-        if self.events.iter().any(|e| e["method"] == method) {
-            return;
-        }
-        let deadline = Instant::now() + TIMEOUT;
-        loop {
-            let m = self
-                .messages
-                .recv_timeout(deadline.saturating_duration_since(Instant::now()))
-                .unwrap_or_else(|_| panic!("no {method} event"));
-            let found = m["method"] == method;
-            self.events.push(m);
-            if found {
-                return;
-            }
-        }
+        self.0.call(method, params, Instant::now() + TIMEOUT)
     }
 
     fn eval(&mut self, expression: &str) -> Value {
@@ -200,23 +98,18 @@ impl Browser {
     }
 
     fn open(&mut self, url: &str) {
-        let target = self.call("Target.createTarget", json!({"url": "about:blank"}));
-        let attached = self.call("Target.attachToTarget", json!({"targetId": target["targetId"], "flatten": true}));
-        self.session = attached["sessionId"].as_str().map(str::to_string);
+        self.0.attach_page(Instant::now() + TIMEOUT);
         self.call("Network.enable", json!({}));
         self.call("Page.enable", json!({}));
         self.call("Page.navigate", json!({"url": url}));
-        self.wait_for("Page.loadEventFired");
+        self.0.wait_for("Page.loadEventFired", Instant::now() + TIMEOUT);
         self.eval_until("document.readyState === 'complete'");
     }
 
     /// Every URL the page has asked for so far.
     fn requested(&mut self) -> Vec<String> {
-        // Flush events that arrived while nothing was waiting.
-        while let Ok(m) = self.messages.try_recv() {
-            self.events.push(m);
-        }
-        self.events
+        self.0
+            .events()
             .iter()
             .filter(|e| e["method"] == "Network.requestWillBeSent")
             .filter_map(|e| e["params"]["request"]["url"].as_str().map(str::to_string))
@@ -225,11 +118,7 @@ impl Browser {
 }
 
 fn chromium_site() -> Option<(SiteTest, u16)> {
-    if !Path::new(CHROMIUM).exists() {
-        #[allow(clippy::print_stderr, reason = "tells why the browser test did nothing")]
-        {
-            eprintln!("note: {CHROMIUM} is not installed; skipping the headless-browser video test");
-        }
+    if cdp::missing("headless-browser video test") {
         return None;
     }
     let site = SiteTest::fixture("videos");

@@ -5,6 +5,7 @@ mod browser;
 mod build;
 mod cards;
 mod catalogue;
+mod cdp;
 mod cli;
 mod escaping;
 mod fuzz;

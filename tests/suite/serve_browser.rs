@@ -7,86 +7,25 @@
 //! back by itself after the server restarts. Runs where `/usr/bin/chromium`
 //! exists (`.ci/run` installs it); elsewhere it prints a note and passes.
 
+use crate::cdp;
 use crate::harness::SiteTest;
 use crate::serve::Serve;
 use serde_json::{json, Value};
-use std::io::{Read, Write};
 use std::path::Path;
-use std::process::{Child, ChildStdin, Command, Stdio};
-use std::sync::mpsc::{self, Receiver};
 use std::time::{Duration, Instant};
 
-const CHROMIUM: &str = "/usr/bin/chromium";
 /// The whole test ends by then.
 const OVERALL: Duration = Duration::from_secs(60);
 
-/// A headless Chromium with one page; killed on drop.
+/// A headless Chromium with one page; every wait ends at `deadline`.
 struct Browser {
-    child: Child,
-    input: ChildStdin,
-    messages: Receiver<Value>,
-    next_id: u64,
-    session: Option<String>,
+    cdp: cdp::Browser,
     deadline: Instant,
-}
-
-impl Drop for Browser {
-    fn drop(&mut self) {
-        let _ = self.child.kill();
-        let _ = self.child.wait();
-    }
 }
 
 impl Browser {
     fn launch(profile: &Path, deadline: Instant) -> Browser {
-        // The shell hands our pipes to Chromium as fds 3 (commands) and 4
-        // (replies), as --remote-debugging-pipe expects.
-        let mut child = Command::new("sh")
-            .arg("-c")
-            .arg("exec \"$0\" \"$@\" 3<&0 4>&1 0</dev/null 1>/dev/null")
-            .arg(CHROMIUM)
-            .args([
-                "--headless",
-                "--no-sandbox",
-                "--disable-gpu",
-                "--no-first-run",
-                "--disable-background-networking",
-                "--disable-component-update",
-                "--disable-sync",
-                "--mute-audio",
-                // Nothing but this machine resolves: the test never reaches the network.
-                "--host-resolver-rules=MAP * ~NOTFOUND, EXCLUDE 127.0.0.1",
-                "--remote-debugging-pipe",
-            ])
-            .arg(format!("--user-data-dir={}", profile.display()))
-            .arg("about:blank")
-            .stdin(Stdio::piped())
-            .stdout(Stdio::piped())
-            .stderr(Stdio::null())
-            .spawn()
-            .expect("start chromium");
-        let input = child.stdin.take().unwrap();
-        let mut output = child.stdout.take().unwrap();
-        let (tx, messages) = mpsc::channel();
-        std::thread::spawn(move || {
-            let mut pending = Vec::new();
-            let mut buf = [0u8; 65536];
-            while let Ok(n) = output.read(&mut buf) {
-                if n == 0 {
-                    break;
-                }
-                pending.extend_from_slice(&buf[..n]);
-                while let Some(end) = pending.iter().position(|b| *b == 0) {
-                    let message: Vec<u8> = pending.drain(..=end).collect();
-                    if let Ok(v) = serde_json::from_slice::<Value>(&message[..message.len() - 1]) {
-                        if tx.send(v).is_err() {
-                            return;
-                        }
-                    }
-                }
-            }
-        });
-        Browser { child, input, messages, next_id: 0, session: None, deadline }
+        Browser { cdp: cdp::Browser::launch(profile, &[]), deadline }
     }
 
     fn left(&self) -> Duration {
@@ -95,28 +34,11 @@ impl Browser {
 
     /// Sends a command (to the page once attached) and waits for its answer.
     fn call(&mut self, method: &str, params: Value) -> Value {
-        self.next_id += 1;
-        let id = self.next_id;
-        let mut message = json!({"id": id, "method": method, "params": params});
-        if let Some(s) = &self.session {
-            message["sessionId"] = json!(s);
-        }
-        let mut bytes = serde_json::to_vec(&message).unwrap();
-        bytes.push(0);
-        self.input.write_all(&bytes).unwrap();
-        loop {
-            let m = self.messages.recv_timeout(self.left()).unwrap_or_else(|_| panic!("no answer to {method}"));
-            if m["id"] == json!(id) {
-                assert!(m.get("error").is_none(), "{method} failed: {m}");
-                return m["result"].clone();
-            }
-        }
+        self.cdp.call(method, params, self.deadline)
     }
 
     fn open(&mut self, url: &str) {
-        let target = self.call("Target.createTarget", json!({"url": "about:blank"}));
-        let attached = self.call("Target.attachToTarget", json!({"targetId": target["targetId"], "flatten": true}));
-        self.session = attached["sessionId"].as_str().map(str::to_string);
+        self.cdp.attach_page(self.deadline);
         self.call("Page.navigate", json!({"url": url}));
     }
 
@@ -141,11 +63,7 @@ impl Browser {
 
 #[test]
 fn the_open_page_follows_edits_errors_and_fixes_by_itself() {
-    if !Path::new(CHROMIUM).exists() {
-        #[allow(clippy::print_stderr, reason = "tells why the browser test did nothing")]
-        {
-            eprintln!("note: {CHROMIUM} is not installed; skipping the live-reload browser test");
-        }
+    if cdp::missing("live-reload browser test") {
         return;
     }
     let deadline = Instant::now() + OVERALL;

@@ -3,6 +3,7 @@
 //! writes it to the output, named by a hash of its bytes (so the same title
 //! and colours always give the same file, and a change gives a new name).
 
+use crate::diag::render::escape_html;
 use sha2::{Digest, Sha256};
 
 pub const WIDTH: u32 = 1280;
@@ -21,20 +22,11 @@ pub struct PosterSpec<'a> {
     pub accent: &'a str,
 }
 
+/// Escapes text for SVG content and attributes: the shared HTML escape, after
+/// turning control characters into spaces (XML 1.0 does not allow most of them).
 fn escape_xml(s: &str) -> String {
-    let mut out = String::with_capacity(s.len());
-    for c in s.chars() {
-        match c {
-            '&' => out.push_str("&amp;"),
-            '<' => out.push_str("&lt;"),
-            '>' => out.push_str("&gt;"),
-            '"' => out.push_str("&quot;"),
-            '\'' => out.push_str("&#39;"),
-            c if c.is_control() => out.push(' '),
-            c => out.push(c),
-        }
-    }
-    out
+    let plain: String = s.chars().map(|c| if c.is_control() { ' ' } else { c }).collect();
+    escape_html(&plain)
 }
 
 /// A colour as written in site.yaml, or `fallback` when it is not `#rgb`/`#rrggbb`.
@@ -176,6 +168,11 @@ mod tests {
                 && output_path(&svg).len() == "media/poster-0123456789.svg".len()
         );
         assert!(svg.contains("fill=\"#1f5f6b\"") && svg.contains("fill=\"#ffffff\""), "white text on deep teal: {svg}");
+    }
+
+    #[test]
+    fn control_characters_become_spaces() {
+        assert_eq!(escape_xml("a\u{1}<b>\n'c'\u{7f}&"), "a &lt;b&gt; &#39;c&#39; &amp;");
     }
 
     #[test]

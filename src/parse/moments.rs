@@ -8,7 +8,7 @@
 //! Pure: the photos are known by their site paths only; no I/O, no clock.
 
 use super::config::MomentSettings;
-use super::yaml::{self, Mapping, Region, Seg, Value};
+use super::yaml::{self, scalar, Mapping, Region, Seg, Value};
 use crate::date::DateTime;
 use crate::diag::{Diagnostics, Span};
 use crate::load::images::is_image_path;
@@ -244,17 +244,6 @@ impl Place<'_> {
     fn who(&self, photo: &str) -> String {
         let name = photo.rsplit('/').next().unwrap_or(photo);
         format!("the moment of {name}")
-    }
-}
-
-/// A scalar as text; `Err` for a list or a group.
-fn scalar(v: &Value) -> Result<Option<String>, ()> {
-    match v {
-        Value::Null => Ok(None),
-        Value::String(s) => Ok(Some(s.clone())),
-        Value::Number(n) => Ok(Some(n.to_string())),
-        Value::Bool(b) => Ok(Some(b.to_string())),
-        _ => Err(()),
     }
 }
 

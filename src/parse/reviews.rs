@@ -6,7 +6,7 @@
 //! calls `check_dates` with the build's date. No I/O, no clock.
 
 use super::records::{field_span, parse_records};
-use super::yaml::Value;
+use super::yaml::{scalar, Value};
 use crate::date::{Date, DateTime};
 use crate::diag::{Diagnostics, Span};
 use crate::load::TextFile;
@@ -82,17 +82,6 @@ pub fn rating_halves(written: &str) -> Result<u8, (String, String)> {
 /// A review date as written: `2026-11-03`, or a timestamp whose day is kept.
 pub fn review_date(written: &str) -> Result<Date, String> {
     DateTime::parse(written).map(|d| d.date)
-}
-
-/// A scalar as text; `Err` for a list or a group.
-fn scalar(v: &Value) -> Result<Option<String>, ()> {
-    match v {
-        Value::Null => Ok(None),
-        Value::String(s) => Ok(Some(s.clone())),
-        Value::Number(n) => Ok(Some(n.to_string())),
-        Value::Bool(b) => Ok(Some(b.to_string())),
-        _ => Err(()),
-    }
 }
 
 struct Checker<'a, 'd> {

@@ -47,6 +47,17 @@ pub fn to_string<T: serde::Serialize>(value: &T) -> String {
     serde_yaml::to_string(value).unwrap_or_default()
 }
 
+/// A scalar as text; `Err` for a list or a group.
+pub(crate) fn scalar(v: &Value) -> Result<Option<String>, ()> {
+    match v {
+        Value::Null => Ok(None),
+        Value::String(s) => Ok(Some(s.clone())),
+        Value::Number(n) => Ok(Some(n.to_string())),
+        Value::Bool(b) => Ok(Some(b.to_string())),
+        _ => Err(()),
+    }
+}
+
 /// Where a YAML region sits in its file, for shifting spans and reporting.
 #[derive(Clone, Copy)]
 pub struct Region<'a> {

@@ -2,15 +2,10 @@
 
 use crate::harness::{tree, SiteTest};
 
-fn expect_success(site: &SiteTest) {
-    let run = site.build();
-    assert_eq!(run.code, 0, "build failed:\n{}", run.stderr);
-}
-
 #[test]
 fn basic_site_has_exactly_the_expected_files() {
     let site = SiteTest::fixture("basic");
-    expect_success(&site);
+    site.build_ok();
     // Share cards (one per page, named by a hash) are checked in cards.rs.
     let files: Vec<String> = tree(&site.public()).into_keys().filter(|p| !p.starts_with("media/card-")).collect();
     let expected = [
@@ -52,7 +47,7 @@ fn drafts_and_future_posts_appear_with_the_drafts_flag() {
 #[test]
 fn post_page_carries_meta_links_and_markdown_features() {
     let site = SiteTest::fixture("basic");
-    expect_success(&site);
+    site.build_ok();
     let html = site.read("public/blog/dye-with-onion-skins/index.html");
     for needle in [
         "<html lang=\"en\"",
@@ -84,7 +79,7 @@ fn post_page_carries_meta_links_and_markdown_features() {
 #[test]
 fn titles_with_markup_stay_text_everywhere() {
     let site = SiteTest::fixture("basic");
-    expect_success(&site);
+    site.build_ok();
     let html = site.read("public/blog/open-day/index.html");
     assert!(!html.contains("<cake>"), "raw title markup in HTML");
     assert!(html.contains("&lt;cake&gt;"));
@@ -100,7 +95,7 @@ fn titles_with_markup_stay_text_everywhere() {
 #[test]
 fn home_has_local_business_json_ld_and_listings() {
     let site = SiteTest::fixture("basic");
-    expect_success(&site);
+    site.build_ok();
     let html = site.read("public/index.html");
     assert!(html.contains("\"@type\":\"LocalBusiness\""));
     assert!(html.contains("\"openingHours\":[\"Tu-Sa 10:00-17:00\"]"));
@@ -115,7 +110,7 @@ fn home_has_local_business_json_ld_and_listings() {
 #[test]
 fn blog_is_paginated_and_tags_list_their_posts() {
     let site = SiteTest::fixture("basic");
-    expect_success(&site);
+    site.build_ok();
     let blog = site.read("public/blog/index.html");
     assert!(blog.contains("/blog/dye-with-onion-skins/") && blog.contains("/blog/open-day/"));
     assert!(!site.public().join("blog/page/2/index.html").exists(), "2 posts fit one page of 2");
@@ -128,7 +123,7 @@ fn blog_is_paginated_and_tags_list_their_posts() {
 #[test]
 fn feed_sitemap_and_robots() {
     let site = SiteTest::fixture("basic");
-    expect_success(&site);
+    site.build_ok();
     let feed = site.read("public/feed.xml");
     assert!(feed.starts_with("<?xml version=\"1.0\" encoding=\"utf-8\"?>\n<feed xmlns=\"http://www.w3.org/2005/Atom\""));
     assert_eq!(feed.matches("<entry>").count(), 2);
@@ -146,7 +141,7 @@ fn feed_sitemap_and_robots() {
 #[test]
 fn post_html_snapshot() {
     let site = SiteTest::fixture("basic");
-    expect_success(&site);
+    site.build_ok();
     let html = site.read("public/blog/dye-with-onion-skins/index.html");
     insta::assert_snapshot!("basic_post", html);
 }
@@ -154,12 +149,12 @@ fn post_html_snapshot() {
 #[test]
 fn builds_are_byte_identical_and_independent_of_the_root_path() {
     let a = SiteTest::fixture("basic");
-    expect_success(&a);
+    a.build_ok();
     let first = tree(&a.public());
-    expect_success(&a);
+    a.build_ok();
     assert_eq!(first, tree(&a.public()), "second build differs");
     let b = SiteTest::fixture("basic");
-    expect_success(&b);
+    b.build_ok();
     assert_eq!(first, tree(&b.public()), "build at another path differs");
 }
 
@@ -167,7 +162,7 @@ fn builds_are_byte_identical_and_independent_of_the_root_path() {
 fn site_templates_override_the_theme_by_name() {
     let site = SiteTest::fixture("basic");
     site.write("templates/page.html", "<!doctype html><title>{{ doc.title }}</title><p>custom {{ page.url }}</p>\n");
-    expect_success(&site);
+    site.build_ok();
     assert_eq!(site.read("public/about/index.html"), "<!doctype html><title>About us</title><p>custom /about/</p>\n");
     // Other templates still come from the theme.
     assert!(site.read("public/blog/index.html").contains("<main"));
@@ -180,7 +175,7 @@ fn a_theme_on_disk_is_used_when_named() {
     site.write("site.yaml", &yaml);
     site.write("themes/plain/templates/404.html", "plain 404 for {{ site.title }}\n");
     site.write("themes/plain/static/theme/style.css", "body{}\n");
-    expect_success(&site);
+    site.build_ok();
     assert_eq!(site.read("public/404.html"), "plain 404 for Tea &amp; Thread\n");
     assert_eq!(site.read("public/theme/style.css"), "body{}\n");
 }
@@ -193,7 +188,7 @@ fn a_site_adds_its_own_shortcodes_as_templates() {
         "content/pages/notes.md",
         "---\ntitle: Notes\n---\n{{ note(text=\"Closed <Monday>\", level=2) }}\n\n`{{ note(text=\"in code\") }}`\n",
     );
-    expect_success(&site);
+    site.build_ok();
     let html = site.read("public/notes/index.html");
     assert!(html.contains("<aside class=\"note\">Closed &lt;Monday&gt; (2)</aside>"), "{html}");
     assert!(html.contains("<code>{{ note(text=\"in code\") }}</code>"), "{html}");

@@ -8,12 +8,6 @@ use std::path::Path;
 
 const BASE: &str = "https://tea-and-thread.example/";
 
-fn build(site: &SiteTest, args: &[&str]) -> String {
-    let run = site.run(args);
-    assert_eq!(run.code, 0, "build failed:\n{}", run.stderr);
-    run.stderr
-}
-
 fn unescape(s: &str) -> String {
     s.replace("&#x2F;", "/")
         .replace("&quot;", "\"")
@@ -57,7 +51,7 @@ fn jpeg(width: u32, height: u32) -> Vec<u8> {
 #[test]
 fn every_page_has_an_absolute_og_image_that_exists() {
     let site = SiteTest::fixture("basic");
-    build(&site, &["build"]);
+    site.build_ok();
     let pages = html_pages(&site.public());
     assert!(pages.len() >= 10, "{}", pages.len());
     for (path, html) in &pages {
@@ -91,28 +85,28 @@ fn every_page_has_an_absolute_og_image_that_exists() {
 #[test]
 fn cards_are_drawn_once_then_come_from_the_cache_byte_for_byte() {
     let site = SiteTest::fixture("basic");
-    let first_run = build(&site, &["build", "--verbose"]);
+    let first_run = site.run_ok(&["build", "--verbose"]).stderr;
     let cards = tree(&site.public()).keys().filter(|p| p.starts_with("media/card-")).count();
     assert!(cards >= 8, "{cards} cards");
     assert_eq!(drawn(&first_run), cards, "{first_run}");
     let first = tree(&site.public());
-    let second_run = build(&site, &["build", "--verbose"]);
+    let second_run = site.run_ok(&["build", "--verbose"]).stderr;
     assert_eq!(drawn(&second_run), 0, "a warm build draws no card:\n{second_run}");
     assert_eq!(first, tree(&site.public()), "the second build differs");
     // A cold build elsewhere draws the same bytes.
     let other = SiteTest::fixture("basic");
-    build(&other, &["build"]);
+    other.build_ok();
     assert_eq!(first, tree(&other.public()), "a cold build at another path differs");
 }
 
 #[test]
 fn a_changed_title_gets_a_new_card_and_the_others_stay_cached() {
     let site = SiteTest::fixture("basic");
-    build(&site, &["build"]);
+    site.build_ok();
     let before = meta(&site.read("public/blog/open-day/index.html"), "og:image").unwrap();
     let post = "content/posts/2026-10-01-open-day.md";
     site.write(post, &site.read(post).replacen("& <cake>", "& <scones>", 1));
-    let run = build(&site, &["build", "--verbose"]);
+    let run = site.run_ok(&["build", "--verbose"]).stderr;
     let after = meta(&site.read("public/blog/open-day/index.html"), "og:image").unwrap();
     assert_ne!(before, after);
     assert_eq!(drawn(&run), 1, "only the changed post's card is drawn:\n{run}");
@@ -124,7 +118,7 @@ fn share_image_replaces_the_drawn_card() {
     std::fs::write(site.root.join("content/posts/shop-front.jpg"), jpeg(1600, 1000)).unwrap();
     let post = "content/posts/2026-10-01-open-day.md";
     site.write(post, &site.read(post).replacen("---\n", "---\nshare_image: shop-front.jpg\n", 1));
-    build(&site, &["build"]);
+    site.build_ok();
     let html = site.read("public/blog/open-day/index.html");
     let url = meta(&html, "og:image").expect("og:image");
     let file = url.strip_prefix(BASE).expect("absolute");
@@ -155,7 +149,7 @@ fn share_cards_false_uses_the_cover_or_nothing() {
     std::fs::write(site.root.join("content/posts/table.jpg"), jpeg(1200, 800)).unwrap();
     let post = "content/posts/2026-10-01-open-day.md";
     site.write(post, &site.read(post).replacen("---\n", "---\ncover: table.jpg\ncover_alt: The shop table\n", 1));
-    build(&site, &["build"]);
+    site.build_ok();
     assert!(!tree(&site.public()).keys().any(|p| p.starts_with("media/card-")), "no card is drawn");
     let with_cover = site.read("public/blog/open-day/index.html");
     let url = meta(&with_cover, "og:image").expect("the cover");
@@ -189,7 +183,7 @@ fn greek_and_cyrillic_titles_get_cards_without_warnings() {
     let site = SiteTest::fixture("basic");
     site.write("content/posts/2026-10-02-greek.md", "---\ntitle: Καλημέρα από το εργαστήριο\n---\nText.\n");
     site.write("content/posts/2026-10-03-russian.md", "---\ntitle: Привет из мастерской\n---\nText.\n");
-    let run = build(&site, &["build"]);
+    let run = site.build_ok().stderr;
     assert!(!run.contains("share card"), "{run}");
     let pages = html_pages(&site.public());
     for title in ["Καλημέρα από το εργαστήριο", "Привет из мастерской"] {
@@ -205,7 +199,7 @@ fn greek_and_cyrillic_titles_get_cards_without_warnings() {
 #[test]
 fn share_links_decode_back_to_the_page_url() {
     let site = SiteTest::fixture("basic");
-    build(&site, &["build"]);
+    site.build_ok();
     let html = site.read("public/blog/dye-with-onion-skins/index.html");
     let permalink = format!("{BASE}blog/dye-with-onion-skins/");
     let card = meta(&html, "og:image").unwrap();

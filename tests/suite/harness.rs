@@ -1,6 +1,7 @@
 //! `SiteTest`: copies a fixture site into a fresh temp folder, runs the real
 //! `shopstory` binary on it, and reads the output back.
 
+use serde_json::Value;
 use std::collections::BTreeMap;
 use std::fs;
 use std::path::{Path, PathBuf};
@@ -83,6 +84,18 @@ impl SiteTest {
         self.run(&["build"])
     }
 
+    /// `shopstory <args>`, which must succeed.
+    pub(crate) fn run_ok(&self, args: &[&str]) -> Run {
+        let run = self.run(args);
+        assert_eq!(run.code, 0, "`shopstory {}` failed:\n{}", args.join(" "), run.stderr);
+        run
+    }
+
+    /// `shopstory build`, which must succeed.
+    pub(crate) fn build_ok(&self) -> Run {
+        self.run_ok(&["build"])
+    }
+
     pub(crate) fn write(&self, rel: &str, text: &str) {
         let p = self.root.join(rel);
         fs::create_dir_all(p.parent().unwrap()).unwrap();
@@ -116,4 +129,23 @@ pub(crate) fn tree(dir: &Path) -> BTreeMap<String, Vec<u8>> {
     }
     walk(dir, dir, &mut out);
     out
+}
+
+/// The first JSON-LD block of a page, parsed.
+pub(crate) fn json_ld(html: &str) -> Value {
+    let open = "<script type=\"application/ld+json\">";
+    let start = html.find(open).expect("JSON-LD") + open.len();
+    let end = start + html[start..].find("</script>").unwrap();
+    serde_json::from_str(&html[start..end]).expect("JSON-LD parses")
+}
+
+/// The values of every `name="..."` attribute in some HTML.
+pub(crate) fn attributes<'a>(html: &'a str, name: &str) -> Vec<&'a str> {
+    let needle = format!(" {name}=\"");
+    html.match_indices(&needle)
+        .map(|(i, _)| {
+            let rest = &html[i + needle.len()..];
+            &rest[..rest.find('"').unwrap()]
+        })
+        .collect()
 }

@@ -4,10 +4,9 @@
 //! `fixtures/moments/`, whose photos are drawn here (tiny JPEGs with real
 //! EXIF: GPS coordinates on one, orientation 6 on another).
 
-use crate::harness::{tree, SiteTest};
+use crate::harness::{attributes, json_ld, tree, SiteTest};
 use image::codecs::jpeg::JpegEncoder;
 use image::{Rgb, RgbImage};
-use serde_json::Value;
 use std::fs;
 
 /// GPS position of `gps-photo.jpg`: 46° 11' 16.4321" N, 123° 49' 52.6789" W,
@@ -94,31 +93,12 @@ fn site() -> SiteTest {
 
 fn built() -> SiteTest {
     let site = site();
-    let run = site.build();
-    assert_eq!(run.code, 0, "build failed:\n{}", run.stderr);
+    site.build_ok();
     site
 }
 
 fn page(site: &SiteTest, rel: &str) -> String {
     site.read(&format!("public/{rel}"))
-}
-
-/// The values of every `name="..."` attribute in some HTML.
-fn attributes<'a>(html: &'a str, name: &str) -> Vec<&'a str> {
-    let needle = format!(" {name}=\"");
-    html.match_indices(&needle)
-        .map(|(i, _)| {
-            let rest = &html[i + needle.len()..];
-            &rest[..rest.find('"').unwrap()]
-        })
-        .collect()
-}
-
-fn json_ld(html: &str) -> Value {
-    let open = "<script type=\"application/ld+json\">";
-    let start = html.find(open).unwrap() + open.len();
-    let end = start + html[start..].find("</script>").unwrap();
-    serde_json::from_str(&html[start..end]).unwrap()
 }
 
 /// The moments a listing links to, in order.

@@ -2,21 +2,8 @@
 //! `import reviews` on the `reviews` fixture (4 reviews: 5, 4.5, 3 and 4
 //! stars; products Wool and Tea; 2 per page).
 
-use crate::harness::{tree, SiteTest};
+use crate::harness::{json_ld, tree, SiteTest};
 use serde_json::Value;
-
-fn build(site: &SiteTest) {
-    let run = site.build();
-    assert_eq!(run.code, 0, "build failed:\n{}", run.stderr);
-}
-
-/// The JSON-LD of a page, parsed.
-fn json_ld(html: &str) -> Value {
-    let start = html.find("<script type=\"application/ld+json\">").expect("JSON-LD")
-        + "<script type=\"application/ld+json\">".len();
-    let end = start + html[start..].find("</script>").unwrap();
-    serde_json::from_str(&html[start..end]).expect("JSON-LD parses")
-}
 
 /// The text of the first element with this class (up to the next tag).
 fn text_of(html: &str, class: &str) -> String {
@@ -52,7 +39,7 @@ fn carried(ld: &Value) -> (String, usize, Vec<String>) {
 #[test]
 fn review_pages_show_what_their_json_ld_says() {
     let site = SiteTest::fixture("reviews");
-    build(&site);
+    site.build_ok();
     let files: Vec<String> = tree(&site.public()).into_keys().filter(|p| p.starts_with("reviews/")).collect();
     assert_eq!(
         files,
@@ -101,7 +88,7 @@ fn review_pages_show_what_their_json_ld_says() {
 #[test]
 fn home_carries_the_same_aggregate_and_highlights() {
     let site = SiteTest::fixture("reviews");
-    build(&site);
+    site.build_ok();
     let home = site.read("public/index.html");
     let ld = json_ld(&home);
     assert_eq!(ld["@type"], "LocalBusiness");
@@ -117,7 +104,7 @@ fn home_carries_the_same_aggregate_and_highlights() {
 #[test]
 fn shortcodes_embed_a_review_and_a_products_reviews() {
     let site = SiteTest::fixture("reviews");
-    build(&site);
+    site.build_ok();
     let post = site.read("public/blog/kind-words/index.html");
     assert!(post.contains("<figure class=\"review-embed\">"), "{post}");
     assert!(post.contains("<a href=\"/reviews/#r-2026-11-20-ana\">"));
@@ -198,7 +185,7 @@ fn import_adds_new_reviews_once_and_keeps_the_file_as_it_was() {
     assert_eq!(site.read("data/reviews.yaml"), after);
 
     // And the site builds with them.
-    build(&site);
+    site.build_ok();
     let html = site.read("public/reviews/page/2/index.html");
     assert_eq!(
         shown(&html),

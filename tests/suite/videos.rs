@@ -2,32 +2,13 @@
 //! click-to-load facade, `video:` posts with `VideoObject` JSON-LD, the
 //! `/videos/` page and staff pages. Fixture: `fixtures/videos/`.
 
-use crate::harness::{tree, SiteTest};
-use serde_json::{json, Value};
+use crate::harness::{attributes, json_ld, tree, SiteTest};
+use serde_json::json;
 
 fn built() -> SiteTest {
     let site = SiteTest::fixture("videos");
-    let run = site.build();
-    assert_eq!(run.code, 0, "build failed:\n{}", run.stderr);
+    site.build_ok();
     site
-}
-
-/// The values of every `name="..."` attribute in some HTML.
-fn attributes<'a>(html: &'a str, name: &str) -> Vec<&'a str> {
-    let needle = format!(" {name}=\"");
-    html.match_indices(&needle)
-        .map(|(i, _)| {
-            let rest = &html[i + needle.len()..];
-            &rest[..rest.find('"').unwrap()]
-        })
-        .collect()
-}
-
-fn json_ld(html: &str) -> Value {
-    let start =
-        html.find("<script type=\"application/ld+json\">").unwrap() + "<script type=\"application/ld+json\">".len();
-    let end = start + html[start..].find("</script>").unwrap();
-    serde_json::from_str(&html[start..end]).unwrap()
 }
 
 /// The `<h2>`/`<h3>` card titles of a listing, in order.

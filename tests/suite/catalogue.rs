@@ -195,6 +195,43 @@ fn cases() -> Vec<Case> {
             says: "check that it exists",
         },
         Case {
+            name: "a review rated 7",
+            mutate: |s| {
+                s.write(
+                    "data/reviews.yaml",
+                    "- id: r1\n  author: Ana P.\n  rating: 7\n  date: 2026-11-03\n  text: Lovely.\n",
+                )
+            },
+            location: "data/reviews.yaml:3:",
+            says: "rating",
+        },
+        Case {
+            name: "a review without text",
+            mutate: |s| s.write("data/reviews.yaml", "- id: r1\n  author: Ana P.\n  rating: 5\n  date: 2026-11-03\n"),
+            location: "data/reviews.yaml:1:",
+            says: "text",
+        },
+        Case {
+            name: "a duplicate review id",
+            mutate: |s| {
+                let one = "- id: r1\n  author: Ana P.\n  rating: 5\n  date: 2026-11-03\n  text: Lovely.\n";
+                s.write("data/reviews.yaml", &format!("{one}{one}"));
+            },
+            location: "data/reviews.yaml:6:",
+            says: "r1",
+        },
+        Case {
+            name: "a moment without consent",
+            mutate: |s| {
+                let img = image::RgbImage::from_fn(64, 48, |x, y| image::Rgb([x as u8 * 4, y as u8 * 5, 90]));
+                std::fs::create_dir_all(s.root.join("content/moments")).unwrap();
+                img.save(s.root.join("content/moments/ana-bike.jpg")).unwrap();
+                s.write("content/moments/ana-bike.yaml", "caption: Ana's new bike\ncustomer: Ana\ndate: 2026-11-03\n");
+            },
+            location: "content/moments/ana-bike.yaml",
+            says: "consent",
+        },
+        Case {
             name: "a symlink loop under content/",
             mutate: |s| std::os::unix::fs::symlink("..", s.root.join("content/posts/loop")).unwrap(),
             location: "content/posts/loop",

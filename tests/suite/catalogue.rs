@@ -200,7 +200,7 @@ fn cases() -> Vec<Case> {
                 s.write(
                     "data/reviews.yaml",
                     "- id: r1\n  author: Ana P.\n  rating: 7\n  date: 2026-11-03\n  text: Lovely.\n",
-                )
+                );
             },
             location: "data/reviews.yaml:3:",
             says: "rating",

@@ -174,3 +174,24 @@ proptest! {
         }
     }
 }
+
+/// Found by `markdown_bodies_never_panic`: a bare video URL underlined as a
+/// setext heading put the shortcode placeholder into the heading's id.
+#[test]
+fn regression_placeholder_in_a_setext_heading() {
+    let body = "https://youtu.be/dQw4w9WgXcQ?t=42\n---\n";
+    let mut diags = Diagnostics::new();
+    let input = BodyInput { file: "content/pages/a.md", body, body_offset: 0, first_image_eager: false };
+    let out = markdown::render(&input, &AnyTargets, &mut diags);
+    assert!(!out.html.contains("shopstoryembed"), "{}", out.html);
+}
+
+/// Found by `request_paths_never_escape`: `....` is a plain file name, not a
+/// climb, and the guard keeps it as one segment.
+#[test]
+fn regression_four_dots_is_a_file_name() {
+    let req = shopstory::serve::http::request_path("/....").expect("a plain name");
+    assert_eq!(req.segments, ["...."]);
+    assert!(shopstory::serve::http::request_path("/..").is_err());
+    assert!(shopstory::serve::http::request_path("/%2e%2e/site.yaml").is_err());
+}

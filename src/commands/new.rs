@@ -51,6 +51,9 @@ pub fn post(args: &NewPostArgs, reporter: &Reporter) -> Result<ExitCode> {
         if !(video.starts_with("https://") || video.starts_with("http://")) {
             bail!("--video `{video}` is not a web address; paste the video's full YouTube or Vimeo link");
         }
+        if crate::embeds::is_video_platform_url(video) && crate::embeds::parse_video_url(video).is_none() {
+            bail!("--video `{video}` is a YouTube or Vimeo address without a video id; copy the link from the video's Share button");
+        }
     }
     let date = today();
     let rel = format!("content/posts/{date}-{slug}.md");

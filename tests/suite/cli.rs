@@ -112,3 +112,15 @@ fn verify_cli() {
     use clap::CommandFactory;
     shopstory::cli::Cli::command().debug_assert();
 }
+
+#[test]
+fn new_post_checks_the_video_link() {
+    let site = SiteTest::fixture("basic");
+    let run = site.run(&["new", "post", "Fold a cover", "--video", "https://www.youtube.com/watch?v=short"]);
+    assert_eq!(run.code, 1);
+    assert!(run.stderr.contains("without a video id"), "{}", run.stderr);
+    let run = site.run(&["new", "post", "Fold a cover", "--video", "https://youtu.be/dQw4w9WgXcQ?t=42"]);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    let text = site.read("content/posts/2026-11-22-fold-a-cover.md");
+    assert!(text.contains("video: https://youtu.be/dQw4w9WgXcQ?t=42\n"), "{text}");
+}

@@ -37,6 +37,12 @@ impl Serve {
 
     /// The same on a given port (0: any).
     pub(crate) fn start_on(root: &Path, port: u16, args: &[&str]) -> Serve {
+        Serve::try_start_on(root, port, args).unwrap_or_else(|why| panic!("{why}"))
+    }
+
+    /// Starts `serve` on `port`, or says why it did not print its address
+    /// (a port another test grabbed meanwhile, say).
+    pub(crate) fn try_start_on(root: &Path, port: u16, args: &[&str]) -> Result<Serve, String> {
         let mut child = Command::new(env!("CARGO_BIN_EXE_shopstory"))
             .args(["serve", "--port", &port.to_string()])
             .args(args)
@@ -66,10 +72,10 @@ impl Serve {
         });
         let mut serve = Serve { child, port: 0, stderr };
         let line =
-            rx.recv_timeout(WAIT).unwrap_or_else(|_| panic!("serve printed no address; stderr:\n{}", serve.stderr()));
-        let url = line.strip_prefix("serving http://127.0.0.1:").unwrap_or_else(|| panic!("first line: {line}"));
-        serve.port = url.trim_end_matches('/').parse().unwrap();
-        serve
+            rx.recv_timeout(WAIT).map_err(|_| format!("serve printed no address; stderr:\n{}", serve.stderr()))?;
+        let url = line.strip_prefix("serving http://127.0.0.1:").ok_or_else(|| format!("first line: {line}"))?;
+        serve.port = url.trim_end_matches('/').parse().map_err(|_| format!("first line: {line}"))?;
+        Ok(serve)
     }
 
     pub(crate) fn stderr(&self) -> String {

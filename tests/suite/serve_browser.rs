@@ -101,7 +101,16 @@ fn the_open_page_follows_edits_errors_and_fixes_by_itself() {
     let port = serve.port;
     drop(serve);
     site.write(post, &good.replace("Three teas and one cake.", "Nine teas after a restart."));
-    let serve = Serve::start_on(&site.root, port, &[]);
+    // Other tests bind ports too: while one holds this port, try again.
+    let serve = loop {
+        match Serve::try_start_on(&site.root, port, &[]) {
+            Ok(serve) => break serve,
+            Err(why) => {
+                assert!(!b.left().is_zero(), "serve could not restart on port {port}: {why}");
+                std::thread::sleep(Duration::from_millis(200));
+            }
+        }
+    };
     b.text_until("the page after the restart", |t| t.contains("Nine teas after a restart."));
     drop(b);
     drop(serve);

@@ -127,7 +127,11 @@ fn card(site: &Site, post: &Doc) -> PostCard {
                 name: t.name.clone(),
                 slug: t.slug.clone(),
                 url: format!("/tags/{}/", t.slug),
-                count: site.tags.iter().find(|x| x.slug == t.slug).map_or(0, |x| x.posts.len()),
+                // `site.tags` is sorted by slug (built from a BTreeMap): no scan per card.
+                count: site
+                    .tags
+                    .binary_search_by(|x| x.slug.as_str().cmp(&t.slug))
+                    .map_or(0, |i| site.tags[i].posts.len()),
             })
             .collect(),
         author: post.author.map(|a| author_view(site, &site.staff[a])),

@@ -8,12 +8,21 @@
 pub fn slugify(text: &str) -> String {
     let mut out = String::with_capacity(text.len());
     let mut hyphen = false;
-    let mut push = |c: char, out: &mut String| {
-        let lowered: String = if c.is_alphanumeric() {
-            c.to_lowercase().filter(|l| l.is_alphanumeric() && !l.is_uppercase()).collect()
-        } else {
-            String::new()
-        };
+    for c in text.chars() {
+        // Fold after lowercasing: a sign such as Å (U+212B) only becomes a
+        // foldable letter once lowered.
+        let mut lowered = String::new();
+        if c == '&' {
+            hyphen = true;
+            lowered.push_str("and");
+        }
+        for l in c.to_lowercase() {
+            match fold_accent(l) {
+                Some(folded) => lowered.push_str(folded),
+                None if l.is_alphanumeric() && !l.is_uppercase() => lowered.push(l),
+                None => {}
+            }
+        }
         if !lowered.is_empty() {
             if hyphen && !out.is_empty() {
                 out.push('-');
@@ -23,11 +32,8 @@ pub fn slugify(text: &str) -> String {
         } else if c != '\'' && c != '\u{2019}' {
             hyphen = true;
         }
-    };
-    for c in text.chars() {
-        match fold_accent(c) {
-            Some(folded) => folded.chars().for_each(|f| push(f, &mut out)),
-            None => push(c, &mut out),
+        if c == '&' {
+            hyphen = true;
         }
     }
     out
@@ -45,7 +51,6 @@ fn fold_accent(c: char) -> Option<&'static str> {
         'ù' | 'ú' | 'û' | 'ü' | 'Ù' | 'Ú' | 'Û' | 'Ü' => "u",
         'ý' | 'ÿ' | 'Ý' => "y",
         'ß' => "ss",
-        '&' => " and ",
         _ => return None,
     })
 }
@@ -164,6 +169,9 @@ mod tests {
         assert_eq!(slugify("  --Rosa's  bikes-- "), "rosas-bikes");
         assert_eq!(slugify("Привет мир"), "привет-мир");
         assert_eq!(slugify("2026: year"), "2026-year");
+        assert_eq!(slugify("Tom&Jerry"), "tom-and-jerry");
+        // U+212B ANGSTROM SIGN lowers to å, which must fold too (found by proptest).
+        assert_eq!(slugify("\u{212B}ngström"), "angstrom");
     }
 
     #[test]

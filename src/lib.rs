@@ -55,6 +55,27 @@ pub struct Outcome {
     pub planned_cards: std::collections::BTreeMap<String, assets::cards::PlannedCard>,
     /// What drawing the cards took (after `build_files`).
     pub card_stats: assets::cards::CardStats,
+    /// Wall time of each stage, in order (`-v` prints them).
+    pub phases: Phases,
+}
+
+/// Wall time per stage of a run.
+#[derive(Default)]
+pub struct Phases(Vec<(&'static str, std::time::Duration)>);
+
+impl Phases {
+    /// Records the time since `since` under `name` and restarts the clock.
+    pub fn lap(&mut self, name: &'static str, since: &mut std::time::Instant) {
+        let now = std::time::Instant::now();
+        self.0.push((name, now - *since));
+        *since = now;
+    }
+
+    /// `load 0.21 s · parse 0.30 s · …`
+    pub fn summary(&self) -> String {
+        let parts: Vec<String> = self.0.iter().map(|(n, d)| format!("{n} {:.2} s", d.as_secs_f64())).collect();
+        parts.join(" · ")
+    }
 }
 
 /// Runs every stage but writing: load, parse, resolve, theme, render.
@@ -67,9 +88,13 @@ pub fn check(opts: &BuildOptions) -> Outcome {
 /// rendered (`build` writes them into its staging folder).
 pub fn check_with(opts: &BuildOptions, sink: &render::PageSink<'_>) -> Outcome {
     let mut diags = Diagnostics::new();
+    let mut phases = Phases::default();
+    let mut clock = std::time::Instant::now();
     let sources = load::load(&opts.root, &mut diags);
     let images = load::images::probe_images(&sources);
+    phases.lap("load", &mut clock);
     let mut parsed = parse::parse(&sources, &mut diags);
+    phases.lap("parse", &mut clock);
     if let Some(base) = &opts.base_url {
         parsed.config.base_url = base.trim_end_matches('/').to_string();
     }
@@ -84,6 +109,7 @@ pub fn check_with(opts: &BuildOptions, sink: &render::PageSink<'_>) -> Outcome {
     };
     let site = resolve::resolve(parsed, &input, &resolve_opts, &mut diags);
     drop(sources);
+    phases.lap("resolve", &mut clock);
     // Keep the text of files that have something to report, and no other.
     diags.retain_used_sources();
     let (pages, mut files, planned_cards) = match &theme {
@@ -93,6 +119,7 @@ pub fn check_with(opts: &BuildOptions, sink: &render::PageSink<'_>) -> Outcome {
         }
         None => (0, Vec::new(), Default::default()),
     };
+    phases.lap("render", &mut clock);
     if opts.strict {
         diags.promote_warnings();
     }
@@ -102,7 +129,7 @@ pub fn check_with(opts: &BuildOptions, sink: &render::PageSink<'_>) -> Outcome {
     let (posts, images, cache_dir) = (site.posts.len(), site.images.len(), site.config.cache_dir.clone());
     let planned_images = site.images;
     let card_stats = Default::default();
-    Outcome { diags, files, pages, posts, images, planned_images, cache_dir, planned_cards, card_stats }
+    Outcome { diags, files, pages, posts, images, planned_images, cache_dir, planned_cards, card_stats, phases }
 }
 
 /// After a `check` without errors: makes the image files and then the share
@@ -116,6 +143,7 @@ pub fn build_files(
     reporter: &report::Reporter,
 ) -> Result<(), assets::CacheError> {
     let cache_dir = opts.root.join(&outcome.cache_dir);
+    let mut clock = std::time::Instant::now();
     let progress = reporter.progress("images", outcome.planned_images.len());
     let exec_opts = assets::ExecuteOptions { cache_dir: &cache_dir, on_image_done: &|| progress.tick() };
     let done = assets::execute(&outcome.planned_images, &exec_opts, &mut outcome.diags);
@@ -129,6 +157,7 @@ pub fn build_files(
         reporter.status(&done.stats.summary());
     }
     outcome.files.extend(done.files);
+    outcome.phases.lap("images", &mut clock);
     let progress = reporter.progress("share cards", outcome.planned_cards.len());
     let card_opts = assets::cards::CardOptions { cache_dir: &cache_dir, on_card_done: &|| progress.tick() };
     let started = std::time::Instant::now();
@@ -150,6 +179,7 @@ pub fn build_files(
         ));
     }
     outcome.files.extend(cards.files);
+    outcome.phases.lap("cards", &mut clock);
     outcome.files.sort_by(|a, b| a.path.cmp(&b.path));
     outcome.files.dedup_by(|a, b| a.path == b.path);
     Ok(())

@@ -3,13 +3,18 @@
 use crate::cli::{BuildArgs, CheckArgs};
 use crate::options::BuildOptions;
 use crate::report::Reporter;
-use crate::write::{check_output, Staging};
+use crate::write::{check_output, Manifest, Staging};
 use anyhow::Result;
 use std::process::ExitCode;
 use std::time::Instant;
 
 fn plural(n: usize, word: &str) -> String {
     format!("{n} {word}{}", if n == 1 { "" } else { "s" })
+}
+
+/// "12 pages, 2 posts and 0 images"
+fn counts(pages: usize, posts: usize, images: usize) -> String {
+    format!("{}, {} and {}", plural(pages, "page"), plural(posts, "post"), plural(images, "image"))
 }
 
 pub fn build(args: &BuildArgs, reporter: &Reporter) -> Result<ExitCode> {
@@ -27,9 +32,27 @@ pub fn build(args: &BuildArgs, reporter: &Reporter) -> Result<ExitCode> {
     }
     // Refuse a dangerous output before doing any work.
     check_output(&opts.root, &opts.output)?;
-    // Pages are written into a staging folder as they are rendered; the
-    // output is replaced only when everything succeeded.
-    let staging = Staging::new(&opts.output)?;
+    // The record of the last build into this output, and whether anything
+    // the build reads has changed since.
+    let cache_dir = cache_dir(&opts.root);
+    let record = Manifest::path_for(&cache_dir, &opts.output);
+    let previous = Manifest::read(&record, &opts.output);
+    let inputs = crate::load::fingerprint::fingerprint(&opts.root, &options_key(&opts));
+    if let (Some(m), Some(inputs)) = (&previous, inputs) {
+        if m.clean && m.inputs == inputs && m.output_matches(&opts.output) {
+            reporter.status(&format!(
+                "nothing changed since the last build: {} in {} are up to date",
+                counts(m.pages, m.posts, m.images),
+                opts.output.display()
+            ));
+            reporter.timing(&format!("done in {:.2} s", started.elapsed().as_secs_f64()));
+            return Ok(ExitCode::SUCCESS);
+        }
+    }
+    // Pages are written into a staging folder as they are rendered (only
+    // those that differ from the output, when the record says what it
+    // holds); the output changes only when everything succeeded.
+    let staging = Staging::new(&opts.output, previous)?;
     let sink = |f: crate::render::OutputFile| staging.write_one(&f).map_err(|e| e.to_string());
     let mut outcome = crate::check_with(&opts, &sink);
     if !outcome.diags.has_errors() {
@@ -40,17 +63,51 @@ pub fn build(args: &BuildArgs, reporter: &Reporter) -> Result<ExitCode> {
         reporter.status(&format!("build failed; {} left as it was", opts.output.display()));
         return Ok(ExitCode::from(1));
     }
+    let mut clock = Instant::now();
+    let changes_only = staging.changes_only();
     staging.write_files(&outcome.files)?;
-    staging.commit()?;
+    let (mut manifest, changes) = staging.commit(&record)?;
+    outcome.phases.lap("write", &mut clock);
+    manifest.inputs = inputs.unwrap_or_default();
+    manifest.clean = outcome.diags.is_empty();
+    (manifest.pages, manifest.posts, manifest.images) = (outcome.pages, outcome.posts, outcome.images);
+    if let Err(e) = manifest.write(&record) {
+        // The site is built; only the next build will be slower.
+        reporter.status(&format!("note: could not record this build in {}: {e}", record.display()));
+    }
+    reporter.timing(&outcome.phases.summary());
+    let what = if changes_only {
+        format!(" ({} written, {} unchanged, {} removed)", changes.written, changes.unchanged, changes.removed)
+    } else {
+        String::new()
+    };
     reporter.status(&format!(
-        "built {}, {} and {} into {}",
-        plural(outcome.pages, "page"),
-        plural(outcome.posts, "post"),
-        plural(outcome.images, "image"),
+        "built {} into {}{what}",
+        counts(outcome.pages, outcome.posts, outcome.images),
         opts.output.display()
     ));
     reporter.timing(&format!("done in {:.2} s", started.elapsed().as_secs_f64()));
     Ok(ExitCode::SUCCESS)
+}
+
+/// The site's cache folder, from site.yaml (its problems are reported by
+/// the build itself).
+fn cache_dir(root: &std::path::Path) -> std::path::PathBuf {
+    let text = std::fs::read_to_string(root.join(crate::parse::config::CONFIG_FILE)).ok();
+    let config = crate::parse::config::parse_config(text.as_deref(), &mut crate::diag::Diagnostics::new());
+    root.join(config.cache_dir)
+}
+
+/// Everything besides the site's files that the output depends on.
+fn options_key(opts: &BuildOptions) -> String {
+    format!(
+        "drafts={} strict={} base_url={:?} today={:?} output={}",
+        opts.drafts,
+        opts.strict,
+        opts.base_url,
+        opts.today,
+        opts.output.display()
+    )
 }
 
 pub fn check(args: &CheckArgs, reporter: &Reporter) -> Result<ExitCode> {

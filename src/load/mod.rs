@@ -6,6 +6,7 @@
 
 use crate::diag::{Diagnostics, Span};
 
+pub mod fingerprint;
 pub mod images;
 use rayon::prelude::*;
 use std::collections::BTreeMap;
@@ -112,6 +113,16 @@ pub fn read_text(root: &Path, abs: &Path, diags: &mut Diagnostics) -> Option<Tex
     }
 }
 
+/// Walks `base` as the build reads it: links followed, sorted by name,
+/// hidden and temporary files (and folders) skipped.
+pub fn walker(base: &Path) -> impl Iterator<Item = walkdir::Result<walkdir::DirEntry>> {
+    WalkDir::new(base)
+        .follow_links(true)
+        .sort_by_file_name()
+        .into_iter()
+        .filter_entry(|e| e.depth() == 0 || !is_ignored_name(&e.file_name().to_string_lossy()))
+}
+
 /// Lists the files under `root/dir`, sorted, skipping hidden and temporary
 /// files. A symlink loop or unreadable folder becomes a diagnostic.
 pub fn walk(root: &Path, dir: &str, diags: &mut Diagnostics) -> Vec<PathBuf> {
@@ -120,12 +131,7 @@ pub fn walk(root: &Path, dir: &str, diags: &mut Diagnostics) -> Vec<PathBuf> {
         return Vec::new();
     }
     let mut files = Vec::new();
-    let walker = WalkDir::new(&base)
-        .follow_links(true)
-        .sort_by_file_name()
-        .into_iter()
-        .filter_entry(|e| e.depth() == 0 || !is_ignored_name(&e.file_name().to_string_lossy()));
-    for entry in walker {
+    for entry in walker(&base) {
         match entry {
             Ok(e) if e.file_type().is_file() => files.push(e.into_path()),
             Ok(_) => {}

@@ -10,6 +10,7 @@ mod cli;
 mod escaping;
 mod fuzz;
 mod harness;
+mod incremental;
 mod moments;
 mod reviews;
 mod safety;

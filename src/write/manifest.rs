@@ -1,0 +1,179 @@
+//! The record of the last build into an output folder: for each file, a
+//! digest of its contents and the size and modification time it was left
+//! with on disk; a digest of the inputs the build read; and whether that
+//! build reported anything. The next build writes only what differs, and
+//! when nothing it reads has changed, does not build at all.
+//!
+//! It lives in the site's cache folder (`<cache_dir>/outputs/`, one file per
+//! output folder), not in the output: hosts never receive it, and a record
+//! that is lost only costs one full build.
+
+use serde::{Deserialize, Serialize};
+use std::collections::BTreeMap;
+use std::fs;
+use std::io;
+use std::path::{Path, PathBuf};
+use std::time::UNIX_EPOCH;
+
+const FORMAT: u32 = 1;
+
+/// One output file as the last build left it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Entry {
+    /// Digest of the contents (`Stamp::key_of`).
+    #[serde(with = "hex128")]
+    pub key: u128,
+    pub len: u64,
+    /// Modification time, nanoseconds since 1970.
+    pub mtime: u64,
+}
+
+impl Entry {
+    /// Whether the file at `path` is still the one this entry describes.
+    pub fn is_on_disk(&self, path: &Path) -> bool {
+        stamp(path) == Some((self.len, self.mtime))
+    }
+}
+
+/// What the last build into one output folder produced.
+#[derive(Debug, Default, Serialize, Deserialize)]
+pub struct Manifest {
+    pub format: u32,
+    /// The output folder, absolute.
+    pub output: String,
+    /// Digest of everything the build read (`load::fingerprint`).
+    #[serde(with = "hex128")]
+    pub inputs: u128,
+    /// The build reported no warning or note.
+    pub clean: bool,
+    pub pages: usize,
+    pub posts: usize,
+    pub images: usize,
+    /// Output-relative path → entry.
+    pub files: BTreeMap<String, Entry>,
+}
+
+impl Manifest {
+    /// Where the record of builds into `output` lives.
+    pub fn path_for(cache_dir: &Path, output: &Path) -> PathBuf {
+        let digest = xxhash_rust::xxh3::xxh3_64(output.to_string_lossy().as_bytes());
+        cache_dir.join("outputs").join(format!("{digest:016x}.json"))
+    }
+
+    /// The record at `path`, if there is one that describes `output` and was
+    /// written by this version of the format.
+    pub fn read(path: &Path, output: &Path) -> Option<Manifest> {
+        let bytes = fs::read(path).ok()?;
+        let m: Manifest = serde_json::from_slice(&bytes).ok()?;
+        (m.format == FORMAT && Path::new(&m.output) == output).then_some(m)
+    }
+
+    /// Whether `output` holds exactly the recorded files, each still as it
+    /// was left (a file added, removed or touched since makes it false).
+    pub fn output_matches(&self, output: &Path) -> bool {
+        let mut seen = 0;
+        for entry in walkdir::WalkDir::new(output).min_depth(1) {
+            let Ok(entry) = entry else { return false };
+            if entry.file_type().is_dir() {
+                continue;
+            }
+            let Some(rel) = relative(output, entry.path()) else { return false };
+            if rel == super::MARKER {
+                continue;
+            }
+            match self.files.get(&rel) {
+                Some(e) if e.is_on_disk(entry.path()) => seen += 1,
+                _ => return false,
+            }
+        }
+        seen == self.files.len()
+    }
+
+    /// Writes the record atomically (a temporary file renamed over it).
+    pub fn write(&mut self, path: &Path) -> io::Result<()> {
+        self.format = FORMAT;
+        if let Some(parent) = path.parent() {
+            fs::create_dir_all(parent)?;
+        }
+        let tmp = path.with_extension(format!("tmp-{}", std::process::id()));
+        fs::write(&tmp, serde_json::to_vec(self).map_err(io::Error::other)?)?;
+        fs::rename(&tmp, path)
+    }
+
+    /// Removes the record (before the output is changed file by file, so
+    /// that a build killed halfway leaves no record that could be trusted).
+    pub fn forget(path: &Path) -> io::Result<()> {
+        match fs::remove_file(path) {
+            Err(e) if e.kind() != io::ErrorKind::NotFound => Err(e),
+            _ => Ok(()),
+        }
+    }
+}
+
+/// `path` below `base` as an output path (`/`-separated).
+pub fn relative(base: &Path, path: &Path) -> Option<String> {
+    let rel = path.strip_prefix(base).ok()?;
+    let parts: Option<Vec<&str>> = rel.components().map(|c| c.as_os_str().to_str()).collect();
+    Some(parts?.join("/"))
+}
+
+/// Size and modification time (ns) of a file, following links.
+pub fn stamp(path: &Path) -> Option<(u64, u64)> {
+    let meta = fs::metadata(path).ok()?;
+    let mtime = meta.modified().ok()?.duration_since(UNIX_EPOCH).ok()?.as_nanos() as u64;
+    Some((meta.len(), mtime))
+}
+
+mod hex128 {
+    use serde::{Deserialize, Deserializer, Serializer};
+
+    pub(super) fn serialize<S: Serializer>(v: &u128, s: S) -> Result<S::Ok, S::Error> {
+        s.serialize_str(&format!("{v:032x}"))
+    }
+
+    pub(super) fn deserialize<'de, D: Deserializer<'de>>(d: D) -> Result<u128, D::Error> {
+        let s = <&str>::deserialize(d)?;
+        u128::from_str_radix(s, 16).map_err(serde::de::Error::custom)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn round_trips_and_belongs_to_one_output() {
+        let tmp = tempfile::tempdir().unwrap();
+        let out = tmp.path().join("public");
+        fs::create_dir_all(&out).unwrap();
+        fs::write(out.join("a.html"), "hi").unwrap();
+        let (len, mtime) = stamp(&out.join("a.html")).unwrap();
+        let mut m =
+            Manifest { output: out.display().to_string(), inputs: u128::MAX - 7, clean: true, ..Default::default() };
+        m.files.insert("a.html".into(), Entry { key: 42, len, mtime });
+        let path = Manifest::path_for(&tmp.path().join(".cache"), &out);
+        m.write(&path).unwrap();
+        let back = Manifest::read(&path, &out).expect("read back");
+        assert_eq!(back.inputs, u128::MAX - 7);
+        assert_eq!(back.files["a.html"], Entry { key: 42, len, mtime });
+        assert!(back.output_matches(&out));
+        // Another output folder does not use it.
+        assert!(Manifest::read(&path, &tmp.path().join("elsewhere")).is_none());
+        // Our marker does not count; a file added behind our back does.
+        fs::write(out.join(crate::write::MARKER), "").unwrap();
+        assert!(back.output_matches(&out));
+        fs::create_dir_all(out.join("extra")).unwrap();
+        fs::write(out.join("extra/x.html"), "x").unwrap();
+        assert!(!back.output_matches(&out));
+        fs::remove_dir_all(out.join("extra")).unwrap();
+        assert!(back.output_matches(&out));
+        // A file changed or removed behind our back.
+        fs::write(out.join("a.html"), "changed").unwrap();
+        assert!(!back.output_matches(&out));
+        fs::remove_file(out.join("a.html")).unwrap();
+        assert!(!back.output_matches(&out));
+        Manifest::forget(&path).unwrap();
+        assert!(Manifest::read(&path, &out).is_none());
+        Manifest::forget(&path).unwrap();
+    }
+}

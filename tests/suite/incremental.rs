@@ -1,0 +1,158 @@
+//! Rebuilds: with the record of the last build, `build` writes only what
+//! changed, and does nothing when nothing it reads changed. Whatever the
+//! path, the output must be the same as a fresh build's.
+
+use crate::harness::{tree, SiteTest};
+use std::fs;
+use std::path::Path;
+use std::time::SystemTime;
+
+fn mtime(path: &Path) -> SystemTime {
+    fs::metadata(path).unwrap_or_else(|e| panic!("{}: {e}", path.display())).modified().unwrap()
+}
+
+/// Builds into `fresh/` with no record of an earlier build, and checks that
+/// `public/` (built incrementally) holds exactly the same files.
+fn assert_same_as_fresh(site: &SiteTest, step: &str) {
+    let fresh = site.root.join("fresh");
+    // With fresh/ gone, the record of the last step's build into it is
+    // not used: this build writes the whole output.
+    let _ = fs::remove_dir_all(&fresh);
+    let run = site.run_ok(&["build", "--output", "fresh"]);
+    assert!(!run.stderr.contains("written"), "{step}: fresh/ was built whole: {}", run.stderr);
+    let (a, b) = (tree(&site.public()), tree(&fresh));
+    let names = |t: &std::collections::BTreeMap<String, Vec<u8>>| t.keys().cloned().collect::<Vec<_>>();
+    assert_eq!(names(&a), names(&b), "{step}: the files differ");
+    for (path, bytes) in &a {
+        assert!(bytes == &b[path], "{step}: {path} differs from a fresh build");
+    }
+    fs::remove_dir_all(&fresh).unwrap();
+}
+
+#[test]
+fn a_rebuild_with_nothing_changed_does_nothing() {
+    let site = SiteTest::fixture("basic");
+    site.build_ok();
+    let page = site.public().join("blog/dye-with-onion-skins/index.html");
+    let before = mtime(&page);
+    let run = site.build_ok();
+    assert!(run.stderr.contains("nothing changed since the last build"), "{}", run.stderr);
+    assert!(run.stderr.contains("are up to date"), "{}", run.stderr);
+    assert_eq!(mtime(&page), before, "an unchanged page was written again");
+
+    // Saving a post without changing it renders again but writes nothing.
+    let post = "content/posts/2026-10-01-open-day.md";
+    site.write(post, &site.read(post));
+    let run = site.build_ok();
+    assert!(run.stderr.contains("(0 written, "), "{}", run.stderr);
+    assert!(run.stderr.contains(" 0 removed)"), "{}", run.stderr);
+    assert_eq!(mtime(&page), before);
+
+    // Other flags are another build.
+    let run = site.run_ok(&["build", "--drafts"]);
+    assert!(!run.stderr.contains("nothing changed"), "{}", run.stderr);
+}
+
+#[test]
+fn only_what_changed_is_written_and_the_output_matches_a_fresh_build() {
+    let site = SiteTest::fixture("basic");
+    site.write("content/posts/2026-11-15-spring-tea.md", "---\ntitle: Spring tea\ntags: [tea]\n---\nGreen.\n");
+    site.build_ok();
+    assert_same_as_fresh(&site, "first build");
+    let unrelated = site.public().join("about/index.html");
+    let untouched = mtime(&unrelated);
+
+    // Edit a post's text: its page changes, the about page is not written.
+    let post = "content/posts/2026-11-02-dye-with-onion-skins.md";
+    site.write(post, &site.read(post).replace("Save the skins", "Keep the dry skins"));
+    let run = site.build_ok();
+    assert!(run.stderr.contains(" written, "), "{}", run.stderr);
+    assert!(site.read("public/blog/dye-with-onion-skins/index.html").contains("Keep the dry skins"));
+    assert_eq!(mtime(&unrelated), untouched, "a page that did not change was written");
+    assert_same_as_fresh(&site, "edited a post");
+
+    // Remove a post: its page goes, and so does its folder.
+    assert!(site.public().join("blog/spring-tea/index.html").is_file());
+    assert!(site.public().join("tags/tea/index.html").is_file());
+    fs::remove_file(site.root.join("content/posts/2026-11-15-spring-tea.md")).unwrap();
+    let run = site.build_ok();
+    assert!(!run.stderr.contains(" 0 removed)"), "{}", run.stderr);
+    assert!(!site.public().join("blog/spring-tea").exists());
+    assert!(!site.public().join("tags/tea").exists());
+    assert_same_as_fresh(&site, "removed a post");
+
+    // A new post, a new static file, a changed template, a changed site.yaml.
+    site.write("content/posts/2026-11-20-new-blend.md", "---\ntitle: A new blend\n---\nSmoky.\n");
+    site.write("static/hours.txt", "Tu-Sa 10-17\n");
+    assert!(site.public().join("about/index.html").is_file());
+    let run = site.build_ok();
+    assert!(site.read("public/blog/new-blend/index.html").contains("Smoky."), "{}", run.stderr);
+    assert_eq!(site.read("public/hours.txt"), "Tu-Sa 10-17\n");
+    assert_same_as_fresh(&site, "added a post and a file");
+
+    site.write(
+        "templates/page.html",
+        "{% extends \"base.html\" %}{% block content %}<p>Page: {{ page.title }}</p>{% endblock content %}",
+    );
+    let config = site.read("site.yaml").replace("Tea & Thread\nbase_url", "Tea and Thread\nbase_url");
+    site.write("site.yaml", &config);
+    site.build_ok();
+    assert!(site.read("public/about/index.html").contains("<p>Page: "));
+    assert_same_as_fresh(&site, "changed a template and site.yaml");
+}
+
+#[test]
+fn the_output_is_put_back_when_someone_changed_it() {
+    let site = SiteTest::fixture("basic");
+    site.build_ok();
+    let home = site.read("public/index.html");
+    fs::write(site.public().join("index.html"), "edited by hand").unwrap();
+    fs::remove_file(site.public().join("feed.xml")).unwrap();
+    fs::write(site.public().join("stray.html"), "not part of the site").unwrap();
+    let run = site.build_ok();
+    assert!(!run.stderr.contains("nothing changed"), "{}", run.stderr);
+    assert_eq!(site.read("public/index.html"), home);
+    assert!(site.public().join("feed.xml").is_file());
+    assert!(!site.public().join("stray.html").exists());
+    assert_same_as_fresh(&site, "output edited by hand");
+}
+
+#[test]
+fn warnings_are_reported_on_every_rebuild() {
+    let site = SiteTest::fixture("basic");
+    site.write("content/notes.md", "# not a post\n");
+    let first = site.build_ok();
+    assert!(first.stderr.contains("is not published"), "{}", first.stderr);
+    let again = site.build_ok();
+    assert!(again.stderr.contains("is not published"), "a rebuild hid the warning: {}", again.stderr);
+    let strict = site.run(&["build", "--strict"]);
+    assert_eq!(strict.code, 1, "{}", strict.stderr);
+}
+
+#[test]
+fn a_failed_rebuild_leaves_the_output_and_the_next_one_recovers() {
+    let site = SiteTest::fixture("basic");
+    site.build_ok();
+    let before = tree(&site.public());
+    let post = "content/posts/2026-10-01-open-day.md";
+    let good = site.read(post);
+    site.write(post, &good.replacen("---\n", "---\ndate: 2026-02-30\n", 1));
+    let run = site.build();
+    assert_eq!(run.code, 1, "{}", run.stderr);
+    assert_eq!(tree(&site.public()), before, "a failed build changed the output");
+    site.write(post, &good.replacen("\n---\n", "\n---\nAnd cake.\n\n", 1));
+    site.build_ok();
+    assert!(site.read("public/blog/open-day/index.html").contains("And cake."));
+    assert_same_as_fresh(&site, "after a failed build");
+}
+
+#[test]
+fn without_the_record_the_output_is_built_whole() {
+    let site = SiteTest::fixture("basic");
+    site.build_ok();
+    fs::remove_dir_all(site.root.join(".shopstory-cache")).unwrap();
+    let run = site.build_ok();
+    assert!(!run.stderr.contains("nothing changed") && !run.stderr.contains("written"), "{}", run.stderr);
+    let run = site.build_ok();
+    assert!(run.stderr.contains("nothing changed"), "the record was not written again: {}", run.stderr);
+}

@@ -156,8 +156,18 @@ pub enum Found {
     },
 }
 
-fn in_ranges(ranges: &[Range<usize>], at: usize) -> bool {
-    ranges.iter().any(|r| r.contains(&at))
+/// The code ranges of a body, found only when a candidate needs them: most
+/// bodies have no `{{` and no bare URL line, and finding code is a whole
+/// markdown parse.
+struct CodeRanges<'a> {
+    body: &'a str,
+    ranges: std::cell::OnceCell<Vec<Range<usize>>>,
+}
+
+impl CodeRanges<'_> {
+    fn contains(&self, at: usize) -> bool {
+        self.ranges.get_or_init(|| code_ranges(self.body)).iter().any(|r| r.contains(&at))
+    }
 }
 
 fn alone_on_line(body: &str, start: usize, end: usize) -> bool {
@@ -166,17 +176,29 @@ fn alone_on_line(body: &str, start: usize, end: usize) -> bool {
     body[line_start..start].trim().is_empty() && body[end..line_end].trim().is_empty()
 }
 
+/// The first `{{` at or after `from`: `str::find("{{")` runs a two-way
+/// search over the whole body, a `{` is found with memchr.
+fn find_open(body: &str, mut from: usize) -> Option<usize> {
+    while let Some(i) = body[from..].find('{') {
+        let at = from + i;
+        if body.as_bytes().get(at + 1) == Some(&b'{') {
+            return Some(at);
+        }
+        from = at + 1;
+    }
+    None
+}
+
 /// Finds the shortcodes and bare URL lines of a body. Ranges are in body
 /// coordinates; spans in file coordinates.
 pub fn scan(body: &str, body_offset: usize) -> (Vec<(Range<usize>, Found)>, Vec<ScanError>) {
-    let code = code_ranges(body);
+    let code = CodeRanges { body, ranges: std::cell::OnceCell::new() };
     let mut found = Vec::new();
     let mut errors = Vec::new();
     let mut pos = 0;
-    while let Some(i) = body[pos..].find("{{") {
-        let start = pos + i;
+    while let Some(start) = find_open(body, pos) {
         pos = start + 2;
-        if in_ranges(&code, start) {
+        if code.contains(start) {
             continue;
         }
         let after = body[start + 2..].trim_start();
@@ -227,7 +249,7 @@ pub fn scan(body: &str, body_offset: usize) -> (Vec<(Range<usize>, Found)>, Vec<
         if (trimmed.starts_with("https://") || trimmed.starts_with("http://"))
             && !trimmed.contains(char::is_whitespace)
             && lead < 4
-            && !in_ranges(&code, line_start + lead)
+            && !code.contains(line_start + lead)
             && !found.iter().any(|(r, _)| r.contains(&(line_start + lead)))
         {
             let s = line_start + lead;
@@ -331,6 +353,15 @@ mod tests {
                 ("https://vimeo.com/11111111", "https://vimeo.com/11111111")
             ]
         );
+    }
+
+    #[test]
+    fn open_braces_are_found_like_str_find() {
+        for body in ["", "{", "{{", "a{b{{c", "{ {{", "é{{", "{{{", "x{y{z", "日{本{{"] {
+            for from in (0..=body.len()).filter(|&i| body.is_char_boundary(i)) {
+                assert_eq!(find_open(body, from), body[from..].find("{{").map(|i| from + i), "{body:?} from {from}");
+            }
+        }
     }
 
     #[test]

@@ -184,14 +184,14 @@ pub fn render(input: &BodyInput<'_>, targets: &dyn Targets, diags: &mut Diagnost
                 excerpt_done = true;
             }
             Event::Text(ref t) => {
-                out.words += t.split_whitespace().count();
+                out.words += count_words(t);
                 if !excerpt_done {
                     out.excerpt.push_str(t);
                 }
                 events.push(event);
             }
             Event::Code(ref t) => {
-                out.words += t.split_whitespace().count();
+                out.words += count_words(t);
                 if !excerpt_done {
                     out.excerpt.push_str(t);
                 }
@@ -248,6 +248,29 @@ pub fn render(input: &BodyInput<'_>, targets: &dyn Targets, diags: &mut Diagnost
         out.words = out.words.saturating_sub(embeds.len());
     }
     out
+}
+
+/// `text.split_whitespace().count()`: the runs of non-whitespace. Counting
+/// through `split_whitespace` took a tenth of a build's instructions; text
+/// is mostly ASCII, counted here a byte at a time without branches.
+fn count_words(text: &str) -> usize {
+    let mut words = 0;
+    let mut after_space = true;
+    if text.is_ascii() {
+        for &b in text.as_bytes() {
+            // The ASCII characters `char::is_whitespace` accepts: space and \t \n \x0B \x0C \r.
+            let space = b == b' ' || b.wrapping_sub(b'\t') <= b'\r' - b'\t';
+            words += usize::from(after_space & !space);
+            after_space = space;
+        }
+    } else {
+        for c in text.chars() {
+            let space = c.is_whitespace();
+            words += usize::from(after_space & !space);
+            after_space = space;
+        }
+    }
+    words
 }
 
 /// Replaces placeholders by their HTML: a placeholder that is a paragraph of

@@ -136,3 +136,20 @@ fn shortcodes_and_bare_urls_become_html_and_keep_error_lines() {
     assert!(errs.contains("content/posts/2026-11-02-x.md:14:21"), "{errs}");
     assert!(!out.excerpt.contains("shopstoryembed"), "{}", out.excerpt);
 }
+
+#[test]
+fn words_are_counted_as_split_whitespace_counts_them() {
+    for text in [
+        "",
+        " ",
+        "one",
+        "  two  words ",
+        "tab\tand\nnew\x0Bline\x0Cfeed\rreturn",
+        "no\u{a0}break\u{2003}em\u{3000}ideographic\u{85}next",
+        "café ŝoko 日本語 テキスト",
+        "\u{200b}zero-width is not a space\u{feff}",
+        "a\u{1680}b\u{2028}c\u{2029}d\u{202f}e\u{205f}f",
+    ] {
+        assert_eq!(count_words(text), text.split_whitespace().count(), "{text:?}");
+    }
+}

@@ -6,7 +6,7 @@
 //! once. Pure: no I/O, no clock.
 
 use super::seo;
-use super::views::{PageMeta, PageNumberView, PaginationView};
+use super::views::{PageLinks, PageMeta, PaginationView};
 use crate::model::reviews::{Product, RatingSummary, Review, Reviews};
 use crate::model::Site;
 use crate::paths::absolute_url;
@@ -344,6 +344,7 @@ fn listing_pages(
     let summary = listing.product.map_or(overall, |p| &p.summary);
     let rating = rating_view(summary);
     let mut out = Vec::new();
+    let links = PageLinks::new(total, |k| page_url(listing.base, k));
     for n in 1..=total {
         let url = page_url(listing.base, n);
         let start = (n - 1) * per_page;
@@ -385,9 +386,7 @@ fn listing_pages(
             total,
             previous: (n > 1).then(|| page_url(listing.base, n - 1)),
             next: (n < total).then(|| page_url(listing.base, n + 1)),
-            pages: (1..=total)
-                .map(|k| PageNumberView { number: k, url: page_url(listing.base, k), current: k == n })
-                .collect(),
+            pages: Vec::new(),
         };
         let views: Vec<ReviewView> = shown.iter().map(|r| review_view(reviews, r, &c.shop.name)).collect();
         let product = listing.product.map(|p| product_view(p, true));
@@ -403,7 +402,7 @@ fn listing_pages(
                 ("rating", Value::from_serializable(&rating)),
                 ("products", Value::from_serializable(&products)),
                 ("product", Value::from_serializable(&product)),
-                ("pagination", Value::from_serializable(&pagination)),
+                ("pagination", links.value(&pagination)),
             ],
         });
     }

@@ -221,6 +221,41 @@ pub struct PageNumberView {
     pub current: bool,
 }
 
+/// The page links of one paginated listing, each built as a template value
+/// once (as the current page and as another page) and shared by every page
+/// of the listing: a `PaginationView` per page would build `total` links
+/// on each of `total` pages.
+pub struct PageLinks {
+    /// Per page number from 1: `[other page, current page]`.
+    links: Vec<[tera::Value; 2]>,
+}
+
+impl PageLinks {
+    pub fn new(total: usize, url: impl Fn(usize) -> String) -> PageLinks {
+        let links = (1..=total)
+            .map(|number| {
+                let url = url(number);
+                let link =
+                    |current| tera::Value::from_serializable(&PageNumberView { number, url: url.clone(), current });
+                [link(false), link(true)]
+            })
+            .collect();
+        PageLinks { links }
+    }
+
+    /// The value of `view` (whose `pages` is left empty) with these links,
+    /// page `view.current` marked current: the same value as serialising a
+    /// `PaginationView` with every link in `pages`.
+    pub fn value(&self, view: &PaginationView) -> tera::Value {
+        debug_assert!(view.pages.is_empty() && view.total == self.links.len());
+        let mut map = tera::Value::from_serializable(view).into_map().expect("a struct is a map");
+        let pages: Vec<tera::Value> =
+            self.links.iter().enumerate().map(|(i, l)| l[usize::from(i + 1 == view.current)].clone()).collect();
+        map.insert(tera::value::Key::from("pages"), tera::Value::from(pages));
+        tera::Value::from(map)
+    }
+}
+
 #[derive(Debug, Clone, Serialize)]
 pub struct StaffView {
     #[serde(flatten)]

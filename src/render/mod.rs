@@ -22,7 +22,7 @@ use crate::theme::{report_render_error, Theme, ThemeStatic};
 use pages::{jobs, Extra, Job};
 use rayon::prelude::*;
 pub use site::hours_display;
-use site::{nav_for, site_view};
+use site::{nav_current, nav_for, site_view};
 use std::path::PathBuf;
 use tera::{Context, Value};
 use views::*;
@@ -201,6 +201,18 @@ pub fn render(site: &Site, theme: &Theme, sink: &PageSink<'_>, diags: &mut Diagn
     let shared = Shared { site: site_view(site), staff: ser(&staff), tags: ser(&tags), cards };
     let mut jobs = jobs(site, &shared);
     let share_cards = share::plan(site, jobs.iter_mut().map(|j| (&mut j.meta, j.rendering.as_str())), diags);
+    // `site` differs between pages only in which navigation links are
+    // current: one value per combination, not one per page.
+    let site_values: std::collections::BTreeMap<Vec<bool>, Value> = jobs
+        .iter()
+        .map(|job| nav_current(&shared.site, &job.meta.url))
+        .collect::<std::collections::BTreeSet<_>>()
+        .into_iter()
+        .map(|current| {
+            let value = ser(&nav_for(&shared.site, &current));
+            (current, value)
+        })
+        .collect();
 
     let results: Vec<(bool, Diagnostics)> = jobs
         .par_iter()
@@ -221,7 +233,7 @@ pub fn render(site: &Site, theme: &Theme, sink: &PageSink<'_>, diags: &mut Diagn
                 return (false, d);
             }
             let mut ctx = Context::new();
-            ctx.insert("site", &nav_for(&shared.site, &job.meta.url));
+            ctx.insert_value("site", site_values[&nav_current(&shared.site, &job.meta.url)].clone());
             ctx.insert("page", &job.meta);
             ctx.insert_value("staff", shared.staff.clone());
             ctx.insert_value("tags", shared.tags.clone());

@@ -141,10 +141,16 @@ pub fn hours_display(h: &str) -> String {
     format!("{}, {}", days_text.join(" and "), times.replace('-', "–"))
 }
 
-pub(super) fn nav_for(site: &SiteView, url: &str) -> SiteView {
+/// Which links of the navigation are current on the page at `url`.
+pub(super) fn nav_current(site: &SiteView, url: &str) -> Vec<bool> {
+    site.nav.iter().map(|link| url == link.url || (link.url != "/" && url.starts_with(&link.url))).collect()
+}
+
+/// The `site` of a page whose current navigation links are `current`.
+pub(super) fn nav_for(site: &SiteView, current: &[bool]) -> SiteView {
     let mut s = site.clone();
-    for link in &mut s.nav {
-        link.current = url == link.url || (link.url != "/" && url.starts_with(&link.url));
+    for (link, &current) in s.nav.iter_mut().zip(current) {
+        link.current = current;
     }
     s
 }

@@ -154,11 +154,9 @@ pub fn share_links(permalink: &str, title: &str, image: Option<&str>) -> Vec<Sha
         pin.push_str(&format!("&media={}", percent_encode(img)));
     }
     links.push(("pinterest", "Pinterest", pin));
-    links.push((
-        "whatsapp",
-        "WhatsApp",
-        format!("https://wa.me/?text={}", percent_encode(&format!("{title} {permalink}"))),
-    ));
+    // Percent-encoding goes byte by byte: "{title} {permalink}" encodes to
+    // the two encodings joined by %20.
+    links.push(("whatsapp", "WhatsApp", format!("https://wa.me/?text={t}%20{u}")));
     links.push(("linkedin", "LinkedIn", format!("https://www.linkedin.com/sharing/share-offsite/?url={u}")));
     links.push(("email", "Email", format!("mailto:?subject={t}&body={u}")));
     links
@@ -245,6 +243,9 @@ mod tests {
             .iter()
             .any(|l| l.network == "pinterest" && l.url.contains("media=https%3A%2F%2Fshop.example%2Fc.png")));
         assert_eq!(links.len(), 6);
+        let whatsapp = &links.iter().find(|l| l.network == "whatsapp").unwrap().url;
+        let text = crate::paths::percent_encode("Tea & cake https://shop.example/blog/a b/?x=1&y");
+        assert_eq!(whatsapp, &format!("https://wa.me/?text={text}"));
     }
 
     #[test]

@@ -124,6 +124,8 @@ pub struct ParsedDoc {
     pub updated: Option<DateTime>,
     pub description: Option<String>,
     pub tags: Vec<String>,
+    /// The slug of each tag, in order (slugs are unique).
+    pub tag_slugs: Vec<String>,
     pub author: Option<String>,
     pub cover: Option<String>,
     pub cover_alt: Option<String>,
@@ -311,14 +313,17 @@ pub fn parse_doc(file: &TextFile, kind: DocKind, diags: &mut Diagnostics) -> Opt
         }
     }
     let mut tags: Vec<String> = Vec::new();
+    let mut tag_slugs: Vec<String> = Vec::new();
     for (i, t) in fm.tags.unwrap_or_default().into_iter().enumerate() {
         let t = t.0.trim().to_string();
-        if slugify(&t).is_empty() {
+        let slug = slugify(&t);
+        if slug.is_empty() {
             diags
                 .error(path, region.span(&[Seg::Key("tags")]), format!("tag {} has no letters or digits", i + 1))
                 .help("write tags as words, such as `tags: [how-to, wool]`");
-        } else if !tags.iter().any(|x| slugify(x) == slugify(&t)) {
+        } else if !tag_slugs.contains(&slug) {
             tags.push(t);
+            tag_slugs.push(slug);
         }
     }
     if !ok {
@@ -335,6 +340,7 @@ pub fn parse_doc(file: &TextFile, kind: DocKind, diags: &mut Diagnostics) -> Opt
         updated,
         description: fm.description.map(|d| d.trim().to_string()).filter(|d| !d.is_empty()),
         tags,
+        tag_slugs,
         author: fm.author,
         cover: fm.cover,
         cover_alt: fm.cover_alt,
@@ -376,6 +382,7 @@ mod tests {
         assert_eq!(doc.slug, "fold-a-cover");
         assert_eq!(doc.date.unwrap().date.to_string(), "2026-11-02");
         assert_eq!(doc.tags, vec!["How-to", "2026"]);
+        assert_eq!(doc.tag_slugs, vec!["how-to", "2026"]);
         assert_eq!(doc.body(), "Hi");
     }
 

@@ -397,7 +397,7 @@ fn resolve_doc(
         date: d.date,
         updated: d.updated,
         description: d.description.clone(),
-        tags: d.tags.iter().map(|t| TagRef { name: t.clone(), slug: slugify(t) }).collect(),
+        tags: d.tags.iter().zip(&d.tag_slugs).map(|(t, s)| TagRef { name: t.clone(), slug: s.clone() }).collect(),
         author,
         cover,
         share_image,

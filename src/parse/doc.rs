@@ -227,7 +227,7 @@ pub fn parse_doc(file: &TextFile, kind: DocKind, diags: &mut Diagnostics) -> Opt
             return None;
         }
     }
-    let fm: FrontMatter = match yaml::parse_typed(split.yaml) {
+    let fm: FrontMatter = match yaml::parse_typed_from(split.yaml, value) {
         Ok(fm) => fm,
         Err(e) => {
             region.report(
@@ -416,6 +416,34 @@ mod tests {
         assert!(errs.contains("this post has no date"), "{errs}");
         let (_, errs) = parse("content/posts/2026-01-01-x.md", "---\ntitle: [a\n---\n");
         assert!(errs.contains("content/posts/2026-01-01-x.md:2:"), "{errs}");
+    }
+
+    #[test]
+    fn front_matter_reads_the_same_from_its_parsed_value() {
+        for text in [
+            "title: Fold\ndate: 2026-11-02\ntags: [How-to, 2026, true, 1.50, ~]\ndraft: false",
+            "title: 1.50\nslug: 0x1F\ndescription: 1e3\nauthor: 12\nnav_title: .inf",
+            "cover: 123\ncover_alt: true\ntemplate: ~\nvideo: 'null'\nposter: \"\"",
+            "draft: \"true\"",
+            "draft: 1",
+            "0: first field by index?\n1: second\ntitle: T",
+            "title: T\nextra: {1: a, b: [1, {c: d}], e: 2.5}",
+            "title: &a Anchored\nslug: *a\n<<: {description: merged}",
+            "title: !custom tagged\nextra: !thing {a: 1}",
+            "title: |\n  two\n  lines\ndescription: >\n  folded\n  text",
+            "tags: [a, [b]]",
+            "tags: word",
+            "title: [a]",
+        ] {
+            let value = yaml::parse_value(text).expect(text);
+            let from_text = yaml::parse_typed::<FrontMatter>(text).map(|fm| format!("{fm:?}"));
+            let from_value = yaml::parse_typed_from::<FrontMatter>(text, value).map(|fm| format!("{fm:?}"));
+            match (from_text, from_value) {
+                (Ok(a), Ok(b)) => assert_eq!(a, b, "{text}"),
+                (Err(a), Err(b)) => assert_eq!((a.message, a.offset), (b.message, b.offset), "{text}"),
+                (a, b) => panic!("{text}: {a:?} vs {b:?}"),
+            }
+        }
     }
 
     #[test]

@@ -42,6 +42,24 @@ pub fn parse_typed<T: DeserializeOwned>(text: &str) -> Result<T, YamlError> {
     serde_yaml::from_str(text).map_err(|e| convert(text, &e))
 }
 
+/// Parses YAML text to a typed value when `value` is already that text
+/// parsed (`parse_value`), without reading the text again. A value records
+/// what the text's scalars read as, so converting it gives what
+/// `parse_typed` gives, with two exceptions that fall back to the text:
+/// a failed conversion (a number where text is expected converts only from
+/// the text; and only the text's errors have a line) and a mapping with a
+/// key that is not text (a value's `0:` would name the first field).
+pub fn parse_typed_from<T: DeserializeOwned>(text: &str, value: Value) -> Result<T, YamlError> {
+    if let Value::Mapping(m) = &value {
+        if m.keys().all(Value::is_string) {
+            if let Ok(typed) = serde_yaml::from_value(value) {
+                return Ok(typed);
+            }
+        }
+    }
+    parse_typed(text)
+}
+
 /// Serialises a value back to YAML (for `init` and `new`).
 pub fn to_string<T: serde::Serialize>(value: &T) -> String {
     serde_yaml::to_string(value).unwrap_or_default()

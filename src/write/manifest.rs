@@ -119,7 +119,11 @@ pub fn relative(base: &Path, path: &Path) -> Option<String> {
 
 /// Size and modification time (ns) of a file, following links.
 pub fn stamp(path: &Path) -> Option<(u64, u64)> {
-    let meta = fs::metadata(path).ok()?;
+    stamp_of(&fs::metadata(path).ok()?)
+}
+
+/// Size and modification time (ns) from metadata.
+pub fn stamp_of(meta: &fs::Metadata) -> Option<(u64, u64)> {
     let mtime = meta.modified().ok()?.duration_since(UNIX_EPOCH).ok()?.as_nanos() as u64;
     Some((meta.len(), mtime))
 }

@@ -15,7 +15,7 @@
 //! Either way nothing in the output changes until every page rendered and
 //! every file was written: a failed build leaves the output as it was.
 
-use super::manifest::{relative, stamp, Entry, Manifest};
+use super::manifest::{relative, stamp, stamp_of, Entry, Manifest};
 use super::{io_err, is_empty_dir, WriteError, MARKER, MARKER_TEXT};
 use crate::render::{Contents, OutputFile};
 use std::collections::BTreeMap;
@@ -115,14 +115,15 @@ impl Staging {
                         ensure_dir(parent)?;
                     }
                 }
-                match &f.contents {
+                let written = match &f.contents {
                     Contents::Bytes(b) => write_file(&dest, b)?,
                     Contents::Embedded(b) => write_file(&dest, b)?,
                     Contents::Copy(src) => {
                         fs::copy(src, &dest)?;
+                        stamp(&dest)
                     }
-                }
-                let (len, mtime) = stamp(&dest).ok_or_else(|| io::Error::other("the file just written is gone"))?;
+                };
+                let (len, mtime) = written.ok_or_else(|| io::Error::other("the file just written is gone"))?;
                 Made { entry: Entry { key, len, mtime }, staged_as }
             }
         };
@@ -263,8 +264,9 @@ fn ensure_dir(dir: &Path) -> io::Result<()> {
     }
 }
 
-fn write_file(path: &Path, bytes: &[u8]) -> io::Result<()> {
+/// Writes a file and returns its size and modification time.
+fn write_file(path: &Path, bytes: &[u8]) -> io::Result<Option<(u64, u64)>> {
     let mut f = fs::File::create(path)?;
     f.write_all(bytes)?;
-    Ok(())
+    Ok(stamp_of(&f.metadata()?))
 }

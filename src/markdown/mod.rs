@@ -250,25 +250,47 @@ pub fn render(input: &BodyInput<'_>, targets: &dyn Targets, diags: &mut Diagnost
     out
 }
 
-/// `text.split_whitespace().count()`: the runs of non-whitespace. Counting
-/// through `split_whitespace` took a tenth of a build's instructions; text
-/// is mostly ASCII, counted here a byte at a time without branches.
+/// `text.split_whitespace().count()`: the runs of non-whitespace, counted
+/// eight bytes at a time (the word count reads every byte of every body).
+/// Text with a byte above ASCII is counted again char by char, with
+/// `char::is_whitespace`.
 fn count_words(text: &str) -> usize {
+    // Each byte's top bit carries that byte's answer.
+    const ONES: u64 = 0x0101_0101_0101_0101;
+    const TOPS: u64 = 0x8080_8080_8080_8080;
+    let mut chunks = text.as_bytes().chunks_exact(8);
+    let (mut words, mut after_space, mut seen) = (0, true, 0u64);
+    for chunk in &mut chunks {
+        let x = u64::from_le_bytes(chunk.try_into().expect("eight bytes"));
+        seen |= x;
+        // For an ASCII byte b, (b | 0x80) - n keeps the top bit exactly when
+        // b >= n, and borrows from no other byte: \t \n \x0B \x0C \r are 9..=13.
+        let raised = x | TOPS;
+        let control = (raised - 9 * ONES) & !(raised - 14 * ONES) & TOPS;
+        // Top bit where the byte is a space: where x ^ 0x20 is a zero byte.
+        let t = x ^ (0x20 * ONES);
+        let blank = !(((t & !TOPS) + !TOPS) | t) & TOPS;
+        let space = control | blank;
+        // A word starts at a non-space after a space (or at the start).
+        let space_before = (space << 8) | if after_space { 0x80 } else { 0 };
+        words += (!space & space_before & TOPS).count_ones() as usize;
+        after_space = space >> 63 != 0;
+    }
+    for &b in chunks.remainder() {
+        let space = b == b' ' || b.wrapping_sub(b'\t') <= b'\r' - b'\t';
+        words += usize::from(after_space & !space);
+        after_space = space;
+        seen |= u64::from(b);
+    }
+    if seen & TOPS == 0 {
+        return words;
+    }
     let mut words = 0;
     let mut after_space = true;
-    if text.is_ascii() {
-        for &b in text.as_bytes() {
-            // The ASCII characters `char::is_whitespace` accepts: space and \t \n \x0B \x0C \r.
-            let space = b == b' ' || b.wrapping_sub(b'\t') <= b'\r' - b'\t';
-            words += usize::from(after_space & !space);
-            after_space = space;
-        }
-    } else {
-        for c in text.chars() {
-            let space = c.is_whitespace();
-            words += usize::from(after_space & !space);
-            after_space = space;
-        }
+    for c in text.chars() {
+        let space = c.is_whitespace();
+        words += usize::from(after_space & !space);
+        after_space = space;
     }
     words
 }

@@ -149,7 +149,18 @@ fn words_are_counted_as_split_whitespace_counts_them() {
         "café ŝoko 日本語 テキスト",
         "\u{200b}zero-width is not a space\u{feff}",
         "a\u{1680}b\u{2028}c\u{2029}d\u{202f}e\u{205f}f",
+        "eight by eight: twelve  words\tacross\r\nseveral\x0Bchunks\x0Cof 8 bytes ",
+        "\x08\x0E\x1F\x7F!~ are not spaces, nor \x00 or \u{85}",
     ] {
         assert_eq!(count_words(text), text.split_whitespace().count(), "{text:?}");
+    }
+}
+
+proptest::proptest! {
+    #[test]
+    fn words_are_counted_as_split_whitespace_counts_any_text(
+        text in "[ a-z\t\n\x0B\x0C\r\x00\x08\x0E\x1F\x20\x21\x7F]{0,40}|[ a\tz\u{a0}\u{3000}é]{0,40}|\\PC{0,40}"
+    ) {
+        proptest::prop_assert_eq!(count_words(&text), text.split_whitespace().count());
     }
 }

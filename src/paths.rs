@@ -8,7 +8,22 @@
 pub fn slugify(text: &str) -> String {
     let mut out = String::with_capacity(text.len());
     let mut hyphen = false;
+    let word = |piece: &str, out: &mut String, hyphen: &mut bool| {
+        if *hyphen && !out.is_empty() {
+            out.push('-');
+        }
+        *hyphen = false;
+        out.push_str(piece);
+    };
     for c in text.chars() {
+        // ASCII, most of every title, without building a string per letter.
+        if c.is_ascii_alphanumeric() {
+            word(c.to_ascii_lowercase().encode_utf8(&mut [0; 1]), &mut out, &mut hyphen);
+            continue;
+        } else if c.is_ascii() && c != '&' {
+            hyphen |= c != '\'';
+            continue;
+        }
         // Fold after lowercasing: a sign such as Å (U+212B) only becomes a
         // foldable letter once lowered.
         let mut lowered = String::new();
@@ -24,11 +39,7 @@ pub fn slugify(text: &str) -> String {
             }
         }
         if !lowered.is_empty() {
-            if hyphen && !out.is_empty() {
-                out.push('-');
-            }
-            hyphen = false;
-            out.push_str(&lowered);
+            word(&lowered, &mut out, &mut hyphen);
         } else if c != '\'' && c != '\u{2019}' {
             hyphen = true;
         }
@@ -151,7 +162,8 @@ pub fn percent_encode(s: &str) -> String {
         if b.is_ascii_alphanumeric() || matches!(b, b'-' | b'_' | b'.' | b'~') {
             out.push(b as char);
         } else {
-            out.push_str(&format!("%{b:02X}"));
+            const HEX: &[u8; 16] = b"0123456789ABCDEF";
+            out.extend(['%', HEX[usize::from(b >> 4)] as char, HEX[usize::from(b & 15)] as char]);
         }
     }
     out

@@ -64,7 +64,6 @@ pub(super) fn jobs(site: &Site, shared: &Shared) -> Vec<Job> {
     let per_page = c.posts.per_page.max(1);
     let total = site.posts.len().div_ceil(per_page).max(1);
     let page_url = |n: usize| if n == 1 { "/blog/".to_string() } else { format!("/blog/page/{n}/") };
-    let links = PageLinks::new(total, page_url);
     for n in 1..=total {
         let start = (n - 1) * per_page;
         let ix: Vec<usize> = (start..(start + per_page).min(site.posts.len())).collect();
@@ -76,18 +75,12 @@ pub(super) fn jobs(site: &Site, shared: &Shared) -> Vec<Job> {
         };
         let mut m = meta(site, "blog", &heading, &page_url(n), &description);
         m.json_ld = seo::json_ld_text(&seo::web_page(site, "Blog", &heading, &m.url, &description));
-        let pagination = PaginationView {
-            current: n,
-            total,
-            previous: (n > 1).then(|| page_url(n - 1)),
-            next: (n < total).then(|| page_url(n + 1)),
-            pages: Vec::new(),
-        };
+        let pagination = Value::from_serializable(&PaginationView::new(n, total, page_url));
         jobs.push(Job {
             template: "blog.html".into(),
             meta: m,
             rendering: format!("blog page {n}"),
-            extra: Extra::Ready(vec![("posts", cards_of(&ix)), ("pagination", links.value(&pagination))]),
+            extra: Extra::Ready(vec![("posts", cards_of(&ix)), ("pagination", pagination)]),
             lastmod: None,
         });
     }

@@ -6,7 +6,7 @@
 //! once. Pure: no I/O, no clock.
 
 use super::seo;
-use super::views::{PageLinks, PageMeta, PaginationView};
+use super::views::{PageMeta, PaginationView};
 use crate::model::reviews::{Product, RatingSummary, Review, Reviews};
 use crate::model::Site;
 use crate::paths::absolute_url;
@@ -344,7 +344,6 @@ fn listing_pages(
     let summary = listing.product.map_or(overall, |p| &p.summary);
     let rating = rating_view(summary);
     let mut out = Vec::new();
-    let links = PageLinks::new(total, |k| page_url(listing.base, k));
     for n in 1..=total {
         let url = page_url(listing.base, n);
         let start = (n - 1) * per_page;
@@ -381,13 +380,7 @@ fn listing_pages(
             Some(p) => product_ld(site, p, &url, image.as_deref(), &shown),
         };
         meta.json_ld = seo::json_ld_text(&ld);
-        let pagination = PaginationView {
-            current: n,
-            total,
-            previous: (n > 1).then(|| page_url(listing.base, n - 1)),
-            next: (n < total).then(|| page_url(listing.base, n + 1)),
-            pages: Vec::new(),
-        };
+        let pagination = PaginationView::new(n, total, |k| page_url(listing.base, k));
         let views: Vec<ReviewView> = shown.iter().map(|r| review_view(reviews, r, &c.shop.name)).collect();
         let product = listing.product.map(|p| product_view(p, true));
         out.push(ReviewPage {
@@ -402,7 +395,7 @@ fn listing_pages(
                 ("rating", Value::from_serializable(&rating)),
                 ("products", Value::from_serializable(&products)),
                 ("product", Value::from_serializable(&product)),
-                ("pagination", links.value(&pagination)),
+                ("pagination", Value::from_serializable(&pagination)),
             ],
         });
     }

@@ -211,6 +211,7 @@ pub struct PaginationView {
     pub total: usize,
     pub previous: Option<String>,
     pub next: Option<String>,
+    /// The numbered links to show: see `PaginationView::new`.
     pub pages: Vec<PageNumberView>,
 }
 
@@ -219,40 +220,33 @@ pub struct PageNumberView {
     pub number: usize,
     pub url: String,
     pub current: bool,
+    /// Page numbers are left out between the previous link and this one.
+    pub gap_before: bool,
 }
 
-/// The page links of one paginated listing, each built as a template value
-/// once (as the current page and as another page) and shared by every page
-/// of the listing: a `PaginationView` per page would build `total` links
-/// on each of `total` pages.
-pub struct PageLinks {
-    /// Per page number from 1: `[other page, current page]`.
-    links: Vec<[tera::Value; 2]>,
-}
+/// Pages on each side of the current one that get a numbered link.
+const PAGE_WINDOW: usize = 2;
 
-impl PageLinks {
-    pub fn new(total: usize, url: impl Fn(usize) -> String) -> PageLinks {
-        let links = (1..=total)
-            .map(|number| {
-                let url = url(number);
-                let link =
-                    |current| tera::Value::from_serializable(&PageNumberView { number, url: url.clone(), current });
-                [link(false), link(true)]
-            })
-            .collect();
-        PageLinks { links }
-    }
-
-    /// The value of `view` (whose `pages` is left empty) with these links,
-    /// page `view.current` marked current: the same value as serialising a
-    /// `PaginationView` with every link in `pages`.
-    pub fn value(&self, view: &PaginationView) -> tera::Value {
-        debug_assert!(view.pages.is_empty() && view.total == self.links.len());
-        let mut map = tera::Value::from_serializable(view).into_map().expect("a struct is a map");
-        let pages: Vec<tera::Value> =
-            self.links.iter().enumerate().map(|(i, l)| l[usize::from(i + 1 == view.current)].clone()).collect();
-        map.insert(tera::value::Key::from("pages"), tera::Value::from(pages));
-        tera::Value::from(map)
+impl PaginationView {
+    /// Page `current` of `total`, with `url` giving each page's address.
+    /// The numbered links are the first and last pages and the two on each
+    /// side of the current one (`1 … 4 5 6 7 8 … 500`): what a visitor can
+    /// use, and a page whose size does not grow with the archive (every
+    /// number on every page would make the listing grow with posts²).
+    pub fn new(current: usize, total: usize, url: impl Fn(usize) -> String) -> PaginationView {
+        let near = current.saturating_sub(PAGE_WINDOW)..=current + PAGE_WINDOW;
+        let mut pages: Vec<PageNumberView> = Vec::new();
+        for number in (1..=total).filter(|n| *n == 1 || *n == total || near.contains(n)) {
+            let gap_before = pages.last().is_some_and(|p| p.number + 1 < number);
+            pages.push(PageNumberView { number, url: url(number), current: number == current, gap_before });
+        }
+        PaginationView {
+            current,
+            total,
+            previous: (current > 1).then(|| url(current - 1)),
+            next: (current < total).then(|| url(current + 1)),
+            pages,
+        }
     }
 }
 
@@ -324,4 +318,40 @@ pub struct MomentView {
     pub date_short: String,
     /// The processed photo (no EXIF or GPS; lazy except on its own page).
     pub photo: ImageView,
+}
+
+#[cfg(test)]
+mod pagination_tests {
+    use super::PaginationView;
+
+    fn shown(current: usize, total: usize) -> String {
+        let view = PaginationView::new(current, total, |n| format!("/blog/page/{n}/"));
+        let parts: Vec<String> = view
+            .pages
+            .iter()
+            .map(|p| {
+                let gap = if p.gap_before { "… " } else { "" };
+                if p.current {
+                    format!("{gap}[{}]", p.number)
+                } else {
+                    format!("{gap}{}", p.number)
+                }
+            })
+            .collect();
+        parts.join(" ")
+    }
+
+    #[test]
+    fn links_the_ends_and_the_neighbourhood() {
+        assert_eq!(shown(1, 1), "[1]");
+        assert_eq!(shown(3, 7), "1 2 [3] 4 5 … 7");
+        assert_eq!(shown(4, 7), "1 2 3 [4] 5 6 7");
+        assert_eq!(shown(1, 500), "[1] 2 3 … 500");
+        assert_eq!(shown(250, 500), "1 … 248 249 [250] 251 252 … 500");
+        assert_eq!(shown(500, 500), "1 … 498 499 [500]");
+        let view = PaginationView::new(2, 3, |n| format!("/p/{n}/"));
+        assert_eq!(view.previous.as_deref(), Some("/p/1/"));
+        assert_eq!(view.next.as_deref(), Some("/p/3/"));
+        assert_eq!(view.pages[1].url, "/p/2/");
+    }
 }

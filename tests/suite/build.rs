@@ -121,6 +121,34 @@ fn blog_is_paginated_and_tags_list_their_posts() {
 }
 
 #[test]
+fn long_listings_link_the_ends_and_the_pages_near_the_current_one() {
+    let site = SiteTest::fixture("basic");
+    site.write("site.yaml", &site.read("site.yaml").replace("posts: { per_page: 2 }", "posts: { per_page: 1 }"));
+    for day in 1..=10 {
+        site.write(
+            &format!("content/posts/2026-09-{day:02}-note-{day}.md"),
+            &format!("---\ntitle: Note {day}\n---\nHi.\n"),
+        );
+    }
+    site.build_ok();
+    // 12 posts, one per page; page 6 links 1, 4-8 and 12, with a gap on each side.
+    let page = site.read("public/blog/page/6/index.html");
+    let nav = &page[page.find("class=\"pagination\"").expect("pagination")..];
+    let nav = &nav[..nav.find("</nav>").unwrap()];
+    let numbered: Vec<&str> =
+        crate::harness::attributes(nav, "aria-label").into_iter().filter(|l| l.starts_with("Page ")).collect();
+    assert_eq!(numbered, ["Page 1", "Page 4", "Page 5", "Page 6", "Page 7", "Page 8", "Page 12"], "{nav}");
+    assert_eq!(nav.matches("class=\"page-gap\"").count(), 2, "{nav}");
+    assert!(nav.contains("href=\"/blog/page/6/\" aria-current=\"page\""), "{nav}");
+    assert!(nav.contains("href=\"/blog/page/5/\" rel=\"prev\"") && nav.contains("href=\"/blog/page/7/\" rel=\"next\""));
+    // Every page linked exists.
+    for href in crate::harness::attributes(nav, "href") {
+        let file = site.public().join(href.trim_start_matches('/')).join("index.html");
+        assert!(file.is_file() || href == "/blog/", "{href} is linked but not built");
+    }
+}
+
+#[test]
 fn feed_sitemap_and_robots() {
     let site = SiteTest::fixture("basic");
     site.build_ok();

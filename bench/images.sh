@@ -74,19 +74,21 @@ time_run() {
     awk -v a="$t0" -v b="$t1" 'BEGIN { printf "%.3f\n", b - a }' >>"$work/$name.times"
 }
 
-ss_cold() { rm -rf "$1/public" "$1/.shopstory-cache"; "$bin" build --quiet --root "$1"; }
-ss_warm() { rm -rf "$1/public"; "$bin" build --quiet --root "$1"; }
-hugo_cold() { rm -rf "$hugo_site/public" "$hugo_site/resources"; hugo --source "$hugo_site" --quiet; }
-hugo_warm() { rm -rf "$hugo_site/public"; hugo --source "$hugo_site" --quiet; }
+# Cold: output and image cache removed; warm: the output removed, the image
+# cache kept (a CI job that keeps only the cache). The removal is not timed.
+ss() { "$bin" build --quiet --root "$1"; }
+hugo_build() { hugo --source "$hugo_site" --quiet; }
+cold() { rm -rf "$1/public" "$1/.shopstory-cache" "$1/resources"; }
+warm() { rm -rf "$1/public"; }
 
 for r in $(seq 1 "$rounds"); do
     echo "round $r/$rounds ..." >&2
-    time_run shopstory_jpeg_cold ss_cold "$work/shopstory-jpeg"
-    if [ -n "$hugo_site" ]; then time_run hugo_cold hugo_cold; fi
-    time_run shopstory_webp_jpeg_cold ss_cold "$work/shopstory-webp"
-    time_run shopstory_jpeg_warm ss_warm "$work/shopstory-jpeg"
-    if [ -n "$hugo_site" ]; then time_run hugo_warm hugo_warm; fi
-    time_run shopstory_webp_jpeg_warm ss_warm "$work/shopstory-webp"
+    cold "$work/shopstory-jpeg"; time_run shopstory_jpeg_cold ss "$work/shopstory-jpeg"
+    if [ -n "$hugo_site" ]; then cold "$hugo_site"; time_run hugo_cold hugo_build; fi
+    cold "$work/shopstory-webp"; time_run shopstory_webp_jpeg_cold ss "$work/shopstory-webp"
+    warm "$work/shopstory-jpeg"; time_run shopstory_jpeg_warm ss "$work/shopstory-jpeg"
+    if [ -n "$hugo_site" ]; then warm "$hugo_site"; time_run hugo_warm hugo_build; fi
+    warm "$work/shopstory-webp"; time_run shopstory_webp_jpeg_warm ss "$work/shopstory-webp"
 done
 
 median() { sort -g "$work/$1.times" | awk '{ a[NR] = $1 } END { if (NR % 2) print a[(NR + 1) / 2]; else print (a[NR / 2] + a[NR / 2 + 1]) / 2 }'; }

@@ -14,6 +14,7 @@
 //! failed one keeps the last good snapshot and publishes its errors for the
 //! overlay. Either way the generation moves on and the pages hear of it.
 
+pub mod guard;
 pub mod http;
 pub mod reload;
 pub mod snapshot;

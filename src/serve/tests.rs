@@ -1,6 +1,7 @@
 //! Unit tests of the preview: the path guard (with hostile paths from
 //! proptest), ranges, conditional requests and whole replies, without sockets.
 
+use super::guard::*;
 use super::http::*;
 use super::reload::View;
 use super::snapshot::Snapshot;

@@ -163,7 +163,7 @@ proptest! {
 
     #[test]
     fn request_paths_never_escape(path in "(/|\\.\\.|%2e|%2E|%2f|%5c|\\\\|%00|[a-z]{1,4}|\\.|%|~|:){0,12}") {
-        use shopstory::serve::http::request_path;
+        use shopstory::serve::guard::request_path;
         if let Ok(req) = request_path(&path) {
             for seg in &req.segments {
                 prop_assert!(!seg.is_empty() && seg != "." && seg != "..", "{path:?} gave segment {seg:?}");
@@ -190,8 +190,8 @@ fn regression_placeholder_in_a_setext_heading() {
 /// climb, and the guard keeps it as one segment.
 #[test]
 fn regression_four_dots_is_a_file_name() {
-    let req = shopstory::serve::http::request_path("/....").expect("a plain name");
+    let req = shopstory::serve::guard::request_path("/....").expect("a plain name");
     assert_eq!(req.segments, ["...."]);
-    assert!(shopstory::serve::http::request_path("/..").is_err());
-    assert!(shopstory::serve::http::request_path("/%2e%2e/site.yaml").is_err());
+    assert!(shopstory::serve::guard::request_path("/..").is_err());
+    assert!(shopstory::serve::guard::request_path("/%2e%2e/site.yaml").is_err());
 }

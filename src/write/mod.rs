@@ -109,6 +109,27 @@ mod tests {
     }
 
     #[test]
+    fn leftovers_of_killed_builds_are_cleared_and_nothing_else() {
+        let tmp = tempfile::tempdir().unwrap();
+        let out = tmp.path().join("public");
+        // Killed before writing its marker: empty, so ours.
+        fs::create_dir(tmp.path().join(".public.tmp-1")).unwrap();
+        // Killed while removing the old output: the marker is still there.
+        fs::create_dir_all(tmp.path().join(".public.old-2/blog/x")).unwrap();
+        fs::write(tmp.path().join(".public.old-2/blog/x/index.html"), "old").unwrap();
+        fs::write(tmp.path().join(".public.old-2").join(MARKER), "").unwrap();
+        // Someone's folder that happens to match the pattern.
+        fs::create_dir(tmp.path().join(".public.tmp-3")).unwrap();
+        fs::write(tmp.path().join(".public.tmp-3/notes.txt"), "mine").unwrap();
+        let s = Staging::new(&out, None).unwrap();
+        let names: std::collections::BTreeSet<String> =
+            fs::read_dir(tmp.path()).unwrap().map(|e| e.unwrap().file_name().to_string_lossy().into_owned()).collect();
+        let ours = s.dir.file_name().unwrap().to_string_lossy().into_owned();
+        assert_eq!(names, [".public.tmp-3".to_string(), ours].into_iter().collect());
+        assert_eq!(fs::read_to_string(tmp.path().join(".public.tmp-3/notes.txt")).unwrap(), "mine");
+    }
+
+    #[test]
     fn staging_swaps_in_and_cleans_up() {
         let tmp = tempfile::tempdir().unwrap();
         let out = tmp.path().join("public");

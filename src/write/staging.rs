@@ -65,19 +65,19 @@ impl Staging {
         let parent = output.parent().map(Path::to_path_buf).unwrap_or_else(|| PathBuf::from("."));
         fs::create_dir_all(&parent).map_err(|e| io_err(&parent, e))?;
         // Staging and old-output folders left by a build that was killed
-        // (kill -9, power cut) are ours when they carry the marker: clear them.
+        // (kill -9, power cut) are ours when they carry the marker (or are
+        // empty: killed before the marker was written): clear them.
         if let Ok(entries) = fs::read_dir(&parent) {
             for entry in entries.flatten() {
                 let n = entry.file_name().to_string_lossy().into_owned();
-                let leftover = n.starts_with(&format!(".{name}.tmp-")) || n.starts_with(&format!(".{name}.old-"));
-                if leftover && entry.path().join(MARKER).is_file() {
-                    let _ = fs::remove_dir_all(entry.path());
+                if n.starts_with(&format!(".{name}.tmp-")) || n.starts_with(&format!(".{name}.old-")) {
+                    let _ = remove_ours(&entry.path());
                 }
             }
         }
         let dir = parent.join(format!(".{name}.tmp-{}", std::process::id()));
-        if dir.exists() {
-            fs::remove_dir_all(&dir).map_err(|e| io_err(&dir, e))?;
+        if dir.exists() && !remove_ours(&dir).map_err(|e| io_err(&dir, e))? {
+            return Err(WriteError::NotOurs { path: dir.display().to_string() });
         }
         fs::create_dir(&dir).map_err(|e| io_err(&dir, e))?;
         fs::write(dir.join(MARKER), MARKER_TEXT).map_err(|e| io_err(&dir, e))?;
@@ -180,7 +180,7 @@ impl Staging {
         }
         if had_old {
             // The old folder carries our marker (or was empty).
-            let _ = fs::remove_dir_all(&old);
+            let _ = remove_ours(&old);
         }
         Ok(())
     }
@@ -225,17 +225,40 @@ impl Staging {
             // Only empty folders go (contents come before their folder).
             let _ = fs::remove_dir(dir);
         }
-        let _ = fs::remove_dir_all(&self.dir);
+        let _ = remove_ours(&self.dir);
         Ok(changes)
     }
 }
 
 impl Drop for Staging {
     fn drop(&mut self) {
-        if !self.committed && self.dir.join(MARKER).is_file() {
-            let _ = fs::remove_dir_all(&self.dir);
+        if !self.committed {
+            let _ = remove_ours(&self.dir);
         }
     }
+}
+
+/// Removes a folder of ours: one that carries the marker, which goes last
+/// (so that a removal cut short leaves a folder still known as ours), or an
+/// empty one. Returns false, touching nothing, for any other folder.
+fn remove_ours(dir: &Path) -> io::Result<bool> {
+    if !dir.join(MARKER).is_file() {
+        return Ok(fs::remove_dir(dir).is_ok());
+    }
+    for entry in fs::read_dir(dir)? {
+        let entry = entry?;
+        if entry.file_name() == MARKER {
+            continue;
+        }
+        if entry.file_type()?.is_dir() {
+            fs::remove_dir_all(entry.path())?;
+        } else {
+            fs::remove_file(entry.path())?;
+        }
+    }
+    fs::remove_file(dir.join(MARKER))?;
+    fs::remove_dir(dir)?;
+    Ok(true)
 }
 
 /// The digest the record keeps for a file: of its bytes, or for a copy of

@@ -106,6 +106,21 @@ impl Browser {
     /// Sends a command (to the page session once there is one) and waits
     /// until `deadline` for its result, keeping the events meanwhile.
     pub(crate) fn call(&mut self, method: &str, params: Value, deadline: Instant) -> Value {
+        match self.try_call(method, params, deadline) {
+            Some(Ok(result)) => result,
+            Some(Err(error)) => panic!("{method} failed: {error}"),
+            None => {
+                let seen: Vec<&Value> = self.events.iter().rev().take(5).map(|e| &e["method"]).collect();
+                panic!("no answer to {method} (the last events: {seen:?})")
+            }
+        }
+    }
+
+    /// Like `call`, but the browser's error is returned, and `None` when no
+    /// answer came by `deadline` (a command sent while the page is being
+    /// replaced can fail, "Execution context was destroyed", or go
+    /// unanswered; a late answer is kept with the events).
+    pub(crate) fn try_call(&mut self, method: &str, params: Value, deadline: Instant) -> Option<Result<Value, Value>> {
         self.next_id += 1;
         let id = self.next_id;
         let mut message = json!({"id": id, "method": method, "params": params});
@@ -116,10 +131,14 @@ impl Browser {
         bytes.push(0);
         self.input.write_all(&bytes).unwrap();
         loop {
-            let m = self.next_message(deadline, &format!("no answer to {method}"));
+            let Ok(m) = self.messages.recv_timeout(deadline.saturating_duration_since(Instant::now())) else {
+                return None;
+            };
             if m["id"] == json!(id) {
-                assert!(m.get("error").is_none(), "{method} failed: {m}");
-                return m["result"].clone();
+                return Some(match m.get("error") {
+                    Some(error) => Err(error.clone()),
+                    None => Ok(m["result"].clone()),
+                });
             }
             self.events.push(m);
         }

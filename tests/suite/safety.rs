@@ -79,11 +79,14 @@ fn a_build_killed_midway_leaves_output_and_cache_usable() {
         .stderr(std::process::Stdio::null())
         .spawn()
         .unwrap();
-    // Wait until the image cache has started filling, then kill -9.
+    // Wait until the image cache has started filling with the new photos
+    // (it already holds the first build's share cards), then kill -9.
     let cache = site.root.join(".shopstory-cache/images");
+    let cached = || fs::read_dir(&cache).map(|d| d.count()).unwrap_or(0);
+    let before_photos = cached();
     let deadline = std::time::Instant::now() + std::time::Duration::from_secs(60);
     while std::time::Instant::now() < deadline {
-        if fs::read_dir(&cache).map(|d| d.count() > 0).unwrap_or(false) {
+        if cached() > before_photos {
             break;
         }
         std::thread::sleep(std::time::Duration::from_millis(20));

@@ -47,15 +47,30 @@ impl Browser {
         r["result"]["value"].clone()
     }
 
-    /// The page's visible text, polled until `ok` holds.
+    /// The page's visible text, polled until `ok` holds. A poll that fails
+    /// or gets no answer within 5 s (sent while the page was being replaced
+    /// by a reload) counts as "nothing yet" and is sent again.
     fn text_until(&mut self, what: &str, ok: impl Fn(&str) -> bool) -> String {
+        let expression = "document.readyState === 'complete' && document.body ? document.body.innerText : ''";
+        let mut last_error = None;
         loop {
-            let text = self.eval("document.readyState === 'complete' && document.body ? document.body.innerText : ''");
-            let text = text.as_str().unwrap_or("").to_string();
+            let within = (Instant::now() + Duration::from_secs(5)).min(self.deadline);
+            let params = json!({"expression": expression, "returnByValue": true});
+            let text = match self.cdp.try_call("Runtime.evaluate", params, within) {
+                Some(Ok(r)) => r["result"]["value"].as_str().unwrap_or("").to_string(),
+                Some(Err(error)) => {
+                    last_error = Some(error);
+                    String::new()
+                }
+                None => String::new(),
+            };
             if ok(&text) {
                 return text;
             }
-            assert!(!self.left().is_zero(), "the page never showed {what}; it shows:\n{text}");
+            assert!(
+                !self.left().is_zero(),
+                "the page never showed {what} (last error: {last_error:?}); it shows:\n{text}"
+            );
             std::thread::sleep(Duration::from_millis(50));
         }
     }

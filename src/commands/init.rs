@@ -8,6 +8,16 @@ use anyhow::{bail, Context, Result};
 use std::fs;
 use std::process::ExitCode;
 
+/// What a site's repository should not hold: the output, and the cache
+/// (which CI keeps with its own cache step instead).
+const GITIGNORE: &str = "\
+# Written by `shopstory build`: publish it, do not commit it.
+/public/
+# Processed photos, share cards and the record of the last build. Keep it
+# between CI runs with your CI's cache step; do not commit it.
+/.shopstory-cache/
+";
+
 pub fn run(args: &InitArgs, reporter: &Reporter) -> Result<ExitCode> {
     let dir = &args.dir;
     if dir.exists() {
@@ -27,6 +37,8 @@ pub fn run(args: &InitArgs, reporter: &Reporter) -> Result<ExitCode> {
         fs::write(&dest, bytes).with_context(|| format!("cannot write {}", dest.display()))?;
         written += 1;
     }
+    fs::write(dir.join(".gitignore"), GITIGNORE).context("cannot write .gitignore")?;
+    written += 1;
     for empty in ["static", "templates", "content/moments"] {
         fs::create_dir_all(dir.join(empty)).with_context(|| format!("cannot create {empty}"))?;
     }

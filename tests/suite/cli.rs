@@ -77,6 +77,11 @@ fn init_then_build_round_trip() {
     let root = tmp.path().join("my-shop");
     assert!(root.join("site.yaml").is_file());
     assert!(root.join("themes/default/templates/post.html").is_file());
+    let ignored = std::fs::read_to_string(root.join(".gitignore")).unwrap();
+    assert!(
+        ignored.lines().any(|l| l == "/public/") && ignored.lines().any(|l| l == "/.shopstory-cache/"),
+        "{ignored}"
+    );
     let run = shopstory(&root, &["build"]);
     assert_eq!(run.code, 0, "{}", run.stderr);
     assert!(root.join("public/index.html").is_file());

@@ -8,6 +8,7 @@
 //! output folder), not in the output: hosts never receive it, and a record
 //! that is lost only costs one full build.
 
+use crate::load::site_path;
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
 use std::fs;
@@ -77,7 +78,7 @@ impl Manifest {
             if entry.file_type().is_dir() {
                 continue;
             }
-            let Some(rel) = relative(output, entry.path()) else { return false };
+            let rel = site_path(output, entry.path());
             if rel == super::MARKER {
                 continue;
             }
@@ -108,13 +109,6 @@ impl Manifest {
             _ => Ok(()),
         }
     }
-}
-
-/// `path` below `base` as an output path (`/`-separated).
-pub fn relative(base: &Path, path: &Path) -> Option<String> {
-    let rel = path.strip_prefix(base).ok()?;
-    let parts: Option<Vec<&str>> = rel.components().map(|c| c.as_os_str().to_str()).collect();
-    Some(parts?.join("/"))
 }
 
 /// Size and modification time (ns) of a file, following links.

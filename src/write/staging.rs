@@ -15,8 +15,9 @@
 //! Either way nothing in the output changes until every page rendered and
 //! every file was written: a failed build leaves the output as it was.
 
-use super::manifest::{relative, stamp, stamp_of, Entry, Manifest};
+use super::manifest::{stamp, stamp_of, Entry, Manifest};
 use super::{io_err, is_empty_dir, WriteError, MARKER, MARKER_TEXT};
+use crate::load::site_path;
 use crate::render::{Contents, OutputFile};
 use std::collections::BTreeMap;
 use std::fs;
@@ -210,7 +211,7 @@ impl Staging {
         let mut strays = Vec::new();
         let mut dirs = Vec::new();
         for entry in walkdir::WalkDir::new(out).min_depth(1).contents_first(true).into_iter().flatten() {
-            let Some(rel) = relative(out, entry.path()) else { continue };
+            let rel = site_path(out, entry.path());
             if entry.file_type().is_dir() {
                 dirs.push(entry.into_path());
             } else if rel != MARKER && !made.contains_key(&rel) {

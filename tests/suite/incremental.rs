@@ -109,7 +109,16 @@ fn the_output_is_put_back_when_someone_changed_it() {
     fs::write(site.public().join("index.html"), "edited by hand").unwrap();
     fs::remove_file(site.public().join("feed.xml")).unwrap();
     fs::write(site.public().join("stray.html"), "not part of the site").unwrap();
+    #[cfg(unix)]
+    let odd_name = {
+        use std::os::unix::ffi::OsStrExt;
+        let p = site.public().join(std::ffi::OsStr::from_bytes(b"not-utf8-\xff.html"));
+        fs::write(&p, "x").unwrap();
+        p
+    };
     let run = site.build_ok();
+    #[cfg(unix)]
+    assert!(!odd_name.exists(), "a file whose name is not UTF-8 was left in the output");
     assert!(!run.stderr.contains("nothing changed"), "{}", run.stderr);
     assert_eq!(site.read("public/index.html"), home);
     assert!(site.public().join("feed.xml").is_file());

@@ -4,6 +4,9 @@
 //! in a segment, a backslash, a control character or a drive-like segment,
 //! however it is encoded. What passes is only ever a key into the snapshot
 //! of the output (`resolve`), never a path joined to a folder on disk.
+//!
+//! The `Host` guard (`check_host`) answers DNS rebinding: only requests
+//! addressed to this computer by address or as `localhost` are served.
 
 /// Why a request path was refused (400).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -171,4 +174,71 @@ pub fn resolve(req: &ReqPath, raw_path: &str, query: Option<&str>, has: impl Fn(
         return Resolved::Redirect(format!("{raw_path}/{q}"));
     }
     Resolved::NotFound
+}
+
+/// Why a request's `Host` was refused.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum HostRefused {
+    /// An HTTP/1.1 request without `Host` (400).
+    Missing,
+    /// More than one `Host` (400).
+    Several,
+    /// A name or port the preview was not opened at (421): what a page of
+    /// another site sends after rebinding its name to this computer.
+    NotOurs,
+}
+
+/// The `Host` guard against DNS rebinding: a page of another site can point
+/// its own name at 127.0.0.1, but its requests then carry that name. Only
+/// these are ours: `localhost`, a loopback address (`127.0.0.1`, `[::1]`),
+/// the address the preview is bound to and, when bound to every address
+/// (`0.0.0.0`, `::`), any IP address (an address cannot be rebound; only a
+/// name can). A port, when given, must be the preview's; no port means 80.
+/// HTTP/1.0 requests may leave `Host` out.
+pub fn check_host(hosts: &[&str], http11: bool, bound: std::net::SocketAddr) -> Result<(), HostRefused> {
+    let host = match hosts {
+        [] if http11 => return Err(HostRefused::Missing),
+        [] => return Ok(()),
+        [one] => one.trim(),
+        _ => return Err(HostRefused::Several),
+    };
+    let (name, port) = split_host(host).ok_or(HostRefused::NotOurs)?;
+    if port.unwrap_or(80) != bound.port() {
+        return Err(HostRefused::NotOurs);
+    }
+    let ours = if name.eq_ignore_ascii_case("localhost") {
+        true
+    } else if let Ok(ip) = name.parse::<std::net::IpAddr>() {
+        ip.is_loopback() || ip == bound.ip() || bound.ip().is_unspecified()
+    } else {
+        false
+    };
+    if ours {
+        Ok(())
+    } else {
+        Err(HostRefused::NotOurs)
+    }
+}
+
+/// `name[:port]` or `[v6][:port]` into the name (brackets off) and the port.
+/// `None` when the port is not a number or the brackets do not close.
+fn split_host(host: &str) -> Option<(&str, Option<u16>)> {
+    let (name, port) = if let Some(rest) = host.strip_prefix('[') {
+        let (v6, after) = rest.split_once(']')?;
+        match after {
+            "" => (v6, None),
+            _ => (v6, Some(after.strip_prefix(':')?)),
+        }
+    } else {
+        match host.rsplit_once(':') {
+            Some((name, port)) => (name, Some(port)),
+            None => (host, None),
+        }
+    };
+    let port = match port {
+        None => None,
+        Some(p) if !p.is_empty() && p.bytes().all(|b| b.is_ascii_digit()) => Some(p.parse().ok()?),
+        Some(_) => return None,
+    };
+    (!name.is_empty()).then_some((name, port))
 }

@@ -1,30 +1,33 @@
-//! The preview's HTTP side, on tiny_http: a few worker threads share the
-//! server and answer from the current `Snapshot` (the files `build` would
-//! write, held in memory). Long-poll requests get a short-lived thread of
-//! their own so they never starve file requests.
+//! The preview's HTTP side: what to answer to a request (`answer`), from
+//! the current `Snapshot` (the files `build` would write, held in memory).
+//! The sockets, threads and timeouts are `server.rs`'s; a long poll waits on
+//! its connection's own thread, so it never holds up file requests.
 //!
-//! The request path is percent-decoded and checked by `guard::request_path`
-//! and then only ever looked up in the snapshot: it is never
-//! joined to a folder on disk, so no request can reach a file that is not
-//! part of the site's output. Everything between the request and the reply
-//! (`respond`) is a plain function of the request and the state, tested
-//! without sockets; `send` is the only part that talks to tiny_http.
+//! A request whose `Host` is not this computer's (`guard::check_host`) gets
+//! a 421 and nothing of the site. The request path is percent-decoded and
+//! checked by `guard::request_path` and then only ever looked up in the
+//! snapshot: it is never joined to a folder on disk, so no request can reach
+//! a file that is not part of the site's output. Everything between the
+//! request and the reply (`answer`, `respond`) is a plain function of the
+//! request and the state, tested without sockets.
 //!
 //! HTTP done right for a preview: content types, `index.html` for folders and
 //! a 301 from `/blog` to `/blog/`, the site's `404.html` with status 404,
 //! HEAD, single `Range`s (206, 416), `ETag`/`If-None-Match` and
-//! `Last-Modified`/`If-Modified-Since` (304), `Cache-Control: no-store` for
-//! HTML (whose injected script changes with every rebuild) and `no-cache`
-//! (revalidate) for everything else.
+//! `Last-Modified`/`If-Modified-Since` (304; a date in the future is
+//! ignored), `Cache-Control: no-store` for HTML (whose injected script
+//! changes with every rebuild) and `no-cache` (revalidate) for everything else.
 
-use super::guard::{request_path, resolve, split_target, Resolved};
+use super::guard::{check_host, request_path, resolve, split_target, HostRefused, Resolved};
 use super::reload::{self, Shared, View};
+use super::server::Request;
 use super::snapshot::{Body, Entry};
-use crate::report::Reporter;
 use std::fs::File;
 use std::io::{self, Read, Seek, SeekFrom};
+use std::net::SocketAddr;
+use std::sync::atomic::Ordering;
 use std::sync::Arc;
-use std::time::{Duration, SystemTime};
+use std::time::SystemTime;
 
 /// Where the preview's own files live; no site output can start with it
 /// (hidden names are never loaded).
@@ -93,13 +96,16 @@ fn strip_weak(tag: &str) -> &str {
     tag.trim().strip_prefix("W/").unwrap_or(tag.trim())
 }
 
-/// `If-None-Match` (weak comparison) else `If-Modified-Since` (to the second).
+/// `If-None-Match` (weak comparison) else `If-Modified-Since` (to the second,
+/// and only when it is not in the future).
 pub fn not_modified(h: &ReqHeaders, etag: &str, modified: SystemTime) -> bool {
     if let Some(inm) = &h.if_none_match {
         return inm.split(',').any(|t| t.trim() == "*" || strip_weak(t) == strip_weak(etag));
     }
     if let Some(ims) = h.if_modified_since.as_deref().and_then(|s| httpdate::parse_http_date(s.trim()).ok()) {
-        return unix_secs(modified) <= unix_secs(ims);
+        // A date later than now is invalid (RFC 9110 §13.1.3): ignored, or a
+        // client with a wrong clock would be told "not modified" for ever.
+        return ims <= SystemTime::now() && unix_secs(modified) <= unix_secs(ims);
     }
     false
 }
@@ -161,7 +167,7 @@ pub fn parse_range(header: &str, len: u64) -> RangeAsk {
 
 // ---------------------------------------------------------------- replies
 
-/// A reply, independent of tiny_http.
+/// A reply, independent of the socket it goes to.
 pub struct Reply {
     pub status: u16,
     pub headers: Vec<(&'static str, String)>,
@@ -195,7 +201,7 @@ impl ReplyBody {
         out
     }
 
-    fn into_reader(self) -> Box<dyn Read + Send> {
+    pub fn into_reader(self) -> Box<dyn Read + Send> {
         match self {
             ReplyBody::Empty => Box::new(io::empty()),
             ReplyBody::Owned(v) => Box::new(io::Cursor::new(v)),
@@ -232,7 +238,7 @@ impl Read for EntryReader {
     }
 }
 
-fn text_reply(status: u16, text: &str) -> Reply {
+pub fn text_reply(status: u16, text: &str) -> Reply {
     Reply {
         status,
         headers: vec![("Content-Type", "text/plain; charset=utf-8".into()), ("Cache-Control", "no-store".into())],
@@ -416,106 +422,70 @@ fn file_reply(entry: &Arc<Entry>, ctype: &'static str, h: &ReqHeaders) -> io::Re
     Ok(Reply { status, headers, body, full_len: None })
 }
 
-// ---------------------------------------------------------------- tiny_http glue
+// ---------------------------------------------------------------- the handler
 
-/// How many threads answer file requests.
-pub const WORKERS: usize = 4;
 /// Long polls held at once; more are told to come back in a second.
 const MAX_POLLS: usize = 64;
 
-fn header(req: &tiny_http::Request, name: &str) -> Option<String> {
-    req.headers()
-        .iter()
-        .find(|h| h.field.as_str().as_str().eq_ignore_ascii_case(name))
-        .map(|h| h.value.as_str().to_string())
-}
-
-/// Starts the worker threads; they run until the process ends.
-pub fn spawn_workers(server: Arc<tiny_http::Server>, shared: Arc<Shared>, reporter: &Reporter) {
-    for i in 0..WORKERS {
-        let server = server.clone();
-        let shared = shared.clone();
-        let log = reporter.clone();
-        let spawned = std::thread::Builder::new().name(format!("serve-http-{i}")).spawn(move || loop {
-            match server.recv() {
-                Ok(req) => handle(req, &shared, &log),
-                Err(_) => std::thread::sleep(Duration::from_millis(50)),
-            }
-        });
-        if let Err(e) = spawned {
-            reporter.status(&format!("warning: could not start an HTTP worker: {e}"));
-        }
+/// Answers one request of the server bound at `bound`: the `Host` guard
+/// first, then the method, the long poll (held on the connection's own
+/// thread), and everything else through `respond`.
+pub fn answer(req: &Request, shared: &Shared, bound: SocketAddr) -> Reply {
+    match check_host(&req.all("Host"), req.http11, bound) {
+        Ok(()) => {}
+        Err(HostRefused::Missing) => return text_reply(400, "400: an HTTP/1.1 request needs a Host header\n"),
+        Err(HostRefused::Several) => return text_reply(400, "400: the request has more than one Host header\n"),
+        Err(HostRefused::NotOurs) => return misdirected(bound),
     }
-}
-
-fn handle(req: tiny_http::Request, shared: &Arc<Shared>, reporter: &Reporter) {
-    use tiny_http::Method;
-    let method = req.method().clone();
-    if method != Method::Get && method != Method::Head {
+    if req.method != "GET" && req.method != "HEAD" {
         let mut r = text_reply(405, "405: the preview answers GET and HEAD only\n");
         r.headers.push(("Allow", "GET, HEAD".into()));
-        return send(req, r, reporter);
+        return r;
     }
-    let target = req.url().to_string();
-    let (path, query) = split_target(&target);
+    let (path, query) = split_target(&req.target);
     if path == "/__shopstory/reload" {
-        let query = query.unwrap_or("").to_string();
-        let polls = shared.polls.fetch_add(1, std::sync::atomic::Ordering::SeqCst);
-        if polls >= MAX_POLLS {
-            shared.polls.fetch_sub(1, std::sync::atomic::Ordering::SeqCst);
+        let polls = shared.polls.fetch_add(1, Ordering::SeqCst);
+        let answer = (polls < MAX_POLLS).then(|| shared.wait_for_change(query.unwrap_or(""), reload::POLL_TIMEOUT));
+        shared.polls.fetch_sub(1, Ordering::SeqCst);
+        let Some(answer) = answer else {
             let mut r = text_reply(503, "too many open previews\n");
             r.headers.push(("Retry-After", "1".into()));
-            return send(req, r, reporter);
-        }
-        let poll_shared = shared.clone();
-        let reporter = reporter.clone();
-        let spawned = std::thread::Builder::new().name("serve-poll".into()).spawn(move || {
-            let answer = poll_shared.wait_for_change(&query, reload::POLL_TIMEOUT);
-            poll_shared.polls.fetch_sub(1, std::sync::atomic::Ordering::SeqCst);
-            let r = Reply {
-                status: 200,
-                headers: vec![("Content-Type", "application/json".into()), ("Cache-Control", "no-store".into())],
-                body: ReplyBody::Owned(answer.into_bytes()),
-                full_len: None,
-            };
-            send(req, r, &reporter);
-        });
-        if spawned.is_err() {
-            shared.polls.fetch_sub(1, std::sync::atomic::Ordering::SeqCst);
-        }
-        return;
+            return r;
+        };
+        return Reply {
+            status: 200,
+            headers: vec![("Content-Type", "application/json".into()), ("Cache-Control", "no-store".into())],
+            body: ReplyBody::Owned(answer.into_bytes()),
+            full_len: None,
+        };
     }
     let h = ReqHeaders {
-        if_none_match: header(&req, "If-None-Match"),
-        if_modified_since: header(&req, "If-Modified-Since"),
-        range: header(&req, "Range"),
-        if_range: header(&req, "If-Range"),
+        if_none_match: req.header("If-None-Match").map(Into::into),
+        if_modified_since: req.header("If-Modified-Since").map(Into::into),
+        range: req.header("Range").map(Into::into),
+        if_range: req.header("If-Range").map(Into::into),
     };
-    let view = shared.view();
-    let reply = respond(&target, &h, &view, &shared.instance);
-    send(req, reply, reporter);
+    respond(&req.target, &h, &shared.view(), &shared.instance)
 }
 
-fn send(req: tiny_http::Request, reply: Reply, reporter: &Reporter) {
-    let head = *req.method() == tiny_http::Method::Head;
-    reporter.detail(&format!("{} {} {}", req.method(), req.url(), reply.status));
-    let mut headers: Vec<tiny_http::Header> = Vec::with_capacity(reply.headers.len() + 2);
-    headers.push(tiny_http::Header::from_bytes(&b"Server"[..], &b"shopstory"[..]).expect("static header"));
-    headers
-        .push(tiny_http::Header::from_bytes(&b"X-Content-Type-Options"[..], &b"nosniff"[..]).expect("static header"));
-    for (name, value) in &reply.headers {
-        if let Ok(h) = tiny_http::Header::from_bytes(name.as_bytes(), value.as_bytes()) {
-            headers.push(h);
-        }
-    }
-    let body_len = reply.body.size();
-    let (len, reader): (u64, Box<dyn Read + Send>) = if head || reply.status == 304 {
-        (reply.full_len.unwrap_or(body_len), Box::new(io::empty()))
+/// 421 for a request addressed to a name that is not this computer's: what
+/// a page of another site sends after pointing its name here (DNS rebinding).
+/// Nothing of the site is in it.
+pub fn misdirected(bound: SocketAddr) -> Reply {
+    let port = bound.port();
+    let ip = bound.ip();
+    let also = if ip.is_loopback() {
+        String::new()
+    } else if ip.is_unspecified() {
+        ", or by this computer's IP address".to_string()
     } else {
-        (body_len, reply.body.into_reader())
+        format!(", or {}", super::url_of(ip, port))
     };
-    let response =
-        tiny_http::Response::new(tiny_http::StatusCode(reply.status), headers, reader, Some(len as usize), None)
-            .with_chunked_threshold(usize::MAX);
-    let _ = req.respond(response);
+    text_reply(
+        421,
+        &format!(
+            "421: the preview answers only when it is opened as http://localhost:{port}/ or http://127.0.0.1:{port}/{also}; \
+             this request was addressed to another name (maybe a page of another site trying to read the preview)\n"
+        ),
+    )
 }

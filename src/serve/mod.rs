@@ -17,6 +17,7 @@
 pub mod guard;
 pub mod http;
 pub mod reload;
+pub mod server;
 pub mod snapshot;
 pub mod watch;
 
@@ -245,8 +246,6 @@ pub fn serve(opts: &ServeOptions, reporter: &Reporter) -> Result<ExitCode> {
     }
     let listener = bind(SocketAddr::new(opts.bind, opts.port))?;
     let addr = listener.local_addr()?;
-    let server = tiny_http::Server::from_listener(listener, None)
-        .map_err(|e| anyhow!("cannot start the server on {addr}: {e}"))?;
     let instance = format!(
         "{:x}{:x}",
         std::process::id(),
@@ -254,7 +253,13 @@ pub fn serve(opts: &ServeOptions, reporter: &Reporter) -> Result<ExitCode> {
     );
     let shared = Arc::new(Shared::new(instance));
     // Requests before the first build ends get a page that waits for it.
-    http::spawn_workers(Arc::new(server), shared.clone(), reporter);
+    let (answer_shared, log) = (shared.clone(), reporter.clone());
+    let handler: server::Handler = Arc::new(move |req: &server::Request| {
+        let reply = http::answer(req, &answer_shared, addr);
+        log.detail(&format!("{} {} {}", req.method, req.target, reply.status));
+        reply
+    });
+    server::spawn(listener, server::LIMITS, handler).map_err(|e| anyhow!("cannot start the server on {addr}: {e}"))?;
 
     let mut rebuilder =
         Rebuilder { opts: opts.build.clone(), shared, current: None, last_warnings: String::new(), failed: false };

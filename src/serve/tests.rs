@@ -8,6 +8,7 @@ use super::snapshot::Snapshot;
 use super::*;
 use crate::render::{Contents, OutputFile};
 use proptest::prelude::*;
+use std::net::SocketAddr;
 use std::time::{Duration, SystemTime};
 
 // ---------------------------------------------------------------- the guard
@@ -160,7 +161,7 @@ fn ranges() {
 
 #[test]
 fn conditionals() {
-    let t = SystemTime::UNIX_EPOCH + Duration::from_secs(1_800_000_000);
+    let t = SystemTime::UNIX_EPOCH + Duration::from_secs(1_700_000_000);
     let h = |inm: Option<&str>, ims: Option<&str>| ReqHeaders {
         if_none_match: inm.map(Into::into),
         if_modified_since: ims.map(Into::into),
@@ -176,6 +177,10 @@ fn conditionals() {
     // If-None-Match wins over If-Modified-Since.
     assert!(!not_modified(&h(Some("\"zzz\""), Some(&date)), "\"abc\"", t));
     assert!(!not_modified(&h(None, Some("yesterday")), "\"abc\"", t));
+    // A date in the future is no date: the file is sent (RFC 9110 §13.1.3).
+    let future = httpdate::fmt_http_date(SystemTime::now() + Duration::from_secs(3600));
+    assert!(!not_modified(&h(None, Some(&future)), "\"abc\"", t));
+    assert!(!not_modified(&h(None, Some("Fri, 01 Jan 2100 00:00:00 GMT")), "\"abc\"", SystemTime::now()));
 }
 
 // ---------------------------------------------------------------- whole replies
@@ -275,6 +280,100 @@ fn a_failed_rebuild_shows_the_overlay_on_the_last_good_page() {
     let (status, _, body) = get(&view, "/blog/", &ReqHeaders::default());
     assert_eq!(status, 503);
     assert!(body.contains("has not been built yet") && body.contains("content/posts/a.md:2:1"), "{body}");
+}
+
+// ---------------------------------------------------------------- the Host guard
+
+#[test]
+fn host_guard_accepts_this_computer_and_refuses_other_names() {
+    let local: SocketAddr = "127.0.0.1:1111".parse().unwrap();
+    let lan: SocketAddr = "192.168.1.20:1111".parse().unwrap();
+    let any: SocketAddr = "0.0.0.0:1111".parse().unwrap();
+    let check = |host: &str, bound: SocketAddr| check_host(&[host], true, bound);
+    for ok in ["127.0.0.1:1111", "localhost:1111", "LocalHost:1111", "[::1]:1111", " localhost:1111 "] {
+        for bound in [local, lan, any] {
+            assert_eq!(check(ok, bound), Ok(()), "{ok} on {bound}");
+        }
+    }
+    assert_eq!(check("192.168.1.20:1111", lan), Ok(()));
+    assert_eq!(check("192.168.1.20:1111", local), Err(HostRefused::NotOurs));
+    // Bound to every address: any address (it cannot be rebound), still no name.
+    assert_eq!(check("10.0.0.7:1111", any), Ok(()));
+    assert_eq!(check("[fe80::1]:1111", any), Ok(()));
+    for bad in [
+        "evil.example:1111",
+        "evil.example",
+        "localhost.evil.example:1111",
+        "127.0.0.1.nip.io:1111",
+        "localhost:1112",
+        "127.0.0.1",
+        "localhost",
+        "127.0.0.1:",
+        "127.0.0.1:11a1",
+        "127.0.0.1:99999",
+        "[::1",
+        "[::1]1111",
+        "::1",
+        "",
+        "@127.0.0.1:1111",
+    ] {
+        for bound in [local, lan, any] {
+            assert_eq!(check(bad, bound), Err(HostRefused::NotOurs), "{bad:?} on {bound}");
+        }
+    }
+    // Port 80 may go unsaid.
+    let port80: SocketAddr = "127.0.0.1:80".parse().unwrap();
+    assert_eq!(check("localhost", port80), Ok(()));
+    assert_eq!(check_host(&[], true, local), Err(HostRefused::Missing));
+    assert_eq!(check_host(&[], false, local), Ok(()), "HTTP/1.0 may leave Host out");
+    assert_eq!(check_host(&["localhost:1111", "localhost:1111"], true, local), Err(HostRefused::Several));
+}
+
+fn req(raw: &str) -> super::server::Request {
+    match super::server::parse_head(raw.as_bytes()) {
+        super::server::Parsed::Complete(r, _) => r,
+        other => panic!("{other:?}"),
+    }
+}
+
+#[test]
+fn answer_checks_the_host_before_anything_of_the_site() {
+    let shared = super::reload::Shared::new("run1".into());
+    let (snap, _) = Snapshot::new(vec![page("index.html", "<body>Secret draft</body>")], None, SystemTime::UNIX_EPOCH);
+    shared.publish(std::sync::Arc::new(snap), super::snapshot::Reload::Page);
+    let bound: SocketAddr = "127.0.0.1:1111".parse().unwrap();
+    let text = |r: Reply| (r.status, String::from_utf8(r.body.bytes()).unwrap());
+    let (status, body) = text(answer(&req("GET / HTTP/1.1\r\nHost: localhost:1111\r\n\r\n"), &shared, bound));
+    assert_eq!(status, 200);
+    assert!(body.starts_with("<body>Secret draft"), "{body}");
+    assert_eq!(
+        text(answer(&req("GET / HTTP/1.1\r\nHost: evil.example:1111\r\n\r\n"), &shared, bound)),
+        (
+            421,
+            "421: the preview answers only when it is opened as http://localhost:1111/ or http://127.0.0.1:1111/; \
+             this request was addressed to another name (maybe a page of another site trying to read the preview)\n"
+                .to_string()
+        )
+    );
+    // The long poll and the preview's own files too.
+    let poll =
+        answer(&req("GET /__shopstory/reload?since=0 HTTP/1.1\r\nHost: evil.example:1111\r\n\r\n"), &shared, bound);
+    assert_eq!(poll.status, 421);
+    let script = answer(&req("GET /__shopstory/reload.js HTTP/1.1\r\nHost: evil.example:1111\r\n\r\n"), &shared, bound);
+    assert_eq!(script.status, 421);
+    assert_eq!(
+        text(answer(&req("GET / HTTP/1.1\r\n\r\n"), &shared, bound)),
+        (400, "400: an HTTP/1.1 request needs a Host header\n".to_string())
+    );
+    assert_eq!(
+        text(answer(&req("GET / HTTP/1.1\r\nHost: localhost:1111\r\nHost: evil.example\r\n\r\n"), &shared, bound)),
+        (400, "400: the request has more than one Host header\n".to_string())
+    );
+    assert_eq!(answer(&req("GET / HTTP/1.0\r\n\r\n"), &shared, bound).status, 200);
+    // Bound to a network address, the refusal names it.
+    let lan: SocketAddr = "192.168.1.20:1111".parse().unwrap();
+    let (_, body) = text(answer(&req("GET / HTTP/1.1\r\nHost: evil.example:1111\r\n\r\n"), &shared, lan));
+    assert!(body.contains("http://127.0.0.1:1111/, or http://192.168.1.20:1111/;"), "{body}");
 }
 
 // ---------------------------------------------------------------- serve/mod.rs

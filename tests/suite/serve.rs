@@ -78,18 +78,26 @@ impl Serve {
         Ok(serve)
     }
 
+    /// The server's process id.
+    pub(crate) fn pid(&self) -> u32 {
+        self.child.id()
+    }
+
     pub(crate) fn stderr(&self) -> String {
         self.stderr.lock().unwrap().clone()
     }
 
     pub(crate) fn get(&self, target: &str) -> Resp {
-        request(self.port, &format!("GET {target} HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n\r\n"))
+        request(
+            self.port,
+            &format!("GET {target} HTTP/1.1\r\nHost: 127.0.0.1:{}\r\nConnection: close\r\n\r\n", self.port),
+        )
     }
 
     pub(crate) fn get_with(&self, target: &str, header: &str) -> Resp {
         request(
             self.port,
-            &format!("GET {target} HTTP/1.1\r\nHost: 127.0.0.1\r\n{header}\r\nConnection: close\r\n\r\n"),
+            &format!("GET {target} HTTP/1.1\r\nHost: 127.0.0.1:{}\r\n{header}\r\nConnection: close\r\n\r\n", self.port),
         )
     }
 
@@ -244,7 +252,10 @@ fn serve_answers_with_the_right_status_type_and_headers() {
     assert!(missing.text().starts_with(head_of_404), "{}", missing.text());
 
     // HEAD: the headers of a GET, no body.
-    let head = request(s.port, "HEAD /theme/style.css HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n");
+    let head = request(
+        s.port,
+        &format!("HEAD /theme/style.css HTTP/1.1\r\nHost: localhost:{}\r\nConnection: close\r\n\r\n", s.port),
+    );
     let css = s.get("/theme/style.css");
     assert_eq!(head.status, 200);
     assert!(head.body.is_empty());
@@ -252,7 +263,10 @@ fn serve_answers_with_the_right_status_type_and_headers() {
     assert_eq!(head.header("ETag"), css.header("ETag"));
 
     // Other methods are refused.
-    let post = request(s.port, "POST / HTTP/1.1\r\nHost: x\r\nContent-Length: 0\r\nConnection: close\r\n\r\n");
+    let post = request(
+        s.port,
+        &format!("POST / HTTP/1.1\r\nHost: localhost:{}\r\nContent-Length: 0\r\nConnection: close\r\n\r\n", s.port),
+    );
     assert_eq!((post.status, post.header("Allow")), (405, Some("GET, HEAD")));
 
     // Serving and building read files; that alone never triggers a rebuild.
@@ -303,7 +317,7 @@ fn serve_answers_many_connections_at_once_while_pages_long_poll() {
         .map(|_| {
             let target = format!("/__shopstory/reload?since=1&instance={instance}");
             std::thread::spawn(move || {
-                request(port, &format!("GET {target} HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n"))
+                request(port, &format!("GET {target} HTTP/1.1\r\nHost: 127.0.0.1:{port}\r\nConnection: close\r\n\r\n"))
             })
         })
         .collect();
@@ -312,7 +326,11 @@ fn serve_answers_many_connections_at_once_while_pages_long_poll() {
     let gets: Vec<_> = (0..16)
         .map(|_| {
             std::thread::spawn(move || {
-                request(port, "GET /theme/style.css HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n").status
+                request(
+                    port,
+                    &format!("GET /theme/style.css HTTP/1.1\r\nHost: 127.0.0.1:{port}\r\nConnection: close\r\n\r\n"),
+                )
+                .status
             })
         })
         .collect();
@@ -372,7 +390,10 @@ fn serve_refuses_every_path_outside_the_output() {
         "/%c0%ae%c0%ae/secret.txt",
     ];
     for target in attempts {
-        let r = request(s.port, &format!("GET {target} HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n"));
+        let r = request(
+            s.port,
+            &format!("GET {target} HTTP/1.1\r\nHost: 127.0.0.1:{}\r\nConnection: close\r\n\r\n", s.port),
+        );
         assert!(r.status == 400 || r.status == 404, "{target}: {} {}", r.status, r.text());
         assert!(!r.text().contains("TOP SECRET") && !r.text().contains("root:"), "{target} leaked");
         assert!(!r.text().contains("base_url"), "{target} leaked site.yaml");

@@ -96,14 +96,20 @@ fn serve_keeps_its_threads_bounded_under_a_thousand_idle_connections() {
         }
         idle.push(c);
     }
-    let during = threads(s.pid());
     // A new visitor is still answered...
     let home = s.get("/");
     assert_eq!(home.status, 200, "{}", home.text());
-    // ...the threads stay bounded (today's main: one per socket)...
-    let after = threads(s.pid());
-    let bound = before + MAX_CONNECTIONS + 8;
-    assert!(during <= bound && after <= bound, "{before} threads, then {during} and {after} (bound {bound})");
+    // ...the threads stay bounded (today's main: one per socket, for as long
+    // as the sockets stay open; a closed connection's thread may take a
+    // moment to end on a busy machine)...
+    let bound = before + MAX_CONNECTIONS + 2;
+    let deadline = std::time::Instant::now() + WAIT;
+    let mut now = threads(s.pid());
+    while now > bound && std::time::Instant::now() < deadline {
+        std::thread::sleep(std::time::Duration::from_millis(50));
+        now = threads(s.pid());
+    }
+    assert!(now <= bound, "{before} threads at rest, {now} with 1,000 idle sockets (bound {bound})");
     // ...because the sockets idle the longest were closed to make room.
     let mut first = idle.swap_remove(0);
     let mut sink = [0u8; 64];

@@ -225,3 +225,24 @@ fn a_full_server_closes_the_longest_idle_connection_or_says_busy() {
         "{reply}"
     );
 }
+
+proptest::proptest! {
+    /// Whatever bytes arrive, the parser answers without panicking, and a
+    /// complete head never claims more bytes than it was given.
+    #[test]
+    fn parse_head_takes_any_bytes(bytes in proptest::collection::vec(proptest::prelude::any::<u8>(), 0..600)) {
+        if let Parsed::Complete(_, used) = parse_head(&bytes) {
+            proptest::prop_assert!(used <= bytes.len());
+        }
+    }
+
+    /// Heads made of plausible pieces: the same.
+    #[test]
+    fn parse_head_takes_near_misses(pieces in proptest::collection::vec("GET|HEAD| |/|HTTP/1\\.[01]|\r|\n|Host|:|x|\t|\r\n\r\n", 0..40)) {
+        let text = pieces.concat();
+        if let Parsed::Complete(req, used) = parse_head(text.as_bytes()) {
+            proptest::prop_assert!(used <= text.len());
+            proptest::prop_assert!(!req.method.is_empty() && !req.target.is_empty());
+        }
+    }
+}

@@ -9,6 +9,7 @@ use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
 
 pub const CONFIG_FILE: &str = "site.yaml";
+pub const DEFAULT_CACHE_DIR: &str = ".shopstory-cache";
 
 #[derive(Debug, Clone, Serialize)]
 pub struct SiteConfig {
@@ -25,6 +26,9 @@ pub struct SiteConfig {
     pub reviews: ReviewSettings,
     pub share_cards: bool,
     pub cache_dir: String,
+    /// Where `cache_dir` is written in site.yaml (checked by `check_cache_dir`).
+    #[serde(skip)]
+    pub cache_dir_span: Option<Span>,
 }
 
 #[derive(Debug, Clone, Default, Serialize, Deserialize)]
@@ -37,6 +41,9 @@ pub struct Shop {
     pub hours: Vec<String>,
     pub social: BTreeMap<String, String>,
     pub logo: Option<String>,
+    /// Where `logo` is written in site.yaml.
+    #[serde(skip)]
+    pub logo_span: Option<Span>,
 }
 
 #[derive(Debug, Clone, Default, Serialize, Deserialize)]
@@ -157,7 +164,8 @@ impl SiteConfig {
             moments: MomentSettings::default(),
             reviews: ReviewSettings::default(),
             share_cards: true,
-            cache_dir: ".shopstory-cache".into(),
+            cache_dir: DEFAULT_CACHE_DIR.into(),
+            cache_dir_span: None,
         }
     }
 }
@@ -245,6 +253,7 @@ pub fn parse_config(text: Option<&str>, diags: &mut Diagnostics) -> SiteConfig {
     }
     if let Some(c) = ctx.string("cache_dir") {
         config.cache_dir = c;
+        config.cache_dir_span = region.span(&[Seg::Key("cache_dir")]);
     }
 
     if let Some(shop) = ctx.section::<Shop>("shop", SHOP_KEYS) {
@@ -259,6 +268,16 @@ pub fn parse_config(text: Option<&str>, diags: &mut Diagnostics) -> SiteConfig {
                     .error(CONFIG_FILE, span, format!("shop.social.{network} is not a web address"))
                     .help("write the full address of the profile, such as https://www.instagram.com/myshop");
             }
+        }
+    }
+    if let Some(logo) = &config.shop.logo {
+        let span = region.span(&[Seg::Key("shop"), Seg::Key("logo")]);
+        config.shop.logo_span = span;
+        if let Err(why) = crate::paths::site_ref("", logo) {
+            ctx.diags
+                .error(CONFIG_FILE, span, format!("shop.logo `{}`: {why}", logo.escape_debug()))
+                .help("put the logo inside the site folder and write its path from there, such as static/logo.png");
+            config.shop.logo = None;
         }
     }
     if config.shop.name.trim().is_empty() {
@@ -290,8 +309,8 @@ pub fn parse_config(text: Option<&str>, diags: &mut Diagnostics) -> SiteConfig {
             ok = false;
             let span = region.span(&[Seg::Key("posts"), Seg::Key("permalink")]);
             ctx.diags
-                .error(CONFIG_FILE, span, format!("posts.permalink `{}`: {why}", posts.permalink))
-                .help("for example `/blog/{slug}/` or `/{year}/{month}/{slug}/`");
+                .error(CONFIG_FILE, span, format!("posts.permalink `{}`: {why}", posts.permalink.escape_debug()))
+                .help("write a path inside the site, of letters, digits, `-` and `/`, such as `/blog/{slug}/` or `/{year}/{month}/{slug}/`");
         }
         if ok {
             config.posts = posts;
@@ -345,6 +364,24 @@ pub fn parse_config(text: Option<&str>, diags: &mut Diagnostics) -> SiteConfig {
         }
     }
     config
+}
+
+/// Checks `cache_dir` against the site folder and the output folder (both
+/// absolute); a bad one is an error at its line of site.yaml and the default
+/// is kept, so that nothing is ever written there.
+pub fn check_cache_dir(
+    config: &mut SiteConfig,
+    root: &std::path::Path,
+    output: &std::path::Path,
+    diags: &mut Diagnostics,
+) {
+    let output = crate::paths::normalise(root, output);
+    if let Err(why) = crate::paths::check_cache_dir(root, &output, &config.cache_dir) {
+        diags
+            .error(CONFIG_FILE, config.cache_dir_span, format!("cache_dir `{}`: {why}", config.cache_dir.escape_debug()))
+            .help(format!("the cache needs a folder of its own: leave `cache_dir` out to use {DEFAULT_CACHE_DIR}/ in the site folder, or name a folder outside the site such as /home/me/.cache/shop"));
+        config.cache_dir = DEFAULT_CACHE_DIR.into();
+    }
 }
 
 struct Ctx<'a, 'd> {

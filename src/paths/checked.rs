@@ -28,6 +28,9 @@ pub enum PathError {
     Backslash,
     /// `?`, `#` or `%`, which mean something else in a web address.
     Reserved(char),
+    /// A name starting with `.` (`.git`): hidden, not published by hosts,
+    /// and left alone in the output as not ours.
+    Hidden(String),
     /// A part longer than a file name may be.
     TooLong { part: String, bytes: usize },
     /// `..` climbs above the site folder.
@@ -45,6 +48,9 @@ impl fmt::Display for PathError {
             PathError::Control(c) => write!(f, "it contains the control character U+{:04X}", u32::from(*c)),
             PathError::Backslash => write!(f, "it contains a backslash; folders are separated by `/`"),
             PathError::Reserved(c) => write!(f, "it contains `{c}`, which means something else in a web address"),
+            PathError::Hidden(name) => {
+                write!(f, "it has the hidden name `{name}`; hosts do not publish hidden files and folders")
+            }
             PathError::TooLong { part, bytes } => {
                 let shown: String = part.chars().take(24).collect();
                 write!(
@@ -76,8 +82,9 @@ fn check_name(name: &str) -> Result<(), PathError> {
 }
 
 /// A site URL path (`/blog/x/`, `/404.html`): starts with `/`, every folder
-/// name non-empty, no `.` or `..`, no control character, backslash, `?`,
-/// `#` or `%`, no name over 255 bytes. A trailing `/` means `index.html`.
+/// name non-empty, no `.` or `..` or other name starting with `.`, no
+/// control character, backslash, `?`, `#` or `%`, no name over 255 bytes.
+/// A trailing `/` means `index.html`.
 #[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash)]
 pub struct UrlPath(String);
 
@@ -99,6 +106,9 @@ impl UrlPath {
             for (i, name) in names.into_iter().enumerate() {
                 if !(i == last && name.is_empty()) {
                     check_name(name)?;
+                    if name.starts_with('.') {
+                        return Err(PathError::Hidden(name.to_string()));
+                    }
                 }
             }
         }
@@ -233,6 +243,8 @@ mod tests {
             ("/a\n/", PathError::Control('\n')),
             ("/a\\..\\x/", PathError::Backslash),
             ("/a?b/", PathError::Reserved('?')),
+            ("/.git/x/", PathError::Hidden(".git".into())),
+            ("/blog/.x.html", PathError::Hidden(".x.html".into())),
             ("/%2e%2e/x/", PathError::Reserved('%')),
             (long.as_str(), PathError::TooLong { part: "a".repeat(256), bytes: 256 }),
         ] {

@@ -256,6 +256,7 @@ proptest! {
             prop_assert!(UrlPath::parse(&short).is_ok(), "{pattern:?} accepted, but {short:?} is not a URL path");
             if let Ok(url) = UrlPath::parse(&expand_permalink(&pattern, &slug, year, 12, 31)) {
                 assert_inside_output(url.output().as_str())?;
+                prop_assert!(url.as_str().split('/').all(|name| !name.starts_with('.')), "{url} has a hidden name");
             }
         }
         for candidate in [&pattern, &tag, &format!("/tags/{}/", slugify(&tag)), &format!("/blog/{slug}/")] {

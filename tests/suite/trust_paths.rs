@@ -156,6 +156,11 @@ fn hostile_permalinks_are_refused_at_their_line() {
             expect: p("/blog\\\\..\\\\..\\\\{slug}/", "it contains a backslash; folders are separated by `/`"),
         },
         Case {
+            name: "a hidden folder (the output's own .git)",
+            mutate: Box::new(|s| with_permalink(s, "\"/.git/{slug}/\"")),
+            expect: p("/.git/{slug}/", "it has the hidden name `.git`; hosts do not publish hidden files and folders"),
+        },
+        Case {
             name: "an encoded climb",
             mutate: Box::new(|s| with_permalink(s, "\"/%2e%2e/{slug}/\"")),
             expect: p("/%2e%2e/{slug}/", "it contains `%`, which means something else in a web address"),

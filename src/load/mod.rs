@@ -2,7 +2,10 @@
 //! are decoded as UTF-8 (a BOM is dropped, CRLF becomes LF); files that are
 //! not text (photos, static assets) are listed with their absolute path for
 //! the stages that copy or process them. Problems reading a file become
-//! diagnostics; nothing here aborts.
+//! diagnostics; nothing here aborts. It never reads through a symbolic link
+//! that leads out of the site folder under content/, data/, templates/ or
+//! themes/ (static/ links are followed, as documented), and it names an
+//! unreadable static/ file here, where its source is known.
 
 use crate::diag::{Diagnostics, Span};
 

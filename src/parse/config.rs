@@ -271,7 +271,8 @@ pub fn parse_config(text: Option<&str>, diags: &mut Diagnostics) -> SiteConfig {
         }
     }
     if let Some(logo) = &config.shop.logo {
-        let span = region.span(&[Seg::Key("shop"), Seg::Key("logo")]);
+        // In a flow mapping (`shop: { logo: x }`) the key has no line of its own.
+        let span = region.span(&[Seg::Key("shop"), Seg::Key("logo")]).or_else(|| region.span(&[Seg::Key("shop")]));
         config.shop.logo_span = span;
         if let Err(why) = crate::paths::site_ref("", logo) {
             ctx.diags
@@ -307,7 +308,8 @@ pub fn parse_config(text: Option<&str>, diags: &mut Diagnostics) -> SiteConfig {
         }
         if let Err(why) = crate::paths::check_permalink(&posts.permalink) {
             ok = false;
-            let span = region.span(&[Seg::Key("posts"), Seg::Key("permalink")]);
+            let span =
+                region.span(&[Seg::Key("posts"), Seg::Key("permalink")]).or_else(|| region.span(&[Seg::Key("posts")]));
             ctx.diags
                 .error(CONFIG_FILE, span, format!("posts.permalink `{}`: {why}", posts.permalink.escape_debug()))
                 .help("write a path inside the site, of letters, digits, `-` and `/`, such as `/blog/{slug}/` or `/{year}/{month}/{slug}/`");
@@ -512,6 +514,19 @@ mod tests {
         assert!(errs.contains("posts.per_page must be at least 1"), "{errs}");
         assert!(errs.contains("`gif` is not a format"), "{errs}");
         assert_eq!(c.posts.per_page, 10);
+    }
+
+    #[test]
+    fn paths_are_checked_at_their_line() {
+        let (c, errs) = parse(
+            "title: Shop\nbase_url: https://shop.example\nposts: { per_page: 2, permalink: \"/../../victim/{slug}.html\" }\nshop:\n  logo: ../logo.png\n",
+        );
+        assert_eq!(
+            errs,
+            "error: posts.permalink `/../../victim/{slug}.html`: it has a `..` folder, which would lead out of the output folder\n --> site.yaml:3:8\n  |\n3 | posts: { per_page: 2, permalink: \"/../../victim/{slug}.html\" }\n  |        ^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^\n  = help: write a path inside the site, of letters, digits, `-` and `/`, such as `/blog/{slug}/` or `/{year}/{month}/{slug}/`\n\n\
+             error: shop.logo `../logo.png`: it points outside the site folder\n --> site.yaml:5:9\n  |\n5 |   logo: ../logo.png\n  |         ^^^^^^^^^^^\n  = help: put the logo inside the site folder and write its path from there, such as static/logo.png\n\n"
+        );
+        assert_eq!((c.posts.permalink.as_str(), c.shop.logo), ("/blog/{slug}/", None));
     }
 
     #[test]

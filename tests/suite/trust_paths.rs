@@ -217,6 +217,37 @@ fn names_too_long_for_a_file_are_errors_at_their_line() {
             ),
         },
         Case {
+            name: "a 300-character product name",
+            mutate: Box::new(|s| {
+                let product = "Wool ".repeat(60);
+                s.write("data/reviews.yaml", &format!("- id: r1\n  author: Ana\n  rating: 5\n  date: 2026-11-03\n  text: Lovely.\n  product: {product}\n"));
+            }),
+            expect: one_error(
+                &format!(
+                    "review `r1`: product `{}` cannot be a web address: the name `wool-wool-wool-wool-wool…` is 299 bytes long; a file name may be at most 255 bytes",
+                    "Wool ".repeat(60).trim()
+                ),
+                "data/reviews.yaml:6:12",
+                "shorten the product's name",
+            ),
+        },
+        Case {
+            name: "a moment photo whose name makes a 479-byte address",
+            mutate: Box::new(|s| {
+                let name = "&".repeat(120);
+                fs::create_dir_all(s.root.join("content/moments")).unwrap();
+                image::RgbImage::from_pixel(40, 30, image::Rgb([9, 90, 200]))
+                    .save_with_format(s.root.join(format!("content/moments/{name}.jpg")), image::ImageFormat::Jpeg)
+                    .unwrap();
+                s.write(&format!("content/moments/{name}.yaml"), "caption: Ana's bike\ndate: 2026-11-03\nconsent: true\n");
+            }),
+            expect: one_error(
+                "this photo's name cannot be the moment's address: the name `and-and-and-and-and-and-…` is 479 bytes long; a file name may be at most 255 bytes",
+                &format!("content/moments/{}.jpg", "&".repeat(120)),
+                "rename the photo (and its sidecar) with a shorter name, such as ana-wheel.jpg",
+            ),
+        },
+        Case {
             name: "a 300-character staff id",
             mutate: Box::new(|s| {
                 let id = "ab".repeat(150);
@@ -336,6 +367,24 @@ fn paths_out_of_the_site_are_errors_everywhere() {
                 "image `/../../secret.jpg`: it points outside the site folder",
                 "content/posts/2026-11-03-x.md:4:1",
                 "keep photos inside the site folder, next to the post or in static/",
+            ),
+        },
+        Case {
+            name: "a local video climbing out",
+            mutate: Box::new(|s| s.write("content/posts/2026-11-03-x.md", "---\ntitle: X\nvideo: ../../../../clip.mp4\n---\n")),
+            expect: one_error(
+                "video `../../../../clip.mp4`: it points outside the site folder",
+                "content/posts/2026-11-03-x.md:3:8",
+                "put the video file next to the post (or in static/) and check its name",
+            ),
+        },
+        Case {
+            name: "a share_image climbing out",
+            mutate: Box::new(|s| s.write("content/posts/2026-11-03-x.md", "---\ntitle: X\nshare_image: ../../../card.jpg\n---\n")),
+            expect: one_error(
+                "share_image `../../../card.jpg`: it points outside the site folder",
+                "content/posts/2026-11-03-x.md:3:14",
+                "give a photo next to the page (share_image: card.jpg) or its path from the site folder; it is cropped to 1200x630",
             ),
         },
         Case {

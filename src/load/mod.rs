@@ -204,18 +204,18 @@ pub fn walk(root: &Path, dir: &str, links: Links, diags: &mut Diagnostics) -> Ve
     files
 }
 
-/// Reports a file of static/ whose bytes cannot be read, naming it (the
-/// copy into the output happens later, where only the output path is
-/// known). Opens the file and reads one byte: permissions, a link to
-/// something that refuses reads, a file that vanished.
-fn readable(root: &Path, file: &OtherFile, diags: &mut Diagnostics) -> bool {
+/// Reports a static file (of static/ or a theme) whose bytes cannot be
+/// read, naming it (the copy into the output happens later, where only the
+/// output path is known). Opens the file and reads one byte: permissions, a
+/// link to something that refuses reads, a file that vanished.
+pub fn readable(root: &Path, abs: &Path, diags: &mut Diagnostics) -> bool {
     use std::io::Read;
-    let result = std::fs::File::open(&file.abs).and_then(|mut f| f.read(&mut [0u8; 1]));
+    let result = std::fs::File::open(abs).and_then(|mut f| f.read(&mut [0u8; 1]));
     match result {
         Ok(_) => true,
         Err(e) => {
             diags
-                .error(&site_path(root, &file.abs), None, format!("cannot read this file: {e}"))
+                .error(&site_path(root, abs), None, format!("cannot read this file: {e}"))
                 .help("check that the file exists and that you may read it (its permissions); remove it from static/ if it should not be published");
             false
         }
@@ -287,7 +287,7 @@ pub fn load(root: &Path, diags: &mut Diagnostics) -> Sources {
         .par_iter()
         .map(|f| {
             let mut d = Diagnostics::new();
-            (readable(root, f, &mut d), d)
+            (readable(root, &f.abs, &mut d), d)
         })
         .collect();
     for (file, (ok, d)) in statics.into_iter().zip(checked) {

@@ -99,6 +99,9 @@ pub fn load_theme(root: &Path, theme_name: &str, diags: &mut Diagnostics) -> Opt
             }
         }
         for abs in walk(root, &format!("{base}/static"), Links::InsideSite, diags) {
+            if !crate::load::readable(root, &abs, diags) {
+                continue;
+            }
             let rel = site_path(root, &abs);
             let out = rel.trim_start_matches(&format!("{base}/static/")).to_string();
             static_files.insert(out, ThemeStatic::Disk(abs));

@@ -126,7 +126,18 @@ fn hostile_permalinks_are_refused_at_their_line() {
     let p = |pattern: &str, why: &str| {
         one_error(&format!("posts.permalink `{pattern}`: {why}"), "site.yaml:14:14", PERMALINK_HELP)
     };
+    // Three levels up from public/ is the folder that holds the temp
+    // folders (the snapshot covers only this site's temp folder).
+    let victim = format!("shopstory-victim-{}", std::process::id());
+    let above = std::env::temp_dir().join(&victim);
+    let climb = format!("/../../../{victim}/{{slug}}.html");
+    let climb2 = climb.clone();
     run_cases(vec![
+        Case {
+            name: "climbing above the temp folder",
+            mutate: Box::new(move |s| with_permalink(s, &format!("\"{climb}\""))),
+            expect: p(&climb2, "it has a `..` folder, which would lead out of the output folder"),
+        },
         Case {
             name: "climbing out of the output",
             mutate: Box::new(|s| with_permalink(s, "\"/../../victim/{slug}.html\"")),
@@ -174,6 +185,7 @@ fn hostile_permalinks_are_refused_at_their_line() {
             ),
         },
     ]);
+    assert!(!above.exists(), "{} was written", above.display());
 }
 
 /// Item 1: slugs and tags too long for a file name are errors at their

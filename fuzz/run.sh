@@ -13,7 +13,7 @@ per_target=${SECONDS_PER_TARGET:-600}
 # suite --no-run` prints it), to fuzz a fixed build while the tree changes.
 bin=${FUZZ_BIN:-$(cargo test --release --test suite --no-run --message-format=json 2>/dev/null \
   | python3 -c 'import json,sys; print([m["executable"] for m in map(json.loads, sys.stdin) if m.get("reason")=="compiler-artifact" and m.get("executable") and m["target"]["name"]=="suite"][-1])')}
-targets=(front_matter_and_body_never_panic markdown_bodies_never_panic arbitrary_bytes_as_a_post_never_panic site_yaml_never_panics locating_yaml_paths_never_panics video_urls_never_panic_and_ids_are_valid reviews_yaml_never_panics request_paths_never_escape)
+targets=(front_matter_and_body_never_panic markdown_bodies_never_panic arbitrary_bytes_as_a_post_never_panic site_yaml_never_panics locating_yaml_paths_never_panics video_urls_never_panic_and_ids_are_valid reviews_yaml_never_panics request_paths_never_escape configured_paths_never_leave_the_output)
 [ $# -gt 0 ] && targets=("$@")
 for t in "${targets[@]}"; do
   start=$(date +%s); rounds=0

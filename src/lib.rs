@@ -94,6 +94,7 @@ pub fn check_with(opts: &BuildOptions, sink: &render::PageSink<'_>) -> Outcome {
     let images = load::images::probe_images(&sources);
     phases.lap("load", &mut clock);
     let mut parsed = parse::parse(&sources, &mut diags);
+    parse::config::check_cache_dir(&mut parsed.config, &opts.root, &opts.output, &mut diags);
     phases.lap("parse", &mut clock);
     if let Some(base) = &opts.base_url {
         parsed.config.base_url = base.trim_end_matches('/').to_string();
@@ -114,12 +115,24 @@ pub fn check_with(opts: &BuildOptions, sink: &render::PageSink<'_>) -> Outcome {
     diags.retain_used_sources();
     let (pages, mut files, planned_cards) = match &theme {
         Some(theme) => {
-            let r = render::render(&site, theme, sink, &mut diags);
+            // The last guard: no page is written outside the output folder.
+            let guarded = |f: OutputFile| match paths::OutputPath::parse(&f.path) {
+                Ok(_) => sink(f),
+                Err(why) => Err(format!("shopstory refused to write `{}`: {why}", f.path.escape_debug())),
+            };
+            let r = render::render(&site, theme, &guarded, &mut diags);
             (r.pages, r.files, r.cards)
         }
         None => (0, Vec::new(), Default::default()),
     };
     phases.lap("render", &mut clock);
+    for f in &files {
+        if let Err(why) = paths::OutputPath::parse(&f.path) {
+            diags
+                .error(&f.path, None, format!("shopstory refused to write this output file: {why}"))
+                .help("rename the file it comes from (in static/ or the theme)");
+        }
+    }
     if opts.strict {
         diags.promote_warnings();
     }

@@ -1,6 +1,12 @@
 //! Paths and URLs: slugs, permalink patterns, joining site paths. Site paths
 //! are relative to the site root and always use `/`; URL paths start with `/`.
 //! Absolute filesystem paths never reach a diagnostic or an output byte.
+//! `checked` holds the one check every configured or written path passes.
+
+mod checked;
+pub use checked::{
+    check_cache_dir, normalise, site_ref, OutputPath, PathError, UrlPath, MAX_SEGMENT_BYTES, SOURCE_FOLDERS,
+};
 
 /// Turns a title or file name into a URL-safe slug: lowercase ASCII letters,
 /// digits and single hyphens. Common Latin accents are folded ("Café" → "cafe");
@@ -110,7 +116,9 @@ pub fn check_permalink(pattern: &str) -> Result<(), String> {
     if stripped.contains('{') || stripped.contains('}') {
         return Err("the only placeholders are {slug}, {year}, {month} and {day}".into());
     }
-    Ok(())
+    // The rest is checked as the URL of a post with a short slug would be;
+    // each post's own URL is checked again once its slug is known.
+    UrlPath::parse(&expand_permalink(pattern, "x", 2026, 1, 1)).map(|_| ()).map_err(|e| e.to_string())
 }
 
 /// Resolves `rel` against the folder of the site path `from`, normalising

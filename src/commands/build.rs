@@ -34,7 +34,7 @@ pub fn build(args: &BuildArgs, reporter: &Reporter) -> Result<ExitCode> {
     check_output(&opts.root, &opts.output)?;
     // The record of the last build into this output, and whether anything
     // the build reads has changed since.
-    let cache_dir = cache_dir(&opts.root);
+    let cache_dir = cache_dir(&opts.root, &opts.output);
     let record = Manifest::path_for(&cache_dir, &opts.output);
     let previous = Manifest::read(&record, &opts.output);
     let inputs = crate::load::fingerprint::fingerprint(&opts.root, &options_key(&opts));
@@ -91,10 +91,12 @@ pub fn build(args: &BuildArgs, reporter: &Reporter) -> Result<ExitCode> {
 }
 
 /// The site's cache folder, from site.yaml (its problems are reported by
-/// the build itself).
-fn cache_dir(root: &std::path::Path) -> std::path::PathBuf {
+/// the build itself; a refused `cache_dir` gives the default).
+fn cache_dir(root: &std::path::Path, output: &std::path::Path) -> std::path::PathBuf {
     let text = std::fs::read_to_string(root.join(crate::parse::config::CONFIG_FILE)).ok();
-    let config = crate::parse::config::parse_config(text.as_deref(), &mut crate::diag::Diagnostics::new());
+    let mut ignored = crate::diag::Diagnostics::new();
+    let mut config = crate::parse::config::parse_config(text.as_deref(), &mut ignored);
+    crate::parse::config::check_cache_dir(&mut config, root, output, &mut ignored);
     root.join(config.cache_dir)
 }
 

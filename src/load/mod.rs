@@ -2,7 +2,10 @@
 //! are decoded as UTF-8 (a BOM is dropped, CRLF becomes LF); files that are
 //! not text (photos, static assets) are listed with their absolute path for
 //! the stages that copy or process them. Problems reading a file become
-//! diagnostics; nothing here aborts.
+//! diagnostics; nothing here aborts. It never reads through a symbolic link
+//! that leads out of the site folder under content/, data/, templates/ or
+//! themes/ (static/ links are followed, as documented), and it names an
+//! unreadable static/ file here, where its source is known.
 
 use crate::diag::{Diagnostics, Span};
 
@@ -115,24 +118,70 @@ pub fn read_text(root: &Path, abs: &Path, diags: &mut Diagnostics) -> Option<Tex
 
 /// Walks `base` as the build reads it: links followed, sorted by name,
 /// hidden and temporary files (and folders) skipped.
-pub fn walker(base: &Path) -> impl Iterator<Item = walkdir::Result<walkdir::DirEntry>> {
-    WalkDir::new(base)
-        .follow_links(true)
-        .sort_by_file_name()
-        .into_iter()
-        .filter_entry(|e| e.depth() == 0 || !is_ignored_name(&e.file_name().to_string_lossy()))
+pub fn walker(base: &Path) -> walkdir::FilterEntry<walkdir::IntoIter, fn(&walkdir::DirEntry) -> bool> {
+    fn keep(e: &walkdir::DirEntry) -> bool {
+        e.depth() == 0 || !is_ignored_name(&e.file_name().to_string_lossy())
+    }
+    WalkDir::new(base).follow_links(true).sort_by_file_name().into_iter().filter_entry(keep as fn(&_) -> bool)
+}
+
+/// Which symbolic links a walk follows.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Links {
+    /// Only links to something inside the site folder; a link that leads
+    /// out of it is an error naming the link (content/, data/, templates/,
+    /// themes/: what the build reads and renders).
+    InsideSite,
+    /// Every link (static/, published as it is, as the README says).
+    Any,
+}
+
+/// Whether `path`, its links resolved, leads outside the folder `real_root`
+/// (the site folder with its own links resolved). A dangling link is
+/// reported by the walk itself.
+fn leads_outside(real_root: &Path, link: &Path) -> bool {
+    std::fs::canonicalize(link).is_ok_and(|target| !target.starts_with(real_root))
+}
+
+fn report_outside_link(root: &Path, link: &Path, diags: &mut Diagnostics) {
+    let message = match std::fs::read_link(link) {
+        Ok(target) => {
+            format!("this symbolic link points outside the site folder (to {}), so it is not read", target.display())
+        }
+        Err(_) => {
+            "this folder is reached through a symbolic link that points outside the site folder, so it is not read"
+                .to_string()
+        }
+    };
+    diags
+        .error(&site_path(root, link), None, message)
+        .help("copy the file into the site folder instead of linking to it, or point the link at a file inside the site folder");
 }
 
 /// Lists the files under `root/dir`, sorted, skipping hidden and temporary
-/// files. A symlink loop or unreadable folder becomes a diagnostic.
-pub fn walk(root: &Path, dir: &str, diags: &mut Diagnostics) -> Vec<PathBuf> {
+/// files. A symlink loop, an unreadable folder or (with `Links::InsideSite`)
+/// a link out of the site becomes a diagnostic.
+pub fn walk(root: &Path, dir: &str, links: Links, diags: &mut Diagnostics) -> Vec<PathBuf> {
     let base = root.join(dir);
     if !base.is_dir() {
         return Vec::new();
     }
+    let real_root = std::fs::canonicalize(root).unwrap_or_else(|_| root.to_path_buf());
     let mut files = Vec::new();
-    for entry in walker(&base) {
+    let mut entries = walker(&base);
+    while let Some(entry) = entries.next() {
         match entry {
+            // The folder itself may be reached through a link (themes/x).
+            Ok(e)
+                if links == Links::InsideSite
+                    && (e.depth() == 0 || e.path_is_symlink())
+                    && leads_outside(&real_root, e.path()) =>
+            {
+                report_outside_link(root, e.path(), diags);
+                if e.file_type().is_dir() {
+                    entries.skip_current_dir();
+                }
+            }
             Ok(e) if e.file_type().is_file() => files.push(e.into_path()),
             Ok(_) => {}
             Err(err) => {
@@ -155,18 +204,39 @@ pub fn walk(root: &Path, dir: &str, diags: &mut Diagnostics) -> Vec<PathBuf> {
     files
 }
 
+/// Reports a static file (of static/ or a theme) whose bytes cannot be
+/// read, naming it (the copy into the output happens later, where only the
+/// output path is known). Opens the file and reads one byte: permissions, a
+/// link to something that refuses reads, a file that vanished.
+pub fn readable(root: &Path, abs: &Path, diags: &mut Diagnostics) -> bool {
+    use std::io::Read;
+    let result = std::fs::File::open(abs).and_then(|mut f| f.read(&mut [0u8; 1]));
+    match result {
+        Ok(_) => true,
+        Err(e) => {
+            diags
+                .error(&site_path(root, abs), None, format!("cannot read this file: {e}"))
+                .help("check that the file exists and that you may read it (its permissions); remove it from static/ if it should not be published");
+            false
+        }
+    }
+}
+
 /// Reads the whole site folder.
 pub fn load(root: &Path, diags: &mut Diagnostics) -> Sources {
     let mut sources = Sources::default();
     let config_path = root.join(crate::parse::config::CONFIG_FILE);
-    if config_path.is_file() {
+    let real_root = std::fs::canonicalize(root).unwrap_or_else(|_| root.to_path_buf());
+    if config_path.is_symlink() && leads_outside(&real_root, &config_path) {
+        report_outside_link(root, &config_path, diags);
+    } else if config_path.is_file() {
         if let Some(f) = read_text(root, &config_path, diags) {
             sources.config = Some(f.text);
         }
     }
 
     let mut markdown: Vec<PathBuf> = Vec::new();
-    for abs in walk(root, "content", diags) {
+    for abs in walk(root, "content", Links::InsideSite, diags) {
         let rel = site_path(root, &abs);
         if rel.ends_with(".md") || rel.ends_with(".markdown") {
             markdown.push(abs);
@@ -201,7 +271,7 @@ pub fn load(root: &Path, diags: &mut Diagnostics) -> Sources {
         }
     }
 
-    for abs in walk(root, "data", diags) {
+    for abs in walk(root, "data", Links::InsideSite, diags) {
         let rel = site_path(root, &abs);
         if rel.ends_with(".yaml") || rel.ends_with(".yml") {
             if let Some(f) = read_text(root, &abs, diags) {
@@ -209,9 +279,22 @@ pub fn load(root: &Path, diags: &mut Diagnostics) -> Sources {
             }
         }
     }
-    for abs in walk(root, "static", diags) {
-        let rel = site_path(root, &abs);
-        sources.static_files.push(OtherFile { path: rel, abs });
+    let statics: Vec<OtherFile> = walk(root, "static", Links::Any, diags)
+        .into_iter()
+        .map(|abs| OtherFile { path: site_path(root, &abs), abs })
+        .collect();
+    let checked: Vec<(bool, Diagnostics)> = statics
+        .par_iter()
+        .map(|f| {
+            let mut d = Diagnostics::new();
+            (readable(root, &f.abs, &mut d), d)
+        })
+        .collect();
+    for (file, (ok, d)) in statics.into_iter().zip(checked) {
+        diags.extend(d);
+        if ok {
+            sources.static_files.push(file);
+        }
     }
     sources
 }

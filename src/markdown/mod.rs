@@ -9,7 +9,7 @@
 pub mod shortcodes;
 
 use crate::diag::{Diagnostics, Span};
-use crate::paths::{percent_decode, resolve_relative, slugify};
+use crate::paths::{percent_decode, site_ref, slugify};
 use pulldown_cmark::{CowStr, Event, HeadingLevel, LinkType, Options, Parser, Tag, TagEnd};
 use serde::Serialize;
 use std::collections::{HashMap, HashSet};
@@ -155,16 +155,11 @@ pub fn render(input: &BodyInput<'_>, targets: &dyn Targets, diags: &mut Diagnost
                     continue;
                 }
                 let rel = percent_decode(&dest_url);
-                let target = if let Some(abs) = rel.strip_prefix('/') {
-                    Some(abs.to_string())
-                } else {
-                    resolve_relative(file, &rel)
-                };
-                match target {
-                    Some(path) => image_alt = Some((path, String::new(), range.clone())),
-                    None => {
+                match site_ref(file, &rel) {
+                    Ok(path) => image_alt = Some((path, String::new(), range.clone())),
+                    Err(why) => {
                         diags
-                            .error(file, span(&range), format!("image `{dest_url}` points outside the site folder"))
+                            .error(file, span(&range), format!("image `{}`: {why}", dest_url.escape_debug()))
                             .help("keep photos inside the site folder, next to the post or in static/");
                     }
                 }
@@ -338,11 +333,14 @@ fn resolve_link<'a>(
         }
         return dest.clone();
     }
-    let Some(target) = resolve_relative(file, &decoded) else {
-        diags
-            .error(file, span, format!("link `{dest}` points outside the site folder"))
-            .help("link to another post by its file name, such as [open day](2026-10-01-open-day.md)");
-        return dest.clone();
+    let target = match site_ref(file, &decoded) {
+        Ok(target) => target,
+        Err(why) => {
+            diags
+                .error(file, span, format!("link `{}`: {why}", dest.escape_debug()))
+                .help("link to another post by its file name, such as [open day](2026-10-01-open-day.md)");
+            return dest.clone();
+        }
     };
     if is_md {
         match targets.doc_url(&target) {

@@ -9,6 +9,7 @@ use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
 
 pub const CONFIG_FILE: &str = "site.yaml";
+pub const DEFAULT_CACHE_DIR: &str = ".shopstory-cache";
 
 #[derive(Debug, Clone, Serialize)]
 pub struct SiteConfig {
@@ -25,6 +26,9 @@ pub struct SiteConfig {
     pub reviews: ReviewSettings,
     pub share_cards: bool,
     pub cache_dir: String,
+    /// Where `cache_dir` is written in site.yaml (checked by `check_cache_dir`).
+    #[serde(skip)]
+    pub cache_dir_span: Option<Span>,
 }
 
 #[derive(Debug, Clone, Default, Serialize, Deserialize)]
@@ -37,6 +41,9 @@ pub struct Shop {
     pub hours: Vec<String>,
     pub social: BTreeMap<String, String>,
     pub logo: Option<String>,
+    /// Where `logo` is written in site.yaml.
+    #[serde(skip)]
+    pub logo_span: Option<Span>,
 }
 
 #[derive(Debug, Clone, Default, Serialize, Deserialize)]
@@ -157,7 +164,8 @@ impl SiteConfig {
             moments: MomentSettings::default(),
             reviews: ReviewSettings::default(),
             share_cards: true,
-            cache_dir: ".shopstory-cache".into(),
+            cache_dir: DEFAULT_CACHE_DIR.into(),
+            cache_dir_span: None,
         }
     }
 }
@@ -245,6 +253,7 @@ pub fn parse_config(text: Option<&str>, diags: &mut Diagnostics) -> SiteConfig {
     }
     if let Some(c) = ctx.string("cache_dir") {
         config.cache_dir = c;
+        config.cache_dir_span = region.span(&[Seg::Key("cache_dir")]);
     }
 
     if let Some(shop) = ctx.section::<Shop>("shop", SHOP_KEYS) {
@@ -259,6 +268,17 @@ pub fn parse_config(text: Option<&str>, diags: &mut Diagnostics) -> SiteConfig {
                     .error(CONFIG_FILE, span, format!("shop.social.{network} is not a web address"))
                     .help("write the full address of the profile, such as https://www.instagram.com/myshop");
             }
+        }
+    }
+    if let Some(logo) = &config.shop.logo {
+        // In a flow mapping (`shop: { logo: x }`) the key has no line of its own.
+        let span = region.span(&[Seg::Key("shop"), Seg::Key("logo")]).or_else(|| region.span(&[Seg::Key("shop")]));
+        config.shop.logo_span = span;
+        if let Err(why) = crate::paths::site_ref("", logo) {
+            ctx.diags
+                .error(CONFIG_FILE, span, format!("shop.logo `{}`: {why}", logo.escape_debug()))
+                .help("put the logo inside the site folder and write its path from there, such as static/logo.png");
+            config.shop.logo = None;
         }
     }
     if config.shop.name.trim().is_empty() {
@@ -288,10 +308,11 @@ pub fn parse_config(text: Option<&str>, diags: &mut Diagnostics) -> SiteConfig {
         }
         if let Err(why) = crate::paths::check_permalink(&posts.permalink) {
             ok = false;
-            let span = region.span(&[Seg::Key("posts"), Seg::Key("permalink")]);
+            let span =
+                region.span(&[Seg::Key("posts"), Seg::Key("permalink")]).or_else(|| region.span(&[Seg::Key("posts")]));
             ctx.diags
-                .error(CONFIG_FILE, span, format!("posts.permalink `{}`: {why}", posts.permalink))
-                .help("for example `/blog/{slug}/` or `/{year}/{month}/{slug}/`");
+                .error(CONFIG_FILE, span, format!("posts.permalink `{}`: {why}", posts.permalink.escape_debug()))
+                .help("write a path inside the site, of letters, digits, `-` and `/`, such as `/blog/{slug}/` or `/{year}/{month}/{slug}/`");
         }
         if ok {
             config.posts = posts;
@@ -345,6 +366,24 @@ pub fn parse_config(text: Option<&str>, diags: &mut Diagnostics) -> SiteConfig {
         }
     }
     config
+}
+
+/// Checks `cache_dir` against the site folder and the output folder (both
+/// absolute); a bad one is an error at its line of site.yaml and the default
+/// is kept, so that nothing is ever written there.
+pub fn check_cache_dir(
+    config: &mut SiteConfig,
+    root: &std::path::Path,
+    output: &std::path::Path,
+    diags: &mut Diagnostics,
+) {
+    let output = crate::paths::normalise(root, output);
+    if let Err(why) = crate::paths::check_cache_dir(root, &output, &config.cache_dir) {
+        diags
+            .error(CONFIG_FILE, config.cache_dir_span, format!("cache_dir `{}`: {why}", config.cache_dir.escape_debug()))
+            .help(format!("the cache needs a folder of its own: leave `cache_dir` out to use {DEFAULT_CACHE_DIR}/ in the site folder, or name a folder outside the site such as /home/me/.cache/shop"));
+        config.cache_dir = DEFAULT_CACHE_DIR.into();
+    }
 }
 
 struct Ctx<'a, 'd> {
@@ -475,6 +514,19 @@ mod tests {
         assert!(errs.contains("posts.per_page must be at least 1"), "{errs}");
         assert!(errs.contains("`gif` is not a format"), "{errs}");
         assert_eq!(c.posts.per_page, 10);
+    }
+
+    #[test]
+    fn paths_are_checked_at_their_line() {
+        let (c, errs) = parse(
+            "title: Shop\nbase_url: https://shop.example\nposts: { per_page: 2, permalink: \"/../../victim/{slug}.html\" }\nshop:\n  logo: ../logo.png\n",
+        );
+        assert_eq!(
+            errs,
+            "error: posts.permalink `/../../victim/{slug}.html`: it has a `..` folder, which would lead out of the output folder\n --> site.yaml:3:8\n  |\n3 | posts: { per_page: 2, permalink: \"/../../victim/{slug}.html\" }\n  |        ^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^\n  = help: write a path inside the site, of letters, digits, `-` and `/`, such as `/blog/{slug}/` or `/{year}/{month}/{slug}/`\n\n\
+             error: shop.logo `../logo.png`: it points outside the site folder\n --> site.yaml:5:9\n  |\n5 |   logo: ../logo.png\n  |         ^^^^^^^^^^^\n  = help: put the logo inside the site folder and write its path from there, such as static/logo.png\n\n"
+        );
+        assert_eq!((c.posts.permalink.as_str(), c.shop.logo), ("/blog/{slug}/", None));
     }
 
     #[test]

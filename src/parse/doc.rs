@@ -321,6 +321,10 @@ pub fn parse_doc(file: &TextFile, kind: DocKind, diags: &mut Diagnostics) -> Opt
             diags
                 .error(path, region.span(&[Seg::Key("tags")]), format!("tag {} has no letters or digits", i + 1))
                 .help("write tags as words, such as `tags: [how-to, wool]`");
+        } else if let Err(why) = crate::paths::UrlPath::parse(&format!("/tags/{slug}/")) {
+            diags
+                .error(path, region.span(&[Seg::Key("tags")]), format!("tag {} cannot be a web address: {why}", i + 1))
+                .help("shorten the tag to a few words");
         } else if !tag_slugs.contains(&slug) {
             tags.push(t);
             tag_slugs.push(slug);

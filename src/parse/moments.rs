@@ -13,7 +13,7 @@ use crate::date::DateTime;
 use crate::diag::{Diagnostics, Span};
 use crate::load::images::is_image_path;
 use crate::load::TextFile;
-use crate::paths::{resolve_relative, slugify};
+use crate::paths::{site_ref, slugify};
 use std::collections::{BTreeMap, BTreeSet};
 
 pub const MOMENTS_DIR: &str = "content/moments/";
@@ -266,15 +266,14 @@ impl Ctx<'_, '_> {
                 return None;
             }
         };
-        let path = match written.strip_prefix('/') {
-            Some(abs) => Some(abs.to_string()),
-            None => resolve_relative(file, &written),
-        };
-        let Some(path) = path else {
-            self.diags
-                .error(file, place.span(Some("photo")), format!("photo `{written}` points outside the site folder"))
-                .help("put the photo in content/moments/ and write its file name");
-            return None;
+        let path = match site_ref(file, &written) {
+            Ok(path) => path,
+            Err(why) => {
+                self.diags
+                    .error(file, place.span(Some("photo")), format!("photo `{}`: {why}", written.escape_debug()))
+                    .help("put the photo in content/moments/ and write its file name");
+                return None;
+            }
         };
         if !path.starts_with("content/") {
             self.diags
@@ -444,6 +443,11 @@ impl Ctx<'_, '_> {
             self.diags
                 .error(photo, None, "this photo's file name has no letters or digits to make the moment's address from")
                 .help("rename the photo (and its sidecar), such as ana-wheel.jpg");
+        } else if let Err(why) = crate::paths::UrlPath::parse(&format!("/moments/{id}/")) {
+            ok = false;
+            self.diags
+                .error(photo, None, format!("this photo's name cannot be the moment's address: {why}"))
+                .help("rename the photo (and its sidecar) with a shorter name, such as ana-wheel.jpg");
         }
         let date = date?;
         if !ok {

@@ -229,6 +229,13 @@ pub fn parse_reviews(file: Option<&TextFile>, diags: &mut Diagnostics) -> Vec<Pa
                     format!("{who}: product `{p}` cannot have a page of its own under /reviews/"),
                     "give the product a name with letters, and not `page`",
                 );
+            } else if let Err(why) = crate::paths::UrlPath::parse(&format!("/reviews/{slug}/")) {
+                let who = c.who.clone();
+                c.error(
+                    "product",
+                    format!("{who}: product `{p}` cannot be a web address: {why}"),
+                    "shorten the product's name",
+                );
             }
         }
         let source = c.text("source", &raw.source).map(|s| s.trim().to_string());

@@ -28,6 +28,8 @@ pub struct ParsedStaff {
     pub name: String,
     pub role: Option<String>,
     pub photo: Option<String>,
+    /// Where `photo` is written in data/staff.yaml.
+    pub photo_span: Option<crate::diag::Span>,
     pub photo_alt: Option<String>,
     pub bio: Option<String>,
     pub email: Option<String>,
@@ -52,6 +54,29 @@ pub fn parse_staff(file: Option<&TextFile>, diags: &mut Diagnostics) -> Vec<Pars
                 .help(format!("use lowercase letters, digits and hyphens, such as `{}`", slugify(&id)));
             continue;
         }
+        if let Err(why) = crate::paths::UrlPath::parse(&format!("/staff/{id}/")) {
+            diags
+                .error(
+                    &file.path,
+                    field_span(file, rec.index, "id"),
+                    format!("staff id `{id}` cannot be a web address: {why}"),
+                )
+                .help("use a short id, such as a first name");
+            continue;
+        }
+        let photo_span = field_span(file, rec.index, "photo");
+        let photo = match raw.photo {
+            Some(p) => match crate::paths::site_ref("", &p) {
+                Ok(_) => Some(p),
+                Err(why) => {
+                    diags
+                        .error(&file.path, photo_span, format!("photo `{}` of {id}: {why}", p.escape_debug()))
+                        .help("put the photo inside the site folder and write its path from there, such as static/staff/maya.jpg");
+                    None
+                }
+            },
+            None => None,
+        };
         let Some(name) = raw.name.filter(|s| !s.trim().is_empty()) else {
             diags
                 .error(&file.path, field_span(file, rec.index, "name"), format!("staff member `{id}` has no `name`"))
@@ -72,7 +97,8 @@ pub fn parse_staff(file: Option<&TextFile>, diags: &mut Diagnostics) -> Vec<Pars
             id,
             name,
             role: raw.role,
-            photo: raw.photo,
+            photo,
+            photo_span,
             photo_alt: raw.photo_alt,
             bio: raw.bio,
             email: raw.email,

@@ -19,7 +19,7 @@ use crate::parse::config::SiteConfig;
 use crate::parse::doc::{DocKind, ParsedDoc};
 use crate::parse::staff::STAFF_FILE;
 use crate::parse::Parsed;
-use crate::paths::{expand_permalink, resolve_relative, slugify};
+use crate::paths::{expand_permalink, slugify, UrlPath};
 use crate::theme::Theme;
 use rayon::prelude::*;
 use std::collections::{BTreeMap, HashMap};
@@ -101,12 +101,10 @@ impl Targets for Linker<'_> {
 }
 
 /// Resolves a path written in front matter or a data file: relative to the
-/// file, or from the site root when it starts with `/`.
-fn resolve_ref(from: &str, written: &str) -> Option<String> {
-    match written.strip_prefix('/') {
-        Some(abs) => Some(abs.to_string()),
-        None => resolve_relative(from, written),
-    }
+/// file, or from the site root when it starts with `/` (`paths::site_ref`,
+/// the one check for every path an owner writes).
+fn resolve_ref(from: &str, written: &str) -> Result<String, crate::paths::PathError> {
+    crate::paths::site_ref(from, written)
 }
 
 fn doc_url(doc: &ParsedDoc, config: &SiteConfig) -> String {
@@ -164,7 +162,17 @@ pub fn resolve(parsed: Parsed, input: &ResolveInput<'_>, opts: &ResolveOptions, 
     let mut docs_by_path: HashMap<String, (String, bool)> = HashMap::new();
     let mut by_url: BTreeMap<String, &ParsedDoc> = BTreeMap::new();
     for d in posts.iter().chain(pages.iter()) {
-        let url = doc_url(d, &config);
+        let url = match UrlPath::parse(&doc_url(d, &config)) {
+            Ok(url) => url.into_string(),
+            Err(why) => {
+                // The slug is written as `slug:`, or made from the title.
+                let span = d.span_of("slug").or_else(|| d.span_of("title"));
+                diags
+                    .error(&d.source, span, format!("the web address of this file cannot be written: {why}"))
+                    .help("shorten the title or set a shorter `slug:` in the front matter");
+                continue;
+            }
+        };
         let is_published = published(d);
         docs_by_path.insert(d.source.clone(), (url.clone(), !is_published));
         if !is_published {
@@ -221,12 +229,11 @@ pub fn resolve(parsed: Parsed, input: &ResolveInput<'_>, opts: &ResolveOptions, 
     let mut staff: Vec<StaffMember> = Vec::new();
     for s in &parsed_staff {
         let photo = s.photo.as_deref().and_then(|p| {
-            let path = resolve_ref("", p)?;
-            match linker.image(&path) {
-                Ok(_) => Some(ImageUse { path, alt: s.photo_alt.clone().unwrap_or_else(|| s.name.clone()) }),
+            match resolve_ref("", p).map_err(|e| e.to_string()).and_then(|path| Ok((linker.image(&path)?, path))) {
+                Ok((_, path)) => Some(ImageUse { path, alt: s.photo_alt.clone().unwrap_or_else(|| s.name.clone()) }),
                 Err(why) => {
                     diags
-                        .error(STAFF_FILE, None, format!("photo `{p}` of {}: {why}", s.id))
+                        .error(STAFF_FILE, s.photo_span, format!("photo `{p}` of {}: {why}", s.id))
                         .help("write the photo's path from the site folder, such as static/staff/maya.jpg");
                     None
                 }
@@ -291,12 +298,11 @@ pub fn resolve(parsed: Parsed, input: &ResolveInput<'_>, opts: &ResolveOptions, 
     }
 
     let logo = config.shop.logo.as_deref().and_then(|p| {
-        let path = resolve_ref("", p)?;
-        match linker.image(&path) {
-            Ok(_) => Some(ImageUse { path, alt: config.shop.name.clone() }),
+        match resolve_ref("", p).map_err(|e| e.to_string()).and_then(|path| Ok((linker.image(&path)?, path))) {
+            Ok((_, path)) => Some(ImageUse { path, alt: config.shop.name.clone() }),
             Err(why) => {
                 diags
-                    .error(crate::parse::config::CONFIG_FILE, None, format!("shop.logo `{p}`: {why}"))
+                    .error(crate::parse::config::CONFIG_FILE, config.shop.logo_span, format!("shop.logo `{p}`: {why}"))
                     .help("write the logo's path from the site folder, such as static/logo.png");
                 None
             }
@@ -353,9 +359,12 @@ fn resolve_doc(
         }
     });
     let cover = d.cover.as_deref().and_then(|c| {
-        let Some(path) = resolve_ref(&d.source, c) else {
-            diags.error(&d.source, d.span_of("cover"), format!("cover `{c}` points outside the site folder")).help("put the photo next to the post, or in static/");
-            return None;
+        let path = match resolve_ref(&d.source, c) {
+            Ok(path) => path,
+            Err(why) => {
+                diags.error(&d.source, d.span_of("cover"), format!("cover `{}`: {why}", c.escape_debug())).help("put the photo next to the post, or in static/");
+                return None;
+            }
         };
         match linker.image(&path) {
             Ok(_) => Some(ImageUse { path, alt: d.cover_alt.clone().unwrap_or_default() }),
@@ -367,7 +376,7 @@ fn resolve_doc(
         }
     });
     let share_image = d.share_image.as_deref().and_then(|s| {
-        match resolve_ref(&d.source, s).ok_or_else(|| "points outside the site folder".to_string()).and_then(|path| linker.plan_only(&path)) {
+        match resolve_ref(&d.source, s).map_err(|e| e.to_string()).and_then(|path| linker.plan_only(&path)) {
             Ok(planned) => Some(planned),
             Err(why) => {
                 diags.error(&d.source, d.span_of("share_image"), format!("share_image `{s}`: {why}"))

@@ -51,7 +51,7 @@ impl<'a> VideoState<'a> {
     ) -> Self {
         let defaults = docs
             .map(|d| {
-                let poster = d.poster.as_deref().or(d.cover.as_deref()).and_then(|p| resolve_ref(&d.source, p));
+                let poster = d.poster.as_deref().or(d.cover.as_deref()).and_then(|p| resolve_ref(&d.source, p).ok());
                 (d.source.clone(), DocDefaults { title: d.title.clone(), poster })
             })
             .collect();
@@ -168,11 +168,14 @@ impl Linker<'_> {
         diags: &mut Diagnostics,
     ) -> Option<Poster> {
         if let Some(w) = written {
-            let Some(path) = resolve_ref(file, w) else {
-                diags
-                    .error(file, span, format!("poster `{w}` points outside the site folder"))
-                    .help("put the poster photo next to the post, or in static/");
-                return None;
+            let path = match resolve_ref(file, w) {
+                Ok(path) => path,
+                Err(why) => {
+                    diags
+                        .error(file, span, format!("poster `{}`: {why}", w.escape_debug()))
+                        .help("put the poster photo next to the post, or in static/");
+                    return None;
+                }
             };
             return match self.image(&path) {
                 Ok(_) => Some(Poster::Photo(ImageUse { path, alt: String::new() })),
@@ -227,7 +230,7 @@ impl Linker<'_> {
             let ext = if ext.is_empty() { "a file without an extension".to_string() } else { format!(".{ext}") };
             return Err(format!("this takes {} files, not {ext}", names.join(", ")));
         };
-        let path = resolve_ref(from, written).ok_or("it points outside the site folder")?;
+        let path = resolve_ref(from, written).map_err(|e| e.to_string())?;
         if let Some(f) = self.video.content_files.get(&path) {
             let output = format!("media/{}", path.trim_start_matches("content/"));
             self.video.media.lock().expect("video media").insert(output.clone(), MediaFile::Copy(f.abs.clone()));
@@ -545,7 +548,7 @@ impl Linker<'_> {
         let poster = match (&poster, d.cover.as_deref()) {
             // The cover's alt text travels with it when it is the poster.
             (Poster::Photo(p), Some(c))
-                if d.poster.is_none() && resolve_ref(file, c).as_deref() == Some(p.path.as_str()) =>
+                if d.poster.is_none() && resolve_ref(file, c).as_deref() == Ok(p.path.as_str()) =>
             {
                 Poster::Photo(ImageUse { path: p.path.clone(), alt: d.cover_alt.clone().unwrap_or_default() })
             }

@@ -4,7 +4,7 @@
 //! parsed once, into one Tera instance. Static files layer the same way.
 
 use crate::diag::Diagnostics;
-use crate::load::{read_text, site_path, walk};
+use crate::load::{read_text, site_path, walk, Links};
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 use tera::Tera;
@@ -92,13 +92,16 @@ pub fn load_theme(root: &Path, theme_name: &str, diags: &mut Diagnostics) -> Opt
     let theme_dir = root.join("themes").join(theme_name);
     if theme_dir.is_dir() {
         let base = format!("themes/{theme_name}");
-        for abs in walk(root, &format!("{base}/templates"), diags) {
+        for abs in walk(root, &format!("{base}/templates"), Links::InsideSite, diags) {
             if let Some(f) = read_text(root, &abs, diags) {
                 let name = f.path.trim_start_matches(&format!("{base}/templates/")).to_string();
                 sources.insert(name, (f.text.to_string(), Origin::File(f.path.clone())));
             }
         }
-        for abs in walk(root, &format!("{base}/static"), diags) {
+        for abs in walk(root, &format!("{base}/static"), Links::InsideSite, diags) {
+            if !crate::load::readable(root, &abs, diags) {
+                continue;
+            }
             let rel = site_path(root, &abs);
             let out = rel.trim_start_matches(&format!("{base}/static/")).to_string();
             static_files.insert(out, ThemeStatic::Disk(abs));
@@ -124,7 +127,7 @@ pub fn load_theme(root: &Path, theme_name: &str, diags: &mut Diagnostics) -> Opt
                 format!("the themes in themes/ are: {}", known.join(", "))
             });
     }
-    for abs in walk(root, "templates", diags) {
+    for abs in walk(root, "templates", Links::InsideSite, diags) {
         if let Some(f) = read_text(root, &abs, diags) {
             let name = f.path.trim_start_matches("templates/").to_string();
             sources.insert(name, (f.text.to_string(), Origin::File(f.path.clone())));

@@ -175,6 +175,109 @@ proptest! {
     }
 }
 
+/// Pieces of configured paths: climbs, empty names, NUL, backslashes,
+/// percent-encodings, long names, non-ASCII letters and the placeholders.
+fn path_piece() -> impl Strategy<Value = String> {
+    // Harmless pieces weigh more, so that many paths pass every check but
+    // one and the last checks are reached too.
+    let piece = |p: &str| Just(p.to_string());
+    prop_oneof![
+        8 => piece("/"),
+        1 => piece(".."),
+        1 => piece("."),
+        1 => piece("//"),
+        1 => piece("\0"),
+        1 => piece("\\"),
+        1 => piece("%2e%2e"),
+        4 => piece("{slug}"),
+        2 => piece("{year}"),
+        2 => piece("{month}"),
+        2 => piece(".html"),
+        4 => piece("blog"),
+        2 => piece("é"),
+        1 => Just("ж".repeat(100)),
+        1 => Just("a".repeat(200)),
+        1 => piece("~"),
+        1 => piece("content"),
+        1 => piece("public"),
+        2 => "\\PC{0,6}",
+    ]
+}
+
+fn configured_path() -> impl Strategy<Value = String> {
+    prop::collection::vec(path_piece(), 0..12).prop_map(|v| v.concat())
+}
+
+/// A permalink pattern: pieces at random, or shaped like one (a leading
+/// `/`, `{slug}` and an ending) so that many pass the first checks.
+fn permalink_pattern() -> impl Strategy<Value = String> {
+    let shaped = (configured_path(), configured_path(), prop_oneof![Just("/"), Just(".html")])
+        .prop_map(|(a, b, end)| format!("/{a}{{slug}}{b}{end}"));
+    prop_oneof![configured_path(), shaped]
+}
+
+/// The properties of a path the build may write to: inside the output
+/// folder (`/out`) once joined, no `.`, `..` or empty name, no NUL, no name
+/// longer than a file system allows.
+fn assert_inside_output(rel: &str) -> Result<(), TestCaseError> {
+    use std::path::{Component, Path};
+    let joined = Path::new("/out").join(rel);
+    prop_assert!(shopstory::paths::normalise(Path::new("/"), &joined).starts_with("/out/"), "{rel:?} leaves /out");
+    for c in Path::new(rel).components() {
+        prop_assert!(matches!(c, Component::Normal(_)), "{rel:?} has {c:?}");
+    }
+    for name in rel.split('/') {
+        prop_assert!(!name.is_empty() && name != "." && name != "..", "{rel:?}");
+        prop_assert!(!name.contains('\0') && name.len() <= 255, "{rel:?}");
+    }
+    Ok(())
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig { cases: cases(), failure_persistence: None, ..ProptestConfig::default() })]
+
+    /// Arbitrary permalink patterns, slugs, tags and `cache_dir` values:
+    /// whatever is accepted stays inside the output (or, for the cache, out
+    /// of the site's own folders), and nothing panics.
+    #[test]
+    fn configured_paths_never_leave_the_output(
+        pattern in permalink_pattern(),
+        title in prop_oneof!["\\PC{0,20}", "\\PC{0,300}"],
+        tag in configured_path(),
+        cache in configured_path(),
+        year in 0i32..10000,
+    ) {
+        use shopstory::paths::{check_cache_dir, check_permalink, expand_permalink, slugify, OutputPath, UrlPath};
+        use std::path::Path;
+        let slug = slugify(&title);
+        if check_permalink(&pattern).is_ok() {
+            // An accepted pattern gives a valid URL for a short slug.
+            let short = expand_permalink(&pattern, "x", 2026, 1, 1);
+            prop_assert!(UrlPath::parse(&short).is_ok(), "{pattern:?} accepted, but {short:?} is not a URL path");
+            if let Ok(url) = UrlPath::parse(&expand_permalink(&pattern, &slug, year, 12, 31)) {
+                assert_inside_output(url.output().as_str())?;
+                prop_assert!(url.as_str().split('/').all(|name| !name.starts_with('.')), "{url} has a hidden name");
+            }
+        }
+        for candidate in [&pattern, &tag, &format!("/tags/{}/", slugify(&tag)), &format!("/blog/{slug}/")] {
+            if let Ok(url) = UrlPath::parse(candidate) {
+                assert_inside_output(url.output().as_str())?;
+            }
+            if let Ok(out) = OutputPath::parse(candidate) {
+                assert_inside_output(out.as_str())?;
+            }
+        }
+        let (root, output) = (Path::new("/srv/site"), Path::new("/srv/site/public"));
+        if let Ok(dir) = check_cache_dir(root, output, &cache) {
+            prop_assert!(dir.parent().is_some() && !root.starts_with(&dir), "{cache:?} -> {dir:?}");
+            prop_assert!(!dir.starts_with(output) && !output.starts_with(&dir), "{cache:?} -> {dir:?}");
+            for source in shopstory::paths::SOURCE_FOLDERS {
+                prop_assert!(!dir.starts_with(root.join(source)), "{cache:?} -> {dir:?}");
+            }
+        }
+    }
+}
+
 /// Found by `markdown_bodies_never_panic`: a bare video URL underlined as a
 /// setext heading put the shortcode placeholder into the heading's id.
 #[test]

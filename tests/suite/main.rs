@@ -17,4 +17,5 @@ mod safety;
 mod serve;
 mod serve_browser;
 mod serve_hostile;
+mod trust_paths;
 mod videos;

@@ -278,3 +278,25 @@ fn execute_draws_missing_cards_once_and_then_uses_the_cache() {
         assert!(p.is_file());
     }
 }
+
+#[test]
+fn issue_12_a_title_of_any_length_costs_the_same_to_lay_out() {
+    use super::text::{shaped_chars, MAX_CARD_CHARS};
+    let fonts = Fonts::embedded();
+    let lay_out = |title: &str| {
+        let before = shaped_chars();
+        let layout = layout_text(&spec(Layout::Post, title), fonts);
+        (shaped_chars() - before, layout)
+    };
+    // 10 KB and 1 MB of words: the same characters are shaped, the same lines come out.
+    let (small_cost, small) = lay_out(&"Tea cup ".repeat(10 * 128));
+    let (large_cost, large) = lay_out(&"Tea cup ".repeat(1024 * 128));
+    assert_eq!(small_cost, large_cost);
+    assert_eq!(small, large);
+    assert_eq!(small.title.lines.len(), 3);
+    assert!(small.title.lines[2].ends_with('…'), "{:?}", small.title.lines);
+    // One word of a megabyte is broken between characters, also at a bounded cost.
+    let (word_cost, word) = lay_out(&"x".repeat(1 << 20));
+    assert_eq!(word.title.lines.len(), 3);
+    assert!(word_cost < 200 * MAX_CARD_CHARS as u64, "{word_cost}");
+}

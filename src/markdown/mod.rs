@@ -138,9 +138,13 @@ pub fn render(input: &BodyInput<'_>, targets: &dyn Targets, diags: &mut Diagnost
                             events.push(Event::InlineHtml(CowStr::from(html)));
                         }
                         Err(why) => {
-                            diags.error(file, span(&r), format!("image `{path}`: {why}")).help(
-                                "put the photo next to the post (or in static/) and check the spelling of its name",
-                            );
+                            // A photo that is there but cannot be used says what to do in `why`.
+                            let help = if why == "there is no such photo" || why.starts_with("this is not a photo") {
+                                "put the photo next to the post (or in static/) and check the spelling of its name"
+                            } else {
+                                "fix or replace the photo as said above, then build again"
+                            };
+                            diags.error(file, span(&r), format!("image `{path}`: {why}")).help(help);
                         }
                     }
                 }

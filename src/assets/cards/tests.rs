@@ -92,6 +92,8 @@ fn long_titles_wrap_within_the_card_and_end_in_an_ellipsis() {
                 source_hash: "0".into(),
                 has_alpha: false,
                 variant: None,
+                source_size: (2000, 1500),
+                limits: Default::default(),
             });
         }
         let t = layout_text(&s, fonts);
@@ -205,6 +207,8 @@ fn photos_fill_their_part_without_distortion() {
             source_hash: "0".into(),
             has_alpha: false,
             variant: None,
+            source_size: (2000, 1500),
+            limits: Default::default(),
         }),
         ..spec(Layout::Post, "With a cover")
     };
@@ -228,6 +232,8 @@ fn the_name_covers_every_drawn_input_and_cards_are_deterministic() {
         source_hash: "abc".into(),
         has_alpha: false,
         variant: None,
+        source_size: (2000, 1500),
+        limits: Default::default(),
     };
     let others = [
         CardSpec { layout: Layout::Page, ..base.clone() },

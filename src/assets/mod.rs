@@ -281,9 +281,9 @@ pub fn execute(
 /// Fills the cache for one image. The outer `Result` is a cache failure,
 /// the inner one a problem with the photo. The full-size pixels live only
 /// while a share of the memory budget is held: the source is decoded and
-/// resized once per missing width (sequentially: no rayon work is waited
-/// for while holding a share), the original is dropped, and only then are
-/// the variants encoded in parallel.
+/// resized once per missing width (on plain threads: no rayon work is
+/// waited for while holding a share), the original is dropped, and only
+/// then are the variants encoded in parallel.
 fn process(img: &PlannedImage, cache: &Cache) -> Result<Done, Failure> {
     let missing: Vec<&Variant> = img.variants.iter().filter(|v| !cache.contains(&v.output)).collect();
     if missing.is_empty() {
@@ -296,12 +296,19 @@ fn process(img: &PlannedImage, cache: &Cache) -> Result<Done, Failure> {
         let cost = budget::decode_cost(img.source_width, img.source_height, img.has_alpha);
         let _share = budget::memory().take(cost);
         let pixels = read_and_decode(img).map_err(Failure::Photo)?;
-        let mut out = Vec::with_capacity(sizes.len());
-        for (w, h) in sizes {
-            let px = encode::resize(&pixels, w, h).map_err(|why| Failure::Photo(format!("{w}x{h}: {why}")))?;
-            out.push(((w, h), px));
-        }
-        out
+        // One plain thread per width (not rayon: see `budget`).
+        let pixels = &pixels;
+        std::thread::scope(|s| {
+            let resizing: Vec<_> =
+                sizes.iter().map(|&(w, h)| (w, h, s.spawn(move || encode::resize(pixels, w, h)))).collect();
+            resizing
+                .into_iter()
+                .map(|(w, h, handle)| {
+                    let px = handle.join().unwrap_or_else(|_| Err("resizing failed".into()));
+                    px.map(|px| ((w, h), px)).map_err(|why| Failure::Photo(format!("{w}x{h}: {why}")))
+                })
+                .collect::<Result<Vec<_>, Failure>>()
+        })?
     };
     missing.par_iter().try_for_each(|v| {
         let px = resized.iter().find(|(size, _)| *size == (v.width, v.height)).map(|(_, px)| px);

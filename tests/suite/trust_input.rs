@@ -173,3 +173,57 @@ fn issue_12_an_alias_bomb_is_an_error_at_its_first_alias() {
 "
     );
 }
+
+#[test]
+fn issue_12_ratings_are_quoted_as_written() {
+    let site = SiteTest::fixture("basic");
+    site.write(
+        "data/reviews.yaml",
+        "- id: a\n  author: A\n  rating: 7.50\n  date: 2026-01-02\n  text: Hi.\n- id: b\n  author: B\n  rating: 1e3\n  date: 2026-01-02\n  text: Hi.\n",
+    );
+    let run = site.run(&["check"]);
+    assert_eq!(run.code, 1);
+    assert_eq!(
+        run.stderr,
+        "error: review `a`: rating 7.50 is out of range
+ --> data/reviews.yaml:3:11
+  |
+3 |   rating: 7.50
+  |           ^^^^
+  = help: use a number from 1 to 5; halves like 4.5 are allowed
+
+error: review `b`: rating 1e3 is out of range
+ --> data/reviews.yaml:8:11
+  |
+8 |   rating: 1e3
+  |           ^^^
+  = help: use a number from 1 to 5; halves like 4.5 are allowed
+
+2 errors, 0 warnings
+"
+    );
+}
+
+#[test]
+fn issue_12_an_unreadable_youtube_start_time_is_a_warning_at_its_line() {
+    let site = SiteTest::fixture("basic");
+    site.write(
+        "content/posts/2026-11-01-v.md",
+        "---\ntitle: V\n---\nhttps://www.youtube.com/watch?v=dQw4w9WgXcQ&t=abc\n",
+    );
+    let run = site.run(&["check"]);
+    assert_eq!(run.code, 0);
+    assert_eq!(
+        run.stderr,
+        "warning: `abc` is not a start time, so this video starts at the beginning
+ --> content/posts/2026-11-01-v.md:4:1
+  |
+4 | https://www.youtube.com/watch?v=dQw4w9WgXcQ&t=abc
+  | ^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^
+  = help: write the time as seconds (t=90), as 1m30s, or as 1:30
+
+0 errors, 1 warning
+no errors: 14 pages and 3 posts would be built
+"
+    );
+}

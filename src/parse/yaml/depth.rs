@@ -81,10 +81,9 @@ pub(super) fn too_deep(text: &str, max: usize) -> Option<(usize, usize)> {
             }
             match b {
                 b'#' if i == 0 || line[i - 1] == b' ' || line[i - 1] == b'\t' => break,
-                b'"' | b'\'' if value_start || flow > 0 => {
-                    quote = Some(b);
-                    // Outside flow style a quoted value cannot hold a bracket that counts.
-                }
+                // A quote opens a quoted scalar only where a value starts
+                // (`Don't` is plain text, also in flow style).
+                b'"' | b'\'' if value_start => quote = Some(b),
                 b'[' | b'{' if value_start || flow > 0 => {
                     flow += 1;
                     if depth_at(flow) > max {
@@ -140,6 +139,9 @@ mod tests {
         assert_eq!(too_deep(&flow, MAX_DEPTH), Some((15 + MAX_DEPTH - 1, MAX_DEPTH + 1)));
         let compact = format!("a: 1\nb:\n  {}x\n", "- ".repeat(100));
         assert_eq!(too_deep(&compact, 10), Some((10, 102)));
+        // A quote inside a word hides nothing.
+        let hidden = format!("tags: [Don't, {}]\n", "[".repeat(60));
+        assert_eq!(too_deep(&hidden, MAX_DEPTH), Some((14 + MAX_DEPTH - 2, MAX_DEPTH + 1)));
         let maps = format!("a: {}1{}\n", "{b: ".repeat(60), "}".repeat(60));
         assert_eq!(too_deep(&maps, MAX_DEPTH), Some((3 + 4 * (MAX_DEPTH - 1), MAX_DEPTH + 1)));
     }

@@ -287,6 +287,19 @@ fn inside_call(found: &[(Range<usize>, Found)], at: usize) -> bool {
     i > 0 && found[i - 1].0.contains(&at)
 }
 
+#[cfg(test)]
+thread_local! {
+    /// Bytes of HTML `put_back` has gone through on this thread.
+    static PUT_BACK_BYTES: std::cell::Cell<u64> = const { std::cell::Cell::new(0) };
+}
+
+/// How many bytes of HTML `put_back` has gone through on this thread (each
+/// call reads its input once).
+#[cfg(test)]
+pub(crate) fn put_back_bytes() -> u64 {
+    PUT_BACK_BYTES.with(std::cell::Cell::get)
+}
+
 /// Placeholder text for replacement `n`: letters only, so markdown leaves it alone.
 pub fn placeholder(n: usize) -> String {
     format!("{PLACEHOLDER_PREFIX}{n}x")
@@ -300,6 +313,8 @@ const PLACEHOLDER_PREFIX: &str = "shopstoryembed";
 /// another copied the whole page once per embed (10,000 videos in one post
 /// took 48 s).
 pub fn put_back(html: &str, embeds: &[String]) -> String {
+    #[cfg(test)]
+    PUT_BACK_BYTES.with(|n| n.set(n.get() + html.len() as u64));
     let extra: usize = embeds.iter().map(String::len).sum();
     let mut out = String::with_capacity(html.len() + extra);
     let mut rest = html;

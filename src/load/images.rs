@@ -1,9 +1,11 @@
-//! Probes photos: reads each image's bytes once, hashes them (the cache key
-//! of every variant) and reads the header for its size, its EXIF orientation
-//! and whether it has an alpha channel. Nothing is decoded here; a file that
-//! cannot be probed (empty, damaged, not an image, or so large that decoding
-//! it would exhaust memory) is remembered with the reason, which is reported
-//! only where a page uses it.
+//! Part of stage 1 (load): probes photos. Reads each image's bytes once,
+//! hashes them (the cache key of every variant) and reads the header for its
+//! size, its EXIF orientation and whether it has an alpha channel. Nothing is
+//! decoded here, ever: a file that cannot be probed (empty, damaged, not an
+//! image, or declaring more pixels than site.yaml's `images.max_side` and
+//! `images.max_pixels` allow) is remembered with the reason, which is
+//! reported only where a page uses it. `Limits` is also what the decoders
+//! of `assets` are held to.
 
 use super::{OtherFile, Sources};
 use image::ImageDecoder;

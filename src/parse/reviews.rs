@@ -125,6 +125,8 @@ impl Checker<'_, '_> {
         match v.as_ref().map(scalar) {
             None | Some(Ok(None)) => None,
             Some(Ok(Some(s))) if s.trim().is_empty() => None,
+            // `id: 1.50` is the text `1.50`, not the number YAML reads.
+            Some(Ok(Some(s))) if matches!(v, Some(Value::Number(_))) => Some(self.as_written(key, s)),
             Some(Ok(Some(s))) => Some(s),
             Some(Err(())) => {
                 let who = self.who.clone();

@@ -227,3 +227,25 @@ no errors: 14 pages and 3 posts would be built
 "
     );
 }
+
+#[test]
+fn issue_12_a_numeric_review_id_is_quoted_as_written() {
+    let site = SiteTest::fixture("basic");
+    let review =
+        |author: &str| format!("- id: 1.50\n  author: {author}\n  rating: 4\n  date: 2026-01-02\n  text: Hi.\n");
+    site.write("data/reviews.yaml", &format!("{}{}", review("A"), review("B")));
+    let run = site.run(&["check"]);
+    assert_eq!(run.code, 1);
+    assert_eq!(
+        run.stderr,
+        "error: review id `1.50` is used twice (entries 1 and 2)
+ --> data/reviews.yaml:6:7
+  |
+6 | - id: 1.50
+  |       ^^^^
+  = help: give each review its own id, for example by adding the author's initial
+
+1 error, 0 warnings
+"
+    );
+}

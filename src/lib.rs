@@ -91,10 +91,11 @@ pub fn check_with(opts: &BuildOptions, sink: &render::PageSink<'_>) -> Outcome {
     let mut phases = Phases::default();
     let mut clock = std::time::Instant::now();
     let sources = load::load(&opts.root, &mut diags);
-    let images = load::images::probe_images(&sources);
     phases.lap("load", &mut clock);
     let mut parsed = parse::parse(&sources, &mut diags);
     parse::config::check_cache_dir(&mut parsed.config, &opts.root, &opts.output, &mut diags);
+    // Photos are probed against the size limits of site.yaml's `images:`.
+    let images = load::images::probe_images(&sources, &load::images::Limits::from(&parsed.config.images));
     phases.lap("parse", &mut clock);
     if let Some(base) = &opts.base_url {
         parsed.config.base_url = base.trim_end_matches('/').to_string();

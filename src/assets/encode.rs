@@ -5,6 +5,7 @@
 //! metadata, so no EXIF, GPS, XMP or ICC block can reach an output file:
 //! stripping is by construction. Pure apart from the CPU: no I/O here.
 
+use crate::load::images::Limits;
 use fast_image_resize::images::{Image, ImageRef};
 use fast_image_resize::{FilterType, PixelType, ResizeAlg, ResizeOptions, Resizer};
 use image::codecs::jpeg::JpegEncoder;
@@ -32,19 +33,27 @@ impl Pixels {
 }
 
 /// Decodes a whole photo, turned upright by its EXIF orientation, as RGB
-/// (or RGBA when `alpha`). `max_pixels` guards memory even if the file
-/// changed since it was probed. The error is a sentence for the owner.
-pub(crate) fn decode(bytes: &[u8], alpha: bool, max_pixels: u64) -> Result<Pixels, String> {
+/// (or RGBA when `alpha`). `limits` are checked before any pixel is
+/// decoded (each side, and every allocation through `image::Limits`), even
+/// if the file changed since it was probed. The error is a sentence for the
+/// owner.
+pub(crate) fn decode(bytes: &[u8], alpha: bool, limits: &Limits) -> Result<Pixels, String> {
     let damaged = |e: image::ImageError| {
-        format!("this photo is damaged and cannot be decoded ({e}): copy it again from the original")
+        match e {
+        image::ImageError::Limits(_) => format!(
+            "this photo needs more memory to decode than shopstory allows: resize the photo to at most {} px on its longest side",
+            limits.max_side
+        ),
+        e => format!("this photo is damaged and cannot be decoded ({e}): copy it again from the original"),
+    }
     };
-    let reader = image::ImageReader::new(Cursor::new(bytes)).with_guessed_format().map_err(|e| damaged(e.into()))?;
+    let mut reader =
+        image::ImageReader::new(Cursor::new(bytes)).with_guessed_format().map_err(|e| damaged(e.into()))?;
+    reader.limits(limits.decoder_limits());
     let mut decoder = reader.into_decoder().map_err(damaged)?;
     let (w, h) = decoder.dimensions();
-    if u64::from(w) * u64::from(h) > max_pixels {
-        return Err(format!(
-            "this photo declares {w}x{h} pixels, more than shopstory decodes: scale it down and save it again"
-        ));
+    if let Some(why) = limits.refuse(w, h) {
+        return Err(why);
     }
     let orientation = decoder.orientation().unwrap_or(image::metadata::Orientation::NoTransforms);
     let mut img = DynamicImage::from_decoder(decoder).map_err(damaged)?;

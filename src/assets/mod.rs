@@ -8,6 +8,7 @@
 //! three places of the build that touch the disk, and it runs only for
 //! `build`, never for `check`.
 
+mod budget;
 mod cache;
 pub mod cards;
 mod encode;
@@ -18,7 +19,7 @@ mod tests;
 pub use cache::{CacheError, CACHE_EPOCH};
 
 use crate::diag::Diagnostics;
-use crate::load::images::{ImageInfo, MAX_PIXELS};
+use crate::load::images::{ImageInfo, Limits};
 use crate::parse::config::ImageSettings;
 use crate::render::{Contents, OutputFile};
 use cache::Cache;
@@ -57,6 +58,8 @@ pub struct PlannedImage {
     pub has_alpha: bool,
     /// The quality lossy variants are encoded at.
     pub quality: u8,
+    /// What the source may declare and still be decoded (site.yaml's `images:`).
+    pub limits: Limits,
 }
 
 impl PlannedImage {
@@ -110,7 +113,7 @@ pub fn scaled_height(source_width: u32, source_height: u32, width: u32) -> u32 {
 /// settings, so a changed photo or setting gets new names and cached files
 /// never go stale.
 pub fn plan_image(path: &str, info: &ImageInfo, settings: &ImageSettings) -> PlannedImage {
-    let ImageSettings { widths, formats, quality } = settings;
+    let ImageSettings { widths, formats, quality, max_side, max_pixels } = settings;
     let mut kinds: Vec<&str> = Vec::new();
     for f in formats {
         let f = match f.as_str() {
@@ -151,6 +154,7 @@ pub fn plan_image(path: &str, info: &ImageInfo, settings: &ImageSettings) -> Pla
         source_height: info.height,
         has_alpha: info.has_alpha,
         quality: *quality,
+        limits: Limits { max_side: *max_side, max_pixels: *max_pixels },
     }
 }
 
@@ -275,17 +279,42 @@ pub fn execute(
 }
 
 /// Fills the cache for one image. The outer `Result` is a cache failure,
-/// the inner one a problem with the photo.
+/// the inner one a problem with the photo. The full-size pixels live only
+/// while a share of the memory budget is held: the source is decoded and
+/// resized once per missing width (on plain threads: no rayon work is
+/// waited for while holding a share), the original is dropped, and only
+/// then are the variants encoded in parallel.
 fn process(img: &PlannedImage, cache: &Cache) -> Result<Done, Failure> {
     let missing: Vec<&Variant> = img.variants.iter().filter(|v| !cache.contains(&v.output)).collect();
     if missing.is_empty() {
         return Ok(Done::Cached);
     }
-    let pixels = read_and_decode(img).map_err(Failure::Photo)?;
+    let mut sizes: Vec<(u32, u32)> = missing.iter().map(|v| (v.width, v.height)).collect();
+    sizes.sort_unstable();
+    sizes.dedup();
+    let resized: Vec<((u32, u32), encode::Pixels)> = {
+        let cost = budget::decode_cost(img.source_width, img.source_height, img.has_alpha);
+        let _share = budget::memory().take(cost);
+        let pixels = read_and_decode(img).map_err(Failure::Photo)?;
+        // One plain thread per width (not rayon: see `budget`).
+        let pixels = &pixels;
+        std::thread::scope(|s| {
+            let resizing: Vec<_> =
+                sizes.iter().map(|&(w, h)| (w, h, s.spawn(move || encode::resize(pixels, w, h)))).collect();
+            resizing
+                .into_iter()
+                .map(|(w, h, handle)| {
+                    let px = handle.join().unwrap_or_else(|_| Err("resizing failed".into()));
+                    px.map(|px| ((w, h), px)).map_err(|why| Failure::Photo(format!("{w}x{h}: {why}")))
+                })
+                .collect::<Result<Vec<_>, Failure>>()
+        })?
+    };
     missing.par_iter().try_for_each(|v| {
-        let bytes = encode::resize(&pixels, v.width, v.height)
-            .and_then(|px| encode::encode(&px, &v.format, img.quality))
-            .map_err(|why| Failure::Photo(format!("{}: {why}", v.output)))?;
+        let px = resized.iter().find(|(size, _)| *size == (v.width, v.height)).map(|(_, px)| px);
+        let px = px.ok_or_else(|| Failure::Photo(format!("{}: not resized", v.output)))?;
+        let bytes =
+            encode::encode(px, &v.format, img.quality).map_err(|why| Failure::Photo(format!("{}: {why}", v.output)))?;
         cache.store(&v.output, &bytes)?;
         Ok::<(), Failure>(())
     })?;
@@ -300,7 +329,8 @@ fn read_and_decode(img: &PlannedImage) -> Result<encode::Pixels, String> {
     if hash != img.source_hash {
         return Err("this photo changed while the site was being built: build again".into());
     }
-    let pixels = encode::decode(&bytes, img.has_alpha, MAX_PIXELS)?;
+    let pixels = encode::decode(&bytes, img.has_alpha, &img.limits)?;
+    drop(bytes);
     if (pixels.width, pixels.height) != (img.source_width, img.source_height) {
         return Err(format!(
             "this photo decodes at {}x{} pixels but its header says {}x{}: it is damaged, export it again",

@@ -82,7 +82,12 @@ fn contains(haystack: &[u8], needle: &[u8]) -> bool {
 }
 
 fn settings() -> ImageSettings {
-    ImageSettings { widths: vec![16, 40, 64, 100], formats: vec!["webp".into(), "jpeg".into()], quality: 80 }
+    ImageSettings {
+        widths: vec![16, 40, 64, 100],
+        formats: vec!["webp".into(), "jpeg".into()],
+        quality: 80,
+        ..ImageSettings::default()
+    }
 }
 
 struct Fixture {
@@ -311,9 +316,9 @@ fn transparent_png_becomes_png_and_webp_with_alpha() {
     }
 }
 
-/// A PNG that declares 30000x30000 pixels (a decompression bomb): a valid
+/// A PNG that declares `width` x `height` pixels (a decompression bomb): a valid
 /// signature, IHDR and a tiny IDAT.
-fn bomb_png() -> Vec<u8> {
+fn bomb_png(width: u32, height: u32) -> Vec<u8> {
     fn chunk(out: &mut Vec<u8>, kind: &[u8; 4], data: &[u8]) {
         out.extend_from_slice(&(data.len() as u32).to_be_bytes());
         let mut body = kind.to_vec();
@@ -333,8 +338,8 @@ fn bomb_png() -> Vec<u8> {
     }
     let mut out = b"\x89PNG\r\n\x1a\n".to_vec();
     let mut ihdr = Vec::new();
-    ihdr.extend_from_slice(&30000u32.to_be_bytes());
-    ihdr.extend_from_slice(&30000u32.to_be_bytes());
+    ihdr.extend_from_slice(&width.to_be_bytes());
+    ihdr.extend_from_slice(&height.to_be_bytes());
     ihdr.extend_from_slice(&[8, 2, 0, 0, 0]);
     chunk(&mut out, b"IHDR", &ihdr);
     chunk(&mut out, b"IDAT", &[0x78, 0x9c, 0x03, 0x00, 0x00, 0x00, 0x00, 0x01]);
@@ -345,10 +350,11 @@ fn bomb_png() -> Vec<u8> {
 #[test]
 fn bad_photos_are_refused_at_probe_time_with_a_reason() {
     let fx = Fixture::new();
-    let cases: [(&str, Vec<u8>, &str); 4] = [
+    let cases: [(&str, Vec<u8>, &str); 5] = [
         ("empty.jpg", Vec::new(), "this photo is an empty file (0 bytes): copy it again from the camera or phone"),
         ("notes.jpg", b"these are my shopping notes, not a photo\n".to_vec(), "this is not a JPEG, PNG, WebP or GIF photo: save or export it as JPEG"),
-        ("bomb.png", bomb_png(), "this photo declares 30000x30000 pixels (900 megapixels), more than the 100-megapixel limit shopstory decodes: scale it down (4000 pixels wide is plenty for the web) and save it again"),
+        ("bomb.png", bomb_png(16_000, 16_000), "this photo declares 16000x16000 pixels (256 megapixels), more than the 100-megapixel limit shopstory decodes: resize the photo (4000 pixels on its longest side is plenty for the web), or raise `images.max_pixels` in site.yaml"),
+        ("line.png", bomb_png(100_000_000, 1), "this photo declares 100000000x1 pixels, more than the 16384 pixels a side shopstory decodes: resize the photo to at most 16384 px on its longest side (4000 is plenty for the web), or raise `images.max_side` in site.yaml"),
         ("photo.heic", b"....ftypheic".to_vec(), "HEIC photos (the iPhone's format) cannot be read: export the photo as JPEG (in Photos: File → Export, or set Camera → Formats → Most Compatible)"),
     ];
     for (name, bytes, want) in cases {

@@ -188,6 +188,18 @@ pub fn parse_video_url(url: &str) -> Option<VideoRef> {
     }
 }
 
+/// The start time a video URL writes (`t=`, `start=` or `#t=`) when it is
+/// not one shopstory can read (`t=abc`): the video then starts at the
+/// beginning, which deserves a warning rather than silence.
+pub fn unreadable_start(url: &str) -> Option<String> {
+    let u = split_url(url)?;
+    host_provider(&u.host)?;
+    let param = |name: &str| u.params().find(|(k, _)| *k == name).map(|(_, v)| v);
+    let written =
+        param("t").or_else(|| param("start")).or_else(|| u.fragment.strip_prefix("t=").filter(|s| !s.is_empty()))?;
+    parse_time(written).is_none().then(|| written.to_string())
+}
+
 struct SplitUrl<'a> {
     host: String,
     path: &'a str,

@@ -1,9 +1,11 @@
-//! Probes photos: reads each image's bytes once, hashes them (the cache key
-//! of every variant) and reads the header for its size, its EXIF orientation
-//! and whether it has an alpha channel. Nothing is decoded here; a file that
-//! cannot be probed (empty, damaged, not an image, or so large that decoding
-//! it would exhaust memory) is remembered with the reason, which is reported
-//! only where a page uses it.
+//! Part of stage 1 (load): probes photos. Reads each image's bytes once,
+//! hashes them (the cache key of every variant) and reads the header for its
+//! size, its EXIF orientation and whether it has an alpha channel. Nothing is
+//! decoded here, ever: a file that cannot be probed (empty, damaged, not an
+//! image, or declaring more pixels than site.yaml's `images.max_side` and
+//! `images.max_pixels` allow) is remembered with the reason, which is
+//! reported only where a page uses it. `Limits` is also what the decoders
+//! of `assets` are held to.
 
 use super::{OtherFile, Sources};
 use image::ImageDecoder;
@@ -15,11 +17,65 @@ use std::path::PathBuf;
 
 pub const IMAGE_EXTENSIONS: &[&str] = &["jpg", "jpeg", "png", "webp", "gif"];
 
-/// The largest photo shopstory decodes, in pixels (100 megapixels; a phone
-/// photo is 12 to 48). A file declaring more is refused at probe time, so a
-/// "decompression bomb" (a tiny PNG that claims 30000x30000) never reaches
-/// the decoder.
+/// The largest photo shopstory decodes by default, in pixels (100
+/// megapixels; a phone photo is 12 to 48), and the longest side (16,384
+/// pixels). A file declaring more is refused at probe time, so a
+/// "decompression bomb" (a 12 KB PNG that claims 100,000,000x1, which took
+/// 9.7 GB to resize) never reaches the decoder. Both can be set in
+/// site.yaml's `images:` (`max_pixels`, `max_side`).
 pub const MAX_PIXELS: u64 = 100_000_000;
+pub const MAX_SIDE: u32 = 16_384;
+
+/// What a photo may declare and still be decoded.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Limits {
+    pub max_side: u32,
+    pub max_pixels: u64,
+}
+
+impl Default for Limits {
+    fn default() -> Self {
+        Limits { max_side: MAX_SIDE, max_pixels: MAX_PIXELS }
+    }
+}
+
+impl From<&crate::parse::config::ImageSettings> for Limits {
+    fn from(settings: &crate::parse::config::ImageSettings) -> Self {
+        Limits { max_side: settings.max_side, max_pixels: settings.max_pixels }
+    }
+}
+
+impl Limits {
+    /// The `image` crate's limits for decoding under these: each side, and
+    /// every allocation at most 16-bit RGBA at the most pixels (8 bytes each).
+    pub fn decoder_limits(&self) -> image::Limits {
+        let mut limits = image::Limits::default();
+        limits.max_image_width = Some(self.max_side);
+        limits.max_image_height = Some(self.max_side);
+        limits.max_alloc = Some(self.max_pixels.saturating_mul(8).max(64 << 20));
+        limits
+    }
+
+    /// Why a photo of `width` x `height` (as stored) is refused, if it is.
+    pub fn refuse(&self, width: u32, height: u32) -> Option<String> {
+        let (side, pixels) = (width.max(height), u64::from(width) * u64::from(height));
+        let Limits { max_side, max_pixels } = *self;
+        if side > max_side {
+            return Some(format!(
+                "this photo declares {width}x{height} pixels, more than the {max_side} pixels a side shopstory decodes: resize the photo to at most {max_side} px on its longest side (4000 is plenty for the web), or raise `images.max_side` in site.yaml"
+            ));
+        }
+        if pixels > max_pixels {
+            let mp = |n: u64| format!("{:.1}", n as f64 / 1e6).trim_end_matches(".0").to_string();
+            return Some(format!(
+                "this photo declares {width}x{height} pixels ({} megapixels), more than the {}-megapixel limit shopstory decodes: resize the photo (4000 pixels on its longest side is plenty for the web), or raise `images.max_pixels` in site.yaml",
+                mp(pixels),
+                mp(max_pixels)
+            ));
+        }
+        None
+    }
+}
 
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct ImageInfo {
@@ -46,7 +102,14 @@ pub fn is_image_path(path: &str) -> bool {
     IMAGE_EXTENSIONS.contains(&ext.as_str()) || ["heic", "heif", "tif", "tiff", "avif", "bmp"].contains(&ext.as_str())
 }
 
+/// Probes one photo under the default limits.
 pub(crate) fn probe(file: &OtherFile) -> Result<ImageInfo, String> {
+    probe_with(file, &Limits::default())
+}
+
+/// Probes one photo: reads its header only, and refuses it when it declares
+/// more pixels than `limits` allow, before anything is decoded.
+pub(crate) fn probe_with(file: &OtherFile, limits: &Limits) -> Result<ImageInfo, String> {
     let ext = file.path.rsplit_once('.').map(|(_, e)| e.to_ascii_lowercase()).unwrap_or_default();
     if ext == "heic" || ext == "heif" {
         return Err("HEIC photos (the iPhone's format) cannot be read: export the photo as JPEG (in Photos: File → Export, or set Camera → Formats → Most Compatible)".into());
@@ -55,9 +118,14 @@ pub(crate) fn probe(file: &OtherFile) -> Result<ImageInfo, String> {
     if bytes.is_empty() {
         return Err("this photo is an empty file (0 bytes): copy it again from the camera or phone".into());
     }
-    let reader = image::ImageReader::new(Cursor::new(&bytes))
+    let mut reader = image::ImageReader::new(Cursor::new(&bytes))
         .with_guessed_format()
         .map_err(|e| format!("cannot read this photo: {e}"))?;
+    // Only the allocation limit here: the sides are checked below, with a
+    // message that gives them.
+    let mut header_limits = limits.decoder_limits();
+    (header_limits.max_image_width, header_limits.max_image_height) = (None, None);
+    reader.limits(header_limits);
     let format = match reader.format() {
         Some(image::ImageFormat::Jpeg) => "jpeg",
         Some(image::ImageFormat::Png) => "png",
@@ -69,7 +137,7 @@ pub(crate) fn probe(file: &OtherFile) -> Result<ImageInfo, String> {
         return Err("this photo is cut short (its data ends before the picture does), so part of it would show grey: copy it again from the camera or phone".into());
     }
     let damaged = |e: image::ImageError| match e {
-        image::ImageError::Limits(_) => too_large_message(None),
+        image::ImageError::Limits(_) => too_large_message(limits),
         e => format!("this photo is damaged and cannot be read ({e}): copy it again from the original"),
     };
     let mut decoder = reader.into_decoder().map_err(damaged)?;
@@ -77,8 +145,8 @@ pub(crate) fn probe(file: &OtherFile) -> Result<ImageInfo, String> {
     if raw_width == 0 || raw_height == 0 {
         return Err("this photo has no pixels".into());
     }
-    if u64::from(raw_width) * u64::from(raw_height) > MAX_PIXELS {
-        return Err(too_large_message(Some((raw_width, raw_height))));
+    if let Some(why) = limits.refuse(raw_width, raw_height) {
+        return Err(why);
     }
     let has_alpha = decoder.color_type().has_alpha();
     // A damaged EXIF block is not worth refusing the photo: show it as stored.
@@ -143,22 +211,18 @@ pub(crate) fn jpeg_is_complete(bytes: &[u8]) -> bool {
     }
 }
 
-fn too_large_message(size: Option<(u32, u32)>) -> String {
-    let limit = MAX_PIXELS / 1_000_000;
-    match size {
-        Some((w, h)) => format!(
-            "this photo declares {w}x{h} pixels ({} megapixels), more than the {limit}-megapixel limit shopstory decodes: scale it down (4000 pixels wide is plenty for the web) and save it again",
-            u64::from(w) * u64::from(h) / 1_000_000
-        ),
-        None => format!("this photo would need more memory to decode than shopstory allows ({limit} megapixels): scale it down and save it again"),
-    }
+fn too_large_message(limits: &Limits) -> String {
+    format!(
+        "this photo would need more memory to decode than shopstory allows ({} pixels): resize the photo to at most {} px on its longest side and save it again",
+        limits.max_pixels, limits.max_side
+    )
 }
 
-/// Probes every image under `content/` and `static/`.
-pub fn probe_images(sources: &Sources) -> ImageTable {
+/// Probes every image under `content/` and `static/` under `limits`.
+pub fn probe_images(sources: &Sources, limits: &Limits) -> ImageTable {
     let files: Vec<&OtherFile> =
         sources.content_files.values().chain(sources.static_files.iter()).filter(|f| is_image_path(&f.path)).collect();
-    files.par_iter().map(|f| (f.path.clone(), probe(f))).collect()
+    files.par_iter().map(|f| (f.path.clone(), probe_with(f, limits))).collect()
 }
 
 #[cfg(test)]

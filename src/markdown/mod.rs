@@ -109,7 +109,8 @@ pub fn render(input: &BodyInput<'_>, targets: &dyn Targets, diags: &mut Diagnost
     body_text.push_str(&original[last..]);
     let body = body_text.as_str();
     let to_original = |o: usize| -> usize {
-        let delta = shifts.iter().take_while(|(at, _)| *at <= o).last().map_or(0, |(_, d)| *d);
+        let i = shifts.partition_point(|(at, _)| *at <= o);
+        let delta = if i == 0 { 0 } else { shifts[i - 1].1 };
         (o as isize + delta).max(0) as usize
     };
     let span =
@@ -137,9 +138,13 @@ pub fn render(input: &BodyInput<'_>, targets: &dyn Targets, diags: &mut Diagnost
                             events.push(Event::InlineHtml(CowStr::from(html)));
                         }
                         Err(why) => {
-                            diags.error(file, span(&r), format!("image `{path}`: {why}")).help(
-                                "put the photo next to the post (or in static/) and check the spelling of its name",
-                            );
+                            // A photo that is there but cannot be used says what to do in `why`.
+                            let help = if why == "there is no such photo" || why.starts_with("this is not a photo") {
+                                "put the photo next to the post (or in static/) and check the spelling of its name"
+                            } else {
+                                "fix or replace the photo as said above, then build again"
+                            };
+                            diags.error(file, span(&r), format!("image `{path}`: {why}")).help(help);
                         }
                     }
                 }
@@ -231,16 +236,15 @@ pub fn render(input: &BodyInput<'_>, targets: &dyn Targets, diags: &mut Diagnost
     }
     let mut html = String::with_capacity(body.len() * 3 / 2);
     pulldown_cmark::html::push_html(&mut html, events.into_iter());
-    out.html = put_back(html, &embeds);
+    let embed_html: Vec<String> = embeds.into_iter().map(|(_, html)| html).collect();
+    out.html = shortcodes::put_back(&html, &embed_html);
     if let Some(summary) = out.summary_html.take() {
-        out.summary_html = Some(put_back(summary, &embeds));
+        out.summary_html = Some(shortcodes::put_back(&summary, &embed_html));
     }
-    if !embeds.is_empty() {
-        for (ph, _) in &embeds {
-            out.excerpt = out.excerpt.replace(ph.as_str(), "");
-        }
+    if !embed_html.is_empty() {
+        out.excerpt = shortcodes::strip_placeholders(&out.excerpt);
         out.excerpt = out.excerpt.split_whitespace().collect::<Vec<_>>().join(" ");
-        out.words = out.words.saturating_sub(embeds.len());
+        out.words = out.words.saturating_sub(embed_html.len());
     }
     out
 }
@@ -288,20 +292,6 @@ fn count_words(text: &str) -> usize {
         after_space = space;
     }
     words
-}
-
-/// Replaces placeholders by their HTML: a placeholder that is a paragraph of
-/// its own becomes a block.
-fn put_back(mut html: String, embeds: &[(String, String)]) -> String {
-    for (ph, embed) in embeds {
-        let block = format!("<p>{ph}</p>\n");
-        if html.contains(&block) {
-            html = html.replacen(&block, &format!("{embed}\n"), 1);
-        } else {
-            html = html.replace(ph.as_str(), embed);
-        }
-    }
-    html
 }
 
 fn resolve_link<'a>(

@@ -164,3 +164,21 @@ proptest::proptest! {
         proptest::prop_assert_eq!(count_words(&text), text.split_whitespace().count());
     }
 }
+
+#[test]
+fn issue_12_embeds_are_put_back_in_one_pass() {
+    // Work for N and 4N bare video URLs in one body: putting the embeds back
+    // reads the page once, so it grows 4 times, not 16.
+    let work = |n: usize| {
+        let body: String = (0..n).map(|i| format!("https://video.example/{i}\n\n")).collect();
+        let before = shortcodes::put_back_bytes();
+        let (out, errs) = render_md(&body);
+        assert_eq!(errs, "");
+        assert_eq!(out.html.matches("<div class=\"embed\">").count(), n);
+        assert!(out.html.ends_with(&format!("<div class=\"embed\">https://video.example/{}</div>\n", n - 1)));
+        assert!(!out.html.contains("<p>"), "every embed is a block of its own");
+        shortcodes::put_back_bytes() - before
+    };
+    let (one, four) = (work(2_500), work(10_000));
+    assert!(four <= 5 * one, "2,500 embeds: {one} bytes read, 10,000: {four}");
+}

@@ -88,11 +88,21 @@ pub struct ImageSettings {
     pub widths: Vec<u32>,
     pub formats: Vec<String>,
     pub quality: u8,
+    /// The longest side, in pixels, of a photo shopstory decodes.
+    pub max_side: u32,
+    /// The most pixels (width x height) of a photo shopstory decodes.
+    pub max_pixels: u64,
 }
 
 impl Default for ImageSettings {
     fn default() -> Self {
-        ImageSettings { widths: vec![480, 960, 1600], formats: vec!["webp".into(), "jpeg".into()], quality: 80 }
+        ImageSettings {
+            widths: vec![480, 960, 1600],
+            formats: vec!["webp".into(), "jpeg".into()],
+            quality: 80,
+            max_side: crate::load::images::MAX_SIDE,
+            max_pixels: crate::load::images::MAX_PIXELS,
+        }
     }
 }
 
@@ -142,7 +152,7 @@ const SHOP_KEYS: &[&str] = &["name", "address", "phone", "email", "hours", "soci
 const ADDRESS_KEYS: &[&str] = &["street", "city", "region", "postal_code", "country"];
 const BRAND_KEYS: &[&str] = &["color", "accent"];
 const POSTS_KEYS: &[&str] = &["per_page", "permalink"];
-const IMAGES_KEYS: &[&str] = &["widths", "formats", "quality"];
+const IMAGES_KEYS: &[&str] = &["widths", "formats", "quality", "max_side", "max_pixels"];
 const MOMENTS_KEYS: &[&str] = &["require_consent"];
 const REVIEWS_KEYS: &[&str] = &["per_page", "home"];
 pub const IMAGE_FORMATS: &[&str] = &["webp", "jpeg", "png"];
@@ -347,6 +357,21 @@ pub fn parse_config(text: Option<&str>, diags: &mut Diagnostics) -> SiteConfig {
             ctx.diags
                 .error(CONFIG_FILE, span, "images.quality must be from 1 to 100")
                 .help("80 is a good balance of size and sharpness");
+        }
+        if !(1..=65_535).contains(&images.max_side) {
+            ok = false;
+            let span = region.span(&[Seg::Key("images"), Seg::Key("max_side")]);
+            ctx.diags
+                .error(CONFIG_FILE, span, "images.max_side must be from 1 to 65535 pixels")
+                .help(format!("the default, {}, fits any camera photo", crate::load::images::MAX_SIDE));
+        }
+        if !(1..=1_000_000_000).contains(&images.max_pixels) {
+            ok = false;
+            let span = region.span(&[Seg::Key("images"), Seg::Key("max_pixels")]);
+            ctx.diags.error(CONFIG_FILE, span, "images.max_pixels must be from 1 to 1000000000").help(format!(
+                "the default, {}, is 100 megapixels; each megapixel takes 3 to 4 MB of memory to decode",
+                crate::load::images::MAX_PIXELS
+            ));
         }
         if ok {
             config.images = images;

@@ -290,6 +290,19 @@ pub fn parse_doc(file: &TextFile, kind: DocKind, diags: &mut Diagnostics) -> Opt
             String::new()
         }
     };
+    let title_chars = title.chars().count();
+    if title_chars > crate::assets::cards::MAX_CARD_CHARS {
+        diags
+            .warning(
+                path,
+                region.span(&[Seg::Key("title")]),
+                format!(
+                    "this title is {title_chars} characters long: the share card shows its first {} characters, cut with \"…\"",
+                    crate::assets::cards::MAX_CARD_CHARS
+                ),
+            )
+            .help("keep the title short (a search result shows about 60 characters); put the rest in `description:` or in the text");
+    }
     if kind == DocKind::Post && date.is_none() && ok {
         ok = false;
         diags.error(path, Some(Span::new(0, 3)), "this post has no date").help(

@@ -50,13 +50,15 @@ pub fn parse_records<T: DeserializeOwned>(
             diags
                 .error(
                     &file.path,
-                    region.span(&[Seg::Index(index)]),
+                    yaml::locate_shared(&file.text, &[Seg::Index(index)]),
                     format!("{what} {} is not a group of `key: value` lines", index + 1),
                 )
                 .help(format!("for example:\n{example}"));
             continue;
         };
-        region.check_keys(diags, map, &[Seg::Index(index)], known, &format!("this {what}"));
+        let what_item = format!("this {what}");
+        let located = |p: &[Seg<'_>]| yaml::locate_shared(&file.text, p);
+        region.check_keys_with(diags, map, (&[Seg::Index(index)], known, &what_item), &located);
         let text = yaml::to_string(&item);
         match yaml::parse_typed::<T>(&text) {
             Ok(value) => out.push(Record { index, value }),
@@ -66,8 +68,8 @@ pub fn parse_records<T: DeserializeOwned>(
                     .iter()
                     .find(|k| e.message.contains(&format!("`{k}`")) || e.message.starts_with(&format!("{k}:")));
                 let span = match field {
-                    Some(k) => region.span(&[Seg::Index(index), Seg::Key(k)]),
-                    None => region.span(&[Seg::Index(index)]),
+                    Some(k) => yaml::locate_shared(&file.text, &[Seg::Index(index), Seg::Key(k)]),
+                    None => yaml::locate_shared(&file.text, &[Seg::Index(index)]),
                 };
                 diags
                     .error(&file.path, span, format!("{what} {}: {}", index + 1, e.message))
@@ -78,8 +80,9 @@ pub fn parse_records<T: DeserializeOwned>(
     out
 }
 
-/// The span of a field of record `index`.
+/// The span of a field of record `index`. The file's lines are indexed
+/// once for all its records (`yaml::locate_shared`).
 pub fn field_span(file: &TextFile, index: usize, key: &str) -> Option<Span> {
-    let region = Region { file: &file.path, text: &file.text, offset: 0 };
-    region.span(&[Seg::Index(index), Seg::Key(key)]).or_else(|| region.span(&[Seg::Index(index)]))
+    yaml::locate_shared(&file.text, &[Seg::Index(index), Seg::Key(key)])
+        .or_else(|| yaml::locate_shared(&file.text, &[Seg::Index(index)]))
 }

@@ -6,7 +6,7 @@
 //! calls `check_dates` with the build's date. No I/O, no clock.
 
 use super::records::{field_span, parse_records};
-use super::yaml::{scalar, Value};
+use super::yaml::{self, scalar, Seg, Value};
 use crate::date::{Date, DateTime};
 use crate::diag::{Diagnostics, Span};
 use crate::load::TextFile;
@@ -98,6 +98,22 @@ impl Checker<'_, '_> {
         field_span(self.file, self.index, key)
     }
 
+    /// A scalar as the file writes it (`7.50`, `1e3`), rather than as YAML
+    /// read it (`7.5`, `1000`), so that messages quote the owner's text;
+    /// `read` when the field cannot be found in the text (flow style).
+    fn as_written(&self, key: &str, read: String) -> String {
+        let Some(span) = yaml::locate_shared(&self.file.text, &[Seg::Index(self.index), Seg::Key(key)]) else {
+            return read;
+        };
+        let raw = &self.file.text[span.start..span.end];
+        let raw = raw.split(" #").next().unwrap_or(raw).trim();
+        if raw.parse::<f64>().is_ok_and(|n| read.parse::<f64>().is_ok_and(|r| r == n)) {
+            raw.to_string()
+        } else {
+            read
+        }
+    }
+
     fn error(&mut self, key: &str, message: String, help: impl Into<String>) {
         self.ok = false;
         let span = self.span(key);
@@ -109,6 +125,8 @@ impl Checker<'_, '_> {
         match v.as_ref().map(scalar) {
             None | Some(Ok(None)) => None,
             Some(Ok(Some(s))) if s.trim().is_empty() => None,
+            // `id: 1.50` is the text `1.50`, not the number YAML reads.
+            Some(Ok(Some(s))) if matches!(v, Some(Value::Number(_))) => Some(self.as_written(key, s)),
             Some(Ok(Some(s))) => Some(s),
             Some(Err(())) => {
                 let who = self.who.clone();
@@ -199,7 +217,7 @@ pub fn parse_reviews(file: Option<&TextFile>, diags: &mut Diagnostics) -> Vec<Pa
                 );
                 None
             }
-            Some(Ok(Some(written))) => match rating_halves(&written) {
+            Some(Ok(Some(read))) => match rating_halves(&c.as_written("rating", read)) {
                 Ok(h) => Some(h),
                 Err((message, help)) => {
                     let who = c.who.clone();

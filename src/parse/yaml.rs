@@ -1,11 +1,20 @@
-//! The only module that touches `serde_yaml`. It parses YAML into typed
-//! values with file-relative spans, checks mapping keys against a known list
-//! (with a "did you mean"), and locates a key path in the text for errors
-//! found after a successful parse (`locate`), by scanning indentation.
+//! Part of stage 2 (parse), and the only module that touches `serde_yaml`.
+//! It parses YAML text into typed values with file-relative spans, checks
+//! mapping keys against a known list (with a "did you mean"), and locates a
+//! key path in the text for errors found after a successful parse
+//! (`locate.rs`, by indentation). Before `serde_yaml` reads a text, its
+//! nesting is measured (`depth.rs`) so that no file can make parsing
+//! quadratic; an alias bomb ("billion laughs") is reported at its first
+//! alias. Reads no file and never prints.
+
+mod depth;
+mod locate;
 
 use crate::diag::{suggest, Diagnostics, SourceMap, Span};
 use serde::de::DeserializeOwned;
 
+pub use depth::MAX_DEPTH;
+pub use locate::{locate, locate_shared, scan_steps, Seg, YamlIndex};
 pub use serde_yaml::{Mapping, Value};
 
 /// A YAML problem with the offset (in the parsed text) where it was found.
@@ -21,11 +30,54 @@ fn convert(text: &str, err: &serde_yaml::Error) -> YamlError {
     if let Some(i) = message.find(" at line ") {
         message.truncate(i);
     }
-    let offset = err.location().map(|loc| {
+    let mut offset = err.location().map(|loc| {
         let map = SourceMap::new(text);
         map.offset(text, loc.line(), loc.column())
     });
+    // serde_yaml gives no place for an alias bomb: point at its first alias.
+    if message == "repetition limit exceeded" {
+        let alias = first_alias(text);
+        offset = offset.or(alias.as_ref().map(|(at, _)| *at));
+        let name = alias.map_or("*name".to_string(), |(_, name)| name);
+        message = format!(
+            "the aliases here (`{name}` and those it repeats) expand to far more than the file holds (a \"billion laughs\" file), so shopstory does not read it"
+        );
+    }
     YamlError { message, offset }
+}
+
+/// The offset and text (`*name`) of the first alias in `text`, outside
+/// quotes and comments as far as one line shows.
+fn first_alias(text: &str) -> Option<(usize, String)> {
+    let bytes = text.as_bytes();
+    let name_byte = |b: u8| b.is_ascii_alphanumeric() || b == b'_' || b == b'-';
+    let mut offset = 0;
+    for line in text.split_inclusive('\n') {
+        let code = line.split(" #").next().unwrap_or(line);
+        for (i, _) in code.match_indices('*') {
+            let at = offset + i;
+            let before = if at == 0 { b' ' } else { bytes[at - 1] };
+            let len = bytes[at + 1..].iter().take_while(|&&b| name_byte(b)).count();
+            if len > 0 && matches!(before, b' ' | b'\t' | b'[' | b',' | b'{') {
+                return Some((at, text[at..at + 1 + len].to_string()));
+            }
+        }
+        offset += line.len();
+    }
+    None
+}
+
+/// Refuses text nested deeper than `MAX_DEPTH`, at the place it gets there.
+fn check_depth(text: &str) -> Result<(), YamlError> {
+    match depth::too_deep(text, MAX_DEPTH) {
+        None => Ok(()),
+        Some((offset, depth)) => Err(YamlError {
+            message: format!(
+                "this is nested {depth} levels deep, more than the {MAX_DEPTH} shopstory reads (look for stray `[`, `{{` or `- `)"
+            ),
+            offset: Some(offset),
+        }),
+    }
 }
 
 /// Parses YAML text to a generic value.
@@ -33,12 +85,14 @@ pub fn parse_value(text: &str) -> Result<Value, YamlError> {
     if text.trim().is_empty() {
         return Ok(Value::Null);
     }
+    check_depth(text)?;
     serde_yaml::from_str(text).map_err(|e| convert(text, &e))
 }
 
 /// Parses YAML text to a typed value.
 pub fn parse_typed<T: DeserializeOwned>(text: &str) -> Result<T, YamlError> {
     let text = if text.trim().is_empty() { "{}" } else { text };
+    check_depth(text)?;
     serde_yaml::from_str(text).map_err(|e| convert(text, &e))
 }
 
@@ -118,6 +172,21 @@ impl Region<'_> {
         known: &[&str],
         what: &str,
     ) -> bool {
+        let index = std::cell::OnceCell::new();
+        let locate = |p: &[Seg<'_>]| index.get_or_init(|| YamlIndex::new(self.text)).locate(self.text, p);
+        self.check_keys_with(diags, map, (path, known, what), &locate)
+    }
+
+    /// `check_keys`, finding keys in the text with `locate` (in region
+    /// coordinates), so that a caller checking many records of one text
+    /// reads it once (`locate_shared`).
+    pub fn check_keys_with(
+        &self,
+        diags: &mut Diagnostics,
+        map: &Mapping,
+        (path, known, what): (&[Seg<'_>], &[&str], &str),
+        locate: &dyn Fn(&[Seg<'_>]) -> Option<Span>,
+    ) -> bool {
         let mut ok = true;
         for key in map.keys() {
             let name = match key {
@@ -130,7 +199,7 @@ impl Region<'_> {
             ok = false;
             let mut key_path = path.to_vec();
             key_path.push(Seg::Key(&name));
-            let span = locate(self.text, &key_path).map(|s| self.key_span(s, &name)).map(|s| s.shifted(self.offset));
+            let span = locate(&key_path).map(|s| self.key_span(s, &name)).map(|s| s.shifted(self.offset));
             let d = diags.error(self.file, span, format!("unknown key `{name}` in {what}"));
             match suggest::nearest(&name, known) {
                 Some(near) => d.help(format!("did you mean `{near}`?")),
@@ -149,137 +218,6 @@ impl Region<'_> {
             None => value_span,
         }
     }
-}
-
-/// One step of a key path: a mapping key or a sequence index.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Seg<'a> {
-    Key(&'a str),
-    Index(usize),
-}
-
-struct Line<'a> {
-    offset: usize,
-    text: &'a str,
-}
-
-impl Line<'_> {
-    fn is_blank(&self) -> bool {
-        let t = self.text.trim_start();
-        t.is_empty() || t.starts_with('#')
-    }
-    fn indent(&self) -> usize {
-        self.text.len() - self.text.trim_start_matches(' ').len()
-    }
-    /// Column of the first dash, if the line is a sequence item.
-    fn dash(&self) -> Option<usize> {
-        let i = self.indent();
-        let rest = &self.text[i..];
-        (rest == "-" || rest.starts_with("- ")).then_some(i)
-    }
-    /// The key of the line (after any `- ` prefixes): column, key, value start.
-    fn key(&self) -> Option<(usize, &str, usize)> {
-        let mut col = self.indent();
-        let mut rest = &self.text[col..];
-        while let Some(r) = rest.strip_prefix("- ") {
-            let r2 = r.trim_start_matches(' ');
-            col += 2 + (r.len() - r2.len());
-            rest = r2;
-        }
-        let (raw_key, after) = if let Some(q) = rest.strip_prefix('"') {
-            let end = q.find('"')?;
-            (&q[..end], &q[end + 1..])
-        } else if let Some(q) = rest.strip_prefix('\'') {
-            let end = q.find('\'')?;
-            (&q[..end], &q[end + 1..])
-        } else {
-            let end = rest.find(':')?;
-            (&rest[..end], &rest[end..])
-        };
-        let after_colon = after.strip_prefix(':')?;
-        if !(after_colon.is_empty() || after_colon.starts_with(' ')) {
-            return None;
-        }
-        let value_col = self.text.len() - after_colon.trim_start().len();
-        Some((col, raw_key.trim(), value_col))
-    }
-}
-
-/// Finds the span of the value at a key path (or of the key when the value
-/// is on the following lines) by scanning block-style YAML indentation.
-/// Flow style (`{a: 1}`) is located at its enclosing key.
-pub fn locate(text: &str, path: &[Seg<'_>]) -> Option<Span> {
-    let mut lines = Vec::new();
-    let mut offset = 0;
-    for l in text.split('\n') {
-        lines.push(Line { offset, text: l.trim_end_matches('\r') });
-        offset += l.len() + 1;
-    }
-    let (mut from, mut to) = (0, lines.len());
-    let mut found: Option<Span> = None;
-    // The column at which keys of the current mapping sit; None = first key seen.
-    let mut key_col: Option<usize> = None;
-    for seg in path {
-        match *seg {
-            Seg::Key(k) => {
-                let col = match key_col {
-                    Some(c) => c,
-                    None => lines[from..to].iter().filter(|l| !l.is_blank()).find_map(|l| l.key())?.0,
-                };
-                let (idx, kcol, vcol) = (from..to).find_map(|i| {
-                    let l = &lines[i];
-                    if l.is_blank() {
-                        return None;
-                    }
-                    match l.key() {
-                        Some((c, key, v)) if c == col && key == k => Some((i, c, v)),
-                        _ => None,
-                    }
-                })?;
-                let line = &lines[idx];
-                let value = line.text[vcol..].trim_end();
-                found = Some(if value.is_empty() {
-                    Span::new(line.offset + kcol, line.offset + kcol + k.len())
-                } else {
-                    Span::new(line.offset + vcol, line.offset + vcol + value.len())
-                });
-                let end = (idx + 1..to)
-                    .find(|&i| {
-                        let l = &lines[i];
-                        !l.is_blank() && (l.indent() < kcol || (l.indent() == kcol && l.dash().is_none()))
-                    })
-                    .unwrap_or(to);
-                from = idx + 1;
-                to = end;
-                key_col = None;
-            }
-            Seg::Index(n) => {
-                let col = lines[from..to].iter().filter(|l| !l.is_blank()).filter_map(|l| l.dash()).min();
-                // `key: - a` is not YAML; a sequence can also start on the key's own line
-                // only in flow style, which we do not locate inside.
-                let col = col?;
-                let items: Vec<usize> = (from..to).filter(|&i| lines[i].dash() == Some(col)).collect();
-                let idx = *items.get(n)?;
-                let end = items.get(n + 1).copied().unwrap_or_else(|| {
-                    (idx + 1..to).find(|&i| !lines[i].is_blank() && lines[i].indent() < col).unwrap_or(to)
-                });
-                let line = &lines[idx];
-                let content_start = col + 2;
-                found = Some(Span::new(
-                    line.offset + col,
-                    line.offset + line.text.trim_end().len().max(content_start.min(line.text.len())),
-                ));
-                key_col = line.key().map(|(c, _, _)| c).or(Some(content_start));
-                from = idx;
-                to = end;
-                // Keys of this item may sit on the dash line itself.
-                if line.key().is_none() {
-                    from = idx + 1;
-                }
-            }
-        }
-    }
-    found
 }
 
 #[cfg(test)]

@@ -450,6 +450,15 @@ impl Linker<'_> {
             }
             return None;
         };
+        if let Some(written) = embeds::unreadable_start(url) {
+            diags
+                .warning(
+                    file,
+                    Some(span),
+                    format!("`{written}` is not a start time, so this video starts at the beginning"),
+                )
+                .help("write the time as seconds (t=90), as 1m30s, or as 1:30");
+        }
         let title = self.video.defaults.get(file).map_or_else(|| "Video".to_string(), |d| d.title.clone());
         let poster = self.video_poster(file, None, &title, Some(span), diags)?;
         let view = self.platform_view(&reference, &title, false, &poster, false);

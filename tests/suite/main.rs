@@ -18,4 +18,5 @@ mod serve;
 mod serve_browser;
 mod serve_hostile;
 mod trust_paths;
+mod trust_input;
 mod videos;

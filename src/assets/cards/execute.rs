@@ -5,10 +5,10 @@
 use super::draw::{cover, draw, encode_png};
 use super::spec::{CardKind, CardPhoto, PlannedCard, HEIGHT, WIDTH};
 use super::text::Fonts;
+use crate::assets::budget;
 use crate::assets::cache::{Cache, CacheError};
 use crate::assets::encode::{self, Pixels};
 use crate::diag::Diagnostics;
-use crate::load::images::MAX_PIXELS;
 use crate::render::{Contents, OutputFile};
 use rayon::prelude::*;
 use sha2::{Digest, Sha256};
@@ -49,17 +49,26 @@ pub struct ExecutedCards {
 fn load(photo: &CardPhoto, cache: &Cache) -> Result<Pixels, String> {
     if let Some(v) = &photo.variant {
         if let Ok(bytes) = std::fs::read(cache.path_of(v)) {
-            if let Ok(px) = encode::decode(&bytes, photo.has_alpha, MAX_PIXELS) {
+            if let Ok(px) = encode::decode(&bytes, photo.has_alpha, &photo.limits) {
                 return Ok(px);
             }
         }
     }
+    load_source(photo)
+}
+
+/// Whether making a card decodes a full-size source (no variant to use).
+fn decodes_source(photo: &CardPhoto, cache: &Cache) -> bool {
+    photo.variant.as_ref().is_none_or(|v| !cache.contains(v))
+}
+
+fn load_source(photo: &CardPhoto) -> Result<Pixels, String> {
     let bytes = std::fs::read(&photo.abs).map_err(|e| format!("cannot read this photo: {e}"))?;
     let hash: String = Sha256::digest(&bytes).iter().map(|b| format!("{b:02x}")).collect();
     if hash != photo.source_hash {
         return Err("this photo changed while the site was being built: build again".into());
     }
-    encode::decode(&bytes, photo.has_alpha, MAX_PIXELS)
+    encode::decode(&bytes, photo.has_alpha, &photo.limits)
 }
 
 /// How making one card went: done, or (the file to blame, why not).
@@ -133,6 +142,15 @@ pub fn execute(
     let results: Vec<(&PlannedCard, Result<Made, CacheError>)> = missing
         .par_iter()
         .map(|card| {
+            // A card drawn from a full-size source holds a share of the
+            // memory budget while it is made (all of `make` is sequential).
+            let source = match &card.kind {
+                CardKind::Drawn(spec) => spec.photo.as_ref(),
+                CardKind::Photo { photo, .. } => Some(photo),
+            };
+            let _share = source
+                .filter(|p| decodes_source(p, &cache))
+                .map(|p| budget::memory().take(budget::decode_cost(p.source_size.0, p.source_size.1, p.has_alpha)));
             let r = match make(card, fonts, &cache, &logos) {
                 Ok(bytes) => cache.store(&card.output, &bytes).map(|_| Ok(())),
                 Err(e) => Ok(Err(e)),

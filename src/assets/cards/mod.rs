@@ -45,4 +45,4 @@ pub use spec::{
     card_name, CardKind, CardPhoto, CardSpec, Colour, Layout, PlannedCard, BOLD_FONT, CARD_EPOCH, HEIGHT, REGULAR_FONT,
     WIDTH,
 };
-pub use text::Fonts;
+pub use text::{Fonts, MAX_CARD_CHARS};

@@ -85,6 +85,10 @@ pub struct CardPhoto {
     pub has_alpha: bool,
     /// A variant's output path (`media/x-1a2b3c4d5e-960.jpg`), if one is large enough.
     pub variant: Option<String>,
+    /// The source's size as shown (what decoding it costs in memory).
+    pub source_size: (u32, u32),
+    /// What the source may declare and still be decoded.
+    pub limits: crate::load::images::Limits,
 }
 
 impl CardPhoto {
@@ -106,6 +110,8 @@ impl CardPhoto {
             source_hash: img.source_hash.clone(),
             has_alpha: img.has_alpha,
             variant,
+            source_size: (img.source_width, img.source_height),
+            limits: img.limits,
         }
     }
 

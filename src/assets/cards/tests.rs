@@ -92,6 +92,8 @@ fn long_titles_wrap_within_the_card_and_end_in_an_ellipsis() {
                 source_hash: "0".into(),
                 has_alpha: false,
                 variant: None,
+                source_size: (2000, 1500),
+                limits: Default::default(),
             });
         }
         let t = layout_text(&s, fonts);
@@ -205,6 +207,8 @@ fn photos_fill_their_part_without_distortion() {
             source_hash: "0".into(),
             has_alpha: false,
             variant: None,
+            source_size: (2000, 1500),
+            limits: Default::default(),
         }),
         ..spec(Layout::Post, "With a cover")
     };
@@ -228,6 +232,8 @@ fn the_name_covers_every_drawn_input_and_cards_are_deterministic() {
         source_hash: "abc".into(),
         has_alpha: false,
         variant: None,
+        source_size: (2000, 1500),
+        limits: Default::default(),
     };
     let others = [
         CardSpec { layout: Layout::Page, ..base.clone() },
@@ -277,4 +283,26 @@ fn execute_draws_missing_cards_once_and_then_uses_the_cache() {
         let Contents::Copy(p) = &f.contents else { panic!("cards are copied from the cache") };
         assert!(p.is_file());
     }
+}
+
+#[test]
+fn issue_12_a_title_of_any_length_costs_the_same_to_lay_out() {
+    use super::text::{shaped_chars, MAX_CARD_CHARS};
+    let fonts = Fonts::embedded();
+    let lay_out = |title: &str| {
+        let before = shaped_chars();
+        let layout = layout_text(&spec(Layout::Post, title), fonts);
+        (shaped_chars() - before, layout)
+    };
+    // 10 KB and 1 MB of words: the same characters are shaped, the same lines come out.
+    let (small_cost, small) = lay_out(&"Tea cup ".repeat(10 * 128));
+    let (large_cost, large) = lay_out(&"Tea cup ".repeat(1024 * 128));
+    assert_eq!(small_cost, large_cost);
+    assert_eq!(small, large);
+    assert_eq!(small.title.lines.len(), 3);
+    assert!(small.title.lines[2].ends_with('…'), "{:?}", small.title.lines);
+    // One word of a megabyte is broken between characters, also at a bounded cost.
+    let (word_cost, word) = lay_out(&"x".repeat(1 << 20));
+    assert_eq!(word.title.lines.len(), 3);
+    assert!(word_cost < 200 * MAX_CARD_CHARS as u64, "{word_cost}");
 }

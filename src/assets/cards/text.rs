@@ -2,6 +2,9 @@
 //! lacks), lines laid out with kerning by `ab_glyph`, titles wrapped and
 //! shrunk before they need another line, then cut with an ellipsis, the
 //! characters a card cannot draw, and where a card's title and subtitle go.
+//! Part of stage 4 (assets); pure. Only the first `MAX_CARD_CHARS`
+//! characters of a text are ever laid out, so a title of any length costs
+//! the same (a 40 KB title took 20 s, a 1 MB one never finished).
 
 use super::spec::{
     CardSpec, Layout, BOLD_FONT, HEIGHT, MARK_H, MARK_Y, MOMENT_W, PAD, PHOTO_X, REGULAR_FONT, STAFF_CX, STAFF_R, WIDTH,
@@ -9,6 +12,32 @@ use super::spec::{
 use ab_glyph::{Font, FontRef, GlyphId, PxScale, ScaleFont};
 use sha2::{Digest, Sha256};
 use std::sync::OnceLock;
+
+/// The most characters of a title or subtitle a card lays out. A longer
+/// text could never fit the card's three lines (nor its subtitle's two,
+/// even in the narrowest letters), so it is cut here and ends in "…".
+/// `parse` warns about a title this long.
+pub const MAX_CARD_CHARS: usize = 300;
+
+/// `text` cut to `MAX_CARD_CHARS` characters and an ellipsis when longer.
+pub(crate) fn card_text(text: &str) -> std::borrow::Cow<'_, str> {
+    match text.char_indices().nth(MAX_CARD_CHARS) {
+        None => std::borrow::Cow::Borrowed(text),
+        Some((cut, _)) => std::borrow::Cow::Owned(format!("{}…", text[..cut].trim_end())),
+    }
+}
+
+#[cfg(test)]
+thread_local! {
+    /// Characters shaped on this thread (tests show bounded work with it).
+    static SHAPED: std::cell::Cell<u64> = const { std::cell::Cell::new(0) };
+}
+
+/// How many characters `Face::shape` has looked at on this thread.
+#[cfg(test)]
+pub(crate) fn shaped_chars() -> u64 {
+    SHAPED.with(std::cell::Cell::get)
+}
 
 /// The two card fonts and a hash of their bytes.
 pub struct Fonts {
@@ -118,6 +147,8 @@ impl Face<'_> {
         let mut out = Vec::with_capacity(text.len());
         let mut x = 0.0;
         let mut prev: Option<(bool, GlyphId)> = None;
+        #[cfg(test)]
+        SHAPED.with(|n| n.set(n.get() + text.len() as u64));
         for c in text.chars() {
             if c.is_control() || is_invisible(c) || is_right_to_left(c) {
                 continue;
@@ -272,7 +303,7 @@ pub(crate) fn layout_text(spec: &CardSpec, fonts: &Fonts) -> TextLayout {
     let bold = fonts.face(true);
     let regular = fonts.face(false);
     let max_title_lines = if spec.layout == Layout::Reviews { 2 } else { 3 };
-    let title = fit_lines(bold, spec.title.trim(), width, max_title_lines, &TITLE_SIZES);
+    let title = fit_lines(bold, &card_text(spec.title.trim()), width, max_title_lines, &TITLE_SIZES);
     let sub_lines = match spec.layout {
         Layout::Home | Layout::Page | Layout::Moment if title.lines.len() <= 2 => 2,
         _ => 1,
@@ -280,7 +311,7 @@ pub(crate) fn layout_text(spec: &CardSpec, fonts: &Fonts) -> TextLayout {
     let subtitle = if spec.subtitle.trim().is_empty() {
         Lines { size: SUBTITLE_SIZE, lines: Vec::new() }
     } else {
-        fit_lines(regular, spec.subtitle.trim(), width, sub_lines, &[SUBTITLE_SIZE, 28.0])
+        fit_lines(regular, &card_text(spec.subtitle.trim()), width, sub_lines, &[SUBTITLE_SIZE, 28.0])
     };
     let title_widths = title.lines.iter().map(|l| bold.width(l, title.size)).collect();
     // Centre the block (title, rule, rating, subtitle) between the mark and the footer.

@@ -154,7 +154,23 @@ pub(super) fn find_columns(
                 }
                 i
             }
-            None => col.aliases().iter().find_map(|a| keys.iter().position(|k| k == a)),
+            None => {
+                // Two columns that could both be this field: which one is meant is not ours to guess.
+                let matching: Vec<usize> =
+                    (0..keys.len()).filter(|&i| col.aliases().contains(&keys[i].as_str())).collect();
+                if let [first, second, ..] = matching[..] {
+                    ok = false;
+                    let (a, b) = (header.fields[first].text.trim(), header.fields[second].text.trim());
+                    diags
+                        .error(
+                            csv_name,
+                            Some(header.span),
+                            format!("two columns hold the reviews' {}: `{a}` and `{b}`", col.what()),
+                        )
+                        .help(format!("say which one to use with {} \"{a}\" (or \"{b}\")", col.flag()));
+                }
+                matching.first().copied()
+            }
         };
         match index {
             Some(i) => {

@@ -131,3 +131,18 @@ fn a_broken_existing_file_is_not_imported_into() {
     assert!(plan.is_none());
     assert!(errs.contains("fix the errors in this file before importing into it"), "{errs}");
 }
+
+#[test]
+fn issue_12_two_columns_for_one_field_are_an_error_naming_both() {
+    let csv = "Author,Rating,Stars,Date,Text\nAna,5,4,2026-11-03,Fine\n";
+    let (plan, errs) = run(csv, None, &settings());
+    assert!(plan.is_none());
+    assert_eq!(
+        errs,
+        "error: two columns hold the reviews' rating: `Rating` and `Stars`\n --> export.csv:1:1\n  |\n1 | Author,Rating,Stars,Date,Text\n  | ^^^^^^^^^^^^^^^^^^^^^^^^^^^^^\n  = help: say which one to use with --rating-column \"Rating\" (or \"Stars\")\n\n"
+    );
+    let chosen = ImportSettings { columns: [(Col::Rating, "Stars".to_string())].into(), ..settings() };
+    let (plan, errs) = run(csv, None, &chosen);
+    assert_eq!(errs, "");
+    assert!(plan.unwrap().append.contains("  rating: 4\n"));
+}

@@ -17,6 +17,6 @@ mod safety;
 mod serve;
 mod serve_browser;
 mod serve_hostile;
-mod trust_paths;
 mod trust_input;
+mod trust_paths;
 mod videos;

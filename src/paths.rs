@@ -107,7 +107,9 @@ pub fn check_base_url(url: &str) -> Result<(), String> {
         return Err(format!("it has a `{c}`: a base URL is a host and an optional folder, without query or fragment"));
     }
     let path = base_path(url);
-    if let Some(c) = path.chars().find(|c| !(c.is_ascii_alphanumeric() || matches!(c, '/' | '-' | '_' | '.' | '~' | '%'))) {
+    if let Some(c) =
+        path.chars().find(|c| !(c.is_ascii_alphanumeric() || matches!(c, '/' | '-' | '_' | '.' | '~' | '%')))
+    {
         return Err(format!("its path `{path}` has a `{c}`: use only letters, digits and - _ . ~ in the folder name"));
     }
     if path.split('/').any(|s| s == "." || s == "..") || path.contains("//") {
@@ -258,9 +260,18 @@ mod tests {
         let bad = [
             ("example.test/shop/", "it does not start with https:// or http://"),
             ("https:///shop/", "it has no host name after the //"),
-            ("https://a.example/shop/?x=1", "it has a `?`: a base URL is a host and an optional folder, without query or fragment"),
-            ("https://a.example/my shop/", "its path `/my shop` has a ` `: use only letters, digits and - _ . ~ in the folder name"),
-            ("https://a.example/\"x/", "its path `/\"x` has a `\"`: use only letters, digits and - _ . ~ in the folder name"),
+            (
+                "https://a.example/shop/?x=1",
+                "it has a `?`: a base URL is a host and an optional folder, without query or fragment",
+            ),
+            (
+                "https://a.example/my shop/",
+                "its path `/my shop` has a ` `: use only letters, digits and - _ . ~ in the folder name",
+            ),
+            (
+                "https://a.example/\"x/",
+                "its path `/\"x` has a `\"`: use only letters, digits and - _ . ~ in the folder name",
+            ),
             ("https://a.example/a/../b/", "its path `/a/../b` has an empty, `.` or `..` folder"),
         ];
         for (url, why) in bad {

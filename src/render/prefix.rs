@@ -263,7 +263,18 @@ mod tests {
         let once = p(page);
         assert_eq!(once, r#"<a href="/shop/a/"><img srcset="/shop/b 1x, /shop/c 2x"><a href="/shop/shopping/">s</a>"#);
         assert_eq!(p(&once), once);
-        for odd in ["<", "<a", "<a href", "<a href=", "<a href=\"/x", "<a href='/x", "<style>url(", "<!--", "</", "<a\u{e9} href=/é/>"] {
+        for odd in [
+            "<",
+            "<a",
+            "<a href",
+            "<a href=",
+            "<a href=\"/x",
+            "<a href='/x",
+            "<style>url(",
+            "<!--",
+            "</",
+            "<a\u{e9} href=/é/>",
+        ] {
             let _ = p(odd);
         }
         assert_eq!(p("<a href=\"/x"), "<a href=\"/shop/x");

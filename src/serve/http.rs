@@ -352,7 +352,10 @@ pub fn respond(target: &str, h: &ReqHeaders, view: &View, instance: &str) -> Rep
         Under::Outside => {
             return text_reply(
                 404,
-                &format!("404: this site is published under {0}/ (the path of its base_url): open {0}/\n", site.base_path),
+                &format!(
+                    "404: this site is published under {0}/ (the path of its base_url): open {0}/\n",
+                    site.base_path
+                ),
             )
         }
     };

@@ -50,8 +50,17 @@ pub struct ServeOptions {
 
 /// The result of one run of the pipeline.
 enum Built {
-    Good { files: Vec<OutputFile>, pages: usize, posts: usize, diags: Diagnostics, cache_dir: String, base_path: String },
-    Failed { diags: Diagnostics },
+    Good {
+        files: Vec<OutputFile>,
+        pages: usize,
+        posts: usize,
+        diags: Diagnostics,
+        cache_dir: String,
+        base_path: String,
+    },
+    Failed {
+        diags: Diagnostics,
+    },
 }
 
 /// Runs the whole pipeline, keeping every output file in memory.
@@ -288,7 +297,9 @@ pub fn serve(opts: &ServeOptions, reporter: &Reporter) -> Result<ExitCode> {
         url_of(addr.ip(), addr.port())
     };
     // A site under a sub-path is previewed under it (`/` redirects there).
-    if let Some(under) = rebuilder.current.as_ref().map(|s| s.base_path.trim_start_matches('/')).filter(|p| !p.is_empty()) {
+    if let Some(under) =
+        rebuilder.current.as_ref().map(|s| s.base_path.trim_start_matches('/')).filter(|p| !p.is_empty())
+    {
         local = format!("{local}{under}/");
     }
     // On stdout, for scripts and tests: the address to open.

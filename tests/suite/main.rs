@@ -17,5 +17,6 @@ mod safety;
 mod serve;
 mod serve_browser;
 mod serve_hostile;
+mod subpath;
 mod trust_paths;
 mod videos;

@@ -12,6 +12,7 @@ mod fuzz;
 mod harness;
 mod incremental;
 mod moments;
+mod publish;
 mod reviews;
 mod safety;
 mod serve;

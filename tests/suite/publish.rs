@@ -184,3 +184,99 @@ fn actionlint_accepts_both_workflows_where_it_is_installed() {
         assert!(out.status.success(), "{}: {}", file.display(), String::from_utf8_lossy(&out.stdout));
     }
 }
+
+/// The body of the first fenced block of `lang` after `heading` in the README.
+fn readme_block(readme: &str, heading: &str, lang: &str) -> String {
+    let section = &readme[readme.find(heading).unwrap_or_else(|| panic!("README has no {heading}"))..];
+    let open = format!("```{lang}\n");
+    let start = section.find(&open).unwrap() + open.len();
+    section[start..start + section[start..].find("```\n").unwrap()].to_string()
+}
+
+/// A host's build command without its download step (`curl ... | tar ...`),
+/// run with the `shopstory` under test on PATH and the host's variables set.
+fn run_host_command(dir: &Path, command: &str, vars: &[(&str, &str)]) {
+    let parts: Vec<&str> = command.split(" && ").collect();
+    assert!(
+        parts[0].starts_with("curl -fsSL https://github.com/OWNER/shopstory/releases/latest/download/"),
+        "{command}"
+    );
+    let script = parts[1..].join(" && ").replace("./shopstory", "shopstory");
+    let bin = PathBuf::from(env!("CARGO_BIN_EXE_shopstory"));
+    let path = format!("{}:{}", bin.parent().unwrap().display(), std::env::var("PATH").unwrap_or_default());
+    let mut cmd = Command::new("sh");
+    cmd.args(["-e", "-c", &script]).current_dir(dir).env("PATH", path);
+    for (k, v) in vars {
+        cmd.env(k, v);
+    }
+    let out = cmd.output().unwrap();
+    assert!(out.status.success(), "{script}: {}", String::from_utf8_lossy(&out.stderr));
+}
+
+fn stylesheet_of(dir: &Path) -> String {
+    let index = std::fs::read_to_string(dir.join("public/index.html")).unwrap();
+    let at = index.find("<link rel=\"stylesheet\" href=\"").unwrap() + 29;
+    index[at..at + index[at..].find('"').unwrap()].to_string()
+}
+
+#[test]
+fn the_readme_publish_recipes_parse_and_their_commands_build_for_the_hosts_address() {
+    let readme = std::fs::read_to_string(Path::new(env!("CARGO_MANIFEST_DIR")).join("README.md")).unwrap();
+    let tmp = tempfile::tempdir().unwrap();
+    assert_eq!(shopstory(tmp.path(), &["init", "s"]).code, 0);
+    let site = tmp.path().join("s");
+
+    // GitLab Pages: a `pages` job publishing public/, its script run with the project's address.
+    let gitlab: Value = serde_yaml::from_str(&readme_block(&readme, "### GitLab Pages", "yaml")).unwrap();
+    let job = &gitlab["pages"];
+    assert_eq!(job["artifacts"]["paths"], serde_yaml::from_str::<Value>("[public]").unwrap());
+    assert_eq!(job["cache"]["paths"], serde_yaml::from_str::<Value>("[.shopstory-cache/]").unwrap());
+    let script: Vec<&str> = job["script"].as_sequence().unwrap().iter().map(s).collect();
+    bash_parses(script[0], "the GitLab install line");
+    assert_eq!(script[1..], ["shopstory check --strict", "shopstory build --base-url \"$CI_PAGES_URL/\""]);
+    let cmd = format!(
+        "curl -fsSL https://github.com/OWNER/shopstory/releases/latest/download/x && {}",
+        script[1..].join(" && ")
+    );
+    run_host_command(&site, &cmd, &[("CI_PAGES_URL", "https://group.gitlab.io/project")]);
+    assert_eq!(stylesheet_of(&site), "/project/theme/style.css");
+
+    // Netlify: publish = public; the production and deploy-preview commands.
+    let netlify = readme_block(&readme, "### Netlify", "toml");
+    assert!(netlify.lines().any(|l| l.trim() == "publish = \"public\""), "{netlify}");
+    let commands: Vec<String> = netlify
+        .lines()
+        .filter_map(|l| l.trim().strip_prefix("command = \""))
+        .map(|c| c.strip_suffix('"').unwrap().replace("\\\"", "\""))
+        .collect();
+    assert_eq!(commands.len(), 2, "{netlify}");
+    let vars =
+        [("URL", "https://shop.netlify.app"), ("DEPLOY_PRIME_URL", "https://deploy-preview-7--shop.netlify.app")];
+    run_host_command(&site, &commands[0], &vars);
+    assert_eq!(stylesheet_of(&site), "/theme/style.css");
+    assert!(std::fs::read_to_string(site.join("public/sitemap.xml"))
+        .unwrap()
+        .contains("<loc>https://shop.netlify.app/</loc>"));
+    run_host_command(&site, &commands[1], &vars);
+    assert!(std::fs::read_to_string(site.join("public/sitemap.xml"))
+        .unwrap()
+        .contains("<loc>https://deploy-preview-7--shop.netlify.app/</loc>"));
+
+    // Cloudflare Pages: output public/; a preview branch builds for its own address.
+    let cf = &readme[readme.find("### Cloudflare Pages").unwrap()..];
+    assert!(cf.contains("- **Build output directory**: `public`"));
+    let line = cf.lines().find_map(|l| l.strip_prefix("- **Build command**: `")).unwrap();
+    let command = line.strip_suffix('`').unwrap();
+    run_host_command(
+        &site,
+        command,
+        &[("CF_PAGES_BRANCH", "new-look"), ("CF_PAGES_URL", "https://abc123.shop.pages.dev")],
+    );
+    assert!(std::fs::read_to_string(site.join("public/sitemap.xml"))
+        .unwrap()
+        .contains("<loc>https://abc123.shop.pages.dev/</loc>"));
+    run_host_command(&site, command, &[("CF_PAGES_BRANCH", "main"), ("CF_PAGES_URL", "https://abc123.shop.pages.dev")]);
+    assert!(std::fs::read_to_string(site.join("public/sitemap.xml"))
+        .unwrap()
+        .contains("<loc>https://example.com/</loc>"));
+}

@@ -9,6 +9,7 @@
 
 use crate::cdp;
 use crate::harness::{tree, SiteTest};
+use crate::serve::Serve;
 use serde_json::{json, Value};
 use std::collections::BTreeSet;
 use std::io::{BufRead, BufReader, Write};
@@ -402,4 +403,41 @@ fn a_sub_path_build_served_under_the_path_looks_like_the_root_build() {
     let outside: Vec<&String> =
         requested.iter().filter(|u| !u.starts_with(&format!("{origin}/shop/")) && !u.starts_with("data:")).collect();
     assert_eq!(outside, Vec::<&String>::new(), "requests outside /shop/");
+}
+
+// ---------------------------------------------------------------- the preview
+
+#[test]
+fn serve_previews_a_sub_path_site_under_its_path_and_reloads_it() {
+    let site = SiteTest::fixture("basic");
+    let yaml = site.read("site.yaml");
+    let base = yaml.lines().find(|l| l.starts_with("base_url:")).unwrap().to_string();
+    site.write("site.yaml", &yaml.replace(&base, "base_url: https://example.test/shop/"));
+    let s = Serve::start(&site.root, &[]);
+    let moved = s.get("/");
+    assert_eq!((moved.status, moved.header("Location")), (301, Some("/shop/")));
+    let home = s.get("/shop/");
+    assert_eq!(home.status, 200);
+    let text = home.text();
+    assert!(text.contains("<link rel=\"stylesheet\" href=\"/shop/theme/style.css\">"), "{text}");
+    assert!(text.contains("<script src=\"/__shopstory/reload.js\""), "the live-reload script: {text}");
+    assert_eq!(s.get("/shop/theme/style.css").status, 200);
+    assert_eq!(s.get("/__shopstory/reload.js").status, 200);
+    assert_eq!(s.get("/__shopstory/overlay.css").status, 200);
+    let missing = s.get("/shop/no/such/deep/page/");
+    assert_eq!(missing.status, 404);
+    assert!(
+        missing.text().contains("href=\"/shop/theme/style.css\""),
+        "the site's 404 page, styled: {}",
+        missing.text()
+    );
+    let outside = s.get("/blog/");
+    assert_eq!(
+        (outside.status, outside.text()),
+        (404, "404: this site is published under /shop/ (the path of its base_url): open /shop/\n".to_string())
+    );
+    // A save rebuilds what is served under the path.
+    let post = "content/posts/2026-10-01-open-day.md";
+    site.write(post, &site.read(post).replace("We opened the doors", "Edited under a sub-path. We opened the doors"));
+    s.wait_for("/shop/blog/open-day/", "the edit", |t| t.contains("Edited under a sub-path."));
 }

@@ -18,7 +18,9 @@
 
 use std::borrow::Cow;
 
-/// Attributes whose whole value is one URL.
+/// Attributes whose whole value is one URL. Not `content`: a `<meta>`
+/// description may start with `/`, and the URLs shopstory writes there
+/// (og:url, og:image, twitter:image) are absolute already.
 const URL_ATTRS: &[&str] = &[
     "href",
     "src",
@@ -29,7 +31,6 @@ const URL_ATTRS: &[&str] = &[
     "data",
     "background",
     "xlink:href",
-    "content",
     "data-src",
     "data-embed",
     "itemid",
@@ -233,8 +234,8 @@ mod tests {
             r#"<source srcset="/shop/m/a-480.webp 480w, /shop/m/a-960.webp 960w,https://cdn.example/b.webp 2x">"#
         );
         assert_eq!(
-            p(r#"<video poster="/m/p.jpg" src="/media/v.mp4"></video><meta name="x" content="/y/">"#),
-            r#"<video poster="/shop/m/p.jpg" src="/shop/media/v.mp4"></video><meta name="x" content="/shop/y/">"#
+            p(r#"<video poster="/m/p.jpg" src="/media/v.mp4"></video><form action="/search/"></form>"#),
+            r#"<video poster="/shop/m/p.jpg" src="/shop/media/v.mp4"></video><form action="/shop/search/"></form>"#
         );
         assert_eq!(
             p(r#"<div style="background:url('/m/a.jpg')"></div><style>a{background:url(/m/b.png)}</style>"#),
@@ -249,7 +250,7 @@ mod tests {
             r#"<a href="mailto:a@b.example">m</a><a href="tel:+1">t</a><a href="x/">rel</a><link rel="icon" href="data:,">"#,
             r#"<script>var a = '<a href="/x/">';</script><script type="application/ld+json">{"url":"/x/"}</script>"#,
             r#"<!-- <a href="/x/"> --><p>1 < 2 and href="/x/" in text</p><textarea><a href="/x/"></textarea>"#,
-            r#"<title><a href="/x/"></title><p data-other="/x/">already: <a href="/shop/">h</a><a href="/shop?q">q</a></p>"#,
+            r#"<meta name="description" content="/r/bikes fans, welcome"><title><a href="/x/"></title><p data-other="/x/">already: <a href="/shop/">h</a><a href="/shop?q">q</a></p>"#,
         ];
         for html in same {
             assert_eq!(p(html), html);

@@ -51,6 +51,8 @@ pub struct Outcome {
     pub planned_images: std::collections::BTreeMap<String, assets::PlannedImage>,
     /// `cache_dir` from site.yaml, relative to the root.
     pub cache_dir: String,
+    /// The path of `base_url` (`/shop`, or empty): `serve` previews under it.
+    pub base_path: String,
     /// The share cards the pages name, by output path; `build_files` draws them.
     pub planned_cards: std::collections::BTreeMap<String, assets::cards::PlannedCard>,
     /// What drawing the cards took (after `build_files`).
@@ -98,7 +100,14 @@ pub fn check_with(opts: &BuildOptions, sink: &render::PageSink<'_>) -> Outcome {
     let images = load::images::probe_images(&sources, &load::images::Limits::from(&parsed.config.images));
     phases.lap("parse", &mut clock);
     if let Some(base) = &opts.base_url {
-        parsed.config.base_url = base.trim_end_matches('/').to_string();
+        match paths::check_base_url(base) {
+            Ok(()) => parsed.config.base_url = base.trim_end_matches('/').to_string(),
+            Err(why) => {
+                diags
+                    .error("--base-url", None, format!("--base-url `{base}` cannot be used: {why}"))
+                    .help("give the full address the site is published at, such as `--base-url https://example.github.io/shop/`");
+            }
+        }
     }
     let theme_name = parsed.config.theme.clone();
     let resolve_opts = resolve::ResolveOptions { drafts: opts.drafts, today: opts.today };
@@ -143,7 +152,20 @@ pub fn check_with(opts: &BuildOptions, sink: &render::PageSink<'_>) -> Outcome {
     let (posts, images, cache_dir) = (site.posts.len(), site.images.len(), site.config.cache_dir.clone());
     let planned_images = site.images;
     let card_stats = Default::default();
-    Outcome { diags, files, pages, posts, images, planned_images, cache_dir, planned_cards, card_stats, phases }
+    let base_path = paths::base_path(&site.config.base_url).to_string();
+    Outcome {
+        diags,
+        files,
+        pages,
+        posts,
+        images,
+        planned_images,
+        cache_dir,
+        base_path,
+        planned_cards,
+        card_stats,
+        phases,
+    }
 }
 
 /// After a `check` without errors: makes the image files and then the share

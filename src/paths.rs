@@ -82,6 +82,45 @@ pub fn absolute_url(base_url: &str, path: &str) -> String {
     }
 }
 
+/// The path part of a base URL, without its trailing slash: `/shop` for
+/// `https://example.github.io/shop/`, empty for a site at the root of its host.
+pub fn base_path(base_url: &str) -> &str {
+    let after_scheme = base_url.split_once("://").map_or(base_url, |(_, rest)| rest);
+    match after_scheme.find('/') {
+        Some(i) => after_scheme[i..].trim_end_matches('/'),
+        None => "",
+    }
+}
+
+/// Checks a base URL (`site.yaml`'s `base_url` or `--base-url`); returns
+/// what is wrong with it. Its path goes in front of every URL of the site,
+/// in HTML attributes and CSS, so it may hold only plain URL characters.
+pub fn check_base_url(url: &str) -> Result<(), String> {
+    let Some(rest) = url.strip_prefix("https://").or_else(|| url.strip_prefix("http://")) else {
+        return Err("it does not start with https:// or http://".into());
+    };
+    let host = rest.split('/').next().unwrap_or("");
+    if host.is_empty() {
+        return Err("it has no host name after the //".into());
+    }
+    if let Some(c) = url.chars().find(|c| matches!(c, '?' | '#')) {
+        return Err(format!("it has a `{c}`: a base URL is a host and an optional folder, without query or fragment"));
+    }
+    let path = base_path(url);
+    if let Some(c) =
+        path.chars().find(|c| !(c.is_ascii_alphanumeric() || matches!(c, '/' | '-' | '_' | '.' | '~' | '%')))
+    {
+        return Err(format!("its path `{path}` has a `{c}`: use only letters, digits and - _ . ~ in the folder name"));
+    }
+    if path.split('/').any(|s| s == "." || s == "..") || path.contains("//") {
+        return Err(format!("its path `{path}` has an empty, `.` or `..` folder"));
+    }
+    if host.chars().any(|c| c.is_whitespace() || matches!(c, '"' | '\'' | '<' | '>' | '\\')) {
+        return Err(format!("its host `{host}` has a character a host name cannot have"));
+    }
+    Ok(())
+}
+
 /// The output file for a URL path: `/blog/x/` → `blog/x/index.html`.
 pub fn url_to_output(url: &str) -> String {
     let trimmed = url.trim_start_matches('/');
@@ -205,6 +244,39 @@ mod tests {
         assert!(check_permalink("blog/{slug}/").is_err());
         assert!(check_permalink("/blog/{title}/").is_err());
         assert!(check_permalink("/blog/").is_err());
+    }
+
+    #[test]
+    fn base_paths_and_their_checks() {
+        assert_eq!(base_path("https://example.github.io/shop"), "/shop");
+        assert_eq!(base_path("https://example.github.io/shop/"), "/shop");
+        assert_eq!(base_path("https://example.test/a/b/"), "/a/b");
+        assert_eq!(base_path("https://example.test"), "");
+        assert_eq!(base_path("https://example.test/"), "");
+        assert_eq!(absolute_url("https://example.test/shop", "/blog/"), "https://example.test/shop/blog/");
+        for good in ["https://example.test", "http://127.0.0.1:8080/shop/", "https://a.example/x_y-z.1/~me/"] {
+            assert_eq!(check_base_url(good), Ok(()), "{good}");
+        }
+        let bad = [
+            ("example.test/shop/", "it does not start with https:// or http://"),
+            ("https:///shop/", "it has no host name after the //"),
+            (
+                "https://a.example/shop/?x=1",
+                "it has a `?`: a base URL is a host and an optional folder, without query or fragment",
+            ),
+            (
+                "https://a.example/my shop/",
+                "its path `/my shop` has a ` `: use only letters, digits and - _ . ~ in the folder name",
+            ),
+            (
+                "https://a.example/\"x/",
+                "its path `/\"x` has a `\"`: use only letters, digits and - _ . ~ in the folder name",
+            ),
+            ("https://a.example/a/../b/", "its path `/a/../b` has an empty, `.` or `..` folder"),
+        ];
+        for (url, why) in bad {
+            assert_eq!(check_base_url(url), Err(why.to_string()), "{url}");
+        }
     }
 
     #[test]

@@ -227,9 +227,15 @@ pub fn parse_config(text: Option<&str>, diags: &mut Diagnostics) -> SiteConfig {
         }
     }
     match ctx.string("base_url") {
-        Some(u) if u.starts_with("https://") || u.starts_with("http://") => {
-            config.base_url = u.trim_end_matches('/').to_string();
-        }
+        Some(u) if u.starts_with("https://") || u.starts_with("http://") => match crate::paths::check_base_url(&u) {
+            Ok(()) => config.base_url = u.trim_end_matches('/').to_string(),
+            Err(why) => {
+                let span = region.span(&[Seg::Key("base_url")]);
+                ctx.diags
+                    .error(CONFIG_FILE, span, format!("base_url `{u}` cannot be used: {why}"))
+                    .help("write the address the site will be published at, such as `https://myshop.example` or `https://example.github.io/shop/`");
+            }
+        },
         Some(u) => {
             let span = region.span(&[Seg::Key("base_url")]);
             ctx.diags

@@ -64,7 +64,8 @@ pub fn atom(site: &Site) -> String {
             out,
             "    <content type=\"html\" xml:base=\"{}\">{}</content>",
             xml_escape(&url),
-            xml_escape(&post.body.html)
+            // Readers resolve root-relative URLs against the host: give them the sub-path too.
+            xml_escape(&super::prefix::prefix_html(&post.body.html, crate::paths::base_path(base)))
         );
         out.push_str("  </entry>\n");
     }

@@ -6,6 +6,7 @@
 pub mod feed;
 pub mod moments;
 mod pages;
+pub mod prefix;
 pub mod reviews;
 pub mod seo;
 mod share;
@@ -214,6 +215,7 @@ pub fn render(site: &Site, theme: &Theme, sink: &PageSink<'_>, diags: &mut Diagn
         })
         .collect();
 
+    let base_path = crate::paths::base_path(&site.config.base_url);
     let results: Vec<(bool, Diagnostics)> = jobs
         .par_iter()
         .map(|job| {
@@ -242,6 +244,11 @@ pub fn render(site: &Site, theme: &Theme, sink: &PageSink<'_>, diags: &mut Diagn
             }
             match theme.tera.render(&job.template, &ctx) {
                 Ok(html) => {
+                    // A site under a sub-path: every root-relative URL gains it, here and only here.
+                    let html = match prefix::prefix_html(&html, base_path) {
+                        std::borrow::Cow::Borrowed(_) => html,
+                        std::borrow::Cow::Owned(p) => p,
+                    };
                     let path = url_to_output(&job.meta.url);
                     if let Err(why) =
                         sink(OutputFile { path: path.clone(), contents: Contents::Bytes(html.into_bytes()) })

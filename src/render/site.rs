@@ -52,6 +52,7 @@ pub(super) fn site_view(site: &Site) -> SiteView {
         title: c.title.clone(),
         description: c.description.clone(),
         base_url: c.base_url.clone(),
+        base_path: crate::paths::base_path(&c.base_url).to_string(),
         language: c.language.clone(),
         brand: BrandView {
             color: c.brand.color.clone(),

@@ -10,6 +10,11 @@ pub struct SiteView {
     pub title: String,
     pub description: String,
     pub base_url: String,
+    /// The path of `base_url` without its trailing slash (`/shop` for
+    /// `https://example.github.io/shop/`, empty at the root of a host).
+    /// Root-relative URLs in attributes gain it by themselves; a script or
+    /// JSON a template writes must add it: `{{ site.base_path }}/theme/x.js`.
+    pub base_path: String,
     pub language: String,
     pub brand: BrandView,
     pub shop: ShopView,

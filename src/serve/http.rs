@@ -336,12 +336,32 @@ pub fn respond(target: &str, h: &ReqHeaders, view: &View, instance: &str) -> Rep
             None => text_reply(404, "404: not a file of the preview\n"),
         };
     }
-    let req = match request_path(path) {
-        Ok(r) => r,
-        Err(why) => return text_reply(400, &format!("400: refused: {}\n", why.reason())),
-    };
     let Some(site) = &view.site else {
         return no_site_reply(view, instance);
+    };
+    // A site under a sub-path (`base_url: https://example.github.io/shop/`)
+    // is previewed under it, as its host serves it: `/` and `/shop` move to
+    // `/shop/`, and only what is under `/shop/` is the site.
+    let inner = match under_base(path, &site.base_path) {
+        Under::Inside(inner) => inner,
+        Under::Redirect => {
+            let mut r = text_reply(301, &format!("moved to {}/ (the site's base_url has this path)\n", site.base_path));
+            r.headers.push(("Location", format!("{}/", site.base_path)));
+            return r;
+        }
+        Under::Outside => {
+            return text_reply(
+                404,
+                &format!(
+                    "404: this site is published under {0}/ (the path of its base_url): open {0}/\n",
+                    site.base_path
+                ),
+            )
+        }
+    };
+    let req = match request_path(inner) {
+        Ok(r) => r,
+        Err(why) => return text_reply(400, &format!("400: refused: {}\n", why.reason())),
     };
     let key = match resolve(&req, path, query, |k| site.get(k).is_some()) {
         Resolved::File(k) => k,
@@ -363,6 +383,30 @@ pub fn respond(target: &str, h: &ReqHeaders, view: &View, instance: &str) -> Rep
         };
     }
     file_reply(entry, ctype, h).unwrap_or_else(|_| not_found_reply(view, h, instance))
+}
+
+/// Where a request path stands against the site's base path.
+#[derive(Debug, PartialEq, Eq)]
+pub enum Under<'a> {
+    /// Under it: the path within the site (`/shop/blog/` → `/blog/`).
+    Inside(&'a str),
+    /// `/` or the base path without its slash: the site's home is at `base/`.
+    Redirect,
+    /// Elsewhere on the host: not part of the site.
+    Outside,
+}
+
+/// `path` against `base` (`/shop`, or empty for a site at the root).
+pub fn under_base<'a>(path: &'a str, base: &str) -> Under<'a> {
+    if base.is_empty() {
+        return Under::Inside(path);
+    }
+    match path.strip_prefix(base) {
+        Some(rest) if rest.starts_with('/') => Under::Inside(rest),
+        Some("") => Under::Redirect,
+        _ if path == "/" => Under::Redirect,
+        _ => Under::Outside,
+    }
 }
 
 /// A non-HTML file: conditional, ranged.

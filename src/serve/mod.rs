@@ -50,8 +50,17 @@ pub struct ServeOptions {
 
 /// The result of one run of the pipeline.
 enum Built {
-    Good { files: Vec<OutputFile>, pages: usize, posts: usize, diags: Diagnostics, cache_dir: String },
-    Failed { diags: Diagnostics },
+    Good {
+        files: Vec<OutputFile>,
+        pages: usize,
+        posts: usize,
+        diags: Diagnostics,
+        cache_dir: String,
+        base_path: String,
+    },
+    Failed {
+        diags: Diagnostics,
+    },
 }
 
 /// Runs the whole pipeline, keeping every output file in memory.
@@ -83,6 +92,7 @@ fn build_once(opts: &BuildOptions, reporter: &Reporter) -> Built {
         posts: outcome.posts,
         diags: outcome.diags,
         cache_dir: outcome.cache_dir,
+        base_path: outcome.base_path,
     }
 }
 
@@ -182,8 +192,9 @@ impl Rebuilder {
             String::new()
         };
         match built {
-            Built::Good { files, pages, posts, diags, cache_dir } => {
-                let (snapshot, changes) = Snapshot::new(files, self.current.as_deref(), SystemTime::now());
+            Built::Good { files, pages, posts, diags, cache_dir, base_path } => {
+                let (mut snapshot, changes) = Snapshot::new(files, self.current.as_deref(), SystemTime::now());
+                snapshot.base_path = base_path;
                 let snapshot = Arc::new(snapshot);
                 self.current = Some(snapshot.clone());
                 let was_failed = std::mem::replace(&mut self.failed, false);
@@ -273,7 +284,7 @@ pub fn serve(opts: &ServeOptions, reporter: &Reporter) -> Result<ExitCode> {
         filter = watch::Filter::new(root, &cache_dir);
     }
 
-    let local = if opts.bind.is_unspecified() {
+    let mut local = if opts.bind.is_unspecified() {
         url_of(
             if opts.bind.is_ipv4() {
                 IpAddr::V4(Ipv4Addr::LOCALHOST)
@@ -285,6 +296,12 @@ pub fn serve(opts: &ServeOptions, reporter: &Reporter) -> Result<ExitCode> {
     } else {
         url_of(addr.ip(), addr.port())
     };
+    // A site under a sub-path is previewed under it (`/` redirects there).
+    if let Some(under) =
+        rebuilder.current.as_ref().map(|s| s.base_path.trim_start_matches('/')).filter(|p| !p.is_empty())
+    {
+        local = format!("{local}{under}/");
+    }
     // On stdout, for scripts and tests: the address to open.
     reporter.result(&format!("serving {local}"));
     if !opts.bind.is_loopback() {

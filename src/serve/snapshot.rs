@@ -132,6 +132,9 @@ impl Changes {
 #[derive(Debug, Default)]
 pub struct Snapshot {
     files: HashMap<String, Arc<Entry>>,
+    /// The path of the site's `base_url` (`/shop`, or empty): the preview
+    /// serves the site under it, as its host will.
+    pub base_path: String,
 }
 
 impl Snapshot {
@@ -170,7 +173,7 @@ impl Snapshot {
         changes.changed.sort();
         changes.changed.dedup();
         changes.removed.sort();
-        (Snapshot { files: map }, changes)
+        (Snapshot { files: map, base_path: String::new() }, changes)
     }
 
     pub fn get(&self, key: &str) -> Option<&Arc<Entry>> {

@@ -402,3 +402,40 @@ fn describes_changes() {
     );
     assert_eq!(describe(&Changes { changed: vec!["a".into()], removed: vec!["b".into()] }), "2 files changed");
 }
+
+#[test]
+fn a_site_under_a_sub_path_is_previewed_under_it() {
+    let page = |path: &str, text: &str| OutputFile { path: path.into(), contents: Contents::Bytes(text.into()) };
+    let (mut snap, _) = Snapshot::new(
+        vec![page("index.html", "home"), page("blog/index.html", "blog"), page("404.html", "missing")],
+        None,
+        SystemTime::UNIX_EPOCH,
+    );
+    snap.base_path = "/shop".into();
+    let view = View { generation: 1, site: Some(std::sync::Arc::new(snap)), errors: None };
+    let h = ReqHeaders::default();
+    let moved = |target: &str| {
+        let r = respond(target, &h, &view, "run1");
+        (r.status, header(&r, "Location").map(str::to_string))
+    };
+    assert_eq!(moved("/"), (301, Some("/shop/".into())));
+    assert_eq!(moved("/shop"), (301, Some("/shop/".into())));
+    assert_eq!(moved("/shop/blog?x=1"), (301, Some("/shop/blog/?x=1".into())));
+    assert_eq!(get(&view, "/shop/", &h).0, 200);
+    assert!(get(&view, "/shop/blog/", &h).2.starts_with("blog"));
+    let (status, _, body) = get(&view, "/shop/no/such/page/", &h);
+    assert_eq!((status, body.starts_with("missing")), (404, true));
+    assert_eq!(
+        get(&view, "/blog/", &h),
+        (
+            404,
+            vec![("Content-Type", "text/plain; charset=utf-8".into()), ("Cache-Control", "no-store".into())],
+            "404: this site is published under /shop/ (the path of its base_url): open /shop/\n".into()
+        )
+    );
+    assert_eq!(get(&view, "/shopping/", &h).0, 404);
+    assert_eq!(under_base("/shop/a/", "/shop"), Under::Inside("/a/"));
+    assert_eq!(under_base("/a/", ""), Under::Inside("/a/"));
+    // The preview's own files stay at the root of the server.
+    assert_eq!(get(&view, "/__shopstory/reload.js", &h).0, 200);
+}

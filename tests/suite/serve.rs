@@ -74,7 +74,8 @@ impl Serve {
         let line =
             rx.recv_timeout(WAIT).map_err(|_| format!("serve printed no address; stderr:\n{}", serve.stderr()))?;
         let url = line.strip_prefix("serving http://127.0.0.1:").ok_or_else(|| format!("first line: {line}"))?;
-        serve.port = url.trim_end_matches('/').parse().map_err(|_| format!("first line: {line}"))?;
+        // `PORT/`, or `PORT/shop/` for a site under a sub-path.
+        serve.port = url.split('/').next().unwrap_or("").parse().map_err(|_| format!("first line: {line}"))?;
         Ok(serve)
     }
 

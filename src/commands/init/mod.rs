@@ -1,5 +1,7 @@
-//! `shopstory init <dir>`: writes the starter site and the default theme.
-//! Offline: everything comes from the binary.
+//! `shopstory init <dir>`: writes the starter site, the default theme and a
+//! GitHub Pages workflow (`.github/workflows/publish.yml`, from `publish.yml`
+//! here). Offline: everything comes from the binary. Never writes into a
+//! folder that has anything in it.
 
 use crate::cli::InitArgs;
 use crate::report::Reporter;
@@ -17,6 +19,12 @@ const GITIGNORE: &str = "\
 # between CI runs with your CI's cache step; do not commit it.
 /.shopstory-cache/
 ";
+
+/// The GitHub Actions workflow that checks, builds and publishes the site
+/// to GitHub Pages (the README's "Publish" section explains it).
+pub const PUBLISH_WORKFLOW: &str = include_str!("publish.yml");
+/// Where `init` writes it in the new site.
+pub const PUBLISH_WORKFLOW_PATH: &str = ".github/workflows/publish.yml";
 
 pub fn run(args: &InitArgs, reporter: &Reporter) -> Result<ExitCode> {
     let dir = &args.dir;
@@ -39,10 +47,19 @@ pub fn run(args: &InitArgs, reporter: &Reporter) -> Result<ExitCode> {
     }
     fs::write(dir.join(".gitignore"), GITIGNORE).context("cannot write .gitignore")?;
     written += 1;
+    let workflow = dir.join(PUBLISH_WORKFLOW_PATH);
+    if let Some(parent) = workflow.parent() {
+        fs::create_dir_all(parent).with_context(|| format!("cannot create {}", parent.display()))?;
+    }
+    fs::write(&workflow, PUBLISH_WORKFLOW).with_context(|| format!("cannot write {}", workflow.display()))?;
+    written += 1;
     for empty in ["static", "templates", "content/moments"] {
         fs::create_dir_all(dir.join(empty)).with_context(|| format!("cannot create {empty}"))?;
     }
     reporter.status(&format!("created a new site in {} ({written} files)", dir.display()));
-    reporter.status(&format!("next: edit site.yaml, then run `shopstory build --root {}`", dir.display()));
+    reporter.status(&format!("next: edit site.yaml, then run `shopstory serve --root {}`", dir.display()));
+    reporter.status(&format!(
+        "to publish on GitHub Pages: set SHOPSTORY_REPO in {PUBLISH_WORKFLOW_PATH} and push (see the README's \"Publish\")"
+    ));
     Ok(ExitCode::SUCCESS)
 }

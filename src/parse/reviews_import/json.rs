@@ -165,10 +165,15 @@ pub(super) fn table(file: &str, text: &str, diags: &mut Diagnostics) -> Option<(
         })
         .collect();
     let head_span = Span::new(shift, shift + 1);
+    // Each column is shown where its key is first written.
+    let key_span = |path: &str| {
+        let key = format!("\"{}\"", path.rsplit('.').next().unwrap_or(path));
+        text.find(&key).map_or(head_span, |i| Span::new(i, i + key.len()))
+    };
     let head = Record {
         line: 1,
         span: head_span,
-        fields: header.into_iter().map(|text| Field { text, span: head_span }).collect(),
+        fields: header.into_iter().map(|text| Field { span: key_span(&text), text }).collect(),
     };
     Some((head, rows))
 }

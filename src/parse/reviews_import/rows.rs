@@ -33,7 +33,7 @@ fn rating_text(written: &str) -> Option<String> {
 
 /// How a date with slashes is read: `2026/11/03`; `03/11/2026` or
 /// `11/03/2026` by `--date-order`, or unambiguously when one part is over 12.
-fn date_text(written: &str, day_first: Option<bool>) -> Result<String, String> {
+fn date_text(written: &str, day_first: Option<bool>) -> Result<String, (String, String)> {
     let t = written.trim();
     let b = t.as_bytes();
     // 2026-11-03 12:00:00 UTC, 2026-11-03T12:00:00.123Z: the day is what counts.
@@ -54,9 +54,29 @@ fn date_text(written: &str, day_first: Option<bool>) -> Result<String, String> {
                     None if y > 12 => false,
                     None if x == y => true,
                     None => {
-                        return Err(format!(
-                            "`{written}` could be day/month or month/day: pass --date-order dmy or --date-order mdy"
-                        ))
+                        const MONTHS: [&str; 12] = [
+                            "January",
+                            "February",
+                            "March",
+                            "April",
+                            "May",
+                            "June",
+                            "July",
+                            "August",
+                            "September",
+                            "October",
+                            "November",
+                            "December",
+                        ];
+                        return Err((
+                            format!(
+                                "`{}` could be {x} {} or {} {y}",
+                                written.trim(),
+                                MONTHS[y as usize - 1],
+                                MONTHS[x as usize - 1]
+                            ),
+                            "pass --date-order dmy (day first) or --date-order mdy (month first, as US exports write dates)".into(),
+                        ));
                     }
                 };
                 let (d, m) = if day_first { (x, y) } else { (y, x) };
@@ -157,7 +177,7 @@ pub(super) fn read_row(
     let parse_date = |col: Col, what: &str| -> Result<Option<Date>, (String, String)> {
         let Some(written) = value(col) else { return Ok(None) };
         let help = "export dates as YYYY-MM-DD (2026-11-03) or as timestamps (2026-11-03T10:00:00Z)".to_string();
-        let text = date_text(&written, settings.day_first).map_err(|m| (m, help.clone()))?;
+        let text = date_text(&written, settings.day_first)?;
         match review_date(&text) {
             Ok(d) if settings.today.is_some_and(|t| d > t) => {
                 Err((format!("the {what} {d} is in the future"), "check the year and month".into()))

@@ -88,7 +88,11 @@ fn preview(plan: &Plan) -> String {
         return out;
     }
     let shown = plan.entries.len().min(PREVIEW);
-    out += &format!("the first {shown} of {} new reviews, as they will be written:\n", plan.entries.len());
+    out += &match plan.entries.len() {
+        1 => "1 new review, as it will be written:\n".to_string(),
+        n if n == shown => format!("{n} new reviews, as they will be written:\n"),
+        n => format!("the first {shown} of {n} new reviews, as they will be written:\n"),
+    };
     for e in plan.entries.iter().take(shown) {
         out += e;
     }

@@ -205,7 +205,7 @@ fn an_unknown_column_is_named_and_a_flag_imports_it() {
     assert_eq!(warnings(&run.stderr), Vec::<&str>::new());
     assert_eq!(
         run.stdout,
-        "columns read:\n  author     <- Name\n  rating     <- Rating\n  date       <- Date\n  text       <- Text\n  reply      <- Owner Answer\nthe first 1 of 1 new reviews, as they will be written:\n- id: r-2026-11-01-ana\n  author: \"Ana\"\n  rating: 5\n  date: 2026-11-01\n  text: \"Lovely\"\n  response: \"Thanks Ana\"\n"
+        "columns read:\n  author     <- Name\n  rating     <- Rating\n  date       <- Date\n  text       <- Text\n  reply      <- Owner Answer\n1 new review, as it will be written:\n- id: r-2026-11-01-ana\n  author: \"Ana\"\n  rating: 5\n  date: 2026-11-01\n  text: \"Lovely\"\n  response: \"Thanks Ana\"\n"
     );
     assert!(
         run.stderr.ends_with("data/reviews.yaml (dry run, nothing written): 1 would be added, 0 already there\n"),

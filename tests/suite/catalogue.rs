@@ -209,7 +209,7 @@ fn cases() -> Vec<Case> {
             // (A review without text is a rating only, kept since issue 13.)
             name: "a review without a rating",
             mutate: |s| {
-                s.write("data/reviews.yaml", "- id: r1\n  author: Ana P.\n  date: 2026-11-03\n  text: Lovely.\n")
+                s.write("data/reviews.yaml", "- id: r1\n  author: Ana P.\n  date: 2026-11-03\n  text: Lovely.\n");
             },
             location: "data/reviews.yaml:1:",
             says: "rating",

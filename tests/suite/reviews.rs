@@ -205,3 +205,35 @@ fn a_bad_row_is_reported_with_its_line_and_nothing_is_written() {
     let leftovers: Vec<String> = tree(&site.root.join("data")).into_keys().collect();
     assert_eq!(leftovers, ["reviews.yaml"]);
 }
+
+#[test]
+fn a_rating_without_text_counts_everywhere_and_is_shown_compactly() {
+    let site = SiteTest::fixture("reviews");
+    let yaml = site.read("data/reviews.yaml")
+        + "\n- id: r-2026-11-10-eve\n  author: Eve\n  rating: 2\n  date: 2026-11-10\n  product: Tea\n  source: google\n";
+    site.write("data/reviews.yaml", &yaml);
+    site.build_ok();
+    // Tea: 4.5 + 4 + 2 = 10.5 / 3 = 3.5 (two per page).
+    let tea = site.read("public/reviews/tea/index.html");
+    assert_eq!(shown(&tea), ("3.5".to_string(), 3, vec!["r-2026-11-10-eve".into(), "r-2026-11-02-bo".into()]));
+    let ld = json_ld(&tea);
+    assert_eq!(carried(&ld), shown(&tea));
+    assert_eq!((&ld["aggregateRating"]["ratingCount"], &ld["aggregateRating"]["reviewCount"]), (&3.into(), &2.into()));
+    let eve = &ld["review"][0];
+    assert_eq!((eve["author"]["name"].as_str(), eve.get("reviewBody")), (Some("Eve"), None));
+    assert_eq!(eve["reviewRating"]["ratingValue"], 2);
+    let article =
+        &tea[tea.find("<article class=\"review review-rating-only\" id=\"r-2026-11-10-eve\">").expect("compact")..];
+    let article = &article[..article.find("</article>").unwrap()];
+    assert!(!article.contains("<blockquote"), "{article}");
+    // Five ratings in all: (5 + 4.5 + 3 + 4 + 2) / 5 = 3.7; the distribution has the two.
+    let all = site.read("public/reviews/index.html");
+    assert_eq!((text_of(&all, "rating-average"), text_of(&all, "rating-count")), ("3.7".into(), "5 reviews".into()));
+    assert!(all.contains("<span class=\"rating-bar-label\">2 stars</span><span class=\"rating-bar\" aria-hidden=\"true\"><span style=\"width:20%\"></span></span><span class=\"rating-bar-count\">1<"));
+    // The home page never highlights a rating without words, but counts it.
+    let home = json_ld(&site.read("public/index.html"));
+    assert_eq!(
+        (&home["aggregateRating"]["ratingCount"], &home["aggregateRating"]["reviewCount"]),
+        (&5.into(), &4.into())
+    );
+}

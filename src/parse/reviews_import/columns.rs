@@ -149,7 +149,7 @@ pub(super) fn header_key(h: &str) -> String {
     spaced.to_lowercase().replace(['_', '-', '.'], " ").split_whitespace().collect::<Vec<_>>().join(" ")
 }
 
-/// Which column holds each field, and how each column was read.
+/// Which column holds each field.
 #[derive(Debug, Clone, Default)]
 pub(super) struct Columns {
     pub found: BTreeMap<Col, usize>,
@@ -243,10 +243,12 @@ pub(super) fn find_columns(
     }
     // Then the names platforms use, tier by tier.
     let flagged: Vec<usize> = found.values().copied().collect();
+    let mut unclear: Vec<Col> = Vec::new();
     for col in Col::ALL {
         if settings.columns.contains_key(&col) {
             continue;
         }
+        let mut ambiguous = false;
         for tier in col.aliases() {
             let matches: Vec<usize> =
                 (0..keys.len()).filter(|&i| !flagged.contains(&i) && tier.contains(&keys[i].as_str())).collect();
@@ -257,6 +259,8 @@ pub(super) fn find_columns(
                 }
                 many => {
                     ok = false;
+                    ambiguous = true;
+                    unclear.push(col);
                     let list = many.iter().map(|&i| format!("`{}`", raw[i])).collect::<Vec<_>>();
                     diags
                         .error(
@@ -277,14 +281,15 @@ pub(super) fn find_columns(
             }
             break;
         }
-        if col.required() && !found.contains_key(&col) && ok {
+        if col.required() && !found.contains_key(&col) && !ambiguous {
             ok = false;
             diags
                 .error(file, span, format!("no column holds the reviews' {}", col.what()))
                 .help(format!("name it with {} \"<column>\"; the columns on the first line are: {names}", col.flag()));
         }
     }
-    if text_required && !found.contains_key(&Col::Text) && !found.contains_key(&Col::Title) && ok {
+    let text_unclear = unclear.contains(&Col::Text) || unclear.contains(&Col::Title);
+    if text_required && !found.contains_key(&Col::Text) && !found.contains_key(&Col::Title) && !text_unclear {
         ok = false;
         diags
             .error(file, span, "no column holds the reviews' text")

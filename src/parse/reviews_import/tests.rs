@@ -401,3 +401,18 @@ fn titles_translations_and_dates() {
     assert!(plan.is_none());
     assert_eq!(msgs, ["line 2: `03/11/2026 10:00` could be 3 November or March 11"]);
 }
+
+#[test]
+fn every_missing_column_is_reported_in_one_run() {
+    let (plan, msgs) = messages("export.csv", "Who,Stars,Rating,Words\n", &settings());
+    assert!(plan.is_none());
+    assert_eq!(
+        msgs,
+        [
+            "2 columns could be the reviews' rating: `Stars` and `Rating`",
+            "no column holds the reviews' author",
+            "no column holds the reviews' date",
+            "no column holds the reviews' text",
+        ]
+    );
+}

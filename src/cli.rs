@@ -178,7 +178,7 @@ pub struct ImportReviewsArgs {
     /// The column with the review's date (default: date, review date, created, ...).
     #[arg(long, value_name = "COLUMN")]
     pub date_column: Option<String>,
-    /// The column with the review's text (default: text, review, comment, ...).
+    /// The column with the review's text (default: comment, review content, message, body, text, review, ...).
     #[arg(long, value_name = "COLUMN")]
     pub text_column: Option<String>,
     /// The column with the review's title, put before its text in bold (default: title, review title).
@@ -193,10 +193,10 @@ pub struct ImportReviewsArgs {
     /// The column with the platform's review id (default: id, review id).
     #[arg(long, value_name = "COLUMN")]
     pub id_column: Option<String>,
-    /// The column naming the product reviewed (default: product, item, service).
+    /// The column naming the product reviewed (default: product handle, product, item, service, ...).
     #[arg(long, value_name = "COLUMN")]
     pub product_column: Option<String>,
-    /// The column naming where the review was left (default: source, platform, site).
+    /// The column naming where the review was left (default: source, source of review, platform, channel).
     #[arg(long, value_name = "COLUMN")]
     pub source_column: Option<String>,
     /// Where these reviews come from (google, facebook, ...), for rows that do not say.

@@ -132,12 +132,18 @@ pub fn plan(
             .help("shopstory must read every review already there to count the ones the export repeats");
         return None;
     }
-    let key_of = |author: &str, date: Date, text: Option<&str>| {
-        (norm(author).to_lowercase(), date, text.map(norm).unwrap_or_default())
+    // Author, date and text; for a rating only, the stars stand in for the text.
+    let key_of = |author: &str, date: Date, text: Option<&str>, halves: u8| {
+        let text = text.map_or_else(|| format!("{halves} half stars"), norm);
+        (norm(author).to_lowercase(), date, text)
     };
     let mut ids: HashSet<String> = present.iter().map(|r| r.id.clone()).collect();
-    let mut seen: BTreeMap<(String, Date, String), String> =
-        present.iter().map(|r| (key_of(&r.author, r.date, r.text.as_deref()), r.id.clone())).collect();
+    // Each key with the review's id, and whether that came from this
+    // export with the platform's own id.
+    let mut seen: BTreeMap<(String, Date, String), (String, bool)> = present
+        .iter()
+        .map(|r| (key_of(&r.author, r.date, r.text.as_deref(), r.halves), (r.id.clone(), false)))
+        .collect();
 
     // The export, as a header and rows.
     let is_json = json::is_json(export_name, export_text);
@@ -186,10 +192,16 @@ pub fn plan(
             plan.skipped.push(already(format!("review `{id}` is already there")));
             continue;
         }
-        let key = key_of(&c.author, c.date, c.text.as_deref());
-        if let Some(id) = seen.get(&key) {
-            plan.skipped.push(already(format!("review `{id}` has the same author, date and text")));
-            continue;
+        let key = key_of(&c.author, c.date, c.text.as_deref(), c.halves);
+        // Two rows of one export with different platform ids are two
+        // reviews (two anonymous "A Google User" ratings on one day).
+        match seen.get(&key) {
+            Some((_, true)) if c.id.is_some() => {}
+            Some((id, _)) => {
+                plan.skipped.push(already(format!("review `{id}` has the same author, date and text")));
+                continue;
+            }
+            None => {}
         }
         let id = match &c.id {
             Some(id) => id.clone(),
@@ -223,7 +235,7 @@ pub fn plan(
         plan.append.push_str(&entry);
         plan.entries.push(entry);
         ids.insert(id.clone());
-        seen.insert(key, id.clone());
+        seen.insert(key, (id.clone(), c.id.is_some()));
         plan.added.push(id);
     }
     Some(plan)

@@ -416,3 +416,19 @@ fn every_missing_column_is_reported_in_one_run() {
         ]
     );
 }
+
+#[test]
+fn ratings_only_by_one_name_on_one_day_are_told_apart_by_id_and_stars() {
+    let json = r#"{"reviews": [
+ {"reviewId": "a1", "reviewer": {"displayName": "A Google User", "isAnonymous": true}, "starRating": "FIVE", "createTime": "2026-11-03T10:00:00Z"},
+ {"reviewId": "a2", "reviewer": {"displayName": "A Google User", "isAnonymous": true}, "starRating": "FIVE", "createTime": "2026-11-03T12:00:00Z"}
+]}"#;
+    let (plan, _) = messages("reviews.json", json, &settings());
+    assert_eq!(plan.unwrap().added, ["a1", "a2"]);
+    // Without ids, the same name, day and stars is the same rating; other stars are another.
+    let csv = "author,rating,date,text\nAna,5,2026-11-03,\nAna,5,2026-11-03,\nAna,3,2026-11-03,\n";
+    let (plan, _) = messages("export.csv", csv, &settings());
+    let plan = plan.unwrap();
+    assert_eq!(plan.added, ["r-2026-11-03-ana", "r-2026-11-03-ana-2"]);
+    assert_eq!(plan.count(SkipKind::AlreadyThere), 1);
+}

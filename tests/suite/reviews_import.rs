@@ -223,7 +223,7 @@ fn two_columns_for_one_field_is_an_error_and_nothing_is_written() {
     assert_eq!(run.code, 1, "{}", run.stderr);
     assert!(
         run.stderr.starts_with(
-            "error: 2 columns could be the reviews' rating: `Stars` and `Rating`\n --> two.csv:1:1\n  |\n1 | Name,Stars,Rating,Date,Text\n  | ^^^^^^^^^^^^^^^^^^^^^^^^^^^\n  = help: choose one with --rating-column \"<column>\"; the other is then listed as not imported\n"
+            "error: 2 columns could be the reviews' rating: `Stars` (column 2) and `Rating` (column 3)\n --> two.csv:1:1\n  |\n1 | Name,Stars,Rating,Date,Text\n  | ^^^^^^^^^^^^^^^^^^^^^^^^^^^\n  = help: choose one with --rating-column \"<column>\"; the other is then listed as not imported\n"
         ),
         "{}",
         run.stderr

@@ -261,7 +261,13 @@ pub(super) fn find_columns(
                     ok = false;
                     ambiguous = true;
                     unclear.push(col);
-                    let list = many.iter().map(|&i| format!("`{}`", raw[i])).collect::<Vec<_>>();
+                    let list = many.iter().map(|&i| format!("`{}` (column {})", raw[i], i + 1)).collect::<Vec<_>>();
+                    let same_name = many.iter().all(|&i| keys[i] == keys[many[0]]);
+                    let help = if same_name {
+                        "rename one of them on the first line of the file, then choose it with a flag".to_string()
+                    } else {
+                        format!("choose one with {} \"<column>\"; the other is then listed as not imported", col.flag())
+                    };
                     diags
                         .error(
                             file,
@@ -273,10 +279,7 @@ pub(super) fn find_columns(
                                 list.join(" and ")
                             ),
                         )
-                        .help(format!(
-                            "choose one with {} \"<column>\"; the other is then listed as not imported",
-                            col.flag()
-                        ));
+                        .help(help);
                 }
             }
             break;

@@ -340,7 +340,7 @@ fn platform_headers_are_recognised() {
 fn a_field_two_columns_could_fill_or_a_column_named_twice_is_an_error() {
     let (found, msgs) = mapping("Name,Stars,Rating,Date,Text");
     assert!(found.is_empty());
-    assert_eq!(msgs, ["2 columns could be the reviews' rating: `Stars` and `Rating`"]);
+    assert_eq!(msgs, ["2 columns could be the reviews' rating: `Stars` (column 2) and `Rating` (column 3)"]);
     let mut s = settings();
     s.columns.insert(Col::Text, "Comment".into());
     s.columns.insert(Col::Reply, "comment".into());
@@ -354,6 +354,15 @@ fn a_field_two_columns_could_fill_or_a_column_named_twice_is_an_error() {
     s.columns.insert(Col::Rating, "Rating".into());
     let (_, msgs) = messages("export.csv", "Name,Rating,Date,Text,Rating\n", &s);
     assert_eq!(msgs, ["two columns are named `Rating`: Rating (column 2) and Rating (column 5)"]);
+    // Two columns with one name cannot be told apart by a flag.
+    let mut diags = Diagnostics::new();
+    let csv = "Name,Rating,Date,Text,Rating\n";
+    diags.add_source("export.csv", Arc::from(csv));
+    assert!(super::plan("export.csv", csv, None, &settings(), &mut diags).is_none());
+    assert_eq!(
+        all_to_text(&diags),
+        "error: 2 columns could be the reviews' rating: `Rating` (column 2) and `Rating` (column 5)\n --> export.csv:1:1\n  |\n1 | Name,Rating,Date,Text,Rating\n  | ^^^^^^^^^^^^^^^^^^^^^^^^^^^^\n  = help: rename one of them on the first line of the file, then choose it with a flag\n\n"
+    );
     // A flag settles a choice; the other column is then listed.
     let mut s = settings();
     s.columns.insert(Col::Rating, "Stars".into());
@@ -409,7 +418,7 @@ fn every_missing_column_is_reported_in_one_run() {
     assert_eq!(
         msgs,
         [
-            "2 columns could be the reviews' rating: `Stars` and `Rating`",
+            "2 columns could be the reviews' rating: `Stars` (column 2) and `Rating` (column 3)",
             "no column holds the reviews' author",
             "no column holds the reviews' date",
             "no column holds the reviews' text",

@@ -155,14 +155,16 @@ fn parse_bind(s: &str) -> Result<std::net::IpAddr, String> {
 
 #[derive(Debug, Subcommand)]
 pub enum ImportCommand {
-    /// Append reviews from a CSV export (first line: column names) to
-    /// data/reviews.yaml, skipping reviews already there.
+    /// Append reviews from a CSV export (first line: column names) or
+    /// Google Takeout's reviews.json to data/reviews.yaml, counting the
+    /// reviews already there.
     Reviews(Box<ImportReviewsArgs>),
 }
 
 #[derive(Debug, Args)]
 pub struct ImportReviewsArgs {
-    /// The CSV file, as a review platform exports it.
+    /// The export: a CSV file as a review platform writes it, or Google
+    /// Takeout's reviews.json (Google Business Profile).
     pub file: PathBuf,
     /// The site folder.
     #[arg(long, default_value = ".")]
@@ -176,9 +178,12 @@ pub struct ImportReviewsArgs {
     /// The column with the review's date (default: date, review date, created, ...).
     #[arg(long, value_name = "COLUMN")]
     pub date_column: Option<String>,
-    /// The column with the review's text (default: text, review, comment, ...).
+    /// The column with the review's text (default: comment, review content, message, body, text, review, ...).
     #[arg(long, value_name = "COLUMN")]
     pub text_column: Option<String>,
+    /// The column with the review's title, put before its text in bold (default: title, review title).
+    #[arg(long, value_name = "COLUMN")]
+    pub title_column: Option<String>,
     /// The column with the shop's reply (default: reply, response, owner response, ...).
     #[arg(long, value_name = "COLUMN")]
     pub reply_column: Option<String>,
@@ -188,10 +193,10 @@ pub struct ImportReviewsArgs {
     /// The column with the platform's review id (default: id, review id).
     #[arg(long, value_name = "COLUMN")]
     pub id_column: Option<String>,
-    /// The column naming the product reviewed (default: product, item, service).
+    /// The column naming the product reviewed (default: product handle, product, item, service, ...).
     #[arg(long, value_name = "COLUMN")]
     pub product_column: Option<String>,
-    /// The column naming where the review was left (default: source, platform, site).
+    /// The column naming where the review was left (default: source, source of review, platform, channel).
     #[arg(long, value_name = "COLUMN")]
     pub source_column: Option<String>,
     /// Where these reviews come from (google, facebook, ...), for rows that do not say.
@@ -200,10 +205,13 @@ pub struct ImportReviewsArgs {
     /// The product these reviews are about, for rows that do not say.
     #[arg(long)]
     pub product: Option<String>,
-    /// Leave out reviews that have a rating but no text (else they are errors).
+    /// Leave out reviews that have a rating but no text (else they are kept as ratings).
     #[arg(long)]
     pub skip_without_text: bool,
-    /// Print what would be appended; write nothing.
+    /// How dates such as 03/11/2026 are read: dmy (day first) or mdy (month first).
+    #[arg(long, value_name = "ORDER", value_parser = ["dmy", "mdy"])]
+    pub date_order: Option<String>,
+    /// Print which column fills each field and the first new reviews as they would be written; write nothing.
     #[arg(long)]
     pub dry_run: bool,
 }

@@ -1,5 +1,5 @@
-//! `shopstory import reviews <file.csv>`: adds reviews exported from a review
-//! platform to data/reviews.yaml. The work is `parse::reviews_import::plan`
+//! `shopstory import reviews <file>`: adds reviews exported from a review
+//! platform (CSV, or Google Takeout's reviews.json) to data/reviews.yaml. The work is `parse::reviews_import::plan`
 //! (pure); this is the edge that reads, checks and writes the files. Any bad
 //! row is reported with its line and nothing is written.
 
@@ -9,7 +9,7 @@ use crate::diag::Diagnostics;
 use crate::load::{decode_text, TextFile};
 use crate::options::{absolute, today};
 use crate::parse::reviews::{parse_reviews, REVIEWS_FILE};
-use crate::parse::reviews_import::{plan, Col, ImportSettings};
+use crate::parse::reviews_import::{plan, Col, ImportSettings, Plan, SkipKind};
 use crate::report::Reporter;
 use anyhow::{bail, Context, Result};
 use std::collections::BTreeMap;
@@ -25,6 +25,7 @@ fn settings(args: &ImportReviewsArgs, today: Date) -> ImportSettings {
         (Col::Rating, &args.rating_column),
         (Col::Date, &args.date_column),
         (Col::Text, &args.text_column),
+        (Col::Title, &args.title_column),
         (Col::Reply, &args.reply_column),
         (Col::ReplyDate, &args.reply_date_column),
         (Col::Id, &args.id_column),
@@ -40,15 +41,65 @@ fn settings(args: &ImportReviewsArgs, today: Date) -> ImportSettings {
         source: args.source.clone(),
         product: args.product.clone(),
         skip_without_text: args.skip_without_text,
+        day_first: args.date_order.as_deref().map(|o| o == "dmy"),
         today: Some(today),
     }
 }
 
-fn plural(n: usize, word: &str) -> String {
-    format!("{n} {word}{}", if n == 1 { "" } else { "s" })
+/// How many new reviews --dry-run prints in full.
+const PREVIEW: usize = 5;
+
+/// The one-line summary: "data/reviews.yaml: 2 added, 1 already there,
+/// 1 left out (1 without stars)". Every row of the export is in exactly
+/// one of the counts.
+fn summary(plan: &Plan, dry_run: bool, verbose: bool) -> String {
+    let mut line = if dry_run {
+        format!("{REVIEWS_FILE} (dry run, nothing written): {} would be added", plan.added.len())
+    } else {
+        format!("{REVIEWS_FILE}: {} added", plan.added.len())
+    };
+    line += &format!(", {} already there", plan.count(SkipKind::AlreadyThere));
+    let reasons: Vec<String> =
+        [(SkipKind::WithoutText, "only a rating (--skip-without-text)"), (SkipKind::WithoutRating, "without stars")]
+            .into_iter()
+            .map(|(kind, why)| (plan.count(kind), why))
+            .filter(|(n, _)| *n > 0)
+            .map(|(n, why)| format!("{n} {why}"))
+            .collect();
+    if !reasons.is_empty() {
+        let left_out: usize = plan.skipped.len() - plan.count(SkipKind::AlreadyThere);
+        line += &format!(", {left_out} left out ({})", reasons.join(", "));
+    }
+    if !plan.skipped.is_empty() && !verbose {
+        line += " (--verbose lists them)";
+    }
+    line
 }
 
-/// `shopstory import reviews <file.csv>`.
+/// What --dry-run prints: the column of each field, then the first new
+/// reviews with every field as it will be written.
+fn preview(plan: &Plan) -> String {
+    let mut out = String::from("columns read:\n");
+    for (field, column) in &plan.columns {
+        out += &format!("  {field:<10} <- {column}\n");
+    }
+    if plan.entries.is_empty() {
+        out += "no new reviews";
+        return out;
+    }
+    let shown = plan.entries.len().min(PREVIEW);
+    out += &match plan.entries.len() {
+        1 => "1 new review, as it will be written:\n".to_string(),
+        n if n == shown => format!("{n} new reviews, as they will be written:\n"),
+        n => format!("the first {shown} of {n} new reviews, as they will be written:\n"),
+    };
+    for e in plan.entries.iter().take(shown) {
+        out += e;
+    }
+    out.trim_end().to_string()
+}
+
+/// `shopstory import reviews <file>`.
 pub fn reviews(args: &ImportReviewsArgs, reporter: &Reporter) -> Result<ExitCode> {
     let root = absolute(&args.root);
     if !root.join(crate::parse::config::CONFIG_FILE).is_file() {
@@ -107,9 +158,7 @@ pub fn reviews(args: &ImportReviewsArgs, reporter: &Reporter) -> Result<ExitCode
         if check.has_errors() || count != expected {
             bail!("the new reviews cannot be appended to {REVIEWS_FILE} as it is written (is it a `- ` list at the left margin?); nothing was written");
         }
-        if args.dry_run {
-            reporter.result(plan.append.trim_start_matches(['\r', '\n']).trim_end());
-        } else {
+        if !args.dry_run {
             let data = dest.parent().expect("data folder");
             fs::create_dir_all(data).with_context(|| format!("cannot create {}", data.display()))?;
             let tmp = data.join(format!(".reviews.yaml.tmp-{}", std::process::id()));
@@ -120,16 +169,9 @@ pub fn reviews(args: &ImportReviewsArgs, reporter: &Reporter) -> Result<ExitCode
             }
         }
     }
-    let verb = if args.dry_run { "would add" } else { "added" };
-    reporter.status(&format!(
-        "{verb} {} to {REVIEWS_FILE}; skipped {} already there{}",
-        plural(plan.added.len(), "review"),
-        plural(plan.skipped.len(), "row"),
-        if plan.skipped.is_empty() || reporter.verbosity >= crate::report::Verbosity::Verbose {
-            ""
-        } else {
-            " (--verbose lists them)"
-        }
-    ));
+    if args.dry_run {
+        reporter.result(&preview(&plan));
+    }
+    reporter.status(&summary(&plan, args.dry_run, reporter.verbosity >= crate::report::Verbosity::Verbose));
     Ok(ExitCode::SUCCESS)
 }

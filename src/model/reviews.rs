@@ -14,10 +14,11 @@ pub struct Review {
     /// The rating in half stars: 2 (one star) to 10 (five stars).
     pub halves: u8,
     pub date: Date,
-    /// The text as safe HTML (markdown without raw HTML, links or images).
-    pub text_html: String,
+    /// The text as safe HTML (markdown without raw HTML, links or images);
+    /// `None` for a rating without words.
+    pub text_html: Option<String>,
     /// The text without markup (JSON-LD, meta descriptions).
-    pub text_plain: String,
+    pub text_plain: Option<String>,
     /// Index into `Reviews::products`.
     pub product: Option<usize>,
     /// As written (`google`, `in-store`, ...).
@@ -25,8 +26,11 @@ pub struct Review {
     /// The owner's reply as safe HTML.
     pub response_html: Option<String>,
     pub response_date: Option<Date>,
-    /// Where the review is listed: `/reviews/page/2/#r-2026-11-03-ana`.
+    /// Where the review is listed: `/reviews/page/2/#r-2026-11-03-ana`
+    /// (`/reviews/` for a rating-only review the site does not list).
     pub url: String,
+    /// Whether the review pages list it (`reviews.show_rating_only`).
+    pub listed: bool,
 }
 
 impl Review {
@@ -48,7 +52,10 @@ pub fn halves_text(halves: u8) -> String {
 /// The average and distribution of a set of ratings, computed once.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct RatingSummary {
+    /// Every rating, with text or without (JSON-LD's `ratingCount`).
     pub count: usize,
+    /// The ratings that come with words (JSON-LD's `reviewCount`).
+    pub with_text: usize,
     /// The average in tenths of a star, rounded half up: 46 means 4.6.
     pub average_tenths: u32,
     /// How many ratings sit at each star level: `[0]` is one star, `[4]`
@@ -57,13 +64,22 @@ pub struct RatingSummary {
 }
 
 impl RatingSummary {
-    /// Summarises ratings given in half stars (2..=10). `None` when empty.
+    /// Summarises ratings given in half stars (2..=10), each with text.
+    /// `None` when empty.
     pub fn of(halves: impl IntoIterator<Item = u8>) -> Option<RatingSummary> {
+        RatingSummary::of_ratings(halves.into_iter().map(|h| (h, true)))
+    }
+
+    /// Summarises ratings given in half stars (2..=10) with whether each
+    /// has text. `None` when empty.
+    pub fn of_ratings(ratings: impl IntoIterator<Item = (u8, bool)>) -> Option<RatingSummary> {
         let mut count = 0usize;
+        let mut with_text = 0usize;
         let mut sum = 0u64;
         let mut distribution = [0usize; 5];
-        for h in halves {
+        for (h, text) in ratings {
             count += 1;
+            with_text += usize::from(text);
             sum += u64::from(h);
             let level = usize::from(h / 2).clamp(1, 5);
             distribution[level - 1] += 1;
@@ -75,7 +91,7 @@ impl RatingSummary {
         // floor(sum * 5 / count + 1/2) = (10 * sum + count) / (2 * count).
         let n = count as u64;
         let average_tenths = ((10 * sum + n) / (2 * n)) as u32;
-        Some(RatingSummary { count, average_tenths, distribution })
+        Some(RatingSummary { count, with_text, average_tenths, distribution })
     }
 
     /// "4.6": the one text every page and JSON-LD block shows.
@@ -157,6 +173,15 @@ mod tests {
         let s = stars(&[5.0, 4.5, 4.5, 4.0, 3.0, 1.5, 1.0]).unwrap();
         assert_eq!(s.distribution, [2, 0, 1, 3, 1]);
         assert_eq!(s.distribution.iter().sum::<usize>(), s.count);
+    }
+
+    #[test]
+    fn ratings_without_text_count_in_everything_but_with_text() {
+        let s = RatingSummary::of_ratings([(10, true), (8, false), (2, false)]).unwrap();
+        assert_eq!(
+            (s.count, s.with_text, s.average_text(), s.distribution),
+            (3, 1, "3.3".to_string(), [1, 0, 0, 1, 1])
+        );
     }
 
     #[test]

@@ -118,18 +118,20 @@ impl Default for MomentSettings {
     }
 }
 
-/// `reviews:` in site.yaml: reviews per page of /reviews/, and how many the
-/// home page shows (0 for none).
+/// `reviews:` in site.yaml: reviews per page of /reviews/, how many the
+/// home page shows (0 for none), and whether ratings without text are
+/// listed (compactly) or only counted.
 #[derive(Debug, Clone, Serialize, Deserialize)]
 #[serde(default)]
 pub struct ReviewSettings {
     pub per_page: usize,
     pub home: usize,
+    pub show_rating_only: bool,
 }
 
 impl Default for ReviewSettings {
     fn default() -> Self {
-        ReviewSettings { per_page: 20, home: 3 }
+        ReviewSettings { per_page: 20, home: 3, show_rating_only: true }
     }
 }
 
@@ -154,7 +156,7 @@ const BRAND_KEYS: &[&str] = &["color", "accent"];
 const POSTS_KEYS: &[&str] = &["per_page", "permalink"];
 const IMAGES_KEYS: &[&str] = &["widths", "formats", "quality", "max_side", "max_pixels"];
 const MOMENTS_KEYS: &[&str] = &["require_consent"];
-const REVIEWS_KEYS: &[&str] = &["per_page", "home"];
+const REVIEWS_KEYS: &[&str] = &["per_page", "home", "show_rating_only"];
 pub const IMAGE_FORMATS: &[&str] = &["webp", "jpeg", "png"];
 
 impl SiteConfig {

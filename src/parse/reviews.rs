@@ -1,6 +1,6 @@
-//! `data/reviews.yaml` → reviews: id, author, rating, date, text and the
-//! optional product, source, response (the owner's reply) and
-//! response_date. Every bad field is its own error at its line, and a review
+//! `data/reviews.yaml` → reviews: id, author, rating, date and the
+//! optional text (a review without one is a rating only, as Google has
+//! many), product, source, response (the owner's reply) and response_date. Every bad field is its own error at its line, and a review
 //! with one is left out, so that one run shows every problem. Whether a date
 //! lies in the future needs "today", which parsing does not know: `resolve`
 //! calls `check_dates` with the build's date. No I/O, no clock.
@@ -45,8 +45,8 @@ pub struct ParsedReview {
     /// The rating in half stars, 2..=10.
     pub halves: u8,
     pub date: Date,
-    /// Markdown.
-    pub text: String,
+    /// Markdown; `None` for a rating without words.
+    pub text: Option<String>,
     pub product: Option<String>,
     pub source: Option<String>,
     /// Markdown.
@@ -236,7 +236,7 @@ pub fn parse_reviews(file: Option<&TextFile>, diags: &mut Diagnostics) -> Vec<Pa
             }
         };
         let date = c.date("date", &raw.date, true);
-        let text = c.required("text", &raw.text, "add what the customer wrote after `text:`; markdown is allowed");
+        let text = c.text("text", &raw.text);
         let product = c.text("product", &raw.product).map(|p| p.trim().to_string());
         if let Some(p) = &product {
             let slug = slugify(p);
@@ -279,7 +279,7 @@ pub fn parse_reviews(file: Option<&TextFile>, diags: &mut Diagnostics) -> Vec<Pa
         if !c.ok {
             continue;
         }
-        let (Some(id), Some(author), Some(halves), Some(date), Some(text)) = (id, author, halves, date, text) else {
+        let (Some(id), Some(author), Some(halves), Some(date)) = (id, author, halves, date) else {
             continue;
         };
         out.push(ParsedReview {
@@ -362,14 +362,15 @@ mod tests {
         assert_eq!(r.product.as_deref(), Some("wool cover"));
         assert_eq!(r.response_date.map(|d| d.to_string()).as_deref(), Some("2026-11-04"));
         assert_eq!(reviews[1].date.to_string(), "2026-11-05");
-        assert_eq!(reviews[1].text, "Great: really.");
+        assert_eq!(reviews[1].text.as_deref(), Some("Great: really."));
     }
 
     #[test]
     fn bad_fields_are_reported_at_their_lines_all_at_once() {
         let text = "- id: r-1\n  author: Ana\n  rating: 7\n  date: 2026-11-03\n  text: Hi\n\n- id: r-2\n  author: Bo\n  rating: 5\n  date: 2026-11-03\n\n- id: r-1\n  author: Cy\n  rating: 4.3\n  date: 2026-02-30\n  text: Hello\n  stars: 5\n";
         let (reviews, errs) = parse(text);
-        assert!(reviews.is_empty(), "{reviews:?}");
+        // Only `r-2`, a rating without text, is kept.
+        assert_eq!(reviews.iter().map(|r| (r.id.as_str(), r.text.as_deref())).collect::<Vec<_>>(), [("r-2", None)]);
         assert_eq!(
             errs,
             "error: review `r-1`: rating 7 is out of range
@@ -378,13 +379,6 @@ mod tests {
 3 |   rating: 7
   |           ^
   = help: use a number from 1 to 5; halves like 4.5 are allowed
-
-error: review `r-2` has no `text`
- --> data/reviews.yaml:7:1
-  |
-7 | - id: r-2
-  | ^^^^^^^^^
-  = help: add what the customer wrote after `text:`; markdown is allowed
 
 error: review id `r-1` is used twice (entries 1 and 3)
   --> data/reviews.yaml:12:7

@@ -53,8 +53,11 @@ pub struct ReviewView {
     pub date: String,
     /// `3 November 2026`
     pub date_display: String,
-    /// The review (safe HTML: no raw HTML, links or images; print with `| safe`).
-    pub text_html: String,
+    /// The review (safe HTML: no raw HTML, links or images; print with
+    /// `| safe`); `None` for a rating without words.
+    pub text_html: Option<String>,
+    /// A rating without words, shown compactly.
+    pub rating_only: bool,
     /// As written (`google`).
     pub source: Option<String>,
     /// For people (`Google`).
@@ -182,6 +185,7 @@ pub fn review_view(reviews: &Reviews, r: &Review, shop: &str) -> ReviewView {
         date: r.date.to_string(),
         date_display: r.date.display(),
         text_html: r.text_html.clone(),
+        rating_only: r.text_html.is_none(),
         source: r.source.clone(),
         source_label: r.source.as_deref().map(source_label),
         product: r.product.map(|p| {
@@ -208,9 +212,10 @@ pub fn product_view(p: &Product, current: bool) -> ProductView {
     }
 }
 
-/// The reviews the home page highlights: the newest of four stars or more.
+/// The reviews the home page highlights: the newest of four stars or more
+/// that have words.
 pub fn highlights(reviews: &Reviews, how_many: usize) -> Vec<&Review> {
-    reviews.all.iter().filter(|r| r.halves >= 8).take(how_many).collect()
+    reviews.all.iter().filter(|r| r.halves >= 8 && r.text_html.is_some()).take(how_many).collect()
 }
 
 /// `rating` and `reviews` for the home page (both empty without reviews).
@@ -226,15 +231,21 @@ pub(super) fn home_context(site: &Site) -> Vec<(&'static str, Value)> {
 
 // ---- schema.org ----
 
-/// `AggregateRating` with the value the page shows.
+/// `AggregateRating` with the value the page shows: `ratingCount` counts
+/// every rating, `reviewCount` only those with words (no `reviewCount` when
+/// none has).
 pub fn aggregate_rating(s: &RatingSummary) -> Json {
-    json!({
+    let mut v = json!({
         "@type": "AggregateRating",
         "ratingValue": s.average_number(),
-        "reviewCount": s.count,
+        "ratingCount": s.count,
         "bestRating": 5,
         "worstRating": 1,
-    })
+    });
+    if s.with_text > 0 {
+        v["reviewCount"] = json!(s.with_text);
+    }
+    v
 }
 
 /// A rating in half stars as a JSON number: 5, 4.5.
@@ -247,14 +258,17 @@ fn rating_number(halves: u8) -> Json {
 }
 
 fn review_ld(site: &Site, r: &Review) -> Json {
-    json!({
+    let mut v = json!({
         "@type": "Review",
         "@id": absolute_url(&site.config.base_url, &r.url),
         "author": {"@type": "Person", "name": r.author},
         "datePublished": r.date.to_string(),
-        "reviewBody": r.text_plain,
         "reviewRating": {"@type": "Rating", "ratingValue": rating_number(r.halves), "bestRating": 5, "worstRating": 1},
-    })
+    });
+    if let Some(t) = &r.text_plain {
+        v["reviewBody"] = json!(t);
+    }
+    v
 }
 
 /// The shop's aggregate for the home page's `LocalBusiness`.
@@ -317,9 +331,16 @@ struct Listing<'a> {
 pub(super) fn pages(site: &Site) -> Vec<ReviewPage> {
     let reviews = &site.reviews;
     let Some(summary) = &reviews.summary else { return Vec::new() };
-    let mut listings = vec![Listing { base: "/reviews/", ix: (0..reviews.all.len()).collect(), product: None }];
+    // Rating-only reviews the site does not list still count in every summary.
+    let listed = |i: &usize| reviews.all[*i].listed;
+    let mut listings =
+        vec![Listing { base: "/reviews/", ix: (0..reviews.all.len()).filter(listed).collect(), product: None }];
     for p in &reviews.products {
-        listings.push(Listing { base: &p.url, ix: p.reviews.clone(), product: Some(p) });
+        listings.push(Listing {
+            base: &p.url,
+            ix: p.reviews.iter().copied().filter(listed).collect(),
+            product: Some(p),
+        });
     }
     let mut out = Vec::new();
     for listing in &listings {
@@ -426,7 +447,11 @@ mod tests {
         assert_eq!(rows, [(5, 3, 43), (4, 2, 29), (3, 1, 14), (2, 0, 0), (1, 1, 14)]);
         let ld = aggregate_rating(&s);
         assert_eq!(ld["ratingValue"].to_string(), v.average);
-        assert_eq!(ld["reviewCount"], json!(7));
+        assert_eq!((&ld["ratingCount"], &ld["reviewCount"]), (&json!(7), &json!(7)));
+        let quiet = aggregate_rating(&RatingSummary::of_ratings([(10, true), (8, false)]).unwrap());
+        assert_eq!((&quiet["ratingCount"], &quiet["reviewCount"]), (&json!(2), &json!(1)));
+        let none = aggregate_rating(&RatingSummary::of_ratings([(8, false)]).unwrap());
+        assert_eq!((&none["ratingCount"], none.get("reviewCount")), (&json!(1), None));
         assert_eq!(rating_number(9), json!(4.5));
         assert_eq!(rating_number(10).to_string(), "5");
     }

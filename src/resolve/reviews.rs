@@ -87,13 +87,26 @@ pub(super) fn resolve_reviews(
     // Newest first; the same day by id, so the order never depends on the file's.
     parsed.sort_by(|a, b| b.date.cmp(&a.date).then_with(|| a.id.cmp(&b.id)));
     let per_page = config.reviews.per_page;
+    let show_rating_only = config.reviews.show_rating_only;
+    // Positions on /reviews/ count only the reviews it lists.
+    let mut position = 0;
     let all: Vec<Review> = parsed
         .into_iter()
-        .enumerate()
-        .map(|(i, r)| Review {
-            url: format!("{}#{}", listing_url(i, per_page), r.id),
-            text_html: safe_markdown(&r.text),
-            text_plain: plain_text(&r.text),
+        .map(|r| {
+            let listed = show_rating_only || r.text.is_some();
+            let url = if listed {
+                position += 1;
+                format!("{}#{}", listing_url(position - 1, per_page), r.id)
+            } else {
+                "/reviews/".to_string()
+            };
+            (r, url, listed)
+        })
+        .map(|(r, url, listed)| Review {
+            url,
+            listed,
+            text_html: r.text.as_deref().map(safe_markdown),
+            text_plain: r.text.as_deref().map(plain_text),
             product: r.product.as_deref().and_then(|p| slugs.binary_search(&slugify(p)).ok()),
             response_html: r.response.as_deref().map(safe_markdown),
             id: r.id,
@@ -109,11 +122,12 @@ pub(super) fn resolve_reviews(
         .enumerate()
         .filter_map(|(pi, (slug, name))| {
             let reviews: Vec<usize> = (0..all.len()).filter(|&i| all[i].product == Some(pi)).collect();
-            let summary = RatingSummary::of(reviews.iter().map(|&i| all[i].halves))?;
+            let summary =
+                RatingSummary::of_ratings(reviews.iter().map(|&i| (all[i].halves, all[i].text_plain.is_some())))?;
             Some(Product { url: format!("/reviews/{slug}/"), name, slug, reviews, summary })
         })
         .collect();
-    let summary = RatingSummary::of(all.iter().map(|r| r.halves));
+    let summary = RatingSummary::of_ratings(all.iter().map(|r| (r.halves, r.text_plain.is_some())));
     Reviews { all, summary, products }
 }
 
@@ -200,7 +214,7 @@ mod tests {
             author: "Ana".into(),
             halves,
             date: Date::parse(date).unwrap(),
-            text: "Lovely **shop**.".into(),
+            text: Some("Lovely **shop**.".into()),
             product: product.map(str::to_string),
             source: None,
             response: None,
@@ -250,7 +264,40 @@ mod tests {
         assert_eq!(r.products[1].summary.average_text(), "4.8");
         let s = r.summary.unwrap();
         assert_eq!((s.count, s.average_text()), (4, "4.1".to_string()));
-        assert_eq!(r.all[0].text_html, "<p>Lovely <strong>shop</strong>.</p>\n");
-        assert_eq!(r.all[0].text_plain, "Lovely shop.");
+        assert_eq!(r.all[0].text_html.as_deref(), Some("<p>Lovely <strong>shop</strong>.</p>\n"));
+        assert_eq!(r.all[0].text_plain.as_deref(), Some("Lovely shop."));
+    }
+
+    #[test]
+    fn ratings_without_text_count_and_are_listed_or_not_by_the_setting() {
+        let mut config = SiteConfig::placeholder();
+        config.reviews.per_page = 1;
+        let mut quiet = review("q", 6, "2026-03-01", None);
+        quiet.text = None;
+        let parsed = vec![review("a", 10, "2026-01-01", None), quiet, review("b", 8, "2026-02-01", None)];
+        let today = Date::parse("2026-11-22").unwrap();
+        let urls = |r: &Reviews| r.all.iter().map(|x| (x.id.clone(), x.url.clone(), x.listed)).collect::<Vec<_>>();
+        let shown = resolve_reviews(parsed.clone(), &config, today, &mut Diagnostics::new());
+        let s = shown.summary.unwrap();
+        assert_eq!((s.count, s.with_text, s.average_text()), (3, 2, "4.0".to_string()));
+        assert_eq!(
+            urls(&shown),
+            [
+                ("q".into(), "/reviews/#q".into(), true),
+                ("b".into(), "/reviews/page/2/#b".into(), true),
+                ("a".into(), "/reviews/page/3/#a".into(), true)
+            ]
+        );
+        config.reviews.show_rating_only = false;
+        let hidden = resolve_reviews(parsed, &config, today, &mut Diagnostics::new());
+        assert_eq!(hidden.summary, shown.summary, "counted all the same");
+        assert_eq!(
+            urls(&hidden),
+            [
+                ("q".into(), "/reviews/".into(), false),
+                ("b".into(), "/reviews/#b".into(), true),
+                ("a".into(), "/reviews/page/2/#a".into(), true)
+            ]
+        );
     }
 }

@@ -206,10 +206,13 @@ fn cases() -> Vec<Case> {
             says: "rating",
         },
         Case {
-            name: "a review without text",
-            mutate: |s| s.write("data/reviews.yaml", "- id: r1\n  author: Ana P.\n  rating: 5\n  date: 2026-11-03\n"),
+            // (A review without text is a rating only, kept since issue 13.)
+            name: "a review without a rating",
+            mutate: |s| {
+                s.write("data/reviews.yaml", "- id: r1\n  author: Ana P.\n  date: 2026-11-03\n  text: Lovely.\n");
+            },
             location: "data/reviews.yaml:1:",
-            says: "text",
+            says: "rating",
         },
         Case {
             name: "a duplicate review id",

@@ -14,6 +14,7 @@ mod incremental;
 mod moments;
 mod publish;
 mod reviews;
+mod reviews_import;
 mod safety;
 mod serve;
 mod serve_browser;

@@ -16,8 +16,11 @@ fn text_of(html: &str, class: &str) -> String {
 fn shown(html: &str) -> (String, usize, Vec<String>) {
     let average = text_of(html, "rating-average");
     let count: usize = text_of(html, "rating-count").split(' ').next().unwrap().parse().unwrap();
-    let ids =
-        html.split("<article class=\"review\" id=\"").skip(1).map(|s| s[..s.find('"').unwrap()].to_string()).collect();
+    let ids = html
+        .split("<article class=\"review")
+        .skip(1)
+        .filter_map(|s| s.split_once(" id=\"").map(|(_, rest)| rest[..rest.find('"').unwrap()].to_string()))
+        .collect();
     (average, count, ids)
 }
 
@@ -26,7 +29,7 @@ fn carried(ld: &Value) -> (String, usize, Vec<String>) {
     let agg = &ld["aggregateRating"];
     assert_eq!((&agg["bestRating"], &agg["worstRating"]), (&Value::from(5), &Value::from(1)));
     let average = format!("{:.1}", agg["ratingValue"].as_f64().expect("a number"));
-    let count = agg["reviewCount"].as_u64().unwrap() as usize;
+    let count = agg["ratingCount"].as_u64().unwrap() as usize;
     let ids = ld["review"]
         .as_array()
         .unwrap()
@@ -143,7 +146,6 @@ fn bad_reviews_are_errors_with_file_line_and_field() {
     assert_eq!(run.code, 1, "{}", run.stderr);
     for needle in [
         "error: review `a`: rating 7 is out of range\n --> data/reviews.yaml:3:11",
-        "error: review `b` has no `text`\n --> data/reviews.yaml:6:1",
         "error: review `c`: `date` 2027-01-05 is in the future (today is 2026-11-22)\n  --> data/reviews.yaml:13:9",
         "error: review id `a` is used twice (entries 1 and 4)\n  --> data/reviews.yaml:15:7",
     ] {
@@ -158,10 +160,7 @@ fn import_adds_new_reviews_once_and_keeps_the_file_as_it_was() {
 
     let run = site.run(&["import", "reviews", "import.csv"]);
     assert_eq!(run.code, 0, "{}", run.stderr);
-    assert_eq!(
-        run.stderr,
-        "added 2 reviews to data/reviews.yaml; skipped 1 row already there (--verbose lists them)\n"
-    );
+    assert_eq!(run.stderr, "data/reviews.yaml: 2 added, 1 already there (--verbose lists them)\n");
     let after = site.read("data/reviews.yaml");
     assert!(after.starts_with(&before), "the existing bytes changed");
     assert_eq!(
@@ -172,11 +171,7 @@ fn import_adds_new_reviews_once_and_keeps_the_file_as_it_was() {
     // The same file again: nothing new, nothing written.
     let run = site.run(&["import", "reviews", "import.csv", "--verbose"]);
     assert_eq!(run.code, 0, "{}", run.stderr);
-    assert!(
-        run.stderr.ends_with("added 0 reviews to data/reviews.yaml; skipped 3 rows already there\n"),
-        "{}",
-        run.stderr
-    );
+    assert!(run.stderr.ends_with("data/reviews.yaml: 0 added, 3 already there\n"), "{}", run.stderr);
     assert!(
         run.stderr.contains("import.csv:3: skipped: review `r-2026-11-18-eve` has the same author, date and text"),
         "{}",
@@ -209,4 +204,36 @@ fn a_bad_row_is_reported_with_its_line_and_nothing_is_written() {
     assert_eq!(site.read("data/reviews.yaml"), before);
     let leftovers: Vec<String> = tree(&site.root.join("data")).into_keys().collect();
     assert_eq!(leftovers, ["reviews.yaml"]);
+}
+
+#[test]
+fn a_rating_without_text_counts_everywhere_and_is_shown_compactly() {
+    let site = SiteTest::fixture("reviews");
+    let yaml = site.read("data/reviews.yaml")
+        + "\n- id: r-2026-11-10-eve\n  author: Eve\n  rating: 2\n  date: 2026-11-10\n  product: Tea\n  source: google\n";
+    site.write("data/reviews.yaml", &yaml);
+    site.build_ok();
+    // Tea: 4.5 + 4 + 2 = 10.5 / 3 = 3.5 (two per page).
+    let tea = site.read("public/reviews/tea/index.html");
+    assert_eq!(shown(&tea), ("3.5".to_string(), 3, vec!["r-2026-11-10-eve".into(), "r-2026-11-02-bo".into()]));
+    let ld = json_ld(&tea);
+    assert_eq!(carried(&ld), shown(&tea));
+    assert_eq!((&ld["aggregateRating"]["ratingCount"], &ld["aggregateRating"]["reviewCount"]), (&3.into(), &2.into()));
+    let eve = &ld["review"][0];
+    assert_eq!((eve["author"]["name"].as_str(), eve.get("reviewBody")), (Some("Eve"), None));
+    assert_eq!(eve["reviewRating"]["ratingValue"], 2);
+    let article =
+        &tea[tea.find("<article class=\"review review-rating-only\" id=\"r-2026-11-10-eve\">").expect("compact")..];
+    let article = &article[..article.find("</article>").unwrap()];
+    assert!(!article.contains("<blockquote"), "{article}");
+    // Five ratings in all: (5 + 4.5 + 3 + 4 + 2) / 5 = 3.7; the distribution has the two.
+    let all = site.read("public/reviews/index.html");
+    assert_eq!((text_of(&all, "rating-average"), text_of(&all, "rating-count")), ("3.7".into(), "5 reviews".into()));
+    assert!(all.contains("<span class=\"rating-bar-label\">2 stars</span><span class=\"rating-bar\" aria-hidden=\"true\"><span style=\"width:20%\"></span></span><span class=\"rating-bar-count\">1<"));
+    // The home page never highlights a rating without words, but counts it.
+    let home = json_ld(&site.read("public/index.html"));
+    assert_eq!(
+        (&home["aggregateRating"]["ratingCount"], &home["aggregateRating"]["reviewCount"]),
+        (&5.into(), &4.into())
+    );
 }

@@ -28,8 +28,10 @@ pub(super) fn entry_yaml(c: &Candidate, id: &str, nl: &str) -> String {
         format!("  author: {}", quoted(&c.author)),
         format!("  rating: {}", rating_yaml(c.halves)),
         format!("  date: {}", c.date),
-        format!("  text: {}", quoted(&c.text)),
     ];
+    if let Some(t) = &c.text {
+        lines.push(format!("  text: {}", quoted(t)));
+    }
     if let Some(p) = &c.product {
         lines.push(format!("  product: {}", quoted(p)));
     }
@@ -45,4 +47,4 @@ pub(super) fn entry_yaml(c: &Candidate, id: &str, nl: &str) -> String {
     lines.into_iter().map(|l| l + nl).collect()
 }
 
-pub(super) const NEW_FILE_HEADER: &str = "# Customer reviews, one `- ` entry each: id, author, rating (1 to 5, halves allowed),\n# date, text, and optionally product, source, response (your reply) and response_date.\n";
+pub(super) const NEW_FILE_HEADER: &str = "# Customer reviews, one `- ` entry each: id, author, rating (1 to 5, halves allowed),\n# date, and optionally text (none: a rating only), product, source, response (your reply) and response_date.\n";

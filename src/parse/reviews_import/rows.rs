@@ -1,7 +1,9 @@
-//! CSV rows to review candidates: which column holds which field (by header
-//! name or by flag), and reading and checking each row.
+//! Export rows to review candidates: reading and checking each row's
+//! fields (ratings as platforms write them, dates, Google's translated
+//! texts), and deciding which rows are left out and why. No I/O.
 
-use super::{Candidate, ImportSettings};
+use super::columns::Col;
+use super::{Candidate, ImportSettings, SkipKind, Skipped};
 use crate::date::Date;
 use crate::diag::Diagnostics;
 use crate::parse::csv::{Field, Record};
@@ -9,200 +11,137 @@ use crate::parse::reviews::{rating_halves, review_date, valid_id};
 use crate::paths::slugify;
 use std::collections::BTreeMap;
 
-/// One field of a review and how CSV headers may name it.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
-pub enum Col {
-    Author,
-    Rating,
-    Date,
-    Text,
-    Reply,
-    ReplyDate,
-    Id,
-    Product,
-    Source,
-}
-
-impl Col {
-    const ALL: [Col; 9] = [
-        Col::Author,
-        Col::Rating,
-        Col::Date,
-        Col::Text,
-        Col::Reply,
-        Col::ReplyDate,
-        Col::Id,
-        Col::Product,
-        Col::Source,
-    ];
-
-    fn flag(self) -> &'static str {
-        match self {
-            Col::Author => "--author-column",
-            Col::Rating => "--rating-column",
-            Col::Date => "--date-column",
-            Col::Text => "--text-column",
-            Col::Reply => "--reply-column",
-            Col::ReplyDate => "--reply-date-column",
-            Col::Id => "--id-column",
-            Col::Product => "--product-column",
-            Col::Source => "--source-column",
-        }
-    }
-
-    fn what(self) -> &'static str {
-        match self {
-            Col::Author => "author",
-            Col::Rating => "rating",
-            Col::Date => "date",
-            Col::Text => "text",
-            Col::Reply => "reply",
-            Col::ReplyDate => "reply date",
-            Col::Id => "id",
-            Col::Product => "product",
-            Col::Source => "source",
-        }
-    }
-
-    fn required(self) -> bool {
-        matches!(self, Col::Author | Col::Rating | Col::Date | Col::Text)
-    }
-
-    /// Header names recognised without a flag (compared after `header_key`).
-    fn aliases(self) -> &'static [&'static str] {
-        match self {
-            Col::Author => {
-                &["author", "name", "reviewer", "reviewer name", "customer", "customer name", "user", "user name"]
-            }
-            Col::Rating => &["rating", "stars", "star rating", "score", "rating value"],
-            Col::Date => {
-                &["date", "review date", "created", "created at", "date created", "published", "date published", "time"]
-            }
-            Col::Text => &["text", "review", "review text", "comment", "comments", "body", "content", "message"],
-            Col::Reply => &[
-                "reply",
-                "response",
-                "owner reply",
-                "owner response",
-                "response from owner",
-                "response from the owner",
-                "reply text",
-            ],
-            Col::ReplyDate => &["reply date", "response date", "replied at", "reply time", "response time"],
-            Col::Id => &["id", "review id"],
-            Col::Product => &["product", "product name", "item", "service"],
-            Col::Source => &["source", "platform", "site", "channel"],
-        }
-    }
-}
-
-/// "Reviewer_Name " → "reviewer name".
-fn header_key(h: &str) -> String {
-    h.trim()
-        .trim_start_matches('\u{feff}')
-        .to_lowercase()
-        .replace(['_', '-'], " ")
-        .split_whitespace()
-        .collect::<Vec<_>>()
-        .join(" ")
-}
-
-/// A rating as platforms export it: "4.5", "4,5", "5/5", "4 stars", "★★★★☆".
-fn rating_text(written: &str) -> String {
+/// A rating as platforms export it: "4.5", "4,5", "5/5", "4 stars",
+/// "★★★★☆", Google's `FIVE`. `None` for Google's "no rating"
+/// (`STAR_RATING_UNSPECIFIED`).
+fn rating_text(written: &str) -> Option<String> {
     let t = written.trim();
+    let word = ["one", "two", "three", "four", "five"].iter().position(|w| t.eq_ignore_ascii_case(w));
+    if let Some(n) = word {
+        return Some((n + 1).to_string());
+    }
+    if t.eq_ignore_ascii_case("STAR_RATING_UNSPECIFIED") {
+        return None;
+    }
     if !t.is_empty() && t.chars().all(|c| matches!(c, '★' | '☆' | ' ')) {
-        return t.chars().filter(|&c| c == '★').count().to_string();
+        return Some(t.chars().filter(|&c| c == '★').count().to_string());
     }
     let t = t.strip_suffix("/5").or_else(|| t.strip_suffix("/ 5")).unwrap_or(t);
     let t = t.trim_end_matches(|c: char| c.is_alphabetic()).trim();
-    t.replace(',', ".")
+    Some(t.replace(',', "."))
 }
 
-/// `2026-11-03`, `2026/11/03` or a timestamp.
-fn date_text(written: &str) -> String {
+/// How a date with slashes is read: `2026/11/03`; `03/11/2026` or
+/// `11/03/2026` by `--date-order`, or unambiguously when one part is over 12.
+fn date_text(written: &str, day_first: Option<bool>) -> Result<String, (String, String)> {
     let t = written.trim();
-    if t.len() >= 10 && t.as_bytes()[4] == b'/' && t.as_bytes()[7] == b'/' {
-        return t.replacen('/', "-", 2);
+    let b = t.as_bytes();
+    // 2026-11-03 12:00:00 UTC, 2026-11-03T12:00:00.123Z: the day is what counts.
+    if b.len() > 10 && b[4] == b'-' && b[7] == b'-' && matches!(b[10], b' ' | b'T' | b't') {
+        return Ok(t[..10].to_string());
     }
-    t.to_string()
-}
-
-/// The column index of each field the CSV has.
-pub(super) fn find_columns(
-    csv_name: &str,
-    header: &Record,
-    settings: &ImportSettings,
-    diags: &mut Diagnostics,
-) -> Option<BTreeMap<Col, usize>> {
-    let keys: Vec<String> = header.fields.iter().map(|f| header_key(&f.text)).collect();
-    let names = header.fields.iter().map(|f| format!("`{}`", f.text.trim())).collect::<Vec<_>>().join(", ");
-    let mut found = BTreeMap::new();
-    let mut ok = true;
-    for col in Col::ALL {
-        let index = match settings.columns.get(&col) {
-            Some(name) => {
-                let i = keys.iter().position(|k| *k == header_key(name));
-                if i.is_none() {
-                    ok = false;
-                    diags
-                        .error(
-                            csv_name,
-                            Some(header.span),
-                            format!("there is no column `{name}` ({} {name})", col.flag()),
-                        )
-                        .help(format!("the columns on the first line are: {names}"));
-                }
-                i
+    if b.len() >= 10 && b[4] == b'/' && b[7] == b'/' {
+        return Ok(t[..10].replacen('/', "-", 2));
+    }
+    let day_part = t.split([' ', 'T']).next().unwrap_or(t);
+    let parts: Vec<&str> = day_part.split(['/', '.']).collect();
+    if let [x, y, year] = parts.as_slice() {
+        if let (Ok(x), Ok(y), Ok(year)) = (x.parse::<u32>(), y.parse::<u32>(), year.parse::<u32>()) {
+            if year >= 1000 {
+                let day_first = match day_first {
+                    Some(d) => d,
+                    None if x > 12 => true,
+                    None if y > 12 => false,
+                    None if x == y => true,
+                    None => {
+                        const MONTHS: [&str; 12] = [
+                            "January",
+                            "February",
+                            "March",
+                            "April",
+                            "May",
+                            "June",
+                            "July",
+                            "August",
+                            "September",
+                            "October",
+                            "November",
+                            "December",
+                        ];
+                        return Err((
+                            format!(
+                                "`{}` could be {x} {} or {} {y}",
+                                written.trim(),
+                                MONTHS[y as usize - 1],
+                                MONTHS[x as usize - 1]
+                            ),
+                            "pass --date-order dmy (day first) or --date-order mdy (month first, as US exports write dates)".into(),
+                        ));
+                    }
+                };
+                let (d, m) = if day_first { (x, y) } else { (y, x) };
+                return Ok(format!("{year:04}-{m:02}-{d:02}"));
             }
-            None => {
-                // Two columns that could both be this field: which one is meant is not ours to guess.
-                let matching: Vec<usize> =
-                    (0..keys.len()).filter(|&i| col.aliases().contains(&keys[i].as_str())).collect();
-                if let [first, second, ..] = matching[..] {
-                    ok = false;
-                    let (a, b) = (header.fields[first].text.trim(), header.fields[second].text.trim());
-                    diags
-                        .error(
-                            csv_name,
-                            Some(header.span),
-                            format!("two columns hold the reviews' {}: `{a}` and `{b}`", col.what()),
-                        )
-                        .help(format!("say which one to use with {} \"{a}\" (or \"{b}\")", col.flag()));
-                }
-                matching.first().copied()
-            }
-        };
-        match index {
-            Some(i) => {
-                found.insert(col, i);
-            }
-            None if col.required() && !settings.columns.contains_key(&col) => {
-                ok = false;
-                diags.error(csv_name, Some(header.span), format!("no column holds the reviews' {}", col.what())).help(
-                    format!("name it with {} \"<column>\"; the columns on the first line are: {names}", col.flag()),
-                );
-            }
-            None => {}
         }
     }
-    ok.then_some(found)
+    Ok(t.to_string())
 }
 
-/// Reads and checks one row. `None` for a row without text that is to be
-/// skipped (and for a bad row, after reporting it).
+/// Google's machine translation: "(Translated by Google) Great shop
+/// (Original) Toller Laden" keeps only the original words; a translation
+/// after the original is dropped too.
+pub(super) fn original_text(text: &str) -> String {
+    const MARK: &str = "(Translated by Google)";
+    const ORIGINAL: &str = "(Original)";
+    let t = text.trim();
+    if let Some(rest) = t.strip_prefix(MARK) {
+        if let Some(i) = rest.find(ORIGINAL) {
+            return rest[i + ORIGINAL.len()..].trim().to_string();
+        }
+        return rest.trim().to_string();
+    }
+    match t.find(MARK) {
+        Some(i) if !t[..i].trim().is_empty() => t[..i].trim().to_string(),
+        _ => t.to_string(),
+    }
+}
+
+/// A title as a first bold line: markdown characters escaped.
+fn title_markdown(title: &str) -> String {
+    let mut out = String::from("**");
+    for c in title.chars() {
+        if matches!(c, '\\' | '*' | '_' | '`' | '[' | ']' | '<' | '#') {
+            out.push('\\');
+        }
+        out.push(c);
+    }
+    out + "**"
+}
+
+/// What became of one row.
+#[derive(Debug)]
+pub(super) enum RowOutcome {
+    Review(Box<Candidate>),
+    Skip(Skipped),
+    /// Reported to the diagnostics.
+    Bad,
+}
+
+/// Reads and checks one row: a review, a row left out (and why), or a bad
+/// row after reporting it at its line.
 pub(super) fn read_row(
-    csv_name: &str,
+    file: &str,
     row: &Record,
     header: &Record,
     columns: &BTreeMap<Col, usize>,
     settings: &ImportSettings,
     diags: &mut Diagnostics,
-) -> Option<Candidate> {
+) -> RowOutcome {
     if row.fields.len() != header.fields.len() {
         diags
-            .error(csv_name, Some(row.span), format!("line {} has {} fields, but the first line names {} columns", row.line, row.fields.len(), header.fields.len()))
+            .error(file, Some(row.span), format!("line {} has {} fields, but the first line names {} columns", row.line, row.fields.len(), header.fields.len()))
             .help("a field holding a comma or a line break must be in double quotes; check for a missing or extra quote on this line");
-        return None;
+        return RowOutcome::Bad;
     }
     let field = |col: Col| -> Option<&Field> { columns.get(&col).map(|&i| &row.fields[i]) };
     let value =
@@ -211,8 +150,9 @@ pub(super) fn read_row(
     let mut ok = true;
     let mut error = |col: Col, message: String, help: &str| {
         ok = false;
-        diags.error(csv_name, Some(span(col)), format!("line {}: {message}", row.line)).help(help);
+        diags.error(file, Some(span(col)), format!("line {}: {message}", row.line)).help(help);
     };
+    let skip = |kind: SkipKind, reason: String| RowOutcome::Skip(Skipped { line: row.line, kind, reason });
 
     let author = value(Col::Author);
     if author.is_none() {
@@ -223,25 +163,27 @@ pub(super) fn read_row(
             error(Col::Rating, "the review has no rating".into(), "fill in a rating from 1 to 5, or remove the row");
             None
         }
-        Some(r) => match rating_halves(&rating_text(&r)) {
-            Ok(h) => Some(h),
-            Err((_, help)) => {
-                error(Col::Rating, format!("rating `{r}` is not from 1 to 5 in whole or half stars"), &help);
-                None
-            }
+        Some(r) => match rating_text(&r) {
+            None => return skip(SkipKind::WithoutRating, format!("its rating is `{r}` (no stars given)")),
+            Some(t) => match rating_halves(&t) {
+                Ok(h) => Some(h),
+                Err((_, help)) => {
+                    error(Col::Rating, format!("rating `{r}` is not from 1 to 5 in whole or half stars"), &help);
+                    None
+                }
+            },
         },
     };
-    let parse_date = |col: Col, what: &str| -> Result<Option<Date>, (String, &'static str)> {
+    let parse_date = |col: Col, what: &str| -> Result<Option<Date>, (String, String)> {
         let Some(written) = value(col) else { return Ok(None) };
-        match review_date(&date_text(&written)) {
+        let help = "export dates as YYYY-MM-DD (2026-11-03) or as timestamps (2026-11-03T10:00:00Z)".to_string();
+        let text = date_text(&written, settings.day_first)?;
+        match review_date(&text) {
             Ok(d) if settings.today.is_some_and(|t| d > t) => {
-                Err((format!("the {what} {d} is in the future"), "check the year and month"))
+                Err((format!("the {what} {d} is in the future"), "check the year and month".into()))
             }
             Ok(d) => Ok(Some(d)),
-            Err(_) => Err((
-                format!("`{written}` is not a date shopstory can read"),
-                "export dates as YYYY-MM-DD (2026-11-03) or as timestamps (2026-11-03T10:00:00Z)",
-            )),
+            Err(_) => Err((format!("`{written}` is not a date shopstory can read"), help)),
         }
     };
     let date = match parse_date(Col::Date, "date") {
@@ -255,12 +197,12 @@ pub(super) fn read_row(
             None
         }
         Err((message, help)) => {
-            error(Col::Date, message, help);
+            error(Col::Date, message, &help);
             None
         }
     };
     let reply_date = parse_date(Col::ReplyDate, "reply date").unwrap_or_else(|(message, help)| {
-        error(Col::ReplyDate, message, help);
+        error(Col::ReplyDate, message, &help);
         None
     });
     let id = value(Col::Id);
@@ -279,27 +221,39 @@ pub(super) fn read_row(
             "give the product a name with letters, and not `page`",
         );
     }
-    let text = value(Col::Text);
-    if text.is_none() && !settings.skip_without_text {
-        error(
-            Col::Text,
-            "the review has no text".into(),
-            "remove the row, or pass --skip-without-text to leave out reviews that are only a rating",
-        );
-    }
+    let body = value(Col::Text).map(|t| original_text(&t)).filter(|t| !t.is_empty());
+    let text = match (value(Col::Title).map(|t| original_text(&t)).filter(|t| !t.is_empty()), body) {
+        (Some(title), Some(body)) if title != body => Some(format!("{}\n\n{body}", title_markdown(&title))),
+        (Some(title), None) => Some(title),
+        (_, body) => body,
+    };
     if !ok {
-        return None;
+        return RowOutcome::Bad;
     }
-    Some(Candidate {
+    if text.is_none() && settings.skip_without_text {
+        return skip(SkipKind::WithoutText, "it has only a rating (--skip-without-text)".into());
+    }
+    let (Some(author), Some(halves), Some(date)) = (author, halves, date) else { return RowOutcome::Bad };
+    if let Some(rd) = reply_date.filter(|rd| *rd < date) {
+        diags
+            .error(
+                file,
+                Some(span(Col::ReplyDate)),
+                format!("line {}: the reply is dated {rd}, before the review ({date})", row.line),
+            )
+            .help("check both dates; a reply comes after the review");
+        return RowOutcome::Bad;
+    }
+    RowOutcome::Review(Box::new(Candidate {
         line: row.line,
         id,
-        author: author?,
-        halves: halves?,
-        date: date?,
-        text: text?,
+        author,
+        halves,
+        date,
+        text,
         product,
         source: value(Col::Source).or_else(|| settings.source.clone()),
-        reply: value(Col::Reply),
+        reply: value(Col::Reply).map(|r| original_text(&r)).filter(|r| !r.is_empty()),
         reply_date,
-    })
+    }))
 }

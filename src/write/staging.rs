@@ -1,49 +1,48 @@
 //! The staging folder a build writes into, beside the output
-//! (`.public.tmp-<pid>`, marked as ours), in one of two ways:
+//! (`.public.tmp-<pid>`, marked as ours). It always receives the whole new
+//! output, in the output's layout:
 //!
-//! - **whole**: with no trustworthy record of the last build, every file is
-//!   written into the staging folder in the output's layout, and at the end
-//!   the old output is moved aside, the staging folder renamed into place,
-//!   and the old copy deleted;
-//! - **changes only**: with a record (`Manifest`) of the last build into this
-//!   output, a file whose digest matches the record and that is still on
-//!   disk as recorded is not written at all; the others are written flat into
-//!   the staging folder and, at the end, renamed into place one by one; any
-//!   other file in the output (a page that is gone) is removed, so that the
-//!   output ends the same either way.
+//! - with no trustworthy record of the last build, every file is written;
+//! - with a record (`Manifest`) of the last build into this output, a file
+//!   whose digest matches the record and that is still on disk as recorded
+//!   is not written again but *hard-linked* from the output (same inode, so
+//!   the same modification time: upload tools that compare times see only
+//!   the changed files as new); where a link cannot be made, it is copied and
+//!   given its old modification time back.
 //!
-//! Either way nothing in the output changes until every page rendered and
-//! every file was written: a failed build leaves the output as it was.
+//! At the end `commit` swaps the staging folder with the output in one step
+//! (`swap`), moves the owner's entries (`.git`, ...) across and removes the
+//! old tree. Nothing in the output changes until every page rendered and
+//! every file was written, and then it changes all at once: a failed or
+//! killed build leaves the output as it was, whole.
 
-use super::manifest::{stamp, stamp_of, Entry, Manifest};
-use super::{io_err, is_empty_dir, WriteError, MARKER, MARKER_TEXT};
-use crate::load::site_path;
+use super::manifest::{stamp_of, Entry, Manifest};
+use super::swap::{self, remove_ours};
+use super::{io_err, WriteError, MARKER, MARKER_TEXT};
 use crate::render::{Contents, OutputFile};
 use std::collections::BTreeMap;
 use std::fs;
 use std::io::{self, Write};
 use std::path::{Path, PathBuf};
-use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::Mutex;
+use std::time::{Duration, UNIX_EPOCH};
 
 /// A staging folder beside the output, removed on drop unless committed.
 pub struct Staging {
     pub dir: PathBuf,
     output: PathBuf,
     committed: bool,
-    /// The last build's record: `Some` writes changes only.
+    /// The last build's record: `Some` reuses unchanged files.
     previous: Option<Manifest>,
     /// What this build made, by output path.
     made: Mutex<BTreeMap<String, Made>>,
-    staged: AtomicUsize,
 }
 
 #[derive(Clone, Copy)]
 struct Made {
     entry: Entry,
-    /// The flat name (a number) in the staging folder, when written there
-    /// in changes-only mode.
-    staged_as: Option<usize>,
+    /// Linked (or copied) from the output rather than written.
+    reused: bool,
 }
 
 /// How a commit went.
@@ -58,74 +57,55 @@ pub struct Changes {
 }
 
 impl Staging {
-    /// A fresh staging folder for `output`. With `previous` (the record of
-    /// the last build into `output`, which must still carry our marker), only
-    /// changed files are written.
+    /// A fresh staging folder for `output` (a real folder, not a link; see
+    /// `resolve_output`). With `previous` (the record of the last build into
+    /// `output`, which must still carry our marker), unchanged files are
+    /// linked rather than written. First clears what killed builds left
+    /// beside the output: the caller must hold the build lock.
     pub fn new(output: &Path, previous: Option<Manifest>) -> Result<Staging, WriteError> {
-        let name = output.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_else(|| "public".into());
         let parent = output.parent().map(Path::to_path_buf).unwrap_or_else(|| PathBuf::from("."));
         fs::create_dir_all(&parent).map_err(|e| io_err(&parent, e))?;
-        // Staging and old-output folders left by a build that was killed
-        // (kill -9, power cut) are ours when they carry the marker (or are
-        // empty: killed before the marker was written): clear them.
-        if let Ok(entries) = fs::read_dir(&parent) {
-            for entry in entries.flatten() {
-                let n = entry.file_name().to_string_lossy().into_owned();
-                if n.starts_with(&format!(".{name}.tmp-")) || n.starts_with(&format!(".{name}.old-")) {
-                    let _ = remove_ours(&entry.path());
-                }
-            }
-        }
-        let dir = parent.join(format!(".{name}.tmp-{}", std::process::id()));
-        if dir.exists() && !remove_ours(&dir).map_err(|e| io_err(&dir, e))? {
+        swap::clear_leftovers(output);
+        let dir = swap::sibling(output, "tmp");
+        if fs::symlink_metadata(&dir).is_ok() && !remove_ours(&dir).map_err(|e| io_err(&dir, e))? {
             return Err(WriteError::NotOurs { path: dir.display().to_string() });
         }
         fs::create_dir(&dir).map_err(|e| io_err(&dir, e))?;
         fs::write(dir.join(MARKER), MARKER_TEXT).map_err(|e| io_err(&dir, e))?;
         let previous = previous.filter(|_| output.join(MARKER).is_file());
-        Ok(Staging {
-            dir,
-            output: output.to_path_buf(),
-            committed: false,
-            previous,
-            made: Mutex::new(BTreeMap::new()),
-            staged: AtomicUsize::new(0),
-        })
+        Ok(Staging { dir, output: output.to_path_buf(), committed: false, previous, made: Mutex::new(BTreeMap::new()) })
     }
 
-    /// Whether only changed files are written.
+    /// Whether unchanged files are reused from the output.
     pub fn changes_only(&self) -> bool {
         self.previous.is_some()
     }
 
-    /// Writes one file (or notes that the output already has it).
+    /// Writes one file into the staging folder (or links the output's copy
+    /// when it is unchanged).
     pub fn write_one(&self, f: &OutputFile) -> io::Result<()> {
         let key = key_of(&f.contents)?;
+        let dest = self.dir.join(&f.path);
+        if let Some(parent) = dest.parent() {
+            ensure_dir(parent)?;
+        }
+        let current = self.output.join(&f.path);
         let previous = self.previous.as_ref().and_then(|m| m.files.get(&f.path));
         let made = match previous {
-            Some(e) if e.key == key && e.is_on_disk(&self.output.join(&f.path)) => Made { entry: *e, staged_as: None },
+            Some(e) if e.key == key && e.is_on_disk(&current) => {
+                Made { entry: link_or_copy(&current, &dest, e)?, reused: true }
+            }
             _ => {
-                let (dest, staged_as) = if self.previous.is_some() {
-                    let n = self.staged.fetch_add(1, Ordering::Relaxed);
-                    (self.dir.join(n.to_string()), Some(n))
-                } else {
-                    (self.dir.join(&f.path), None)
-                };
-                if staged_as.is_none() {
-                    if let Some(parent) = dest.parent() {
-                        ensure_dir(parent)?;
-                    }
-                }
                 let written = match &f.contents {
                     Contents::Bytes(b) => write_file(&dest, b)?,
                     Contents::Embedded(b) => write_file(&dest, b)?,
                     Contents::Copy(src) => {
                         fs::copy(src, &dest)?;
-                        stamp(&dest)
+                        stamp_of(&fs::symlink_metadata(&dest)?)
                     }
                 };
                 let (len, mtime) = written.ok_or_else(|| io::Error::other("the file just written is gone"))?;
-                Made { entry: Entry { key, len, mtime }, staged_as }
+                Made { entry: Entry { key, len, mtime }, reused: false }
             }
         };
         self.made.lock().unwrap_or_else(|e| e.into_inner()).insert(f.path.clone(), made);
@@ -140,94 +120,33 @@ impl Staging {
 
     /// Puts the new output in place and returns the record of what it holds
     /// (`files` filled in; the caller adds the rest and writes it).
-    /// `manifest_path` is forgotten before the output changes.
+    /// `manifest_path` is forgotten before the output changes, so that a
+    /// build killed before the new record is written is followed by a
+    /// whole one.
     pub fn commit(mut self, manifest_path: &Path) -> Result<(Manifest, Changes), WriteError> {
         let made = std::mem::take(&mut *self.made.lock().unwrap_or_else(|e| e.into_inner()));
         Manifest::forget(manifest_path).map_err(|e| io_err(manifest_path, e))?;
-        let changes = match self.previous.take() {
-            Some(_) => self.apply(&made)?,
-            None => {
-                self.swap()?;
-                Changes { written: made.len(), ..Changes::default() }
-            }
-        };
+        let old = swap::swap_in(&self.dir, &self.output)?;
+        // The staging path now holds the old output, or nothing.
         self.committed = true;
+        if let Some(old) = old {
+            // What cannot be removed now is cleared by the next build.
+            let _ = swap::retire(&old, &self.output);
+        }
+        let changes = match self.previous.take() {
+            Some(previous) => {
+                let reused = made.values().filter(|m| m.reused).count();
+                Changes {
+                    written: made.len() - reused,
+                    unchanged: reused,
+                    removed: previous.files.keys().filter(|p| !made.contains_key(*p)).count(),
+                }
+            }
+            None => Changes { written: made.len(), ..Changes::default() },
+        };
         let files = made.into_iter().map(|(p, m)| (p, m.entry)).collect();
         let manifest = Manifest { output: self.output.display().to_string(), files, ..Manifest::default() };
         Ok((manifest, changes))
-    }
-
-    /// Whole mode: swaps the staging folder into place of the output.
-    fn swap(&mut self) -> Result<(), WriteError> {
-        let out = &self.output;
-        let old = out.with_file_name(format!(
-            ".{}.old-{}",
-            out.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default(),
-            std::process::id()
-        ));
-        let had_old = out.exists();
-        if had_old {
-            // Checked again right before touching it.
-            if !out.join(MARKER).is_file() && !is_empty_dir(out) {
-                return Err(WriteError::NotOurs { path: out.display().to_string() });
-            }
-            fs::rename(out, &old).map_err(|e| io_err(out, e))?;
-        }
-        if let Err(e) = fs::rename(&self.dir, out) {
-            if had_old {
-                let _ = fs::rename(&old, out);
-            }
-            return Err(io_err(out, e));
-        }
-        if had_old {
-            // The old folder carries our marker (or was empty).
-            let _ = remove_ours(&old);
-        }
-        Ok(())
-    }
-
-    /// Changes-only mode: renames each staged file into place and removes
-    /// every other file but the marker.
-    fn apply(&self, made: &BTreeMap<String, Made>) -> Result<Changes, WriteError> {
-        let out = &self.output;
-        if !out.join(MARKER).is_file() {
-            return Err(WriteError::NotOurs { path: out.display().to_string() });
-        }
-        let mut changes = Changes::default();
-        for (path, m) in made {
-            let Some(n) = m.staged_as else {
-                changes.unchanged += 1;
-                continue;
-            };
-            let dest = out.join(path);
-            if let Some(parent) = dest.parent() {
-                ensure_dir(parent).map_err(|e| io_err(parent, e))?;
-            }
-            fs::rename(self.dir.join(n.to_string()), &dest).map_err(|e| io_err(&dest, e))?;
-            changes.written += 1;
-        }
-        // The output holds the site and nothing else, as after a swap: files
-        // of pages that are gone, and anything else put there, are removed.
-        let mut strays = Vec::new();
-        let mut dirs = Vec::new();
-        for entry in walkdir::WalkDir::new(out).min_depth(1).contents_first(true).into_iter().flatten() {
-            let rel = site_path(out, entry.path());
-            if entry.file_type().is_dir() {
-                dirs.push(entry.into_path());
-            } else if rel != MARKER && !made.contains_key(&rel) {
-                strays.push(entry.into_path());
-            }
-        }
-        for path in strays {
-            fs::remove_file(&path).map_err(|e| io_err(&path, e))?;
-            changes.removed += 1;
-        }
-        for dir in dirs {
-            // Only empty folders go (contents come before their folder).
-            let _ = fs::remove_dir(dir);
-        }
-        let _ = remove_ours(&self.dir);
-        Ok(changes)
     }
 }
 
@@ -239,41 +158,39 @@ impl Drop for Staging {
     }
 }
 
-/// Removes a folder of ours: one that carries the marker, which goes last
-/// (so that a removal cut short leaves a folder still known as ours), or an
-/// empty one. Returns false, touching nothing, for any other folder.
-fn remove_ours(dir: &Path) -> io::Result<bool> {
-    if !dir.join(MARKER).is_file() {
-        return Ok(fs::remove_dir(dir).is_ok());
+/// Puts the output's unchanged file `from` into the staging folder at `to`:
+/// a hard link, or where the file system has none, a copy given the
+/// recorded modification time back. Returns the entry the copy now has.
+fn link_or_copy(from: &Path, to: &Path, e: &Entry) -> io::Result<Entry> {
+    if fs::hard_link(from, to).is_ok() {
+        return Ok(*e);
     }
-    for entry in fs::read_dir(dir)? {
-        let entry = entry?;
-        if entry.file_name() == MARKER {
-            continue;
-        }
-        if entry.file_type()?.is_dir() {
-            fs::remove_dir_all(entry.path())?;
-        } else {
-            fs::remove_file(entry.path())?;
-        }
-    }
-    fs::remove_file(dir.join(MARKER))?;
-    fs::remove_dir(dir)?;
-    Ok(true)
+    fs::copy(from, to)?;
+    let file = fs::File::options().write(true).open(to)?;
+    file.set_modified(UNIX_EPOCH + Duration::from_nanos(e.mtime))?;
+    let (len, mtime) = stamp_of(&file.metadata()?).ok_or_else(|| io::Error::other("the file just copied is gone"))?;
+    Ok(Entry { key: e.key, len, mtime })
 }
 
 /// The digest the record keeps for a file: of its bytes, or for a copy of
-/// the source's name, size and modification time (reading a photo or a
-/// video again to learn that it did not change would cost more than
-/// copying it).
+/// what says whether its source changed without reading it (name, size,
+/// modification and change times, inode: as `load::fingerprint` does, so
+/// that an edit whose modification time was put back, by `touch -d`,
+/// `cp -p` or rsync, is still seen). Reading a photo or a video again to
+/// learn that it did not change would cost more than copying it.
 fn key_of(contents: &Contents) -> io::Result<u128> {
-    use xxhash_rust::xxh3::xxh3_128;
+    use xxhash_rust::xxh3::{xxh3_128, Xxh3};
     Ok(match contents {
         Contents::Bytes(b) => xxh3_128(b),
         Contents::Embedded(b) => xxh3_128(b),
         Contents::Copy(src) => {
-            let (len, mtime) = stamp(src).ok_or_else(|| io::Error::other(format!("cannot read {}", src.display())))?;
-            xxh3_128(format!("copy\0{}\0{len}\0{mtime}", src.display()).as_bytes())
+            let meta = fs::metadata(src)
+                .map_err(|e| io::Error::new(e.kind(), format!("cannot read {}: {e}", src.display())))?;
+            let mut h = Xxh3::new();
+            h.update(b"copy\0");
+            h.update(src.as_os_str().as_encoded_bytes());
+            crate::load::fingerprint::add_metadata(&mut h, &meta);
+            h.digest128()
         }
     })
 }

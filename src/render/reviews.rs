@@ -239,7 +239,7 @@ pub fn aggregate_rating(s: &RatingSummary) -> Json {
 
 /// A rating in half stars as a JSON number: 5, 4.5.
 fn rating_number(halves: u8) -> Json {
-    if halves % 2 == 0 {
+    if halves.is_multiple_of(2) {
         json!(halves / 2)
     } else {
         json!(f64::from(halves) / 2.0)

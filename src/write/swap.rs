@@ -103,10 +103,10 @@ fn exchange(_: &Path, _: &Path) -> io::Result<bool> {
 /// owner's is ever deleted; if an entry cannot be moved, the folder stays
 /// (marked) and the next build tries again.
 pub(super) fn retire(old: &Path, output: &Path) -> io::Result<bool> {
-    if !is_marked(old) {
-        // An empty folder (a staging folder killed before its marker) or
-        // someone else's: only the first is removed.
-        return Ok(fs::remove_dir(old).is_ok());
+    // Ours, or an output that held only the owner's entries before the
+    // first build.
+    if !may_replace(old) {
+        return Ok(false);
     }
     if is_marked(output) {
         for entry in fs::read_dir(old)? {

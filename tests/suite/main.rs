@@ -16,4 +16,5 @@ mod reviews;
 mod safety;
 mod serve;
 mod serve_browser;
+mod trust_write;
 mod videos;

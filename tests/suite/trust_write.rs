@@ -35,9 +35,9 @@ fn site_tree(dir: &Path) -> Tree {
 
 /// The paths in which two trees differ (a readable failure).
 fn differences(a: &Tree, b: &Tree) -> Vec<String> {
-    let mut paths: Vec<String> = a.keys().chain(b.keys()).filter(|p| a.get(*p) != b.get(*p)).cloned().collect();
-    paths.dedup();
-    paths
+    let paths: std::collections::BTreeSet<&String> =
+        a.keys().chain(b.keys()).filter(|p| a.get(*p) != b.get(*p)).collect();
+    paths.into_iter().cloned().collect()
 }
 
 fn assert_same(a: &Tree, b: &Tree, what: &str) {
@@ -253,7 +253,8 @@ fn a_second_build_waits_for_the_first_and_says_so() {
 fn two_builds_at_once_never_break_the_output() {
     const ROUNDS: usize = 10;
     let site = SiteTest::fixture("basic");
-    owners_git(&site.root.join("public"));
+    site.build_ok();
+    owners_git(&site.public());
     let post = "content/posts/2026-10-01-open-day.md";
     let text = site.read(post);
     for round in 0..ROUNDS {

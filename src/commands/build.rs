@@ -3,7 +3,7 @@
 use crate::cli::{BuildArgs, CheckArgs};
 use crate::options::BuildOptions;
 use crate::report::Reporter;
-use crate::write::{check_output, resolve_output, BuildLock, Manifest, Staging};
+use crate::write::{check_output, clear_leftovers, resolve_output, BuildLock, Manifest, Staging};
 use anyhow::Result;
 use std::process::ExitCode;
 use std::time::Instant;
@@ -37,6 +37,9 @@ pub fn build(args: &BuildArgs, reporter: &Reporter) -> Result<ExitCode> {
     // One build of a site at a time: a second one waits here.
     let cache_dir = cache_dir(&opts.root);
     let _lock = BuildLock::acquire(&cache_dir, &shown(&opts), |m| reporter.status(m))?;
+    // What a killed build left is repaired first (the owner's `.git` put
+    // back), also when there turns out to be nothing to build.
+    clear_leftovers(&target);
     // The record of the last build into this output, and whether anything
     // the build reads has changed since.
     let record = Manifest::path_for(&cache_dir, &target);

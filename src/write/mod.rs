@@ -43,6 +43,12 @@ fn io_err(path: &Path, source: io::Error) -> WriteError {
     WriteError::Io { path: path.display().to_string(), source }
 }
 
+/// Clears what builds killed midway left beside `output` (see
+/// `swap::clear_leftovers`); the caller must hold the build lock.
+pub fn clear_leftovers(output: &Path) {
+    swap::clear_leftovers(output);
+}
+
 /// The folder a build writes into: `output` itself, or, when `output` is a
 /// symbolic link, the folder it points to (under the same rules: it must
 /// carry our marker or be empty). The link stays as it is.

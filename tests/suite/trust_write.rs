@@ -349,3 +349,19 @@ fn a_build_killed_at_any_moment_leaves_the_old_site_or_the_new_one() {
     // Both outcomes happened: the kills did land before and after the swap.
     assert!(seen[0] > 0 && seen[1] > 0, "old/new outcomes: {seen:?}");
 }
+
+#[test]
+fn what_a_killed_build_left_is_repaired_even_when_nothing_changed() {
+    let site = SiteTest::fixture("basic");
+    site.build_ok();
+    // As a build killed right after its swap leaves it: the old output, with
+    // the owner's `.git`, under the staging name.
+    let left = site.root.join(".public.tmp-999999");
+    owners_git(&left);
+    fs::write(left.join(".shopstory-output"), "").unwrap();
+    fs::write(left.join("index.html"), "old").unwrap();
+    let run = site.build_ok();
+    assert!(run.stderr.starts_with("nothing changed since the last build"), "{}", run.stderr);
+    assert_eq!(leftovers(&site.root), Vec::<String>::new());
+    assert_eq!(git_of(&site.public()).len(), 2);
+}

@@ -31,7 +31,7 @@ for who in old new; do "$(bin $who)" build --root "$WORK/$who" -q; done
 declare -A wall render write
 for round in $(seq "$ROUNDS"); do
     for who in old new; do
-        post=$(ls "$WORK/$who/content/posts" | head -1)
+        post=$(ls "$WORK/$who/content/posts" | sed -n 1p)
         echo "Round $round adds a sentence." >>"$WORK/$who/content/posts/$post"
         start=$(date +%s.%N)
         out=$("$(bin $who)" build --root "$WORK/$who" -v 2>&1)

@@ -138,7 +138,7 @@ pub(super) fn remove_ours(dir: &Path) -> io::Result<bool> {
         if is_owners(&name) {
             kept = true;
         } else if entry.file_type()?.is_dir() {
-            fs::remove_dir_all(entry.path())?;
+            remove_tree(&entry.path())?;
         } else {
             fs::remove_file(entry.path())?;
         }
@@ -149,6 +149,25 @@ pub(super) fn remove_ours(dir: &Path) -> io::Result<bool> {
     fs::remove_file(dir.join(MARKER))?;
     fs::remove_dir(dir)?;
     Ok(true)
+}
+
+/// `fs::remove_dir_all`, with the sub-folders of each folder removed in
+/// parallel (an old output of 10,000 posts is 10,000 folders: the removal
+/// waits on the file system's journal more than on the processor). Links
+/// are removed, never followed.
+fn remove_tree(dir: &Path) -> io::Result<()> {
+    use rayon::prelude::*;
+    let mut subdirs = Vec::new();
+    for entry in fs::read_dir(dir)? {
+        let entry = entry?;
+        if entry.file_type()?.is_dir() {
+            subdirs.push(entry.path());
+        } else {
+            fs::remove_file(entry.path())?;
+        }
+    }
+    subdirs.par_iter().try_for_each(|d| remove_tree(d))?;
+    fs::remove_dir(dir)
 }
 
 /// Clears the staging and old-output folders that builds killed midway

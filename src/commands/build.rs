@@ -59,7 +59,8 @@ pub fn build(args: &BuildArgs, reporter: &Reporter) -> Result<ExitCode> {
     // Pages are written into a staging folder as they are rendered (only
     // those that differ from the output, when the record says what it
     // holds); the output changes only when everything succeeded.
-    let staging = Staging::new(&target, previous)?;
+    let spare = record.with_extension("spare");
+    let staging = Staging::new(&target, previous, Some(&spare))?;
     let sink = |f: crate::render::OutputFile| staging.write_one(&f).map_err(|e| e.to_string());
     let mut outcome = crate::check_with(&opts, &sink);
     if !outcome.diags.has_errors() {

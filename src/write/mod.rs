@@ -133,18 +133,68 @@ mod tests {
         assert!(check_output(&root, &foreign).is_ok());
     }
 
+    fn file(path: &str, text: &str) -> OutputFile {
+        OutputFile { path: path.into(), contents: Contents::Bytes(text.as_bytes().to_vec()) }
+    }
+
+    #[cfg(unix)]
+    fn inode(p: &Path) -> u64 {
+        std::os::unix::fs::MetadataExt::ino(&fs::metadata(p).unwrap())
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn the_spare_is_staged_into_without_writing_through_its_links() {
+        let tmp = tempfile::tempdir().unwrap();
+        let out = tmp.path().join("public");
+        let record = tmp.path().join("cache/outputs/x.json");
+        let spare = record.with_extension("spare");
+        let build = |files: &[OutputFile]| {
+            let s = Staging::new(&out, Manifest::read(&record, &out), Some(&spare)).unwrap();
+            s.write_files(files).unwrap();
+            let (mut m, changes) = s.commit(&record).unwrap();
+            m.write(&record).unwrap();
+            changes
+        };
+        build(&[file("a.html", "a1"), file("b.html", "b1"), file("gone/x.html", "x"), file("dir", "a file")]);
+        assert!(spare.join(MARKER).is_file() || !spare.exists());
+        build(&[file("a.html", "a2"), file("b.html", "b1"), file("gone/x.html", "x"), file("dir", "a file")]);
+        // The spare now holds the first build's tree; b.html is the live
+        // file itself (a hard link).
+        assert_eq!(inode(&spare.join("b.html")), inode(&out.join("b.html")));
+        let b_inode = inode(&out.join("b.html"));
+        let changes = build(&[file("a.html", "a2"), file("b.html", "b3"), file("dir/y.html", "y")]);
+        assert_eq!(changes, Changes { written: 2, unchanged: 1, removed: 2 });
+        let files: Vec<_> = crate::write::manifest::Manifest::read(&record, &out).unwrap().files.into_keys().collect();
+        assert_eq!(files, ["a.html", "b.html", "dir/y.html"]);
+        assert_eq!(fs::read_to_string(out.join("a.html")).unwrap(), "a2");
+        assert_eq!(fs::read_to_string(out.join("b.html")).unwrap(), "b3");
+        assert_eq!(fs::read_to_string(out.join("dir/y.html")).unwrap(), "y");
+        assert!(!out.join("gone").exists());
+        // The old b.html (now in the spare) was not written through.
+        assert_eq!(inode(&spare.join("b.html")), b_inode);
+        assert_eq!(fs::read_to_string(spare.join("b.html")).unwrap(), "b1");
+        // A rebuild with nothing changed keeps every file (and its inode).
+        let a_inode = inode(&out.join("a.html"));
+        let changes = build(&[file("a.html", "a2"), file("b.html", "b3"), file("dir/y.html", "y")]);
+        assert_eq!(changes, Changes { written: 0, unchanged: 3, removed: 0 });
+        assert_eq!(inode(&out.join("a.html")), a_inode);
+        let names: Vec<_> = fs::read_dir(tmp.path()).unwrap().map(|e| e.unwrap().file_name()).collect();
+        assert_eq!(names.len(), 2, "{names:?}");
+    }
+
     #[test]
     fn staging_swaps_in_and_cleans_up() {
         let tmp = tempfile::tempdir().unwrap();
         let out = tmp.path().join("public");
         let record = tmp.path().join("record.json");
-        let s = Staging::new(&out, None).unwrap();
+        let s = Staging::new(&out, None, None).unwrap();
         s.write_files(&[OutputFile { path: "a/b.html".into(), contents: Contents::Bytes(b"hi".to_vec()) }]).unwrap();
         s.commit(&record).unwrap();
         assert_eq!(fs::read_to_string(out.join("a/b.html")).unwrap(), "hi");
         assert!(out.join(MARKER).is_file());
         // An abandoned staging folder is removed and the output is untouched.
-        let s = Staging::new(&out, None).unwrap();
+        let s = Staging::new(&out, None, None).unwrap();
         let dir = s.dir.clone();
         drop(s);
         assert!(!dir.exists());

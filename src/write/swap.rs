@@ -98,11 +98,17 @@ fn exchange(_: &Path, _: &Path) -> io::Result<bool> {
     Ok(false)
 }
 
+/// Whether `dir` is a marked folder of ours with no owner's entry in it.
+pub(super) fn is_plain_ours(dir: &Path) -> bool {
+    is_marked(dir) && fs::read_dir(dir).is_ok_and(|mut rd| rd.all(|e| e.is_ok_and(|e| !is_owners(&e.file_name()))))
+}
+
 /// Clears an old output (or a leftover of ours): the owner's entries in it
-/// are moved into `output` first, then the rest is removed. Nothing of the
-/// owner's is ever deleted; if an entry cannot be moved, the folder stays
-/// (marked) and the next build tries again.
-pub(super) fn retire(old: &Path, output: &Path) -> io::Result<bool> {
+/// are moved into `output` first; then the rest is moved to `spare` (for
+/// the next build to stage into), or removed. Nothing of the owner's is
+/// ever deleted; if an entry cannot be moved, the folder stays (marked) and
+/// the next build tries again.
+pub(super) fn retire(old: &Path, output: &Path, spare: Option<&Path>) -> io::Result<bool> {
     // Ours, or an output that held only the owner's entries before the
     // first build.
     if !may_replace(old) {
@@ -114,6 +120,17 @@ pub(super) fn retire(old: &Path, output: &Path) -> io::Result<bool> {
             let to = output.join(&name);
             if is_owners(&name) && fs::symlink_metadata(&to).is_err() {
                 fs::rename(old.join(&name), &to)?;
+            }
+        }
+    }
+    if let Some(spare) = spare {
+        if is_plain_ours(old) && fs::symlink_metadata(spare).is_err() {
+            if let Some(parent) = spare.parent() {
+                let _ = fs::create_dir_all(parent);
+            }
+            // Another file system (EXDEV): removed instead.
+            if fs::rename(old, spare).is_ok() {
+                return Ok(true);
             }
         }
     }
@@ -196,7 +213,7 @@ pub(super) fn clear_leftovers(output: &Path) {
         if is_old && fs::symlink_metadata(output).is_err() && is_marked(&dir) && fs::rename(&dir, output).is_ok() {
             continue;
         }
-        let _ = retire(&dir, output);
+        let _ = retire(&dir, output, None);
     }
 }
 
@@ -259,7 +276,7 @@ mod tests {
         marked(&staging, &[("new.html", "new")]);
         let old = swap_in(&staging, &out).unwrap().unwrap();
         assert_eq!(names(&out), [MARKER, "new.html"]);
-        assert!(retire(&old, &out).unwrap());
+        assert!(retire(&old, &out, None).unwrap());
         assert_eq!(names(&out), [".git", MARKER, "new.html"]);
         assert_eq!(fs::read_to_string(out.join(".git/HEAD")).unwrap(), "ref");
         assert_eq!(names(tmp.path()), ["public"]);

@@ -177,6 +177,11 @@ fn a_linked_output_is_built_into_the_folder_it_points_to() {
 fn a_failed_incremental_build_changes_no_output_file() {
     let site = SiteTest::fixture("basic");
     site.build_ok();
+    // A second build, so that the third stages into the spare the second
+    // one kept (the first replaced nothing).
+    site.write("static/hours.txt", "Tu-Sa\n");
+    site.build_ok();
+    assert_eq!(fs::read_dir(site.root.join(".shopstory-cache/outputs")).unwrap().count(), 2, "record and spare");
     owners_git(&site.public());
     let before = tree(&site.public());
     // Pages change, and a static file clashes with the blog's folder, so

@@ -115,7 +115,10 @@ impl Staging {
         let key = key_of(&f.contents)?;
         let dest = self.dir.join(&f.path);
         if let Some(parent) = dest.parent() {
-            if ensure_dir(parent).is_err() && self.reusing {
+            if let Err(e) = ensure_dir(parent) {
+                if !self.reusing {
+                    return Err(e);
+                }
                 // A file of the last-but-one build where a folder goes now.
                 make_way(&self.dir, parent)?;
             }

@@ -11,10 +11,16 @@
 //!   given its old modification time back.
 //!
 //! At the end `commit` swaps the staging folder with the output in one step
-//! (`swap`), moves the owner's entries (`.git`, ...) across and removes the
-//! old tree. Nothing in the output changes until every page rendered and
-//! every file was written, and then it changes all at once: a failed or
-//! killed build leaves the output as it was, whole.
+//! (`swap`), moves the owner's entries (`.git`, ...) across and keeps the
+//! old tree as the spare (`<cache_dir>/outputs/<digest>.spare`), which the
+//! next build stages into: a file there that is already the output's own
+//! (same inode) stays, anything else is replaced (never written through, as
+//! it may be a link to a live file) or pruned.
+//!
+//! Nothing in the output changes until every page rendered and every file
+//! was written, and then it changes all at once: a failed or killed build
+//! leaves the output as it was, whole. This module must never write into
+//! the output itself, nor write through a file of the staging folder.
 
 use super::manifest::{stamp_of, Entry, Manifest};
 use super::swap::{self, remove_ours};

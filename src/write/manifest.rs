@@ -107,8 +107,9 @@ impl Manifest {
         fs::rename(&tmp, path)
     }
 
-    /// Removes the record (before the output is changed file by file, so
-    /// that a build killed halfway leaves no record that could be trusted).
+    /// Removes the record (before the output is swapped, so that a build
+    /// killed before it writes the new record leaves none that describes
+    /// the wrong output).
     pub fn forget(path: &Path) -> io::Result<()> {
         match fs::remove_file(path) {
             Err(e) if e.kind() != io::ErrorKind::NotFound => Err(e),

@@ -3,7 +3,7 @@
 use crate::cli::{BuildArgs, CheckArgs};
 use crate::options::BuildOptions;
 use crate::report::Reporter;
-use crate::write::{check_output, Manifest, Staging};
+use crate::write::{check_output, clear_leftovers, resolve_output, BuildLock, Manifest, Staging};
 use anyhow::Result;
 use std::process::ExitCode;
 use std::time::Instant;
@@ -30,16 +30,23 @@ pub fn build(args: &BuildArgs, reporter: &Reporter) -> Result<ExitCode> {
             );
         }
     }
-    // Refuse a dangerous output before doing any work.
+    // Refuse a dangerous output before doing any work. A link is followed:
+    // the build writes into the folder it points to.
     check_output(&opts.root, &opts.output)?;
+    let target = resolve_output(&opts.output)?;
+    // One build of a site at a time: a second one waits here.
+    let cache_dir = cache_dir(&opts.root, &opts.output);
+    let _lock = BuildLock::acquire(&cache_dir, &shown(&opts), |m| reporter.status(m))?;
+    // What a killed build left is repaired first (the owner's `.git` put
+    // back), also when there turns out to be nothing to build.
+    clear_leftovers(&target);
     // The record of the last build into this output, and whether anything
     // the build reads has changed since.
-    let cache_dir = cache_dir(&opts.root, &opts.output);
-    let record = Manifest::path_for(&cache_dir, &opts.output);
-    let previous = Manifest::read(&record, &opts.output);
+    let record = Manifest::path_for(&cache_dir, &target);
+    let previous = Manifest::read(&record, &target);
     let inputs = crate::load::fingerprint::fingerprint(&opts.root, &options_key(&opts));
     if let (Some(m), Some(inputs)) = (&previous, inputs) {
-        if m.clean && m.inputs == inputs && m.output_matches(&opts.output) {
+        if m.clean && m.inputs == inputs && m.output_matches(&target) {
             reporter.status(&format!(
                 "nothing changed since the last build: {} in {} are up to date",
                 counts(m.pages, m.posts, m.images),
@@ -52,7 +59,8 @@ pub fn build(args: &BuildArgs, reporter: &Reporter) -> Result<ExitCode> {
     // Pages are written into a staging folder as they are rendered (only
     // those that differ from the output, when the record says what it
     // holds); the output changes only when everything succeeded.
-    let staging = Staging::new(&opts.output, previous)?;
+    let spare = record.with_extension("spare");
+    let staging = Staging::new(&target, previous, Some(&spare))?;
     let sink = |f: crate::render::OutputFile| staging.write_one(&f).map_err(|e| e.to_string());
     let mut outcome = crate::check_with(&opts, &sink);
     if !outcome.diags.has_errors() {
@@ -88,6 +96,15 @@ pub fn build(args: &BuildArgs, reporter: &Reporter) -> Result<ExitCode> {
     ));
     reporter.timing(&format!("done in {:.2} s", started.elapsed().as_secs_f64()));
     Ok(ExitCode::SUCCESS)
+}
+
+/// The output as the owner names it: `public/` inside the site, else the
+/// whole path.
+fn shown(opts: &BuildOptions) -> String {
+    match opts.output.strip_prefix(&opts.root) {
+        Ok(rel) if !rel.as_os_str().is_empty() => format!("{}/", rel.display()),
+        _ => opts.output.display().to_string(),
+    }
 }
 
 /// The site's cache folder, from site.yaml (its problems are reported by

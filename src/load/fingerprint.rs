@@ -47,6 +47,14 @@ pub fn fingerprint(root: &Path, options: &str) -> Option<u128> {
 fn add(h: &mut Xxh3, name: &str, meta: &Metadata) {
     h.update(b"\0");
     h.update(name.as_bytes());
+    add_metadata(h, meta);
+}
+
+/// Adds what says "this file changed" without reading it: size,
+/// modification time, and on Unix the change time, inode and device (which
+/// no tool that preserves modification times can set back). The write stage
+/// keys its copies of `static/` files on the same.
+pub(crate) fn add_metadata(h: &mut Xxh3, meta: &Metadata) {
     h.update(&meta.len().to_le_bytes());
     let mtime = meta.modified().ok().and_then(|t| t.duration_since(std::time::UNIX_EPOCH).ok());
     h.update(&mtime.map_or(0, |d| d.as_nanos()).to_le_bytes());

@@ -31,8 +31,9 @@ pub struct Entry {
 
 impl Entry {
     /// Whether the file at `path` is still the one this entry describes.
+    /// A link put in its place does not count, even to an identical file.
     pub fn is_on_disk(&self, path: &Path) -> bool {
-        stamp(path) == Some((self.len, self.mtime))
+        fs::symlink_metadata(path).is_ok_and(|m| m.is_file() && stamp_of(&m) == Some((self.len, self.mtime)))
     }
 }
 
@@ -71,9 +72,14 @@ impl Manifest {
 
     /// Whether `output` holds exactly the recorded files, each still as it
     /// was left (a file added, removed or touched since makes it false).
+    /// The owner's entries at its top (`.git`, ...) do not count.
     pub fn output_matches(&self, output: &Path) -> bool {
         let mut seen = 0;
-        for entry in walkdir::WalkDir::new(output).min_depth(1) {
+        let walk = walkdir::WalkDir::new(output)
+            .min_depth(1)
+            .into_iter()
+            .filter_entry(|e| e.depth() != 1 || !super::swap::is_owners(e.file_name()));
+        for entry in walk {
             let Ok(entry) = entry else { return false };
             if entry.file_type().is_dir() {
                 continue;
@@ -101,19 +107,15 @@ impl Manifest {
         fs::rename(&tmp, path)
     }
 
-    /// Removes the record (before the output is changed file by file, so
-    /// that a build killed halfway leaves no record that could be trusted).
+    /// Removes the record (before the output is swapped, so that a build
+    /// killed before it writes the new record leaves none that describes
+    /// the wrong output).
     pub fn forget(path: &Path) -> io::Result<()> {
         match fs::remove_file(path) {
             Err(e) if e.kind() != io::ErrorKind::NotFound => Err(e),
             _ => Ok(()),
         }
     }
-}
-
-/// Size and modification time (ns) of a file, following links.
-pub fn stamp(path: &Path) -> Option<(u64, u64)> {
-    stamp_of(&fs::metadata(path).ok()?)
 }
 
 /// Size and modification time (ns) from metadata.
@@ -145,7 +147,7 @@ mod tests {
         let out = tmp.path().join("public");
         fs::create_dir_all(&out).unwrap();
         fs::write(out.join("a.html"), "hi").unwrap();
-        let (len, mtime) = stamp(&out.join("a.html")).unwrap();
+        let (len, mtime) = stamp_of(&fs::metadata(out.join("a.html")).unwrap()).unwrap();
         let mut m =
             Manifest { output: out.display().to_string(), inputs: u128::MAX - 7, clean: true, ..Default::default() };
         m.files.insert("a.html".into(), Entry { key: 42, len, mtime });

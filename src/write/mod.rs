@@ -1,13 +1,20 @@
-//! Stage 6: writes the output. Files go into a fresh staging folder beside
-//! the output (`.public.tmp-<pid>`), marked as ours; only when every file is
-//! written does the output change: swapped whole, or, when the record of the
-//! last build (`manifest`) says what is already there, changed file by file.
-//! A failed build therefore never touches the previous output, and a folder
-//! without our marker is never emptied or replaced.
+//! Stage 6: writes the output. Takes the rendered files and the record of
+//! the last build; returns the new record. Every file goes into a fresh
+//! staging folder beside the output (`.public.tmp-<pid>`), marked as ours,
+//! which receives the whole new output (unchanged files hard-linked from the
+//! current one); only when every file is written does the output change, in
+//! one atomic swap of the two folders. A failed or killed build therefore
+//! leaves the previous output whole. It must never empty or replace a folder
+//! without our marker, never delete the owner's entries at the top of the
+//! output (`.git`, `.well-known`, any name starting with `.`), and never run
+//! beside another build of the same site (`lock`).
 
+pub mod lock;
 pub mod manifest;
 mod staging;
+mod swap;
 
+pub use lock::BuildLock;
 pub use manifest::Manifest;
 pub use staging::{Changes, Staging};
 
@@ -26,6 +33,8 @@ pub enum WriteError {
     NotOurs { path: String },
     #[error("the output folder {path} would contain or replace the site itself.\n  help: use a folder of its own, such as public/ inside the site")]
     Dangerous { path: String },
+    #[error("{path} is a symbolic link to {target}, which does not exist.\n  help: create that folder, or remove the link to build into a folder of its own")]
+    DanglingLink { path: String, target: String },
     #[error("could not write {path}: {source}")]
     Io { path: String, source: io::Error },
 }
@@ -34,8 +43,23 @@ fn io_err(path: &Path, source: io::Error) -> WriteError {
     WriteError::Io { path: path.display().to_string(), source }
 }
 
-fn is_empty_dir(path: &Path) -> bool {
-    fs::read_dir(path).map(|mut rd| rd.next().is_none()).unwrap_or(false)
+/// Clears what builds killed midway left beside `output` (see
+/// `swap::clear_leftovers`); the caller must hold the build lock.
+pub fn clear_leftovers(output: &Path) {
+    swap::clear_leftovers(output);
+}
+
+/// The folder a build writes into: `output` itself, or, when `output` is a
+/// symbolic link, the folder it points to (under the same rules: it must
+/// carry our marker or be empty). The link stays as it is.
+pub fn resolve_output(output: &Path) -> Result<PathBuf, WriteError> {
+    match fs::symlink_metadata(output) {
+        Ok(m) if m.file_type().is_symlink() => fs::canonicalize(output).map_err(|_| WriteError::DanglingLink {
+            path: output.display().to_string(),
+            target: fs::read_link(output).map(|t| t.display().to_string()).unwrap_or_default(),
+        }),
+        _ => Ok(output.to_path_buf()),
+    }
 }
 
 /// Absolute, with `.` and `..` removed, without touching the disk.
@@ -55,7 +79,8 @@ fn normalise(path: &Path) -> PathBuf {
 
 /// Refuses output folders that would destroy something: the site root or
 /// any folder above it, a source folder of the site, the filesystem root,
-/// the home folder, or a non-empty folder without our marker.
+/// the home folder, or a folder without our marker that holds anything but
+/// owner's entries (a folder with only `.git` in it may become the output).
 pub fn check_output(root: &Path, output: &Path) -> Result<(), WriteError> {
     let root_n = fs::canonicalize(root).unwrap_or_else(|_| normalise(root));
     let out_n = match fs::canonicalize(output) {
@@ -77,7 +102,7 @@ pub fn check_output(root: &Path, output: &Path) -> Result<(), WriteError> {
         if !out_n.is_dir() {
             return Err(WriteError::NotOurs { path: shown });
         }
-        if !out_n.join(MARKER).is_file() && !is_empty_dir(&out_n) {
+        if !swap::may_replace(&out_n) {
             return Err(WriteError::NotOurs { path: shown });
         }
     }
@@ -108,25 +133,54 @@ mod tests {
         assert!(check_output(&root, &foreign).is_ok());
     }
 
+    fn file(path: &str, text: &str) -> OutputFile {
+        OutputFile { path: path.into(), contents: Contents::Bytes(text.as_bytes().to_vec()) }
+    }
+
+    #[cfg(unix)]
+    fn inode(p: &Path) -> u64 {
+        std::os::unix::fs::MetadataExt::ino(&fs::metadata(p).unwrap())
+    }
+
+    #[cfg(unix)]
     #[test]
-    fn leftovers_of_killed_builds_are_cleared_and_nothing_else() {
+    fn the_spare_is_staged_into_without_writing_through_its_links() {
         let tmp = tempfile::tempdir().unwrap();
         let out = tmp.path().join("public");
-        // Killed before writing its marker: empty, so ours.
-        fs::create_dir(tmp.path().join(".public.tmp-1")).unwrap();
-        // Killed while removing the old output: the marker is still there.
-        fs::create_dir_all(tmp.path().join(".public.old-2/blog/x")).unwrap();
-        fs::write(tmp.path().join(".public.old-2/blog/x/index.html"), "old").unwrap();
-        fs::write(tmp.path().join(".public.old-2").join(MARKER), "").unwrap();
-        // Someone's folder that happens to match the pattern.
-        fs::create_dir(tmp.path().join(".public.tmp-3")).unwrap();
-        fs::write(tmp.path().join(".public.tmp-3/notes.txt"), "mine").unwrap();
-        let s = Staging::new(&out, None).unwrap();
-        let names: std::collections::BTreeSet<String> =
-            fs::read_dir(tmp.path()).unwrap().map(|e| e.unwrap().file_name().to_string_lossy().into_owned()).collect();
-        let ours = s.dir.file_name().unwrap().to_string_lossy().into_owned();
-        assert_eq!(names, [".public.tmp-3".to_string(), ours].into_iter().collect());
-        assert_eq!(fs::read_to_string(tmp.path().join(".public.tmp-3/notes.txt")).unwrap(), "mine");
+        let record = tmp.path().join("cache/outputs/x.json");
+        let spare = record.with_extension("spare");
+        let build = |files: &[OutputFile]| {
+            let s = Staging::new(&out, Manifest::read(&record, &out), Some(&spare)).unwrap();
+            s.write_files(files).unwrap();
+            let (mut m, changes) = s.commit(&record).unwrap();
+            m.write(&record).unwrap();
+            changes
+        };
+        build(&[file("a.html", "a1"), file("b.html", "b1"), file("gone/x.html", "x"), file("dir", "a file")]);
+        assert!(spare.join(MARKER).is_file() || !spare.exists());
+        build(&[file("a.html", "a2"), file("b.html", "b1"), file("gone/x.html", "x"), file("dir", "a file")]);
+        // The spare now holds the first build's tree; b.html is the live
+        // file itself (a hard link).
+        assert_eq!(inode(&spare.join("b.html")), inode(&out.join("b.html")));
+        let b_inode = inode(&out.join("b.html"));
+        let changes = build(&[file("a.html", "a2"), file("b.html", "b3"), file("dir/y.html", "y")]);
+        assert_eq!(changes, Changes { written: 2, unchanged: 1, removed: 2 });
+        let files: Vec<_> = crate::write::manifest::Manifest::read(&record, &out).unwrap().files.into_keys().collect();
+        assert_eq!(files, ["a.html", "b.html", "dir/y.html"]);
+        assert_eq!(fs::read_to_string(out.join("a.html")).unwrap(), "a2");
+        assert_eq!(fs::read_to_string(out.join("b.html")).unwrap(), "b3");
+        assert_eq!(fs::read_to_string(out.join("dir/y.html")).unwrap(), "y");
+        assert!(!out.join("gone").exists());
+        // The old b.html (now in the spare) was not written through.
+        assert_eq!(inode(&spare.join("b.html")), b_inode);
+        assert_eq!(fs::read_to_string(spare.join("b.html")).unwrap(), "b1");
+        // A rebuild with nothing changed keeps every file (and its inode).
+        let a_inode = inode(&out.join("a.html"));
+        let changes = build(&[file("a.html", "a2"), file("b.html", "b3"), file("dir/y.html", "y")]);
+        assert_eq!(changes, Changes { written: 0, unchanged: 3, removed: 0 });
+        assert_eq!(inode(&out.join("a.html")), a_inode);
+        let names: Vec<_> = fs::read_dir(tmp.path()).unwrap().map(|e| e.unwrap().file_name()).collect();
+        assert_eq!(names.len(), 2, "{names:?}");
     }
 
     #[test]
@@ -134,13 +188,13 @@ mod tests {
         let tmp = tempfile::tempdir().unwrap();
         let out = tmp.path().join("public");
         let record = tmp.path().join("record.json");
-        let s = Staging::new(&out, None).unwrap();
+        let s = Staging::new(&out, None, None).unwrap();
         s.write_files(&[OutputFile { path: "a/b.html".into(), contents: Contents::Bytes(b"hi".to_vec()) }]).unwrap();
         s.commit(&record).unwrap();
         assert_eq!(fs::read_to_string(out.join("a/b.html")).unwrap(), "hi");
         assert!(out.join(MARKER).is_file());
         // An abandoned staging folder is removed and the output is untouched.
-        let s = Staging::new(&out, None).unwrap();
+        let s = Staging::new(&out, None, None).unwrap();
         let dir = s.dir.clone();
         drop(s);
         assert!(!dir.exists());

@@ -1,49 +1,59 @@
 //! The staging folder a build writes into, beside the output
-//! (`.public.tmp-<pid>`, marked as ours), in one of two ways:
+//! (`.public.tmp-<pid>`, marked as ours). It always receives the whole new
+//! output, in the output's layout:
 //!
-//! - **whole**: with no trustworthy record of the last build, every file is
-//!   written into the staging folder in the output's layout, and at the end
-//!   the old output is moved aside, the staging folder renamed into place,
-//!   and the old copy deleted;
-//! - **changes only**: with a record (`Manifest`) of the last build into this
-//!   output, a file whose digest matches the record and that is still on
-//!   disk as recorded is not written at all; the others are written flat into
-//!   the staging folder and, at the end, renamed into place one by one; any
-//!   other file in the output (a page that is gone) is removed, so that the
-//!   output ends the same either way.
+//! - with no trustworthy record of the last build, every file is written;
+//! - with a record (`Manifest`) of the last build into this output, a file
+//!   whose digest matches the record and that is still on disk as recorded
+//!   is not written again but *hard-linked* from the output (same inode, so
+//!   the same modification time: upload tools that compare times see only
+//!   the changed files as new); where a link cannot be made, it is copied and
+//!   given its old modification time back.
 //!
-//! Either way nothing in the output changes until every page rendered and
-//! every file was written: a failed build leaves the output as it was.
+//! At the end `commit` swaps the staging folder with the output in one step
+//! (`swap`), moves the owner's entries (`.git`, ...) across and keeps the
+//! old tree as the spare (`<cache_dir>/outputs/<digest>.spare`), which the
+//! next build stages into: a file there that is already the output's own
+//! (same inode) stays, anything else is replaced (never written through, as
+//! it may be a link to a live file) or pruned.
+//!
+//! Nothing in the output changes until every page rendered and every file
+//! was written, and then it changes all at once: a failed or killed build
+//! leaves the output as it was, whole. This module must never write into
+//! the output itself, nor write through a file of the staging folder.
 
-use super::manifest::{stamp, stamp_of, Entry, Manifest};
-use super::{io_err, is_empty_dir, WriteError, MARKER, MARKER_TEXT};
-use crate::load::site_path;
+use super::manifest::{stamp_of, Entry, Manifest};
+use super::swap::{self, remove_ours};
+use super::{io_err, WriteError, MARKER, MARKER_TEXT};
 use crate::render::{Contents, OutputFile};
 use std::collections::BTreeMap;
 use std::fs;
 use std::io::{self, Write};
 use std::path::{Path, PathBuf};
-use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::Mutex;
+use std::time::{Duration, UNIX_EPOCH};
 
 /// A staging folder beside the output, removed on drop unless committed.
 pub struct Staging {
     pub dir: PathBuf,
     output: PathBuf,
     committed: bool,
-    /// The last build's record: `Some` writes changes only.
+    /// Where the old output is kept for the next build (`spare`).
+    spare: Option<PathBuf>,
+    /// The staging folder is the last build's spare, not a fresh folder:
+    /// what is in it must be checked or replaced, and the rest pruned.
+    reusing: bool,
+    /// The last build's record: `Some` reuses unchanged files.
     previous: Option<Manifest>,
     /// What this build made, by output path.
     made: Mutex<BTreeMap<String, Made>>,
-    staged: AtomicUsize,
 }
 
 #[derive(Clone, Copy)]
 struct Made {
     entry: Entry,
-    /// The flat name (a number) in the staging folder, when written there
-    /// in changes-only mode.
-    staged_as: Option<usize>,
+    /// Linked (or copied) from the output rather than written.
+    reused: bool,
 }
 
 /// How a commit went.
@@ -58,74 +68,93 @@ pub struct Changes {
 }
 
 impl Staging {
-    /// A fresh staging folder for `output`. With `previous` (the record of
-    /// the last build into `output`, which must still carry our marker), only
-    /// changed files are written.
-    pub fn new(output: &Path, previous: Option<Manifest>) -> Result<Staging, WriteError> {
-        let name = output.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_else(|| "public".into());
+    /// A staging folder for `output` (a real folder, not a link; see
+    /// `resolve_output`). With `previous` (the record of the last build into
+    /// `output`, which must still carry our marker), unchanged files are
+    /// linked rather than written. `spare` is where the old output is kept
+    /// after the swap (in the cache folder, on the same file system): the
+    /// next build stages into it, so that the folders and links of
+    /// unchanged pages are already there, instead of making 10,000 folders
+    /// and links and removing as many. First clears what killed builds
+    /// left beside the output: the caller must hold the build lock.
+    pub fn new(output: &Path, previous: Option<Manifest>, spare: Option<&Path>) -> Result<Staging, WriteError> {
         let parent = output.parent().map(Path::to_path_buf).unwrap_or_else(|| PathBuf::from("."));
         fs::create_dir_all(&parent).map_err(|e| io_err(&parent, e))?;
-        // Staging and old-output folders left by a build that was killed
-        // (kill -9, power cut) are ours when they carry the marker (or are
-        // empty: killed before the marker was written): clear them.
-        if let Ok(entries) = fs::read_dir(&parent) {
-            for entry in entries.flatten() {
-                let n = entry.file_name().to_string_lossy().into_owned();
-                if n.starts_with(&format!(".{name}.tmp-")) || n.starts_with(&format!(".{name}.old-")) {
-                    let _ = remove_ours(&entry.path());
-                }
-            }
-        }
-        let dir = parent.join(format!(".{name}.tmp-{}", std::process::id()));
-        if dir.exists() && !remove_ours(&dir).map_err(|e| io_err(&dir, e))? {
+        swap::clear_leftovers(output);
+        let dir = swap::sibling(output, "tmp");
+        if fs::symlink_metadata(&dir).is_ok() && !remove_ours(&dir).map_err(|e| io_err(&dir, e))? {
             return Err(WriteError::NotOurs { path: dir.display().to_string() });
         }
-        fs::create_dir(&dir).map_err(|e| io_err(&dir, e))?;
-        fs::write(dir.join(MARKER), MARKER_TEXT).map_err(|e| io_err(&dir, e))?;
         let previous = previous.filter(|_| output.join(MARKER).is_file());
+        let mut reusing = false;
+        if let Some(spare) = spare.filter(|s| fs::symlink_metadata(s).is_ok()) {
+            // Only a spare of ours, with nothing of the owner's in it, and
+            // only when there is a record to check its files against.
+            reusing = previous.is_some() && swap::is_plain_ours(spare) && fs::rename(spare, &dir).is_ok();
+            if !reusing {
+                let _ = remove_ours(spare);
+            }
+        }
+        if !reusing {
+            fs::create_dir(&dir).map_err(|e| io_err(&dir, e))?;
+            fs::write(dir.join(MARKER), MARKER_TEXT).map_err(|e| io_err(&dir, e))?;
+        }
         Ok(Staging {
             dir,
             output: output.to_path_buf(),
             committed: false,
+            spare: spare.map(Path::to_path_buf),
+            reusing,
             previous,
             made: Mutex::new(BTreeMap::new()),
-            staged: AtomicUsize::new(0),
         })
     }
 
-    /// Whether only changed files are written.
+    /// Whether unchanged files are reused from the output.
     pub fn changes_only(&self) -> bool {
         self.previous.is_some()
     }
 
-    /// Writes one file (or notes that the output already has it).
+    /// Writes one file into the staging folder (or links the output's copy
+    /// when it is unchanged).
     pub fn write_one(&self, f: &OutputFile) -> io::Result<()> {
         let key = key_of(&f.contents)?;
+        let dest = self.dir.join(&f.path);
+        if let Some(parent) = dest.parent() {
+            if let Err(e) = ensure_dir(parent) {
+                if !self.reusing {
+                    return Err(e);
+                }
+                // A file of the last-but-one build where a folder goes now.
+                make_way(&self.dir, parent)?;
+            }
+        }
+        let current = self.output.join(&f.path);
         let previous = self.previous.as_ref().and_then(|m| m.files.get(&f.path));
         let made = match previous {
-            Some(e) if e.key == key && e.is_on_disk(&self.output.join(&f.path)) => Made { entry: *e, staged_as: None },
-            _ => {
-                let (dest, staged_as) = if self.previous.is_some() {
-                    let n = self.staged.fetch_add(1, Ordering::Relaxed);
-                    (self.dir.join(n.to_string()), Some(n))
+            Some(e) if e.key == key && e.is_on_disk(&current) => {
+                if self.reusing && same_file(&current, &dest) {
+                    // Already linked by the last build.
+                    Made { entry: *e, reused: true }
                 } else {
-                    (self.dir.join(&f.path), None)
-                };
-                if staged_as.is_none() {
-                    if let Some(parent) = dest.parent() {
-                        ensure_dir(parent)?;
-                    }
+                    clear(&dest, self.reusing)?;
+                    Made { entry: link_or_copy(&current, &dest, e)?, reused: true }
                 }
+            }
+            _ => {
+                // Never written through: what is there may be a link to a
+                // file of the live output.
+                clear(&dest, self.reusing)?;
                 let written = match &f.contents {
                     Contents::Bytes(b) => write_file(&dest, b)?,
                     Contents::Embedded(b) => write_file(&dest, b)?,
                     Contents::Copy(src) => {
                         fs::copy(src, &dest)?;
-                        stamp(&dest)
+                        stamp_of(&fs::symlink_metadata(&dest)?)
                     }
                 };
                 let (len, mtime) = written.ok_or_else(|| io::Error::other("the file just written is gone"))?;
-                Made { entry: Entry { key, len, mtime }, staged_as }
+                Made { entry: Entry { key, len, mtime }, reused: false }
             }
         };
         self.made.lock().unwrap_or_else(|e| e.into_inner()).insert(f.path.clone(), made);
@@ -140,140 +169,177 @@ impl Staging {
 
     /// Puts the new output in place and returns the record of what it holds
     /// (`files` filled in; the caller adds the rest and writes it).
-    /// `manifest_path` is forgotten before the output changes.
+    /// `manifest_path` is forgotten before the output changes, so that a
+    /// build killed before the new record is written is followed by a
+    /// whole one.
     pub fn commit(mut self, manifest_path: &Path) -> Result<(Manifest, Changes), WriteError> {
         let made = std::mem::take(&mut *self.made.lock().unwrap_or_else(|e| e.into_inner()));
+        if let Some(path) = clash(&made) {
+            let why = io::Error::other(
+                "it is both a file and the folder of other files (a static file named like a page's folder?)",
+            );
+            return Err(io_err(&self.output.join(path), why));
+        }
+        if self.reusing {
+            prune(&self.dir, &made).map_err(|e| io_err(&self.dir, e))?;
+        }
         Manifest::forget(manifest_path).map_err(|e| io_err(manifest_path, e))?;
-        let changes = match self.previous.take() {
-            Some(_) => self.apply(&made)?,
-            None => {
-                self.swap()?;
-                Changes { written: made.len(), ..Changes::default() }
-            }
-        };
+        let old = swap::swap_in(&self.dir, &self.output)?;
+        // The staging path now holds the old output, or nothing.
         self.committed = true;
+        if let Some(old) = old {
+            // Kept for the next build, or removed; what cannot be removed
+            // now is cleared by the next build.
+            let _ = swap::retire(&old, &self.output, self.spare.as_deref());
+        }
+        let changes = match self.previous.take() {
+            Some(previous) => {
+                let reused = made.values().filter(|m| m.reused).count();
+                Changes {
+                    written: made.len() - reused,
+                    unchanged: reused,
+                    removed: previous.files.keys().filter(|p| !made.contains_key(*p)).count(),
+                }
+            }
+            None => Changes { written: made.len(), ..Changes::default() },
+        };
         let files = made.into_iter().map(|(p, m)| (p, m.entry)).collect();
         let manifest = Manifest { output: self.output.display().to_string(), files, ..Manifest::default() };
         Ok((manifest, changes))
     }
-
-    /// Whole mode: swaps the staging folder into place of the output.
-    fn swap(&mut self) -> Result<(), WriteError> {
-        let out = &self.output;
-        let old = out.with_file_name(format!(
-            ".{}.old-{}",
-            out.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default(),
-            std::process::id()
-        ));
-        let had_old = out.exists();
-        if had_old {
-            // Checked again right before touching it.
-            if !out.join(MARKER).is_file() && !is_empty_dir(out) {
-                return Err(WriteError::NotOurs { path: out.display().to_string() });
-            }
-            fs::rename(out, &old).map_err(|e| io_err(out, e))?;
-        }
-        if let Err(e) = fs::rename(&self.dir, out) {
-            if had_old {
-                let _ = fs::rename(&old, out);
-            }
-            return Err(io_err(out, e));
-        }
-        if had_old {
-            // The old folder carries our marker (or was empty).
-            let _ = remove_ours(&old);
-        }
-        Ok(())
-    }
-
-    /// Changes-only mode: renames each staged file into place and removes
-    /// every other file but the marker.
-    fn apply(&self, made: &BTreeMap<String, Made>) -> Result<Changes, WriteError> {
-        let out = &self.output;
-        if !out.join(MARKER).is_file() {
-            return Err(WriteError::NotOurs { path: out.display().to_string() });
-        }
-        let mut changes = Changes::default();
-        for (path, m) in made {
-            let Some(n) = m.staged_as else {
-                changes.unchanged += 1;
-                continue;
-            };
-            let dest = out.join(path);
-            if let Some(parent) = dest.parent() {
-                ensure_dir(parent).map_err(|e| io_err(parent, e))?;
-            }
-            fs::rename(self.dir.join(n.to_string()), &dest).map_err(|e| io_err(&dest, e))?;
-            changes.written += 1;
-        }
-        // The output holds the site and nothing else, as after a swap: files
-        // of pages that are gone, and anything else put there, are removed.
-        let mut strays = Vec::new();
-        let mut dirs = Vec::new();
-        for entry in walkdir::WalkDir::new(out).min_depth(1).contents_first(true).into_iter().flatten() {
-            let rel = site_path(out, entry.path());
-            if entry.file_type().is_dir() {
-                dirs.push(entry.into_path());
-            } else if rel != MARKER && !made.contains_key(&rel) {
-                strays.push(entry.into_path());
-            }
-        }
-        for path in strays {
-            fs::remove_file(&path).map_err(|e| io_err(&path, e))?;
-            changes.removed += 1;
-        }
-        for dir in dirs {
-            // Only empty folders go (contents come before their folder).
-            let _ = fs::remove_dir(dir);
-        }
-        let _ = remove_ours(&self.dir);
-        Ok(changes)
-    }
 }
 
 impl Drop for Staging {
+    /// A build that failed leaves its staging folder as the spare (each of
+    /// its files is checked or replaced by the next build), or removes it.
     fn drop(&mut self) {
         if !self.committed {
-            let _ = remove_ours(&self.dir);
+            let kept = self.spare.as_deref().is_some_and(|spare| {
+                swap::is_plain_ours(&self.dir)
+                    && fs::symlink_metadata(spare).is_err()
+                    && fs::rename(&self.dir, spare).is_ok()
+            });
+            if !kept {
+                let _ = remove_ours(&self.dir);
+            }
         }
     }
 }
 
-/// Removes a folder of ours: one that carries the marker, which goes last
-/// (so that a removal cut short leaves a folder still known as ours), or an
-/// empty one. Returns false, touching nothing, for any other folder.
-fn remove_ours(dir: &Path) -> io::Result<bool> {
-    if !dir.join(MARKER).is_file() {
-        return Ok(fs::remove_dir(dir).is_ok());
+/// Whether two paths name the same file (one is a hard link of the other).
+fn same_file(a: &Path, b: &Path) -> bool {
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::MetadataExt;
+        match (fs::symlink_metadata(a), fs::symlink_metadata(b)) {
+            (Ok(a), Ok(b)) => a.is_file() && b.is_file() && a.dev() == b.dev() && a.ino() == b.ino(),
+            _ => false,
+        }
     }
-    for entry in fs::read_dir(dir)? {
-        let entry = entry?;
-        if entry.file_name() == MARKER {
+    #[cfg(not(unix))]
+    {
+        let _ = (a, b);
+        false
+    }
+}
+
+/// Removes whatever is at `path` in the staging folder (a file, a link, or
+/// in a reused spare a folder of an older build), so that a new file is
+/// created, never written through a link into the live output. In a fresh
+/// staging folder a folder there was made by this build: a clash, left to
+/// fail.
+fn clear(path: &Path, reusing: bool) -> io::Result<()> {
+    match fs::symlink_metadata(path) {
+        Err(e) if e.kind() == io::ErrorKind::NotFound => Ok(()),
+        Err(e) => Err(e),
+        Ok(m) if m.is_dir() && !reusing => Ok(()),
+        Ok(m) if m.is_dir() => fs::remove_dir_all(path),
+        Ok(_) => match fs::remove_file(path) {
+            Err(e) if e.kind() != io::ErrorKind::NotFound => Err(e),
+            _ => Ok(()),
+        },
+    }
+}
+
+/// Makes `dir` (inside the staging folder `root`) a folder, removing any
+/// file of an older build that stands where one of its folders goes.
+fn make_way(root: &Path, dir: &Path) -> io::Result<()> {
+    let mut at = root.to_path_buf();
+    for c in dir.strip_prefix(root).map_err(io::Error::other)?.components() {
+        at.push(c);
+        match fs::symlink_metadata(&at) {
+            Ok(m) if m.is_dir() => continue,
+            Ok(_) => clear(&at, true)?,
+            Err(_) => {}
+        }
+        match fs::create_dir(&at) {
+            Err(e) if e.kind() != io::ErrorKind::AlreadyExists => return Err(e),
+            _ => {}
+        }
+    }
+    Ok(())
+}
+
+/// A path this build made as a file while also making files under it.
+fn clash(made: &BTreeMap<String, Made>) -> Option<&str> {
+    made.keys().find_map(|p| p.match_indices('/').map(|(i, _)| &p[..i]).find(|a| made.contains_key(*a)))
+}
+
+/// Removes from a reused staging folder every file this build did not
+/// make, and the folders left empty (the marker stays).
+fn prune(dir: &Path, made: &BTreeMap<String, Made>) -> io::Result<()> {
+    let mut folders = Vec::new();
+    for entry in walkdir::WalkDir::new(dir).min_depth(1).contents_first(true) {
+        let entry = entry.map_err(io::Error::other)?;
+        if entry.file_type().is_dir() {
+            folders.push(entry.into_path());
             continue;
         }
-        if entry.file_type()?.is_dir() {
-            fs::remove_dir_all(entry.path())?;
-        } else {
+        let rel = crate::load::site_path(dir, entry.path());
+        if rel != MARKER && !made.contains_key(&rel) {
             fs::remove_file(entry.path())?;
         }
     }
-    fs::remove_file(dir.join(MARKER))?;
-    fs::remove_dir(dir)?;
-    Ok(true)
+    for folder in folders {
+        // Only empty folders go (contents come before their folder).
+        let _ = fs::remove_dir(folder);
+    }
+    Ok(())
+}
+
+/// Puts the output's unchanged file `from` into the staging folder at `to`:
+/// a hard link, or where the file system has none, a copy given the
+/// recorded modification time back. Returns the entry the copy now has.
+fn link_or_copy(from: &Path, to: &Path, e: &Entry) -> io::Result<Entry> {
+    if fs::hard_link(from, to).is_ok() {
+        return Ok(*e);
+    }
+    fs::copy(from, to)?;
+    let file = fs::File::options().write(true).open(to)?;
+    file.set_modified(UNIX_EPOCH + Duration::from_nanos(e.mtime))?;
+    let (len, mtime) = stamp_of(&file.metadata()?).ok_or_else(|| io::Error::other("the file just copied is gone"))?;
+    Ok(Entry { key: e.key, len, mtime })
 }
 
 /// The digest the record keeps for a file: of its bytes, or for a copy of
-/// the source's name, size and modification time (reading a photo or a
-/// video again to learn that it did not change would cost more than
-/// copying it).
+/// what says whether its source changed without reading it (name, size,
+/// modification and change times, inode: as `load::fingerprint` does, so
+/// that an edit whose modification time was put back, by `touch -d`,
+/// `cp -p` or rsync, is still seen). Reading a photo or a video again to
+/// learn that it did not change would cost more than copying it.
 fn key_of(contents: &Contents) -> io::Result<u128> {
-    use xxhash_rust::xxh3::xxh3_128;
+    use xxhash_rust::xxh3::{xxh3_128, Xxh3};
     Ok(match contents {
         Contents::Bytes(b) => xxh3_128(b),
         Contents::Embedded(b) => xxh3_128(b),
         Contents::Copy(src) => {
-            let (len, mtime) = stamp(src).ok_or_else(|| io::Error::other(format!("cannot read {}", src.display())))?;
-            xxh3_128(format!("copy\0{}\0{len}\0{mtime}", src.display()).as_bytes())
+            let meta = fs::metadata(src)
+                .map_err(|e| io::Error::new(e.kind(), format!("cannot read {}: {e}", src.display())))?;
+            let mut h = Xxh3::new();
+            h.update(b"copy\0");
+            h.update(src.as_os_str().as_encoded_bytes());
+            crate::load::fingerprint::add_metadata(&mut h, &meta);
+            h.digest128()
         }
     })
 }

@@ -22,4 +22,5 @@ mod serve_hostile;
 mod subpath;
 mod trust_input;
 mod trust_paths;
+mod trust_write;
 mod videos;

@@ -240,3 +240,64 @@ pub(crate) fn expected(img: &image::DynamicImage, orientation: u8, width: u32, h
     Resizer::new().resize(&view, &mut dst, &options).unwrap();
     dst.into_vec()
 }
+
+/// Display P3 (the colour space of phone photos) as an ICC profile, the
+/// one `moxcms` writes; LittleCMS reads it as "Display P3".
+pub(crate) fn p3_profile() -> Vec<u8> {
+    moxcms::ColorProfile::new_display_p3().encode().unwrap()
+}
+
+/// Saturated and everyday colours in Display P3, and what LittleCMS makes of
+/// each in sRGB (Pillow 12's `ImageCms.buildTransform(p3_profile(),
+/// createProfile("sRGB"), "RGB", "RGB")`, perceptual and relative
+/// colorimetric agree): the reference for issue 13's item 6.
+pub(crate) const P3_TO_SRGB: [([u8; 3], [u8; 3]); 14] = [
+    ([255, 0, 0], [255, 0, 0]),
+    ([0, 255, 0], [0, 255, 0]),
+    ([0, 0, 255], [0, 0, 255]),
+    ([255, 255, 0], [255, 255, 0]),
+    ([0, 255, 255], [0, 255, 255]),
+    ([255, 0, 255], [255, 0, 255]),
+    ([200, 100, 50], [215, 93, 31]),
+    ([50, 150, 200], [0, 153, 205]),
+    ([120, 200, 80], [89, 203, 56]),
+    ([128, 128, 128], [128, 128, 128]),
+    ([180, 60, 120], [195, 47, 122]),
+    ([90, 90, 200], [90, 90, 207]),
+    ([240, 200, 170], [248, 198, 166]),
+    ([30, 30, 30], [30, 30, 30]),
+];
+
+/// The side of one square patch of `P3_TO_SRGB`, side by side in a row.
+pub(crate) const PATCH: u32 = 16;
+
+/// The patches as pixels (P3 values, untagged).
+pub(crate) fn p3_patches() -> image::RgbImage {
+    image::RgbImage::from_fn(PATCH * P3_TO_SRGB.len() as u32, PATCH, |x, _| {
+        image::Rgb(P3_TO_SRGB[(x / PATCH) as usize].0)
+    })
+}
+
+/// The patches as a PNG tagged Display P3 (an iCCP chunk).
+pub(crate) fn p3_png() -> Vec<u8> {
+    let img = p3_patches();
+    let mut info = png::Info::with_size(img.width(), img.height());
+    info.color_type = png::ColorType::Rgb;
+    info.bit_depth = png::BitDepth::Eight;
+    info.icc_profile = Some(p3_profile().into());
+    let mut out = Vec::new();
+    png::Encoder::with_info(&mut out, info).unwrap().write_header().unwrap().write_image_data(img.as_raw()).unwrap();
+    out
+}
+
+/// The patches as a phone writes them: a JPEG with the P3 profile in APP2
+/// (`cjpeg -icc`), at the highest quality without subsampling.
+pub(crate) fn p3_jpeg(dir: &Path) -> Vec<u8> {
+    let (ppm, icc) = (dir.join("p3.ppm"), dir.join("p3.icc"));
+    let img = p3_patches();
+    let mut bytes = format!("P6\n{} {}\n255\n", img.width(), img.height()).into_bytes();
+    bytes.extend_from_slice(img.as_raw());
+    fs::write(&ppm, bytes).unwrap();
+    fs::write(&icc, p3_profile()).unwrap();
+    run(Command::new("cjpeg").args(["-quality", "100", "-sample", "1x1", "-icc"]).arg(&icc).arg(&ppm))
+}

@@ -13,9 +13,15 @@ const WIDTH: u32 = 48;
 /// A site whose one post shows every case, written as lossless PNG so that
 /// only decoding and resizing are compared.
 fn site_with(cases: &[Case]) -> SiteTest {
+    site_at(cases, WIDTH)
+}
+
+/// `site_with`, the photos resized to `width` (or kept at their own width
+/// when they are narrower).
+fn site_at(cases: &[Case], width: u32) -> SiteTest {
     let site = SiteTest::fixture("basic");
     let config = site.read("site.yaml");
-    site.write("site.yaml", &format!("{config}\nimages: {{ widths: [{WIDTH}], formats: [png] }}\n"));
+    site.write("site.yaml", &format!("{config}\nimages: {{ widths: [{width}], formats: [png] }}\n"));
     let mut body = String::from("---\ntitle: Photos\n---\n");
     for case in cases {
         let ext = if case.bytes.starts_with(b"\x89PNG") { "png" } else { "jpg" };
@@ -28,9 +34,13 @@ fn site_with(cases: &[Case]) -> SiteTest {
 
 /// The built variant of `name`, decoded from disk.
 fn output_of(site: &SiteTest, name: &str) -> image::DynamicImage {
+    output_at(site, name, WIDTH)
+}
+
+fn output_at(site: &SiteTest, name: &str, width: u32) -> image::DynamicImage {
     let media = site.public().join("media");
     let prefix = format!("{name}-");
-    let suffix = format!("-{WIDTH}.png");
+    let suffix = format!("-{width}.png");
     let found: Vec<_> = fs::read_dir(&media)
         .unwrap()
         .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
@@ -102,4 +112,40 @@ build failed; [ROOT]/public left as it was
 "
     );
     assert!(!site.public().exists(), "a failed build wrote public/");
+}
+
+#[test]
+fn display_p3_photos_come_out_in_srgb_as_littlecms_converts_them_without_a_profile() {
+    let tmp = tempfile::tempdir().unwrap();
+    let untagged = image::DynamicImage::ImageRgb8(corpus::p3_patches());
+    let cases = [
+        Case { name: "p3-png".into(), bytes: corpus::p3_png(), reference: untagged.clone() },
+        Case { name: "p3-jpeg".into(), bytes: corpus::p3_jpeg(tmp.path()), reference: untagged },
+    ];
+    let width = corpus::PATCH * corpus::P3_TO_SRGB.len() as u32;
+    let site = site_at(&cases, 4000);
+    let run = site.build();
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    for (case, tolerance) in [("p3-png", 1), ("p3-jpeg", 3)] {
+        let dir = site.public().join("media");
+        let out = output_at(&site, case, width).to_rgb8();
+        // The centre of each patch, against LittleCMS's conversion.
+        let got: Vec<[u8; 3]> =
+            (0..corpus::P3_TO_SRGB.len() as u32).map(|i| out.get_pixel(i * corpus::PATCH + 8, 8).0).collect();
+        let off: Vec<String> = corpus::P3_TO_SRGB
+            .iter()
+            .zip(&got)
+            .filter(|((_, want), got)| want.iter().zip(got.iter()).any(|(w, g)| w.abs_diff(*g) > tolerance))
+            .map(|((p3, want), got)| format!("P3 {p3:?}: sRGB {want:?} wanted, {got:?} written"))
+            .collect();
+        assert_eq!(off, Vec::<String>::new(), "{case}");
+        // Written without a profile: sRGB is what a browser assumes.
+        for entry in std::fs::read_dir(&dir).unwrap() {
+            let name = entry.unwrap().file_name().to_string_lossy().into_owned();
+            if name.starts_with(case) {
+                let bytes = std::fs::read(dir.join(&name)).unwrap();
+                assert!(!bytes.windows(4).any(|w| w == b"iCCP"), "{name} has a profile");
+            }
+        }
+    }
 }

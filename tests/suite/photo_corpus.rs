@@ -301,3 +301,34 @@ pub(crate) fn p3_jpeg(dir: &Path) -> Vec<u8> {
     fs::write(&icc, p3_profile()).unwrap();
     run(Command::new("cjpeg").args(["-quality", "100", "-sample", "1x1", "-icc"]).arg(&icc).arg(&ppm))
 }
+
+/// `jpeg` with an APP1 EXIF block holding `DateTimeOriginal` (tag 0x9003 in
+/// the Exif IFD, as a phone writes it: `2026:10:03 15:30:12`).
+pub(crate) fn with_date_taken(jpeg: &[u8], when: &str) -> Vec<u8> {
+    assert_eq!(when.len(), 19);
+    let mut tiff: Vec<u8> = b"II*\0".to_vec();
+    tiff.extend(8u32.to_le_bytes());
+    // IFD0: one entry, the Exif IFD's offset (26).
+    tiff.extend(1u16.to_le_bytes());
+    tiff.extend(0x8769u16.to_le_bytes());
+    tiff.extend(4u16.to_le_bytes());
+    tiff.extend(1u32.to_le_bytes());
+    tiff.extend(26u32.to_le_bytes());
+    tiff.extend(0u32.to_le_bytes());
+    // Exif IFD: DateTimeOriginal, 20 ASCII bytes at offset 44.
+    tiff.extend(1u16.to_le_bytes());
+    tiff.extend(0x9003u16.to_le_bytes());
+    tiff.extend(2u16.to_le_bytes());
+    tiff.extend(20u32.to_le_bytes());
+    tiff.extend(44u32.to_le_bytes());
+    tiff.extend(0u32.to_le_bytes());
+    tiff.extend(when.as_bytes());
+    tiff.push(0);
+    let mut out = jpeg[..2].to_vec();
+    out.extend([0xff, 0xe1]);
+    out.extend(u16::try_from(tiff.len() + 8).unwrap().to_be_bytes());
+    out.extend(b"Exif\0\0");
+    out.extend(tiff);
+    out.extend(&jpeg[2..]);
+    out
+}

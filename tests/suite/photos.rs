@@ -149,3 +149,131 @@ fn display_p3_photos_come_out_in_srgb_as_littlecms_converts_them_without_a_profi
         }
     }
 }
+
+/// A small JPEG as a phone names and dates it.
+fn phone_photo(dir: &std::path::Path, when: Option<&str>) -> std::path::PathBuf {
+    let plain = corpus::cjpeg(dir, &["-quality", "80"]);
+    let path = dir.join("IMG_20261104_153012.jpg");
+    fs::write(&path, when.map_or(plain.clone(), |w| corpus::with_date_taken(&plain, w))).unwrap();
+    path
+}
+
+#[test]
+fn new_moment_takes_the_day_the_photo_was_taken_and_an_id() {
+    let site = crate::moments::site();
+    let photo = phone_photo(site._tmp.path(), Some("2026:10:03 15:30:12"));
+    let run = site.run(&["new", "moment", photo.to_str().unwrap(), "--id", "inline-fitting", "--consent"]);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    assert_eq!(run.stdout, "content/moments/inline-fitting.jpg\ncontent/moments/inline-fitting.yaml\n");
+    assert_eq!(
+        run.stderr.lines().next(),
+        Some("date: 2026-10-03, the day the photo was taken (from the photo's EXIF)"),
+        "{}",
+        run.stderr
+    );
+    let sidecar = site.read("content/moments/inline-fitting.yaml");
+    assert!(sidecar.contains("\ndate: 2026-10-03\n"), "{sidecar}");
+    let run = site.build();
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    assert!(site.public().join("moments/inline-fitting/index.html").is_file());
+
+    // Without EXIF: today (the test's fixed 2026-11-22), said so.
+    let elsewhere = site._tmp.path().join("undated");
+    fs::create_dir_all(&elsewhere).unwrap();
+    let undated = phone_photo(&elsewhere, None);
+    let run = site.run(&["new", "moment", undated.to_str().unwrap(), "--id", "undated"]);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    assert!(site.read("content/moments/undated.yaml").contains("\ndate: 2026-11-22\n"));
+    assert_eq!(
+        run.stderr.lines().next(),
+        Some("date: 2026-11-22 (today): the photo does not say when it was taken; correct it in content/moments/undated.yaml if need be"),
+    );
+
+    // An id that is not an address is refused before anything is written.
+    let run = site.run(&["new", "moment", photo.to_str().unwrap(), "--id", "Inline Fitting"]);
+    assert_eq!(run.code, 1);
+    assert_eq!(
+        run.stderr,
+        "error: --id `Inline Fitting` cannot be a moment's address: use lowercase letters, digits and hyphens, such as `--id inline-fitting`\n"
+    );
+}
+
+#[test]
+fn a_draft_moment_waiting_for_consent_no_longer_blocks_the_build() {
+    let site = crate::moments::site();
+    let plain = corpus::cjpeg(site._tmp.path(), &["-quality", "80"]);
+    fs::write(site.root.join("content/moments/waiting.jpg"), plain).unwrap();
+    site.write(
+        "content/moments/waiting.yaml",
+        "caption: Waiting for Dana's answer.\ndate: 2026-11-05\ndraft: true\nconsent: false\n",
+    );
+    let run = site.build();
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    assert!(!site.public().join("moments/waiting").exists());
+    let gallery = site.read("public/moments/index.html");
+    assert!(!crate::moments::card_links(&gallery).contains(&"/moments/waiting/"));
+
+    // Built with drafts, it would be published without consent: an error.
+    let run = site.run(&["build", "--drafts"]);
+    assert_eq!(run.code, 1, "{}", run.stderr);
+    assert_eq!(
+        run.stderr.lines().take(3).collect::<Vec<_>>(),
+        vec![
+            "error: the moment of waiting.jpg is `consent: false`: the build refuses to publish it until the customer's consent is recorded",
+            " --> content/moments/waiting.yaml:4:10",
+            "  |",
+        ],
+        "{}",
+        run.stderr
+    );
+
+    // With consent, a draft shows only in a drafts build.
+    site.write(
+        "content/moments/waiting.yaml",
+        "caption: Dana said yes.\ndate: 2026-11-05\ndraft: true\nconsent: true\n",
+    );
+    site.build_ok();
+    assert!(!site.public().join("moments/waiting").exists());
+    let run = site.run(&["build", "--drafts"]);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    assert!(site.public().join("moments/waiting/index.html").is_file());
+}
+
+#[test]
+fn a_photo_name_differing_in_capitals_gets_did_you_mean() {
+    let site = crate::moments::site();
+    let plain = corpus::cjpeg(site._tmp.path(), &["-quality", "80"]);
+    fs::write(site.root.join("content/moments/inline-fitting.jpg"), plain).unwrap();
+    let list = site.read("content/moments/moments.yaml");
+    site.write(
+        "content/moments/moments.yaml",
+        &format!("{list}- photo: Inline-Fitting.JPG\n  date: 2026-11-06\n  consent: true\n"),
+    );
+    let run = site.build();
+    assert_eq!(run.code, 1, "{}", run.stderr);
+    let lines: Vec<&str> = run.stderr.lines().filter(|l| l.starts_with("error") || l.contains("= help")).collect();
+    assert_eq!(
+        lines,
+        vec![
+            "error: this customer photo has no moment data (caption, customer, date, consent)",
+            "   = help: add `inline-fitting.yaml` next to it (`shopstory new moment` writes one), or list it in content/moments/moments.yaml; for example:",
+            "error: there is no photo `Inline-Fitting.JPG` (content/moments/Inline-Fitting.JPG)",
+            "   = help: did you mean `inline-fitting.jpg`? The file name differs in capitals only: a Mac ignores that, the web host does not; write `photo: inline-fitting.jpg`",
+        ],
+        "{}",
+        run.stderr
+    );
+
+    // A sidecar named with other capitals than its photo.
+    let site = crate::moments::site();
+    let plain = corpus::cjpeg(site._tmp.path(), &["-quality", "80"]);
+    fs::write(site.root.join("content/moments/Inline-Fitting.JPG"), plain).unwrap();
+    site.write("content/moments/inline-fitting.yaml", "date: 2026-11-06\nconsent: true\n");
+    let run = site.build();
+    assert_eq!(run.code, 1, "{}", run.stderr);
+    assert!(
+        run.stderr.contains("= help: did you mean `Inline-Fitting.JPG`? Its name differs from this file's in capitals only: a Mac ignores that, the web host does not; rename the photo `inline-fitting.JPG`"),
+        "{}",
+        run.stderr
+    );
+}

@@ -161,6 +161,8 @@ pub(crate) fn jpeg_cases(dir: &Path) -> Vec<Case> {
     for o in 1..=8u16 {
         add(&format!("orientation-{o}"), with_orientation(&sub, o));
     }
+    // Upright also when decoded by the second decoder.
+    add("orientation-6-split-scans", with_orientation(&jpegtran_scans(dir, &sub, "0;\n1;\n2;\n"), 6));
     cases
 }
 
@@ -182,6 +184,12 @@ pub(crate) fn cmyk_cases() -> Vec<Case> {
         jpeg_encoder::Encoder::new(&mut bytes, 95).encode(&cmyk, W as u16, H as u16, color).unwrap();
         cases.push(Case { name: name.into(), bytes, reference: image::DynamicImage::ImageRgb8(rgb.clone()) });
     }
+    let turned = with_orientation(&cases[0].bytes, 8);
+    cases.push(Case {
+        name: "orientation-8-cmyk".into(),
+        bytes: turned,
+        reference: image::DynamicImage::ImageRgb8(rgb),
+    });
     cases
 }
 

@@ -141,7 +141,7 @@ fn cmyk_to_rgb(cmyk: &[u8]) -> Vec<u8> {
 }
 
 /// Converts RGB(A) pixels described by the ICC profile `icc` to sRGB, in
-/// place. A profile that cannot be read, or that is not for RGB pixels (a
+/// place (65,536 pixels at a time). A profile that cannot be read, or that is not for RGB pixels (a
 /// grey one), leaves the pixels as they are: they are shown as stored, as
 /// before profiles were read.
 fn to_srgb(icc: &[u8], alpha: bool, data: &mut [u8]) {
@@ -154,9 +154,15 @@ fn to_srgb(icc: &[u8], alpha: bool, data: &mut [u8]) {
     let Ok(transform) = source.create_transform_8bit(layout, &srgb, layout, moxcms::TransformOptions::default()) else {
         return;
     };
-    let mut out = vec![0u8; data.len()];
-    if transform.transform(data, &mut out).is_ok() {
-        data.copy_from_slice(&out);
+    // A slice at a time, so the conversion holds no second full-size copy.
+    let channels = if alpha { 4 } else { 3 };
+    let mut out = vec![0u8; (channels * 64 * 1024).min(data.len())];
+    for chunk in data.chunks_mut(channels * 64 * 1024) {
+        let out = &mut out[..chunk.len()];
+        if transform.transform(chunk, out).is_err() {
+            return;
+        }
+        chunk.copy_from_slice(out);
     }
 }
 

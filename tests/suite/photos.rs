@@ -264,6 +264,23 @@ fn a_photo_name_differing_in_capitals_gets_did_you_mean() {
         run.stderr
     );
 
+    // A moment's id with other capitals in a post.
+    let site = crate::moments::site();
+    let post = site.read("content/posts/2026-11-12-a-good-week.md");
+    site.write("content/posts/2026-11-12-a-good-week.md", &post.replace("id=\"gps-photo\"", "id=\"GPS-Photo\""));
+    let run = site.build();
+    assert_eq!(run.code, 1, "{}", run.stderr);
+    let lines: Vec<&str> = run.stderr.lines().filter(|l| l.starts_with("error") || l.contains("= help")).collect();
+    assert_eq!(
+        lines,
+        vec![
+            "error: there is no moment with id `GPS-Photo`",
+            "  = help: did you mean `gps-photo`? The moments are: cup, gps-photo, sideways",
+        ],
+        "{}",
+        run.stderr
+    );
+
     // A sidecar named with other capitals than its photo.
     let site = crate::moments::site();
     let plain = corpus::cjpeg(site._tmp.path(), &["-quality", "80"]);

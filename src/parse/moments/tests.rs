@@ -116,3 +116,26 @@ fn duplicate_ids_are_reported() {
     assert_eq!(m.len(), 1);
     assert!(errs.contains("would both be the moment `a`"), "{errs}");
 }
+
+#[test]
+fn a_draft_carries_its_missing_consent_and_draft_must_be_true_or_false() {
+    let (m, errs) =
+        parse(&[("content/moments/a.yaml", "date: 2026-11-02\ndraft: true\n")], &["content/moments/a.jpg"], true);
+    assert_eq!(errs, "");
+    assert!(m[0].draft);
+    let u = m[0].unconsented.as_ref().expect("carried");
+    assert_eq!(
+        u.message,
+        "the moment of a.jpg has no `consent: true`: the build refuses to publish it until the customer's consent is recorded"
+    );
+    let (m, errs) = parse(
+        &[("content/moments/a.yaml", "date: 2026-11-02\ndraft: soon\nconsent: true\n")],
+        &["content/moments/a.jpg"],
+        true,
+    );
+    assert!(m.is_empty());
+    assert!(
+        errs.contains("error: the moment of a.jpg: `draft` must be true or false\n --> content/moments/a.yaml:2:8"),
+        "{errs}"
+    );
+}

@@ -67,6 +67,10 @@ pub struct NewMomentArgs {
     /// The customer agreed to be shown on the site (without it the build refuses the moment).
     #[arg(long)]
     pub consent: bool,
+    /// The moment's id, its address and file name (`ana-wheel` for /moments/ana-wheel/);
+    /// by default the photo's file name.
+    #[arg(long)]
+    pub id: Option<String>,
     /// The site folder.
     #[arg(long, default_value = ".")]
     pub root: PathBuf,

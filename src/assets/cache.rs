@@ -14,8 +14,9 @@ use std::sync::atomic::{AtomicU64, Ordering};
 
 /// Bumped whenever the bytes an encoder produces for the same input change
 /// (a new filter, encoder settings, a codec upgrade that matters), so that
-/// every cached variant is made again.
-pub const CACHE_EPOCH: u32 = 1;
+/// every cached variant is made again. 2: JPEGs with split scans decoded
+/// right, colours converted to sRGB through their ICC profile (issue 13).
+pub const CACHE_EPOCH: u32 = 2;
 
 /// The first 10 hex characters of the key of one variant: the source's
 /// content hash, the width, the format and (for lossy formats, the only ones

@@ -1,17 +1,14 @@
-//! Pixels in, file bytes out: decodes a source photo once (applying its EXIF
-//! orientation), resizes it with a SIMD Lanczos3 filter (`fast_image_resize`)
-//! and encodes JPEG (`image`), lossy WebP (libwebp, through the `webp` crate)
+//! Pixels in, file bytes out: resizes decoded pixels (`decode.rs`) with a
+//! SIMD Lanczos3 filter (`fast_image_resize`) and encodes JPEG (`image`), lossy WebP (libwebp, through the `webp` crate)
 //! or PNG (`image`). The encoders are given pixels only, never the source's
 //! metadata, so no EXIF, GPS, XMP or ICC block can reach an output file:
 //! stripping is by construction. Pure apart from the CPU: no I/O here.
 
-use crate::load::images::Limits;
 use fast_image_resize::images::{Image, ImageRef};
 use fast_image_resize::{FilterType, PixelType, ResizeAlg, ResizeOptions, Resizer};
 use image::codecs::jpeg::JpegEncoder;
 use image::codecs::png::{CompressionType, PngEncoder};
-use image::{DynamicImage, ExtendedColorType, ImageDecoder, ImageEncoder};
-use std::io::Cursor;
+use image::{ExtendedColorType, ImageEncoder};
 
 /// 8-bit RGB or RGBA pixels, row by row.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -30,37 +27,6 @@ impl Pixels {
             3
         }
     }
-}
-
-/// Decodes a whole photo, turned upright by its EXIF orientation, as RGB
-/// (or RGBA when `alpha`). `limits` are checked before any pixel is
-/// decoded (each side, and every allocation through `image::Limits`), even
-/// if the file changed since it was probed. The error is a sentence for the
-/// owner.
-pub(crate) fn decode(bytes: &[u8], alpha: bool, limits: &Limits) -> Result<Pixels, String> {
-    let damaged = |e: image::ImageError| {
-        match e {
-        image::ImageError::Limits(_) => format!(
-            "this photo needs more memory to decode than shopstory allows: resize the photo to at most {} px on its longest side",
-            limits.max_side
-        ),
-        e => format!("this photo is damaged and cannot be decoded ({e}): copy it again from the original"),
-    }
-    };
-    let mut reader =
-        image::ImageReader::new(Cursor::new(bytes)).with_guessed_format().map_err(|e| damaged(e.into()))?;
-    reader.limits(limits.decoder_limits());
-    let mut decoder = reader.into_decoder().map_err(damaged)?;
-    let (w, h) = decoder.dimensions();
-    if let Some(why) = limits.refuse(w, h) {
-        return Err(why);
-    }
-    let orientation = decoder.orientation().unwrap_or(image::metadata::Orientation::NoTransforms);
-    let mut img = DynamicImage::from_decoder(decoder).map_err(damaged)?;
-    img.apply_orientation(orientation);
-    let (width, height) = (img.width(), img.height());
-    let data = if alpha { img.into_rgba8().into_raw() } else { img.into_rgb8().into_raw() };
-    Ok(Pixels { width, height, alpha, data })
 }
 
 /// Resizes to exactly `width` x `height` with Lanczos3 (SIMD where the CPU

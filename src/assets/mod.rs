@@ -11,6 +11,7 @@
 mod budget;
 mod cache;
 pub mod cards;
+mod decode;
 mod encode;
 pub mod html;
 #[cfg(test)]
@@ -329,7 +330,7 @@ fn read_and_decode(img: &PlannedImage) -> Result<encode::Pixels, String> {
     if hash != img.source_hash {
         return Err("this photo changed while the site was being built: build again".into());
     }
-    let pixels = encode::decode(&bytes, img.has_alpha, &img.limits)?;
+    let pixels = decode::decode(&bytes, img.has_alpha, &img.limits)?;
     drop(bytes);
     if (pixels.width, pixels.height) != (img.source_width, img.source_height) {
         return Err(format!(

@@ -76,8 +76,10 @@ pub fn post(args: &NewPostArgs, reporter: &Reporter) -> Result<ExitCode> {
     Ok(ExitCode::SUCCESS)
 }
 
-/// `new moment`: copies the photo (refusing to overwrite anything), writes
-/// `<slug>.yaml` next to it with today's date, and prints both paths.
+/// `new moment`: copies the photo (refusing to overwrite anything) as
+/// `<id>.<ext>` (the id is `--id`, else the photo's file name), writes
+/// `<id>.yaml` next to it with the day the photo was taken (its EXIF
+/// `DateTimeOriginal`; today when it has none), and prints both paths.
 /// Without `--consent` the sidecar says `consent: false`, and the build
 /// refuses the moment until that changes.
 pub fn moment(args: &NewMomentArgs, reporter: &Reporter) -> Result<ExitCode> {
@@ -103,9 +105,21 @@ pub fn moment(args: &NewMomentArgs, reporter: &Reporter) -> Result<ExitCode> {
     if let Err(why) = probe(&file) {
         bail!("{name}: {why}");
     }
-    let slug = slugify(stem);
+    let slug = match &args.id {
+        Some(id) => {
+            let slug = slugify(id);
+            if slug != *id {
+                bail!(
+                    "--id `{id}` cannot be a moment's address: use lowercase letters, digits and hyphens{}",
+                    if slug.is_empty() { String::new() } else { format!(", such as `--id {slug}`") }
+                );
+            }
+            slug
+        }
+        None => slugify(stem),
+    };
     if slug.is_empty() {
-        bail!("the file name `{name}` has no letters or digits to name the moment by; rename the photo first");
+        bail!("the file name `{name}` has no letters or digits to name the moment by; rename the photo first, or pass --id");
     }
     let dir = root.join("content/moments");
     let rel_photo = format!("content/moments/{slug}.{ext}");
@@ -125,10 +139,12 @@ pub fn moment(args: &NewMomentArgs, reporter: &Reporter) -> Result<ExitCode> {
         }
     }
 
-    let date = today();
+    let taken = date_taken(source);
+    let date = taken.clone().unwrap_or_else(|| today().to_string());
+    let today = today();
     let quoted = |v: &Option<String>| v.as_deref().map(yaml_string).unwrap_or_default();
     let consent = if args.consent {
-        format!("consent: true     # recorded with `shopstory new moment` on {date}")
+        format!("consent: true     # recorded with `shopstory new moment` on {today}")
     } else {
         "consent: false    # the build refuses this moment until the customer agrees: then write true".to_string()
     };
@@ -162,6 +178,12 @@ pub fn moment(args: &NewMomentArgs, reporter: &Reporter) -> Result<ExitCode> {
     create(&rel_yaml)?.write_all(sidecar.as_bytes()).with_context(|| format!("cannot write {rel_yaml}"))?;
     reporter.result(&rel_photo);
     reporter.result(&rel_yaml);
+    reporter.status(&match taken {
+        Some(_) => format!("date: {date}, the day the photo was taken (from the photo's EXIF)"),
+        None => format!(
+            "date: {date} (today): the photo does not say when it was taken; correct it in {rel_yaml} if need be"
+        ),
+    });
     if args.consent {
         reporter.status(&format!(
             "add the product, tags and alt text in {rel_yaml}; the moment will be at /moments/{slug}/"
@@ -173,4 +195,17 @@ pub fn moment(args: &NewMomentArgs, reporter: &Reporter) -> Result<ExitCode> {
         ));
     }
     Ok(ExitCode::SUCCESS)
+}
+
+/// The day a photo was taken, `YYYY-MM-DD`, from its EXIF
+/// `DateTimeOriginal` (`2026:11:04 15:30:12`, the camera's local time), or
+/// `None` when it has none or it is not a real date (`0000:00:00`).
+fn date_taken(photo: &std::path::Path) -> Option<String> {
+    let file = fs::File::open(photo).ok()?;
+    let exif = exif::Reader::new().read_from_container(&mut std::io::BufReader::new(file)).ok()?;
+    let field = exif.get_field(exif::Tag::DateTimeOriginal, exif::In::PRIMARY)?;
+    let exif::Value::Ascii(parts) = &field.value else { return None };
+    let text = std::str::from_utf8(parts.first()?).ok()?;
+    let day = text.get(..10)?.replace(':', "-");
+    crate::date::Date::parse(&day).ok().filter(|d| d.year >= 1900).map(|d| d.to_string())
 }

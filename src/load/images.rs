@@ -133,7 +133,11 @@ pub(crate) fn probe_with(file: &OtherFile, limits: &Limits) -> Result<ImageInfo,
         Some(image::ImageFormat::Gif) => "gif",
         _ => return Err("this is not a JPEG, PNG, WebP or GIF photo: save or export it as JPEG".into()),
     };
-    if format == "jpeg" && !jpeg_is_complete(&bytes) {
+    let layout = if format == "jpeg" { jpeg_layout(&bytes) } else { None };
+    if layout.is_some_and(|l| l.arithmetic()) {
+        return Err("this JPEG is arithmetic-coded, which shopstory (like most browsers) cannot decode: open it in a photo editor and export it again as a standard JPEG".into());
+    }
+    if format == "jpeg" && !layout.is_some_and(|l| l.complete) {
         return Err("this photo is cut short (its data ends before the picture does), so part of it would show grey: copy it again from the camera or phone".into());
     }
     let damaged = |e: image::ImageError| match e {
@@ -156,57 +160,99 @@ pub(crate) fn probe_with(file: &OtherFile, limits: &Limits) -> Result<ImageInfo,
     Ok(ImageInfo { abs: file.abs.clone(), width, height, orientation, has_alpha, hash, format: format.into() })
 }
 
-/// Does this JPEG reach its end-of-image marker? A copy cut short (an
-/// interrupted transfer) would otherwise decode without complaint, its
-/// missing part filled with grey. Walks the marker segments (skipping
-/// APPn blocks by their length, so an EXIF thumbnail's own end marker does
-/// not count) and the entropy-coded data after each scan header. Bytes after
-/// the end marker are allowed: some cameras append data there.
-pub(crate) fn jpeg_is_complete(bytes: &[u8]) -> bool {
-    if !bytes.starts_with(&[0xff, 0xd8]) {
-        return false;
+/// How a JPEG is coded, from its frame and scan headers.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) struct JpegLayout {
+    /// The first start-of-frame marker's last byte (0 when there is none): 0xC0 baseline, 0xC1 extended,
+    /// 0xC2 progressive, 0xC3 lossless, 0xC9 to 0xCF arithmetic-coded.
+    pub(crate) frame: u8,
+    /// Colour components in the frame: 1 grey, 3 YCbCr or RGB, 4 CMYK or YCCK.
+    pub(crate) components: u8,
+    /// A sequential (not progressive) file has a scan holding fewer
+    /// components than the frame: its components are stored one after the
+    /// other instead of interleaved.
+    pub(crate) split_scans: bool,
+    /// The data reaches the end-of-image marker.
+    pub(crate) complete: bool,
+}
+
+impl JpegLayout {
+    /// Arithmetic coding (SOF9 to SOF15), which no decoder here reads.
+    pub(crate) fn arithmetic(&self) -> bool {
+        self.frame >= 0xc9
     }
+}
+
+/// Reads a JPEG's layout (frame 0 and no components when it has no frame
+/// header), or `None` when the bytes do not start as a JPEG. `complete`
+/// says whether it reaches its end-of-image marker: a copy cut short (an
+/// interrupted transfer) would otherwise decode without complaint, its
+/// missing part filled with grey. Walks the marker segments (skipping APPn blocks by their
+/// length, so an EXIF thumbnail's own markers do not count) and the
+/// entropy-coded data after each scan header. Bytes after the end marker
+/// are allowed: some cameras append data there.
+pub(crate) fn jpeg_layout(bytes: &[u8]) -> Option<JpegLayout> {
+    if !bytes.starts_with(&[0xff, 0xd8]) {
+        return None;
+    }
+    let mut layout = JpegLayout { frame: 0, components: 0, split_scans: false, complete: false };
     let mut i = 2;
     loop {
         // The next marker: skip anything that is not 0xFF, then fill bytes.
         let Some(at) = bytes[i.min(bytes.len())..].iter().position(|&b| b == 0xff) else {
-            return false;
+            return Some(layout);
         };
         i += at;
         while bytes.get(i) == Some(&0xff) {
             i += 1;
         }
         let Some(&marker) = bytes.get(i) else {
-            return false;
+            return Some(layout);
         };
         i += 1;
         match marker {
-            0xd9 => return true,
+            0xd9 => {
+                layout.complete = true;
+                return Some(layout);
+            }
             0x00 | 0x01 | 0xd0..=0xd7 => continue,
             _ => {}
         }
         let Some(len) = bytes.get(i..i + 2).map(|b| usize::from(u16::from_be_bytes([b[0], b[1]]))) else {
-            return false;
+            return Some(layout);
         };
+        let segment = bytes.get(i + 2..i + len);
         i += len;
         if i > bytes.len() {
-            return false;
+            return Some(layout);
         }
-        if marker == 0xda {
-            // Entropy-coded data: 0xFF is followed by 0x00 (a stuffed byte) or
-            // a restart marker; anything else is the next marker.
-            loop {
-                let Some(at) = bytes[i..].iter().position(|&b| b == 0xff) else {
-                    return false;
-                };
-                i += at;
-                match bytes.get(i + 1) {
-                    None => return false,
-                    Some(0x00 | 0xd0..=0xd7) => i += 2,
-                    Some(0xff) => i += 1,
-                    Some(_) => break,
+        match (marker, segment) {
+            // Start of frame (not DHT 0xC4, JPG 0xC8 or DAC 0xCC): precision,
+            // height, width, then the number of components.
+            (0xc0..=0xcf, Some(seg)) if ![0xc4, 0xc8, 0xcc].contains(&marker) && layout.frame == 0 => {
+                layout.frame = marker;
+                layout.components = seg.get(5).copied().unwrap_or(0);
+            }
+            (0xda, seg) => {
+                let scan_components = seg.and_then(|s| s.first()).copied().unwrap_or(0);
+                let sequential = !matches!(layout.frame, 0xc2 | 0xc6 | 0xca | 0xce);
+                layout.split_scans |= sequential && scan_components < layout.components;
+                // Entropy-coded data: 0xFF is followed by 0x00 (a stuffed
+                // byte) or a restart marker; anything else is the next marker.
+                loop {
+                    let Some(at) = bytes[i..].iter().position(|&b| b == 0xff) else {
+                        return Some(layout);
+                    };
+                    i += at;
+                    match bytes.get(i + 1) {
+                        None => return Some(layout),
+                        Some(0x00 | 0xd0..=0xd7) => i += 2,
+                        Some(0xff) => i += 1,
+                        Some(_) => break,
+                    }
                 }
             }
+            _ => {}
         }
     }
 }
@@ -231,6 +277,7 @@ mod tests {
 
     #[test]
     fn jpeg_completeness() {
+        let jpeg_is_complete = |b: &[u8]| jpeg_layout(b).is_some_and(|l| l.complete);
         // SOI, APP1 holding a thumbnail's own EOI, SOS with stuffed and
         // restart bytes, EOI, trailing bytes.
         let good: &[u8] = &[

@@ -5,6 +5,8 @@
 //! naming its `photo:`). Every photo needs its data and every sidecar its
 //! photo; with `moments.require_consent` (the default) a moment without
 //! `consent: true` is an error at its line, and the moment is left out.
+//! A moment with `draft: true` is kept aside like a draft post: its missing
+//! consent is carried to resolve, an error only if it would be published.
 //! Pure: the photos are known by their site paths only; no I/O, no clock.
 
 use super::config::MomentSettings;
@@ -18,9 +20,9 @@ use std::collections::{BTreeMap, BTreeSet};
 
 pub const MOMENTS_DIR: &str = "content/moments/";
 /// The keys of a sidecar.
-pub const KEYS: &[&str] = &["caption", "customer", "date", "product", "tags", "consent", "alt"];
+pub const KEYS: &[&str] = &["caption", "customer", "date", "product", "tags", "consent", "alt", "draft"];
 /// The keys of an entry of `moments.yaml`: a sidecar's, and its photo.
-pub const LIST_KEYS: &[&str] = &["photo", "caption", "customer", "date", "product", "tags", "consent", "alt"];
+pub const LIST_KEYS: &[&str] = &["photo", "caption", "customer", "date", "product", "tags", "consent", "alt", "draft"];
 const SIDECAR_EXAMPLE: &str =
     "caption: Ana picked up her rebuilt wheel\ncustomer: Ana\ndate: 2026-11-02\nproduct: wheel rebuild\nconsent: true";
 const LIST_EXAMPLE: &str = "- photo: ana-wheel.jpg\n  caption: Ana picked up her rebuilt wheel\n  customer: Ana\n  date: 2026-11-02\n  consent: true";
@@ -43,6 +45,19 @@ pub struct ParsedMoment {
     pub product: Option<String>,
     pub tags: Vec<String>,
     pub alt: Option<String>,
+    /// `draft: true`: left out of the site unless drafts are built.
+    pub draft: bool,
+    /// A draft without the consent `moments.require_consent` asks for: the
+    /// error to report if the draft is published.
+    pub unconsented: Option<Unconsented>,
+}
+
+/// Why a draft moment may not be published yet, said where it is written.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Unconsented {
+    pub span: Option<Span>,
+    pub message: String,
+    pub help: String,
 }
 
 /// Is this site path the moments list (`content/moments/moments.yaml`)?
@@ -90,9 +105,27 @@ pub fn parse_moments(
         let photo = match matches.as_slice() {
             [one] => *one,
             [] => {
+                let same_but_case = photos.iter().find(|p| {
+                    let (pdir, pstem, _) = split_name(p);
+                    pdir == dir && pstem.eq_ignore_ascii_case(stem)
+                });
+                let help = match same_but_case {
+                    Some(p) => {
+                        let name = p.rsplit('/').next().unwrap_or(p);
+                        let ext = split_name(p).2;
+                        format!("did you mean `{name}`? Its name differs from this file's in capitals only: a Mac ignores that, the web host does not; rename the photo `{stem}.{ext}`")
+                    }
+                    None => format!("put the customer's photo next to this file as `{stem}.jpg`, or delete this file if the moment is gone"),
+                };
                 ctx.diags
-                    .error(&file.path, None, format!("this moment has no photo: there is no `{stem}.jpg` (or .jpeg, .png, .webp) next to it"))
-                    .help(format!("put the customer's photo next to this file as `{stem}.jpg`, or delete this file if the moment is gone"));
+                    .error(
+                        &file.path,
+                        None,
+                        format!(
+                            "this moment has no photo: there is no `{stem}.jpg` (or .jpeg, .png, .webp) next to it"
+                        ),
+                    )
+                    .help(help);
                 continue;
             }
             several => {
@@ -282,9 +315,24 @@ impl Ctx<'_, '_> {
             return None;
         }
         if !content_files.contains(path.as_str()) {
+            // `Inline-Fitting.JPG` for `inline-fitting.jpg`: found on a Mac,
+            // missing on the web host, which tells capitals apart.
+            let help = match content_files.iter().find(|f| f.eq_ignore_ascii_case(&path)) {
+                Some(real) => {
+                    let at = real.len().saturating_sub(written.trim_start_matches('/').len());
+                    let fixed = match real.get(at..) {
+                        Some(tail) if tail.eq_ignore_ascii_case(written.trim_start_matches('/')) => {
+                            format!("{}{tail}", if written.starts_with('/') { "/" } else { "" })
+                        }
+                        _ => format!("/{real}"),
+                    };
+                    format!("did you mean `{fixed}`? The file name differs in capitals only: a Mac ignores that, the web host does not; write `photo: {fixed}`")
+                }
+                None => "check the file name (capitals count), or copy the photo into content/moments/".to_string(),
+            };
             self.diags
                 .error(file, place.span(Some("photo")), format!("there is no photo `{written}` ({path})"))
-                .help("check the file name (capitals count), or copy the photo into content/moments/");
+                .help(help);
             return None;
         }
         if !is_image_path(&path) {
@@ -414,6 +462,22 @@ impl Ctx<'_, '_> {
             },
         };
 
+        let draft = match map.get("draft") {
+            None | Some(Value::Null) => false,
+            Some(Value::Bool(b)) => *b,
+            Some(_) => {
+                ok = false;
+                self.error(
+                    place,
+                    Some("draft"),
+                    format!("{who}: `draft` must be true or false"),
+                    "write `draft: true` to keep the moment off the site for now, or remove the line",
+                );
+                false
+            }
+        };
+
+        let mut unconsented = None;
         if self.settings.require_consent {
             let (state, key) = match map.get("consent") {
                 Some(Value::Bool(true)) => (None, None),
@@ -422,7 +486,6 @@ impl Ctx<'_, '_> {
                 Some(_) => (Some("does not say `consent: true`"), Some("consent")),
             };
             if let Some(state) = state {
-                ok = false;
                 let span = match key {
                     Some(k) => place.span(Some(k)),
                     None => place.span(None),
@@ -431,9 +494,15 @@ impl Ctx<'_, '_> {
                     Some(_) => "in this entry ".to_string(),
                     None => String::new(),
                 };
-                self.diags
-                    .error(&place.file.path, span, format!("{who} {state}: the build refuses to publish it until the customer's consent is recorded"))
-                    .help(format!("ask the customer whether this photo may be shown on the site; once they agree, write `consent: true` {line}and build again"));
+                let message =
+                    format!("{who} {state}: the build refuses to publish it until the customer's consent is recorded");
+                let help = format!("ask the customer whether this photo may be shown on the site; once they agree, write `consent: true` {line}and build again");
+                if draft {
+                    unconsented = Some(Unconsented { span, message, help });
+                } else {
+                    ok = false;
+                    self.diags.error(&place.file.path, span, message).help(help);
+                }
             }
         }
 
@@ -464,131 +533,11 @@ impl Ctx<'_, '_> {
             product,
             tags,
             alt,
+            draft,
+            unconsented,
         })
     }
 }
 
 #[cfg(test)]
-mod tests {
-    use super::*;
-    use crate::diag::render::all_to_text;
-    use std::sync::Arc;
-
-    fn parse(files: &[(&str, &str)], photos: &[&str], require_consent: bool) -> (Vec<ParsedMoment>, String) {
-        let mut diags = Diagnostics::new();
-        let files: Vec<TextFile> = files
-            .iter()
-            .map(|(p, t)| {
-                diags.add_source(p, Arc::from(*t));
-                TextFile { path: p.to_string(), text: Arc::from(*t) }
-            })
-            .collect();
-        let content: BTreeSet<&str> = photos.iter().copied().collect();
-        let m = parse_moments(&files, &content, &MomentSettings { require_consent }, &mut diags);
-        (m, all_to_text(&diags))
-    }
-
-    const ANA: &str = "caption: Ana's wheel\ncustomer: Ana\ndate: 2026-11-02\nproduct: wheel rebuild\ntags: [wheels]\nconsent: true\n";
-
-    #[test]
-    fn sidecar_moments() {
-        let (m, errs) = parse(&[("content/moments/Ana Wheel.yaml", ANA)], &["content/moments/Ana Wheel.JPG"], true);
-        assert_eq!(errs, "");
-        assert_eq!(m.len(), 1);
-        let m = &m[0];
-        assert_eq!(m.id, "ana-wheel");
-        assert_eq!(m.photo, "content/moments/Ana Wheel.JPG");
-        assert_eq!(m.customer.as_deref(), Some("Ana"));
-        assert_eq!(m.tags, vec!["wheels"]);
-        assert_eq!(m.date.date.to_string(), "2026-11-02");
-    }
-
-    #[test]
-    fn list_moments() {
-        let list = "- photo: a.jpg\n  date: 2026-01-02\n  consent: true\n- photo: /content/moments/b.png\n  date: 2026-01-03\n  consent: true\n";
-        let (m, errs) =
-            parse(&[("content/moments/moments.yaml", list)], &["content/moments/a.jpg", "content/moments/b.png"], true);
-        assert_eq!(errs, "");
-        let ids: Vec<&str> = m.iter().map(|m| m.id.as_str()).collect();
-        assert_eq!(ids, ["a", "b"]);
-    }
-
-    #[test]
-    fn consent_is_required_at_its_line() {
-        let text = "caption: Hi\ndate: 2026-11-02\nconsent: false\n";
-        let (m, errs) = parse(&[("content/moments/a.yaml", text)], &["content/moments/a.jpg"], true);
-        assert!(m.is_empty());
-        assert!(errs.contains("error: the moment of a.jpg is `consent: false`: the build refuses to publish it until the customer's consent is recorded\n --> content/moments/a.yaml:3:10"), "{errs}");
-        let list = "- photo: a.jpg\n  date: 2026-01-02\n- photo: b.jpg\n  date: 2026-01-03\n  consent: yes\n";
-        let (m, errs) =
-            parse(&[("content/moments/moments.yaml", list)], &["content/moments/a.jpg", "content/moments/b.jpg"], true);
-        assert!(m.is_empty());
-        assert!(errs.contains("the moment of a.jpg has no `consent: true`: the build refuses to publish it until the customer's consent is recorded\n --> content/moments/moments.yaml:1:1"), "{errs}");
-        assert!(errs.contains("the moment of b.jpg does not say `consent: true`"), "{errs}");
-        assert!(errs.contains("moments.yaml:5:12"), "{errs}");
-        // Without the requirement, the same moments are published.
-        let (m, errs) = parse(
-            &[("content/moments/moments.yaml", list)],
-            &["content/moments/a.jpg", "content/moments/b.jpg"],
-            false,
-        );
-        assert_eq!((m.len(), errs.as_str()), (2, ""));
-    }
-
-    #[test]
-    fn sidecars_and_photos_must_pair_up() {
-        let (m, errs) = parse(
-            &[("content/moments/gone.yaml", ANA), ("content/moments/ana.yaml", ANA)],
-            &["content/moments/ana.jpg", "content/moments/lonely.jpg"],
-            true,
-        );
-        assert_eq!(m.len(), 1);
-        assert!(errs.contains("error: this moment has no photo: there is no `gone.jpg` (or .jpeg, .png, .webp) next to it\n  --> content/moments/gone.yaml\n"), "{errs}");
-        assert!(errs.contains("error: this customer photo has no moment data (caption, customer, date, consent)\n  --> content/moments/lonely.jpg\n"), "{errs}");
-        assert!(errs.contains("add `lonely.yaml` next to it"), "{errs}");
-    }
-
-    #[test]
-    fn unknown_keys_and_bad_values() {
-        let text = "caption: Hi\ncustomer: Ana Pérez\ndate: 2026-02-30\nconsnet: true\nconsent: true\n";
-        let (m, errs) = parse(&[("content/moments/a.yaml", text)], &["content/moments/a.jpg"], true);
-        assert!(m.is_empty());
-        assert!(errs.contains("unknown key `consnet` in a moment\n --> content/moments/a.yaml:4:1"), "{errs}");
-        assert!(errs.contains("did you mean `consent`?"), "{errs}");
-        assert!(
-            errs.contains("warning: the moment of a.jpg: only the customer's first name is shown, `Ana`"),
-            "{errs}"
-        );
-        assert!(errs.contains("February 2026 has 28 days\n --> content/moments/a.yaml:3:7"), "{errs}");
-    }
-
-    #[test]
-    fn list_photos_must_exist_once_and_stay_in_content() {
-        let list = "- photo: missing.jpg\n  date: 2026-01-02\n  consent: true\n- photo: /static/x.jpg\n  date: 2026-01-02\n  consent: true\n- photo: a.jpg\n  date: 2026-01-02\n  consent: true\n";
-        let (m, errs) = parse(
-            &[("content/moments/moments.yaml", list), ("content/moments/a.yaml", ANA)],
-            &["content/moments/a.jpg"],
-            true,
-        );
-        assert_eq!(m.len(), 1);
-        assert!(
-            errs.contains(
-                "there is no photo `missing.jpg` (content/moments/missing.jpg)\n --> content/moments/moments.yaml:1:10"
-            ),
-            "{errs}"
-        );
-        assert!(errs.contains("photo `/static/x.jpg` is not under content/"), "{errs}");
-        assert!(errs.contains("`content/moments/a.jpg` is already described by content/moments/a.yaml\n --> content/moments/moments.yaml:7:10"), "{errs}");
-    }
-
-    #[test]
-    fn duplicate_ids_are_reported() {
-        let (m, errs) = parse(
-            &[("content/moments/a.yaml", ANA), ("content/moments/2025/a.yaml", ANA)],
-            &["content/moments/a.jpg", "content/moments/2025/a.jpg"],
-            true,
-        );
-        assert_eq!(m.len(), 1);
-        assert!(errs.contains("would both be the moment `a`"), "{errs}");
-    }
-}
+mod tests;

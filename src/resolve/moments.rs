@@ -1,7 +1,8 @@
 //! Customer moments, resolved: each parsed moment's photo is planned (so the
 //! site processes it: resized, re-encoded, stripped of every metadata; the
 //! original is never copied), moments dated after today wait like future
-//! posts, and the rest are sorted newest first. Also the data of the
+//! posts, and so do drafts (`draft: true`; a draft waiting for consent is an
+//! error only when drafts are built), and the rest are sorted newest first. Also the data of the
 //! `{{ moment(id="...") }}` shortcode. Pure: no I/O.
 
 use super::{Linker, ResolveOptions, PHOTO_SIZES_CONTENT};
@@ -20,7 +21,12 @@ pub(super) fn resolve_moments(
 ) -> Vec<Moment> {
     let mut out = Vec::with_capacity(parsed.len());
     for m in parsed {
-        if !opts.drafts && m.date.date > opts.today {
+        if !opts.drafts && (m.draft || m.date.date > opts.today) {
+            continue;
+        }
+        // A draft waiting for consent is fine until it would be published.
+        if let Some(u) = &m.unconsented {
+            diags.error(&m.source, u.span, u.message.clone()).help(u.help.clone());
             continue;
         }
         if let Err(why) = linker.image(&m.photo) {
@@ -71,7 +77,8 @@ impl Linker<'_> {
                 "the site has no published moments yet: add a photo and its sidecar to content/moments/ (`shopstory new moment`)"
                     .to_string()
             } else {
-                match crate::diag::suggest::nearest(&id, &ids) {
+                let same_but_case = ids.iter().find(|i| i.eq_ignore_ascii_case(&id));
+                match same_but_case.copied().or_else(|| crate::diag::suggest::nearest(&id, &ids)) {
                     Some(n) => format!("did you mean `{n}`? The moments are: {}", ids.join(", ")),
                     None => format!("the moments are: {}", ids.join(", ")),
                 }

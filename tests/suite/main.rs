@@ -12,6 +12,8 @@ mod fuzz;
 mod harness;
 mod incremental;
 mod moments;
+mod photo_corpus;
+mod photos;
 mod publish;
 mod reviews;
 mod reviews_import;

@@ -81,7 +81,7 @@ fn plain_photo(shade: u8) -> Vec<u8> {
 }
 
 /// The fixture with its photos drawn.
-fn site() -> SiteTest {
+pub(crate) fn site() -> SiteTest {
     let site = SiteTest::fixture("moments");
     let dir = site.root.join("content/moments");
     fs::write(dir.join("gps-photo.jpg"), gps_photo()).unwrap();
@@ -102,7 +102,7 @@ fn page(site: &SiteTest, rel: &str) -> String {
 }
 
 /// The moments a listing links to, in order.
-fn card_links(html: &str) -> Vec<&str> {
+pub(crate) fn card_links(html: &str) -> Vec<&str> {
     html.match_indices("class=\"moment-card-link\" href=\"")
         .map(|(i, m)| {
             let rest = &html[i + m.len()..];

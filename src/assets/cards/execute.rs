@@ -7,6 +7,7 @@ use super::spec::{CardKind, CardPhoto, PlannedCard, HEIGHT, WIDTH};
 use super::text::Fonts;
 use crate::assets::budget;
 use crate::assets::cache::{Cache, CacheError};
+use crate::assets::decode::decode;
 use crate::assets::encode::{self, Pixels};
 use crate::diag::Diagnostics;
 use crate::render::{Contents, OutputFile};
@@ -49,7 +50,7 @@ pub struct ExecutedCards {
 fn load(photo: &CardPhoto, cache: &Cache) -> Result<Pixels, String> {
     if let Some(v) = &photo.variant {
         if let Ok(bytes) = std::fs::read(cache.path_of(v)) {
-            if let Ok(px) = encode::decode(&bytes, photo.has_alpha, &photo.limits) {
+            if let Ok(px) = decode(&bytes, photo.has_alpha, &photo.limits) {
                 return Ok(px);
             }
         }
@@ -68,7 +69,7 @@ fn load_source(photo: &CardPhoto) -> Result<Pixels, String> {
     if hash != photo.source_hash {
         return Err("this photo changed while the site was being built: build again".into());
     }
-    encode::decode(&bytes, photo.has_alpha, &photo.limits)
+    decode(&bytes, photo.has_alpha, &photo.limits)
 }
 
 /// How making one card went: done, or (the file to blame, why not).

@@ -35,7 +35,8 @@ pub enum WriteError {
     Dangerous { path: String },
     #[error("{path} is a symbolic link to {target}, which does not exist.\n  help: create that folder, or remove the link to build into a folder of its own")]
     DanglingLink { path: String, target: String },
-    #[error("could not write {path}: {source}")]
+    /// The cause is the error's source: `error: {err:#}` prints it once.
+    #[error("could not write {path}")]
     Io { path: String, source: io::Error },
 }
 

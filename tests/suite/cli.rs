@@ -129,3 +129,15 @@ fn new_post_checks_the_video_link() {
     let text = site.read("content/posts/2026-11-22-fold-a-cover.md");
     assert!(text.contains("video: https://youtu.be/dQw4w9WgXcQ?t=42\n"), "{text}");
 }
+
+/// A write that fails names the path and gives the system's reason once
+/// (it was printed twice: in the message and again as its cause).
+#[test]
+fn a_failed_write_names_the_path_and_its_cause_once() {
+    let site = SiteTest::fixture("basic");
+    site.write("afile", "not a folder\n");
+    let run = site.run(&["build", "--output", "afile/public"]);
+    assert_eq!(run.code, 1, "{}", run.stderr);
+    assert!(run.stderr.contains("could not write [ROOT]/afile"), "{}", run.stderr);
+    assert_eq!(run.stderr.matches("os error").count(), 1, "{}", run.stderr);
+}

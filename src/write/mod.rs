@@ -35,6 +35,8 @@ pub enum WriteError {
     Dangerous { path: String },
     #[error("{path} is a symbolic link to {target}, which does not exist.\n  help: create that folder, or remove the link to build into a folder of its own")]
     DanglingLink { path: String, target: String },
+    #[error("the output folder {output} cannot be made: {path} is a file, not a folder.\n  help: choose an --output folder whose parent folders are folders, or move that file away")]
+    UnderAFile { output: String, path: String },
     /// The cause is the error's source: `error: {err:#}` prints it once.
     #[error("could not write {path}")]
     Io { path: String, source: io::Error },
@@ -99,6 +101,11 @@ pub fn check_output(root: &Path, output: &Path) -> Result<(), WriteError> {
     if dangerous {
         return Err(WriteError::Dangerous { path: shown });
     }
+    // The nearest existing folder above the output must be a folder: a file
+    // there could only give "File exists" from deep inside the writer.
+    if let Some(file) = out_n.ancestors().skip(1).find(|a| a.exists()).filter(|a| !a.is_dir()) {
+        return Err(WriteError::UnderAFile { output: shown, path: file.display().to_string() });
+    }
     if out_n.exists() {
         if !out_n.is_dir() {
             return Err(WriteError::NotOurs { path: shown });
@@ -114,6 +121,16 @@ pub fn check_output(root: &Path, output: &Path) -> Result<(), WriteError> {
 mod tests {
     use super::*;
     use crate::render::{Contents, OutputFile};
+
+    /// The command line prints an error with its causes (`{:#}`): the
+    /// system's reason must appear once.
+    #[test]
+    fn an_io_failure_reads_with_its_cause_once() {
+        let e = io_err(Path::new("public/x.html"), io::Error::from_raw_os_error(28));
+        let shown = format!("{:#}", anyhow::Error::from(e));
+        assert_eq!(shown.matches("No space left on device").count(), 1, "{shown}");
+        assert!(shown.starts_with("could not write public/x.html: "), "{shown}");
+    }
 
     #[test]
     fn refuses_dangerous_outputs() {

@@ -87,7 +87,7 @@ struct TrackView {
     label: String,
 }
 
-/// The `video` value of the video templates (documented in the README).
+/// The `video` value of the video templates (documented in docs/templates.md).
 #[derive(Debug, Serialize)]
 pub(super) struct VideoView {
     /// `youtube`, `vimeo` or `local`.

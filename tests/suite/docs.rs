@@ -341,3 +341,46 @@ fn the_fuzzing_doc_counts_the_fuzz_targets_and_run_sh_runs_them_all() {
     let doc = read(&repo().join("docs/fuzzing.md"));
     assert!(doc.contains(&claim), "docs/fuzzing.md should say: {claim}");
 }
+
+/// The part of a markdown text from `heading` to the next heading of its level.
+fn section<'a>(text: &'a str, heading: &str) -> &'a str {
+    let start = text.find(&format!("\n{heading}\n")).unwrap_or_else(|| panic!("no {heading}")) + 1;
+    let level = heading.split(' ').next().unwrap();
+    let rest = &text[start + heading.len()..];
+    let end = rest.find(&format!("\n{level} ")).map_or(text.len(), |i| start + heading.len() + i);
+    &text[start..end]
+}
+
+#[test]
+fn every_key_of_posts_pages_staff_reviews_and_moments_is_documented() {
+    use shopstory::parse::{doc, moments, reviews, staff};
+    let writing = read(&repo().join("docs/writing.md"));
+    let readme = read(&repo().join("README.md"));
+
+    // Front matter: the example block shows exactly the keys posts and pages take.
+    let front = section(&writing, "## Front matter");
+    let block = &front[front.find("```yaml\n---\n").unwrap() + 12..];
+    let block: Value = serde_yaml::from_str(&block[..block.find("---\n```").unwrap()]).unwrap();
+    let shown: BTreeSet<&str> = block.as_mapping().unwrap().keys().map(|k| k.as_str().unwrap()).collect();
+    let known: BTreeSet<&str> = doc::POST_KEYS.iter().chain(doc::PAGE_KEYS).copied().collect();
+    assert_eq!(shown, known, "the front matter example of docs/writing.md");
+    for key in doc::PAGE_KEYS {
+        assert!(front.contains(&format!("`{key}`")), "docs/writing.md does not say pages take `{key}`");
+    }
+
+    // Staff: the README's table names exactly the keys of a staff member.
+    let table = section(&readme, "## The site layout");
+    let table = &table[table.find("**Staff**").unwrap()..table.find("**Reviews**").unwrap()];
+    let rows: BTreeSet<&str> =
+        table.lines().filter_map(|l| l.strip_prefix("| `")).map(|l| &l[..l.find('`').unwrap()]).collect();
+    assert_eq!(rows, staff::KEYS.iter().copied().collect::<BTreeSet<_>>(), "the README's staff table");
+
+    // Reviews and moments: every key is named in their section of docs/writing.md.
+    let (review_doc, moment_doc) = (section(&writing, "## Reviews"), section(&writing, "## Customer moments"));
+    for key in reviews::KEYS {
+        assert!(review_doc.contains(&format!("`{key}`")), "docs/writing.md#reviews does not name `{key}`");
+    }
+    for key in moments::LIST_KEYS {
+        assert!(moment_doc.contains(&format!("{key}:")), "docs/writing.md#customer-moments does not show `{key}:`");
+    }
+}

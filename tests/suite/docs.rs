@@ -384,3 +384,39 @@ fn every_key_of_posts_pages_staff_reviews_and_moments_is_documented() {
         assert!(moment_doc.contains(&format!("{key}:")), "docs/writing.md#customer-moments does not show `{key}:`");
     }
 }
+
+#[test]
+fn every_command_and_flag_is_in_docs_commands() {
+    use clap::CommandFactory;
+    fn walk(cmd: &clap::Command, path: &str, out: &mut Vec<(String, String)>) {
+        for arg in cmd.get_arguments() {
+            if let Some(long) = arg.get_long().filter(|l| !["help", "version"].contains(l)) {
+                out.push((path.to_string(), format!("--{long}")));
+            }
+        }
+        for sub in cmd.get_subcommands() {
+            let path = format!("{path} {}", sub.get_name()).trim().to_string();
+            out.push((path.clone(), format!("shopstory {path}")));
+            walk(sub, &path, out);
+        }
+    }
+    let mut wanted = Vec::new();
+    walk(&shopstory::cli::Cli::command(), "", &mut wanted);
+    let doc = read(&repo().join("docs/commands.md"));
+    let table = &doc[..doc.find("\n## ").unwrap()];
+    let missing: Vec<String> = wanted
+        .iter()
+        .filter(|(command, name)| {
+            // A command has a row `| `shopstory <command> ...`; a flag is on
+            // its command's row, or (a global flag) named in the text.
+            let row = table.lines().find(|l| l.starts_with(&format!("| `shopstory {command} ")));
+            match (name.strip_prefix("--"), row) {
+                (None, _) => !table.contains(&format!("| `{name}")),
+                (Some(_), Some(row)) => ![" ", "]", "`"].iter().any(|end| row.contains(&format!("{name}{end}"))),
+                (Some(_), None) => !table.contains(&format!("`{name}`")),
+            }
+        })
+        .map(|(command, name)| format!("{command}: {name}"))
+        .collect();
+    assert_eq!(missing, Vec::<String>::new(), "not in docs/commands.md's table");
+}

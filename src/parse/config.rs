@@ -135,28 +135,54 @@ impl Default for ReviewSettings {
     }
 }
 
-const TOP_KEYS: &[&str] = &[
-    "title",
-    "base_url",
-    "language",
-    "description",
-    "theme",
-    "shop",
-    "brand",
-    "posts",
-    "images",
-    "moments",
-    "reviews",
-    "share_cards",
-    "cache_dir",
+/// Every key site.yaml accepts, by section (`""` is the top level; a section
+/// is named by its dotted path). The parser checks keys against this table
+/// and nothing else, so it is the complete list of settings: the README's
+/// settings tables and the starter site.yaml are tested against it.
+pub const SETTINGS: &[(&str, &[&str])] = &[
+    (
+        "",
+        &[
+            "title",
+            "base_url",
+            "language",
+            "description",
+            "theme",
+            "shop",
+            "brand",
+            "posts",
+            "images",
+            "moments",
+            "reviews",
+            "share_cards",
+            "cache_dir",
+        ],
+    ),
+    ("shop", &["name", "address", "phone", "email", "hours", "social", "logo"]),
+    ("shop.address", &["street", "city", "region", "postal_code", "country"]),
+    ("brand", &["color", "accent"]),
+    ("posts", &["per_page", "permalink"]),
+    ("images", &["widths", "formats", "quality", "max_side", "max_pixels"]),
+    ("moments", &["require_consent"]),
+    ("reviews", &["per_page", "home", "show_rating_only"]),
 ];
-const SHOP_KEYS: &[&str] = &["name", "address", "phone", "email", "hours", "social", "logo"];
-const ADDRESS_KEYS: &[&str] = &["street", "city", "region", "postal_code", "country"];
-const BRAND_KEYS: &[&str] = &["color", "accent"];
-const POSTS_KEYS: &[&str] = &["per_page", "permalink"];
-const IMAGES_KEYS: &[&str] = &["widths", "formats", "quality", "max_side", "max_pixels"];
-const MOMENTS_KEYS: &[&str] = &["require_consent"];
-const REVIEWS_KEYS: &[&str] = &["per_page", "home", "show_rating_only"];
+
+/// The keys of one section of `SETTINGS` (none for a name that is not one).
+pub fn keys_of(section: &str) -> &'static [&'static str] {
+    SETTINGS.iter().find(|(name, _)| *name == section).map_or(&[], |(_, keys)| keys)
+}
+
+/// Every setting as a dotted path (`shop.address.city`), the sections
+/// themselves included (`shop`, `shop.address`), in the order of `SETTINGS`.
+pub fn setting_paths() -> Vec<String> {
+    SETTINGS
+        .iter()
+        .flat_map(|(section, keys)| {
+            keys.iter().map(move |k| if section.is_empty() { (*k).to_string() } else { format!("{section}.{k}") })
+        })
+        .collect()
+}
+
 pub const IMAGE_FORMATS: &[&str] = &["webp", "jpeg", "png"];
 
 impl SiteConfig {
@@ -217,7 +243,7 @@ pub fn parse_config(text: Option<&str>, diags: &mut Diagnostics) -> SiteConfig {
             return config;
         }
     };
-    region.check_keys(diags, &map, &[], TOP_KEYS, "site.yaml");
+    region.check_keys(diags, &map, &[], keys_of(""), "site.yaml");
 
     let mut ctx = Ctx { region, diags, map: &map };
     match ctx.string("title") {
@@ -274,10 +300,16 @@ pub fn parse_config(text: Option<&str>, diags: &mut Diagnostics) -> SiteConfig {
         config.cache_dir_span = region.span(&[Seg::Key("cache_dir")]);
     }
 
-    if let Some(shop) = ctx.section::<Shop>("shop", SHOP_KEYS) {
+    if let Some(shop) = ctx.section::<Shop>("shop") {
         config.shop = shop;
         if let Some(Value::Mapping(m)) = map.get("shop").and_then(|s| s.get("address")) {
-            region.check_keys(ctx.diags, m, &[Seg::Key("shop"), Seg::Key("address")], ADDRESS_KEYS, "shop.address");
+            region.check_keys(
+                ctx.diags,
+                m,
+                &[Seg::Key("shop"), Seg::Key("address")],
+                keys_of("shop.address"),
+                "shop.address",
+            );
         }
         for (network, url) in &config.shop.social {
             if !(url.starts_with("https://") || url.starts_with("http://")) {
@@ -302,7 +334,7 @@ pub fn parse_config(text: Option<&str>, diags: &mut Diagnostics) -> SiteConfig {
     if config.shop.name.trim().is_empty() {
         config.shop.name = config.title.clone();
     }
-    if let Some(brand) = ctx.section::<Brand>("brand", BRAND_KEYS) {
+    if let Some(brand) = ctx.section::<Brand>("brand") {
         for (key, value) in [("color", &brand.color), ("accent", &brand.accent)] {
             if !is_hex_colour(value) {
                 let span = region.span(&[Seg::Key("brand"), Seg::Key(key)]);
@@ -315,7 +347,7 @@ pub fn parse_config(text: Option<&str>, diags: &mut Diagnostics) -> SiteConfig {
             config.brand = brand;
         }
     }
-    if let Some(posts) = ctx.section::<PostSettings>("posts", POSTS_KEYS) {
+    if let Some(posts) = ctx.section::<PostSettings>("posts") {
         let mut ok = true;
         if posts.per_page == 0 {
             ok = false;
@@ -336,7 +368,7 @@ pub fn parse_config(text: Option<&str>, diags: &mut Diagnostics) -> SiteConfig {
             config.posts = posts;
         }
     }
-    if let Some(images) = ctx.section::<ImageSettings>("images", IMAGES_KEYS) {
+    if let Some(images) = ctx.section::<ImageSettings>("images") {
         let mut ok = true;
         if images.widths.is_empty() || images.widths.iter().any(|w| !(16..=8192).contains(w)) {
             ok = false;
@@ -385,10 +417,10 @@ pub fn parse_config(text: Option<&str>, diags: &mut Diagnostics) -> SiteConfig {
             config.images = images;
         }
     }
-    if let Some(m) = ctx.section::<MomentSettings>("moments", MOMENTS_KEYS) {
+    if let Some(m) = ctx.section::<MomentSettings>("moments") {
         config.moments = m;
     }
-    if let Some(r) = ctx.section::<ReviewSettings>("reviews", REVIEWS_KEYS) {
+    if let Some(r) = ctx.section::<ReviewSettings>("reviews") {
         if r.per_page == 0 {
             let span = region.span(&[Seg::Key("reviews"), Seg::Key("per_page")]);
             ctx.diags
@@ -456,7 +488,8 @@ impl Ctx<'_, '_> {
     }
 
     /// Checks a nested section's keys, then deserialises it.
-    fn section<T: serde::de::DeserializeOwned>(&mut self, key: &str, known: &[&str]) -> Option<T> {
+    fn section<T: serde::de::DeserializeOwned>(&mut self, key: &str) -> Option<T> {
+        let known = keys_of(key);
         let value = self.map.get(key)?;
         match value {
             Value::Null => return None,
@@ -465,9 +498,10 @@ impl Ctx<'_, '_> {
             }
             _ => {
                 let span = self.region.span(&[Seg::Key(key)]);
-                self.diags
-                    .error(CONFIG_FILE, span, format!("`{key}` must be a group of settings"))
-                    .help(format!("indent its settings under `{key}:`, for example `  {}: ...`", known[0]));
+                self.diags.error(CONFIG_FILE, span, format!("`{key}` must be a group of settings")).help(format!(
+                    "indent its settings under `{key}:`, for example `  {}: ...`",
+                    known.first().unwrap_or(&"key")
+                ));
                 return None;
             }
         }
@@ -477,7 +511,7 @@ impl Ctx<'_, '_> {
                 let span = self.region.span(&[Seg::Key(key)]);
                 self.diags
                     .error(CONFIG_FILE, span, format!("in `{key}`: {message}"))
-                    .help("compare with the example site.yaml in the README");
+                    .help("compare with the README's \"Settings\", which lists every setting with its default");
                 None
             }
         }

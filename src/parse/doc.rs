@@ -50,7 +50,8 @@ pub struct FrontMatter {
     pub extra: Option<serde_json::Value>,
 }
 
-const POST_KEYS: &[&str] = &[
+/// Every front-matter key of a post (docs/writing.md names each; tested).
+pub const POST_KEYS: &[&str] = &[
     "title",
     "date",
     "updated",
@@ -70,7 +71,8 @@ const POST_KEYS: &[&str] = &[
     "product",
     "extra",
 ];
-const PAGE_KEYS: &[&str] = &[
+/// Every front-matter key of a page.
+pub const PAGE_KEYS: &[&str] = &[
     "title",
     "date",
     "updated",

@@ -7,7 +7,8 @@ use crate::paths::slugify;
 use serde::Deserialize;
 
 pub const STAFF_FILE: &str = "data/staff.yaml";
-const KEYS: &[&str] = &["id", "name", "role", "photo", "photo_alt", "bio", "email"];
+/// Every key of a staff member (the README's staff table names each; tested).
+pub const KEYS: &[&str] = &["id", "name", "role", "photo", "photo_alt", "bio", "email"];
 const EXAMPLE: &str = "- id: maya\n  name: Maya Ortiz\n  role: Owner\n  bio: Maya started the shop in 2019.";
 
 #[derive(Debug, Clone, Deserialize)]

@@ -1,6 +1,6 @@
 //! The template contract: every value a template can read. Views are built
 //! once per build (listing cards once, shared by every listing page) and
-//! serialised into the Tera context. The README's "Template context" section
+//! serialised into the Tera context. docs/templates.md ("Templates and their context")
 //! documents these fields; the snapshot test of `views` keeps both honest.
 
 use serde::Serialize;

@@ -87,7 +87,7 @@ struct TrackView {
     label: String,
 }
 
-/// The `video` value of the video templates (documented in the README).
+/// The `video` value of the video templates (documented in docs/templates.md).
 #[derive(Debug, Serialize)]
 pub(super) struct VideoView {
     /// `youtube`, `vimeo` or `local`.
@@ -421,7 +421,9 @@ impl Linker<'_> {
             Err(e) => {
                 diags
                     .error(file, span, format!("video template `{name}` failed: {}", crate::theme::tera_error_text(&e)))
-                    .help(format!("check what {name} reads: the video's values are under `video` (see the README)"));
+                    .help(format!(
+                        "check what {name} reads: the video's values are under `video` (see docs/templates.md)"
+                    ));
                 None
             }
         }

@@ -184,7 +184,7 @@ fn first_user_template(origins: &BTreeMap<String, Origin>) -> String {
 /// Reports a render error against the template it came from and the page
 /// being rendered.
 pub fn report_render_error(theme: &Theme, template: &str, rendering: &str, err: &tera::Error, diags: &mut Diagnostics) {
-    let help = "a template can only use the values listed in the README's \"Template context\"; test optional ones with `{% if x %}`";
+    let help = "a template can only use the values listed in docs/templates.md; test optional ones with `{% if x %}`";
     if let tera::ErrorKind::RenderingError(r) | tera::ErrorKind::SyntaxError(r) = err.kind() {
         let name = r.filename().to_string();
         if let Some(text) = theme.texts.get(&name) {

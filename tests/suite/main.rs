@@ -7,6 +7,7 @@ mod cards;
 mod catalogue;
 mod cdp;
 mod cli;
+mod docs;
 mod escaping;
 mod fuzz;
 mod harness;

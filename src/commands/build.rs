@@ -84,6 +84,9 @@ pub fn build(args: &BuildArgs, reporter: &Reporter) -> Result<ExitCode> {
         reporter.status(&format!("note: could not record this build in {}: {e}", record.display()));
     }
     reporter.timing(&outcome.phases.summary());
+    if let Some(line) = outcome.left_out.line() {
+        reporter.status(&line);
+    }
     let what = if changes_only {
         format!(" ({} written, {} unchanged, {} removed)", changes.written, changes.unchanged, changes.removed)
     } else {

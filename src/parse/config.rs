@@ -217,7 +217,9 @@ pub fn parse_config(text: Option<&str>, diags: &mut Diagnostics) -> SiteConfig {
             return config;
         }
     };
-    region.check_keys(diags, &map, &[], TOP_KEYS, "site.yaml");
+    // `logo:` at the top belongs under `shop:`: say so, not "unknown key".
+    let sections: &[(&str, &[&str])] = &[("shop", SHOP_KEYS), ("brand", BRAND_KEYS)];
+    region.check_top_keys(diags, &map, (TOP_KEYS, sections), "site.yaml");
 
     let mut ctx = Ctx { region, diags, map: &map };
     match ctx.string("title") {

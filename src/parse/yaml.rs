@@ -22,7 +22,13 @@ pub use serde_yaml::{Mapping, Value};
 pub struct YamlError {
     pub message: String,
     pub offset: Option<usize>,
+    /// What to do, when the error itself knows better than the caller's
+    /// generic help (a tab: "use spaces").
+    pub help: Option<String>,
 }
+
+/// The help for a tab in YAML's indentation.
+pub const TAB_HELP: &str = "YAML lines are indented with spaces only: replace the tab with spaces (two per level)";
 
 fn convert(text: &str, err: &serde_yaml::Error) -> YamlError {
     let mut message = err.to_string();
@@ -43,7 +49,44 @@ fn convert(text: &str, err: &serde_yaml::Error) -> YamlError {
             "the aliases here (`{name}` and those it repeats) expand to far more than the file holds (a \"billion laughs\" file), so shopstory does not read it"
         );
     }
-    YamlError { message, offset }
+    // A tab where YAML wants spaces: libyaml says "found a tab character
+    // that violates indentation" or "found character that cannot start any
+    // token", sometimes on the line after the tab. Point at the tab itself.
+    if let Some(tab) = offending_tab(text, &message, offset) {
+        return YamlError {
+            message: "this line has a tab: use spaces, not tabs".to_string(),
+            offset: Some(tab),
+            help: Some(TAB_HELP.to_string()),
+        };
+    }
+    YamlError { message, offset, help: None }
+}
+
+/// The offset of the tab a syntax error is about: a tab in the error's
+/// line or the line before it (in the indentation, or after a `key:` or
+/// `- `), when the message is one libyaml gives for a tab.
+fn offending_tab(text: &str, message: &str, offset: Option<usize>) -> Option<usize> {
+    let about_tab = message.contains("tab character")
+        || message.contains("cannot start any token")
+        || message.contains("did not find expected")
+        || message.contains("mapping values are not allowed");
+    if !about_tab {
+        return None;
+    }
+    let at = offset?.min(text.len());
+    let line_start = text[..at].rfind('\n').map_or(0, |i| i + 1);
+    let prev_start = text[..line_start.saturating_sub(1)].rfind('\n').map_or(0, |i| i + 1);
+    let line_end = text[at..].find('\n').map_or(text.len(), |i| at + i);
+    // A tab in the error's own line comes first; else the line before.
+    let in_line = |from: usize, to: usize| {
+        let line = &text[from..to];
+        let tab = line.find('\t')?;
+        // Only a tab in the indentation or between a key (or `-`) and its
+        // value: a tab inside a value's words is not a syntax problem.
+        let before = line[..tab].trim_start();
+        (before.is_empty() || before.ends_with(':') || before.ends_with('-')).then_some(from + tab)
+    };
+    in_line(line_start, line_end).or_else(|| (line_start > 0).then(|| in_line(prev_start, line_start)).flatten())
 }
 
 /// The offset and text (`*name`) of the first alias in `text`, outside
@@ -76,6 +119,7 @@ fn check_depth(text: &str) -> Result<(), YamlError> {
                 "this is nested {depth} levels deep, more than the {MAX_DEPTH} shopstory reads (look for stray `[`, `{{` or `- `)"
             ),
             offset: Some(offset),
+            help: None,
         }),
     }
 }
@@ -153,7 +197,7 @@ impl Region<'_> {
             }
         });
         let span = offset.map(|o| Span::new(o, o + 1).shifted(self.offset));
-        diags.error(self.file, span, err.message.clone()).help(help);
+        diags.error(self.file, span, err.message.clone()).help(err.help.as_deref().unwrap_or(help));
     }
 
     /// The span of a key path in this region, in file coordinates.
@@ -175,6 +219,37 @@ impl Region<'_> {
         let index = std::cell::OnceCell::new();
         let locate = |p: &[Seg<'_>]| index.get_or_init(|| YamlIndex::new(self.text)).locate(self.text, p);
         self.check_keys_with(diags, map, (path, known, what), &locate)
+    }
+
+    /// `check_keys` for a file's top level, where a key that belongs inside
+    /// one of `sections` (`logo:` of `shop:`) is reported as such: "did you
+    /// mean `shop.logo`?", with where to write it.
+    pub fn check_top_keys(
+        &self,
+        diags: &mut Diagnostics,
+        map: &Mapping,
+        (known, sections): (&[&str], &[(&str, &[&str])]),
+        what: &str,
+    ) -> bool {
+        let mut rest = map.clone();
+        let mut ok = true;
+        for key in map.keys() {
+            let Value::String(name) = key else { continue };
+            if known.contains(&name.as_str()) {
+                continue;
+            }
+            let Some((section, _)) = sections.iter().find(|(_, keys)| keys.contains(&name.as_str())) else {
+                continue;
+            };
+            rest.remove(key);
+            ok = false;
+            let span =
+                locate(self.text, &[Seg::Key(name)]).map(|s| self.key_span(s, name)).map(|s| s.shifted(self.offset));
+            diags.error(self.file, span, format!("unknown key `{name}` in {what}")).help(format!(
+                "did you mean `{section}.{name}`? `{name}:` goes inside `{section}:`, on its own line indented under it"
+            ));
+        }
+        self.check_keys(diags, &rest, &[], known, what) && ok
     }
 
     /// `check_keys`, finding keys in the text with `locate` (in region

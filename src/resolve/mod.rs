@@ -3,6 +3,7 @@
 //! (authors), finds duplicate URLs, resolves images and renders markdown
 //! with links that can no longer fail. Pure: no I/O.
 
+mod left_out;
 mod moments;
 mod reviews;
 mod shortcodes;
@@ -21,6 +22,7 @@ use crate::parse::staff::STAFF_FILE;
 use crate::parse::Parsed;
 use crate::paths::{expand_permalink, slugify, UrlPath};
 use crate::theme::Theme;
+pub use left_out::LeftOut;
 use rayon::prelude::*;
 use std::collections::{BTreeMap, HashMap};
 use std::sync::Mutex;
@@ -146,6 +148,7 @@ pub fn resolve(parsed: Parsed, input: &ResolveInput<'_>, opts: &ResolveOptions, 
         reviews: parsed_reviews,
         moments: parsed_moments,
         config_ok: _,
+        staff_ok,
     } = parsed;
     let reviews = reviews::resolve_reviews(parsed_reviews, &config, opts.today, diags);
 
@@ -161,6 +164,7 @@ pub fn resolve(parsed: Parsed, input: &ResolveInput<'_>, opts: &ResolveOptions, 
     // URLs, and duplicates among the published ones.
     let mut docs_by_path: HashMap<String, (String, bool)> = HashMap::new();
     let mut by_url: BTreeMap<String, &ParsedDoc> = BTreeMap::new();
+    let mut left_out = LeftOut::default();
     for d in posts.iter().chain(pages.iter()) {
         let url = match UrlPath::parse(&doc_url(d, &config)) {
             Ok(url) => url.into_string(),
@@ -176,6 +180,7 @@ pub fn resolve(parsed: Parsed, input: &ResolveInput<'_>, opts: &ResolveOptions, 
         let is_published = published(d);
         docs_by_path.insert(d.source.clone(), (url.clone(), !is_published));
         if !is_published {
+            left_out.add(&d.source, d.draft, d.date.map(|dt| dt.date));
             continue;
         }
         if RESERVED_URLS.contains(&url.as_str())
@@ -223,7 +228,7 @@ pub fn resolve(parsed: Parsed, input: &ResolveInput<'_>, opts: &ResolveOptions, 
         reviews: &reviews,
         moments: Vec::new(),
     };
-    linker.moments = moments::resolve_moments(parsed_moments, &linker, opts, diags);
+    linker.moments = moments::resolve_moments(parsed_moments, &linker, opts, &mut left_out, diags);
 
     // Staff.
     let mut staff: Vec<StaffMember> = Vec::new();
@@ -258,7 +263,7 @@ pub fn resolve(parsed: Parsed, input: &ResolveInput<'_>, opts: &ResolveOptions, 
         .par_iter()
         .map(|d| {
             let mut dg = Diagnostics::new();
-            let doc = resolve_doc(d, &linker, &staff_index, &staff, &mut dg);
+            let doc = resolve_doc(d, &linker, (&staff_index, &staff, staff_ok), &mut dg);
             (doc, dg)
         })
         .collect();
@@ -328,19 +333,22 @@ pub fn resolve(parsed: Parsed, input: &ResolveInput<'_>, opts: &ResolveOptions, 
         reviews,
         media,
         moments,
+        left_out,
     }
 }
 
 fn resolve_doc(
     d: &ParsedDoc,
     linker: &Linker<'_>,
-    staff_index: &HashMap<&str, usize>,
-    staff: &[StaffMember],
+    (staff_index, staff, staff_ok): (&HashMap<&str, usize>, &[StaffMember], bool),
     diags: &mut Diagnostics,
 ) -> Doc {
     diags.add_source(&d.source, d.text.clone());
     let author = d.author.as_deref().and_then(|a| match staff_index.get(a) {
         Some(i) => Some(*i),
+        // data/staff.yaml has errors of its own: the author may be one of
+        // its broken entries, so only the file's own errors are shown.
+        None if !staff_ok => None,
         None => {
             let ids: Vec<&str> = staff.iter().map(|s| s.id.as_str()).collect();
             let help = if ids.is_empty() {

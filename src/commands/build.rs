@@ -19,7 +19,15 @@ fn counts(pages: usize, posts: usize, images: usize) -> String {
 
 pub fn build(args: &BuildArgs, reporter: &Reporter) -> Result<ExitCode> {
     let started = Instant::now();
-    let mut opts = BuildOptions::new(&args.root, args.output.as_deref(), reporter.verbosity);
+    let root = match super::site::find(args.root.as_deref(), reporter) {
+        Ok(root) => root,
+        Err(diags) => {
+            // Nothing was built, so nothing is said about the output.
+            reporter.diagnostics(&diags);
+            return Ok(ExitCode::from(1));
+        }
+    };
+    let mut opts = BuildOptions::new(&root, args.output.as_deref(), reporter.verbosity);
     opts.drafts = args.drafts;
     opts.strict = args.strict;
     opts.base_url = args.base_url.clone();
@@ -133,7 +141,14 @@ fn options_key(opts: &BuildOptions) -> String {
 }
 
 pub fn check(args: &CheckArgs, reporter: &Reporter) -> Result<ExitCode> {
-    let mut opts = BuildOptions::new(&args.root, None, reporter.verbosity);
+    let root = match super::site::find(args.root.as_deref(), reporter) {
+        Ok(root) => root,
+        Err(diags) => {
+            reporter.diagnostics(&diags);
+            return Ok(ExitCode::from(1));
+        }
+    };
+    let mut opts = BuildOptions::new(&root, None, reporter.verbosity);
     opts.drafts = args.drafts;
     opts.strict = args.strict;
     let outcome = crate::check(&opts);

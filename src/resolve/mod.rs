@@ -26,6 +26,7 @@ pub use left_out::LeftOut;
 use rayon::prelude::*;
 use std::collections::{BTreeMap, HashMap};
 use std::sync::Mutex;
+pub(crate) use video::VIDEO_FILES;
 
 /// What a build asks of the resolver.
 #[derive(Debug, Clone)]

@@ -62,9 +62,10 @@ fn convert(text: &str, err: &serde_yaml::Error) -> YamlError {
     YamlError { message, offset, help: None }
 }
 
-/// The offset of the tab a syntax error is about: a tab in the error's
-/// line or the line before it (in the indentation, or after a `key:` or
-/// `- `), when the message is one libyaml gives for a tab.
+/// The offset of the tab a syntax error is about: the error's own place,
+/// or a tab in the indentation (or after a `- `) of the error's line or the
+/// line before it, when the message is one libyaml gives for a tab. A tab
+/// between a key and its value is valid YAML and blames nothing.
 fn offending_tab(text: &str, message: &str, offset: Option<usize>) -> Option<usize> {
     let about_tab = message.contains("tab character")
         || message.contains("cannot start any token")
@@ -74,19 +75,19 @@ fn offending_tab(text: &str, message: &str, offset: Option<usize>) -> Option<usi
         return None;
     }
     let at = offset?.min(text.len());
+    if text[at..].starts_with('\t') {
+        return Some(at);
+    }
     let line_start = text[..at].rfind('\n').map_or(0, |i| i + 1);
     let prev_start = text[..line_start.saturating_sub(1)].rfind('\n').map_or(0, |i| i + 1);
     let line_end = text[at..].find('\n').map_or(text.len(), |i| at + i);
-    // A tab in the error's own line comes first; else the line before.
-    let in_line = |from: usize, to: usize| {
+    let indent_tab = |from: usize, to: usize| {
         let line = &text[from..to];
         let tab = line.find('\t')?;
-        // Only a tab in the indentation or between a key (or `-`) and its
-        // value: a tab inside a value's words is not a syntax problem.
-        let before = line[..tab].trim_start();
-        (before.is_empty() || before.ends_with(':') || before.ends_with('-')).then_some(from + tab)
+        line[..tab].chars().all(|c| c == ' ' || c == '-').then_some(from + tab)
     };
-    in_line(line_start, line_end).or_else(|| (line_start > 0).then(|| in_line(prev_start, line_start)).flatten())
+    indent_tab(line_start, line_end)
+        .or_else(|| (line_start > 0).then(|| indent_tab(prev_start, line_start - 1)).flatten())
 }
 
 /// The offset and text (`*name`) of the first alias in `text`, outside
@@ -321,6 +322,26 @@ mod tests {
         assert_eq!(at(text, &[Seg::Index(1), Seg::Key("id")]), "b");
         let dashes = "-\n  id: a\n-\n  id: b\n";
         assert_eq!(at(dashes, &[Seg::Index(1), Seg::Key("id")]), "b");
+    }
+
+    #[test]
+    fn a_tab_in_the_indentation_is_named_at_its_place() {
+        for (text, tab_at) in [
+            ("- id: ada\n\tname: Ada\n", 10),
+            ("- id: ada\n  name: Ada\n\trole: Owner\n", 22),
+            ("-\tid: ada\n", 1),
+            ("tags:\n\t- news\n", 6),
+        ] {
+            let err = parse_value(text).unwrap_err();
+            assert_eq!(err.message, "this line has a tab: use spaces, not tabs", "{text:?}");
+            assert_eq!(err.offset, Some(tab_at), "{text:?}");
+            assert_eq!(err.help.as_deref(), Some(TAB_HELP));
+        }
+        // A tab between a key and its value is valid: the real error stays.
+        let err = parse_value("- id: ada\n  role:\t[Owner\n").unwrap_err();
+        assert_eq!(err.message, "did not find expected ',' or ']'");
+        assert_eq!(err.help, None);
+        assert!(parse_value("name:\tAda\n").is_ok());
     }
 
     #[test]

@@ -236,7 +236,11 @@ pub fn resolve(parsed: Parsed, input: &ResolveInput<'_>, opts: &ResolveOptions, 
     for s in &parsed_staff {
         let photo = s.photo.as_deref().and_then(|p| {
             match resolve_ref("", p).map_err(|e| e.to_string()).and_then(|path| Ok((linker.image(&path)?, path))) {
-                Ok((_, path)) => Some(ImageUse { path, alt: s.photo_alt.clone().unwrap_or_else(|| s.name.clone()) }),
+                Ok((_, path)) => {
+                    // A photo that turns out not to decode is shown at this line.
+                    diags.named_at(&path, STAFF_FILE, s.photo_span, format!("photo `{p}` of {}", s.id));
+                    Some(ImageUse { path, alt: s.photo_alt.clone().unwrap_or_else(|| s.name.clone()) })
+                }
                 Err(why) => {
                     diags
                         .error(STAFF_FILE, s.photo_span, format!("photo `{p}` of {}: {why}", s.id))

@@ -31,15 +31,14 @@ pub fn find(given: Option<&Path>, reporter: &Reporter) -> Result<PathBuf, Diagno
             "run `shopstory init {}` to start a site there, or pass `--root <folder>` to point at a site",
             start.display()
         ),
-        None => "no folder above it has one either: run this inside a site folder, pass `--root <folder>`, or run `shopstory init <folder>` to start a site".to_string(),
+        None => format!(
+            "looked in {} and every folder above it: run this inside a site folder, pass `--root <folder>`, or run `shopstory init <folder>` to start a site",
+            start.display()
+        ),
     };
+    // Like every diagnostic, the file is named from the site folder (here
+    // the folder that is not one); the help names the folder itself.
     let mut diags = Diagnostics::new();
-    diags
-        .error(
-            &start.join(CONFIG_FILE).display().to_string(),
-            None,
-            "this folder has no site.yaml, so it is not a shopstory site",
-        )
-        .help(help);
+    diags.error(CONFIG_FILE, None, "this folder has no site.yaml, so it is not a shopstory site").help(help);
     Err(diags)
 }

@@ -145,7 +145,7 @@ fn commands_run_in_a_sub_folder_find_the_site_above() {
     assert_eq!(run.code, 1);
     assert_eq!(
         run.stderr,
-        "error: this folder has no site.yaml, so it is not a shopstory site\n  --> [ROOT]/content/posts/site.yaml\n   = help: run `shopstory init [ROOT]/content/posts` to start a site there, or pass `--root <folder>` to point at a site\n\n\
+        "error: this folder has no site.yaml, so it is not a shopstory site\n  --> site.yaml\n   = help: run `shopstory init [ROOT]/content/posts` to start a site there, or pass `--root <folder>` to point at a site\n\n\
          1 error, 0 warnings\n"
     );
 }
@@ -160,7 +160,7 @@ fn build_of_a_folder_without_a_site_says_so_and_touches_nothing() {
     assert_eq!(
         run.stderr,
         format!(
-            "error: this folder has no site.yaml, so it is not a shopstory site\n  --> {shown}/site.yaml\n   = help: run `shopstory init {shown}` to start a site there, or pass `--root <folder>` to point at a site\n\n\
+            "error: this folder has no site.yaml, so it is not a shopstory site\n  --> site.yaml\n   = help: run `shopstory init {shown}` to start a site there, or pass `--root <folder>` to point at a site\n\n\
              1 error, 0 warnings\n"
         )
     );
@@ -173,7 +173,7 @@ fn build_of_a_folder_without_a_site_says_so_and_touches_nothing() {
     assert_eq!(
         run.stderr,
         format!(
-            "error: this folder has no site.yaml, so it is not a shopstory site\n  --> {shown}/site.yaml\n   = help: no folder above it has one either: run this inside a site folder, pass `--root <folder>`, or run `shopstory init <folder>` to start a site\n\n\
+            "error: this folder has no site.yaml, so it is not a shopstory site\n  --> site.yaml\n   = help: looked in {shown} and every folder above it: run this inside a site folder, pass `--root <folder>`, or run `shopstory init <folder>` to start a site\n\n\
              1 error, 0 warnings\n"
         )
     );

@@ -8,6 +8,10 @@ use anyhow::Result;
 use std::process::ExitCode;
 use std::time::Instant;
 
+/// The extension of the file beside a build's record that keeps the line
+/// saying what the build left out (drafts, future-dated posts).
+const LEFT_OUT_EXT: &str = "left-out";
+
 fn plural(n: usize, word: &str) -> String {
     format!("{n} {word}{}", if n == 1 { "" } else { "s" })
 }
@@ -55,6 +59,10 @@ pub fn build(args: &BuildArgs, reporter: &Reporter) -> Result<ExitCode> {
     let inputs = crate::load::fingerprint::fingerprint(&opts.root, &options_key(&opts));
     if let (Some(m), Some(inputs)) = (&previous, inputs) {
         if m.clean && m.inputs == inputs && m.output_matches(&target) {
+            // What the last build left out is still left out: say it again.
+            if let Ok(line) = std::fs::read_to_string(record.with_extension(LEFT_OUT_EXT)) {
+                reporter.status(line.trim_end());
+            }
             reporter.status(&format!(
                 "nothing changed since the last build: {} in {} are up to date",
                 counts(m.pages, m.posts, m.images),
@@ -92,8 +100,16 @@ pub fn build(args: &BuildArgs, reporter: &Reporter) -> Result<ExitCode> {
         reporter.status(&format!("note: could not record this build in {}: {e}", record.display()));
     }
     reporter.timing(&outcome.phases.summary());
-    if let Some(line) = outcome.left_out.line() {
-        reporter.status(&line);
+    // Kept beside the record, for a build that finds nothing changed.
+    let left_out_record = record.with_extension(LEFT_OUT_EXT);
+    match outcome.left_out.line() {
+        Some(line) => {
+            reporter.status(&line);
+            let _ = std::fs::write(&left_out_record, format!("{line}\n"));
+        }
+        None => {
+            let _ = std::fs::remove_file(&left_out_record);
+        }
     }
     let what = if changes_only {
         format!(" ({} written, {} unchanged, {} removed)", changes.written, changes.unchanged, changes.removed)

@@ -240,6 +240,12 @@ fn a_build_says_what_it_left_out() {
     let site = SiteTest::fixture("basic");
     let run = site.build_ok();
     assert_eq!(run.stderr, format!("{LEFT_OUT}built 12 pages, 2 posts and 0 images into [ROOT]/public\n"));
+    // A build that finds nothing changed says it again.
+    let run = site.build_ok();
+    assert_eq!(
+        run.stderr,
+        format!("{LEFT_OUT}nothing changed since the last build: 12 pages, 2 posts and 0 images in [ROOT]/public are up to date\n")
+    );
     // --quiet silences it.
     let quiet = SiteTest::fixture("basic");
     assert_eq!(quiet.run_ok(&["--quiet", "build"]).stderr, "");
@@ -257,6 +263,11 @@ fn a_build_that_leaves_nothing_out_says_nothing_of_it() {
     fs::remove_file(site.root.join("content/posts/2027-01-01-next-year.md")).unwrap();
     let run = site.build_ok();
     assert_eq!(run.stderr, "built 12 pages, 2 posts and 0 images into [ROOT]/public\n");
+    let run = site.build_ok();
+    assert_eq!(
+        run.stderr,
+        "nothing changed since the last build: 12 pages, 2 posts and 0 images in [ROOT]/public are up to date\n"
+    );
 }
 
 #[test]

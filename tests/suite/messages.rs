@@ -296,3 +296,18 @@ fn many_future_posts_are_listed_soonest_first_up_to_ten() {
         )
     );
 }
+
+#[test]
+fn serve_run_in_a_sub_folder_previews_the_site_above() {
+    let site = SiteTest::fixture("basic");
+    let s = crate::serve::Serve::start(&site.root.join("content/posts"), &[]);
+    let err = s.wait_stderr("watching for changes");
+    let root = fs::canonicalize(&site.root).unwrap().display().to_string();
+    assert!(
+        err.starts_with(&format!("using the site in {root} (the nearest folder above with a site.yaml)\n")),
+        "{err}"
+    );
+    let home = s.get("/");
+    assert_eq!(home.status, 200);
+    assert!(home.text().contains("Tea &amp; Thread"), "{}", home.text());
+}

@@ -59,15 +59,15 @@ pub fn build(args: &BuildArgs, reporter: &Reporter) -> Result<ExitCode> {
     let inputs = crate::load::fingerprint::fingerprint(&opts.root, &options_key(&opts));
     if let (Some(m), Some(inputs)) = (&previous, inputs) {
         if m.clean && m.inputs == inputs && m.output_matches(&target) {
-            // What the last build left out is still left out: say it again.
-            if let Ok(line) = std::fs::read_to_string(record.with_extension(LEFT_OUT_EXT)) {
-                reporter.status(line.trim_end());
-            }
             reporter.status(&format!(
                 "nothing changed since the last build: {} in {} are up to date",
                 counts(m.pages, m.posts, m.images),
                 opts.output.display()
             ));
+            // What the last build left out is still left out: say it again.
+            if let Ok(line) = std::fs::read_to_string(record.with_extension(LEFT_OUT_EXT)) {
+                reporter.status(line.trim_end());
+            }
             reporter.timing(&format!("done in {:.2} s", started.elapsed().as_secs_f64()));
             return Ok(ExitCode::SUCCESS);
         }

@@ -244,7 +244,7 @@ fn a_build_says_what_it_left_out() {
     let run = site.build_ok();
     assert_eq!(
         run.stderr,
-        format!("{LEFT_OUT}nothing changed since the last build: 12 pages, 2 posts and 0 images in [ROOT]/public are up to date\n")
+        format!("nothing changed since the last build: 12 pages, 2 posts and 0 images in [ROOT]/public are up to date\n{LEFT_OUT}")
     );
     // --quiet silences it.
     let quiet = SiteTest::fixture("basic");

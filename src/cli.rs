@@ -87,7 +87,8 @@ pub struct NewPostArgs {
     /// The post's title.
     pub title: String,
     /// A YouTube or Vimeo address, or a video file (.mp4, .m4v, .webm or
-    /// .ogv, copied next to the post): makes this a how-to video post.
+    /// .ogv; one from outside the site is copied next to the post): makes
+    /// this a how-to video post.
     #[arg(long)]
     pub video: Option<String>,
     /// The staff id of the author (from data/staff.yaml).

@@ -25,7 +25,13 @@ pub struct Cli {
 pub enum Command {
     /// Create a new site in <dir>, ready to build (works offline).
     Init(InitArgs),
-    /// Create a new post.
+    /// Create a new post or customer moment.
+    ///
+    /// `shopstory new post "Title"` writes a draft post in content/posts/
+    /// (add `--video` with a YouTube or Vimeo address or a local .mp4 clip
+    /// for a how-to video post). `shopstory new moment photo.jpg` copies a
+    /// customer's photo into content/moments/ with a sidecar for its
+    /// caption, date and consent.
     #[command(subcommand)]
     New(NewCommand),
     /// Build the site into public/ (or --output).
@@ -80,7 +86,9 @@ pub struct NewMomentArgs {
 pub struct NewPostArgs {
     /// The post's title.
     pub title: String,
-    /// A YouTube or Vimeo URL: makes this a how-to video post.
+    /// A YouTube or Vimeo address, or a video file (.mp4, .m4v, .webm or
+    /// .ogv; one from outside the site is copied next to the post): makes
+    /// this a how-to video post.
     #[arg(long)]
     pub video: Option<String>,
     /// The staff id of the author (from data/staff.yaml).
@@ -93,9 +101,10 @@ pub struct NewPostArgs {
 
 #[derive(Debug, Args)]
 pub struct BuildArgs {
-    /// The site folder.
-    #[arg(long, default_value = ".")]
-    pub root: PathBuf,
+    /// The site folder (default: this folder, or the nearest folder above
+    /// it with a site.yaml).
+    #[arg(long)]
+    pub root: Option<PathBuf>,
     /// Where to write the site (default: public/ in the site folder).
     #[arg(long)]
     pub output: Option<PathBuf>,
@@ -112,9 +121,10 @@ pub struct BuildArgs {
 
 #[derive(Debug, Args)]
 pub struct CheckArgs {
-    /// The site folder.
-    #[arg(long, default_value = ".")]
-    pub root: PathBuf,
+    /// The site folder (default: this folder, or the nearest folder above
+    /// it with a site.yaml).
+    #[arg(long)]
+    pub root: Option<PathBuf>,
     /// Include drafts and posts dated in the future.
     #[arg(long)]
     pub drafts: bool,
@@ -125,9 +135,10 @@ pub struct CheckArgs {
 
 #[derive(Debug, Args)]
 pub struct ServeArgs {
-    /// The site folder.
-    #[arg(long, default_value = ".")]
-    pub root: PathBuf,
+    /// The site folder (default: this folder, or the nearest folder above
+    /// it with a site.yaml).
+    #[arg(long)]
+    pub root: Option<PathBuf>,
     /// The address to listen on; anything but 127.0.0.1 (this computer)
     /// lets other devices on the network see the preview.
     #[arg(long, default_value = "127.0.0.1", value_parser = parse_bind)]

@@ -108,6 +108,38 @@ impl fmt::Display for Date {
     }
 }
 
+/// A date written out in words, `3 November 2026`, `Nov 3, 2026` or
+/// `3rd of November 2026` (English month names, full or three letters), so
+/// that an error can say how to write it.
+pub fn from_words(s: &str) -> Option<Date> {
+    let words: Vec<String> = s
+        .split(|c: char| c.is_whitespace() || c == ',' || c == '.' || c == '/')
+        .filter(|w| !w.is_empty() && !w.eq_ignore_ascii_case("of"))
+        .map(str::to_lowercase)
+        .collect();
+    if words.len() != 3 {
+        return None;
+    }
+    let month = |w: &str| {
+        MONTHS.iter().position(|m| {
+            let m = m.to_lowercase();
+            w == m || (w.len() == 3 && m.starts_with(w)) || (w == "sept" && m == "september")
+        })
+    };
+    let day = |w: &str| {
+        let digits = w.trim_end_matches(|c: char| c.is_ascii_alphabetic());
+        let suffix = &w[digits.len()..];
+        (["", "st", "nd", "rd", "th"].contains(&suffix)).then(|| digits.parse::<u32>().ok()).flatten()
+    };
+    let year = words[2].parse::<i32>().ok().filter(|y| (1000..=9999).contains(y))?;
+    let (m, d) = match (month(&words[1]), month(&words[0])) {
+        (Some(m), _) => (m, day(&words[0])?),
+        (None, Some(m)) => (m, day(&words[1])?),
+        (None, None) => return None,
+    };
+    Date::parse(&format!("{year:04}-{:02}-{d:02}", m + 1)).ok()
+}
+
 impl DateTime {
     pub fn from_date(date: Date) -> Self {
         DateTime { date, time: None, offset_minutes: 0 }
@@ -120,7 +152,16 @@ impl DateTime {
         if s.len() <= 10 {
             return Date::parse(s).map(DateTime::from_date);
         }
-        let date = Date::parse(&s[..10])?;
+        // Only a `YYYY-MM-DD` start is read as a date; anything else
+        // (`3 November 2026`) is quoted whole.
+        let head = s.get(..10).filter(|h| {
+            let b = h.as_bytes();
+            b[4] == b'-' && b[7] == b'-' && b.iter().enumerate().all(|(i, c)| i == 4 || i == 7 || c.is_ascii_digit())
+        });
+        let Some(head) = head else {
+            return Err(format!("`{s}` is not a date in the form YYYY-MM-DD"));
+        };
+        let date = Date::parse(head)?;
         let bad = || format!("`{s}` is not a date and time: write 2026-11-02 or 2026-11-02T09:30:00Z");
         let rest = s[10..].strip_prefix(['T', 't', ' ']).ok_or_else(bad)?;
         let (clock, offset) = match rest.find(['Z', 'z', '+', '-']) {
@@ -177,6 +218,23 @@ impl DateTime {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_date_in_words_is_quoted_whole_and_read_for_the_help() {
+        assert_eq!(
+            DateTime::parse("3 November 2026").unwrap_err(),
+            "`3 November 2026` is not a date in the form YYYY-MM-DD"
+        );
+        // Never cut inside a character.
+        assert_eq!(DateTime::parse("aééééé 2026").unwrap_err(), "`aééééé 2026` is not a date in the form YYYY-MM-DD");
+        assert!(DateTime::parse("2026-02-30T10:00").unwrap_err().contains("February 2026 has 28 days"));
+        let d = |s: &str| from_words(s).map(|d| d.to_string());
+        assert_eq!(d("3 November 2026").as_deref(), Some("2026-11-03"));
+        assert_eq!(d("Nov 3, 2026").as_deref(), Some("2026-11-03"));
+        assert_eq!(d("3rd of November 2026").as_deref(), Some("2026-11-03"));
+        assert_eq!(d("31 November 2026"), None);
+        assert_eq!(d("next tuesday"), None);
+    }
 
     #[test]
     fn parses_dates_and_rejects_impossible_ones() {

@@ -59,6 +59,8 @@ pub struct Outcome {
     pub card_stats: assets::cards::CardStats,
     /// Wall time of each stage, in order (`-v` prints them).
     pub phases: Phases,
+    /// Drafts and future-dated files left out (`build` says so).
+    pub left_out: resolve::LeftOut,
 }
 
 /// Wall time per stage of a run.
@@ -151,6 +153,7 @@ pub fn check_with(opts: &BuildOptions, sink: &render::PageSink<'_>) -> Outcome {
     }
     let (posts, images, cache_dir) = (site.posts.len(), site.images.len(), site.config.cache_dir.clone());
     let planned_images = site.images;
+    let left_out = site.left_out;
     let card_stats = Default::default();
     let base_path = paths::base_path(&site.config.base_url).to_string();
     Outcome {
@@ -165,6 +168,7 @@ pub fn check_with(opts: &BuildOptions, sink: &render::PageSink<'_>) -> Outcome {
         planned_cards,
         card_stats,
         phases,
+        left_out,
     }
 }
 

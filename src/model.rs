@@ -137,4 +137,6 @@ pub struct Site {
     pub reviews: reviews::Reviews,
     /// Customer moments with recorded consent, newest first.
     pub moments: Vec<moments::Moment>,
+    /// Drafts and future-dated files this build did not publish.
+    pub left_out: crate::resolve::LeftOut,
 }

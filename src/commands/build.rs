@@ -8,6 +8,10 @@ use anyhow::Result;
 use std::process::ExitCode;
 use std::time::Instant;
 
+/// The extension of the file beside a build's record that keeps the line
+/// saying what the build left out (drafts, future-dated posts).
+const LEFT_OUT_EXT: &str = "left-out";
+
 fn plural(n: usize, word: &str) -> String {
     format!("{n} {word}{}", if n == 1 { "" } else { "s" })
 }
@@ -19,7 +23,15 @@ fn counts(pages: usize, posts: usize, images: usize) -> String {
 
 pub fn build(args: &BuildArgs, reporter: &Reporter) -> Result<ExitCode> {
     let started = Instant::now();
-    let mut opts = BuildOptions::new(&args.root, args.output.as_deref(), reporter.verbosity);
+    let root = match super::site::find(args.root.as_deref(), reporter) {
+        Ok(root) => root,
+        Err(diags) => {
+            // Nothing was built, so nothing is said about the output.
+            reporter.diagnostics(&diags);
+            return Ok(ExitCode::from(1));
+        }
+    };
+    let mut opts = BuildOptions::new(&root, args.output.as_deref(), reporter.verbosity);
     opts.drafts = args.drafts;
     opts.strict = args.strict;
     opts.base_url = args.base_url.clone();
@@ -52,6 +64,10 @@ pub fn build(args: &BuildArgs, reporter: &Reporter) -> Result<ExitCode> {
                 counts(m.pages, m.posts, m.images),
                 opts.output.display()
             ));
+            // What the last build left out is still left out: say it again.
+            if let Ok(line) = std::fs::read_to_string(record.with_extension(LEFT_OUT_EXT)) {
+                reporter.status(line.trim_end());
+            }
             reporter.timing(&format!("done in {:.2} s", started.elapsed().as_secs_f64()));
             return Ok(ExitCode::SUCCESS);
         }
@@ -84,6 +100,17 @@ pub fn build(args: &BuildArgs, reporter: &Reporter) -> Result<ExitCode> {
         reporter.status(&format!("note: could not record this build in {}: {e}", record.display()));
     }
     reporter.timing(&outcome.phases.summary());
+    // Kept beside the record, for a build that finds nothing changed.
+    let left_out_record = record.with_extension(LEFT_OUT_EXT);
+    match outcome.left_out.line() {
+        Some(line) => {
+            reporter.status(&line);
+            let _ = std::fs::write(&left_out_record, format!("{line}\n"));
+        }
+        None => {
+            let _ = std::fs::remove_file(&left_out_record);
+        }
+    }
     let what = if changes_only {
         format!(" ({} written, {} unchanged, {} removed)", changes.written, changes.unchanged, changes.removed)
     } else {
@@ -130,7 +157,14 @@ fn options_key(opts: &BuildOptions) -> String {
 }
 
 pub fn check(args: &CheckArgs, reporter: &Reporter) -> Result<ExitCode> {
-    let mut opts = BuildOptions::new(&args.root, None, reporter.verbosity);
+    let root = match super::site::find(args.root.as_deref(), reporter) {
+        Ok(root) => root,
+        Err(diags) => {
+            reporter.diagnostics(&diags);
+            return Ok(ExitCode::from(1));
+        }
+    };
+    let mut opts = BuildOptions::new(&root, None, reporter.verbosity);
     opts.drafts = args.drafts;
     opts.strict = args.strict;
     let outcome = crate::check(&opts);

@@ -7,6 +7,7 @@ pub mod import;
 pub mod init;
 pub mod new;
 pub mod serve;
+pub mod site;
 
 use crate::cli::{Cli, Command, ImportCommand, NewCommand};
 use crate::report::{Reporter, Verbosity};

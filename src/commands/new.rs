@@ -47,26 +47,37 @@ pub fn post(args: &NewPostArgs, reporter: &Reporter) -> Result<ExitCode> {
             );
         }
     }
-    if let Some(video) = &args.video {
-        if !(video.starts_with("https://") || video.starts_with("http://")) {
-            bail!("--video `{video}` is not a web address; paste the video's full YouTube or Vimeo link");
-        }
-        if crate::embeds::is_video_platform_url(video) && crate::embeds::parse_video_url(video).is_none() {
-            bail!("--video `{video}` is a YouTube or Vimeo address without a video id; copy the link from the video's Share button");
-        }
-    }
+    let video = args.video.as_deref().map(|v| video_arg(&root, v)).transpose()?;
     let date = today();
     let rel = format!("content/posts/{date}-{slug}.md");
     let dest = root.join(&rel);
     if dest.exists() {
         bail!("{rel} already exists; choose another title or edit that post");
     }
+    if let Some(Video::Clip { copy_from: Some(from), written }) = &video {
+        let to = root.join("content/posts").join(written);
+        fs::create_dir_all(root.join("content/posts")).context("cannot create content/posts")?;
+        let mut out = fs::OpenOptions::new()
+            .write(true)
+            .create_new(true)
+            .open(&to)
+            .with_context(|| format!("cannot create content/posts/{written}"))?;
+        let mut input = fs::File::open(from).with_context(|| format!("cannot read {}", from.display()))?;
+        if let Err(e) = std::io::copy(&mut input, &mut out) {
+            let _ = fs::remove_file(&to);
+            return Err(e).with_context(|| format!("cannot copy the video to content/posts/{written}"));
+        }
+        reporter.result(&format!("content/posts/{written}"));
+    }
     let mut text = format!("---\ntitle: {}\ndescription: \"\"\ntags: []\n", yaml_string(&args.title));
     if let Some(a) = &args.author {
         text.push_str(&format!("author: {a}\n"));
     }
-    if let Some(v) = &args.video {
-        text.push_str(&format!("video: {}\n", yaml_string(v)));
+    match &video {
+        Some(Video::Url(v)) | Some(Video::Clip { written: v, .. }) => {
+            text.push_str(&format!("video: {}\n", yaml_string(v)));
+        }
+        None => {}
     }
     text.push_str("draft: true\n---\n\nWrite the first paragraph here: it is what listings show.\n\n<!-- more -->\n\nThe rest of the post.\n");
     fs::create_dir_all(dest.parent().expect("has a parent")).context("cannot create content/posts")?;
@@ -74,6 +85,62 @@ pub fn post(args: &NewPostArgs, reporter: &Reporter) -> Result<ExitCode> {
     reporter.result(&rel);
     reporter.status("the post is a draft: preview it with --drafts, and remove `draft: true` to publish it");
     Ok(ExitCode::SUCCESS)
+}
+
+/// What `--video` puts in the post's `video:`.
+enum Video {
+    /// A YouTube or Vimeo address.
+    Url(String),
+    /// A local clip, as the front matter names it (from the post's folder,
+    /// or from the site folder with a leading `/`); `copy_from` is a clip
+    /// outside the site, copied next to the post under the same name.
+    Clip { written: String, copy_from: Option<std::path::PathBuf> },
+}
+
+/// Reads `--video` as the front matter's `video:` reads it: a video
+/// address, or a video file (.mp4, .m4v, .webm, .ogv). A file is looked for
+/// from the current folder, then next to the post (content/posts/); one in
+/// the site's content/ or static/ is named where it is, any other is copied
+/// next to the post.
+fn video_arg(root: &std::path::Path, video: &str) -> Result<Video> {
+    if video.contains("://") {
+        if !(video.starts_with("https://") || video.starts_with("http://")) {
+            bail!("--video `{video}` is not a web address; paste the video's full YouTube or Vimeo link");
+        }
+        if crate::embeds::is_video_platform_url(video) && crate::embeds::parse_video_url(video).is_none() {
+            bail!("--video `{video}` is a YouTube or Vimeo address without a video id; copy the link from the video's Share button");
+        }
+        return Ok(Video::Url(video.to_string()));
+    }
+    let ext = video.rsplit_once('.').map(|(_, e)| e.to_ascii_lowercase()).unwrap_or_default();
+    if !crate::resolve::VIDEO_FILES.iter().any(|(e, _)| *e == ext) {
+        bail!(
+            "--video `{video}` is neither a web address nor a video file; paste the video's full YouTube or Vimeo link, or give an .mp4, .m4v, .webm or .ogv file"
+        );
+    }
+    let posts = root.join("content/posts");
+    let here = absolute(std::path::Path::new(video));
+    if !here.is_file() {
+        if posts.join(video).is_file() {
+            return Ok(Video::Clip { written: video.to_string(), copy_from: None });
+        }
+        bail!("there is no video file at {video} (looked in this folder and in content/posts/)");
+    }
+    match here.strip_prefix(root).map(|rel| rel.to_string_lossy().replace('\\', "/")) {
+        Ok(rel) if rel.starts_with("content/posts/") && !rel["content/posts/".len()..].contains('/') => {
+            Ok(Video::Clip { written: rel["content/posts/".len()..].to_string(), copy_from: None })
+        }
+        Ok(rel) if rel.starts_with("content/") || rel.starts_with("static/") => {
+            Ok(Video::Clip { written: format!("/{rel}"), copy_from: None })
+        }
+        _ => {
+            let name = here.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
+            if posts.join(&name).exists() {
+                bail!("content/posts/{name} already exists; rename the video, or give that file: --video content/posts/{name}");
+            }
+            Ok(Video::Clip { written: name, copy_from: Some(here) })
+        }
+    }
 }
 
 /// `new moment`: copies the photo (refusing to overwrite anything) as

@@ -8,7 +8,14 @@ use anyhow::Result;
 use std::process::ExitCode;
 
 pub fn run(args: &ServeArgs, reporter: &Reporter) -> Result<ExitCode> {
-    let mut build = BuildOptions::new(&args.root, None, reporter.verbosity);
+    let root = match super::site::find(args.root.as_deref(), reporter) {
+        Ok(root) => root,
+        Err(diags) => {
+            reporter.diagnostics(&diags);
+            return Ok(ExitCode::from(1));
+        }
+    };
+    let mut build = BuildOptions::new(&root, None, reporter.verbosity);
     build.drafts = args.drafts;
     let opts = ServeOptions { build, bind: args.bind, port: args.port, open: args.open, poll: args.poll };
     serve(&opts, reporter)

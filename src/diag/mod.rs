@@ -89,6 +89,19 @@ impl SourceMap {
 pub struct Diagnostics {
     list: Vec<Diagnostic>,
     sources: BTreeMap<String, Arc<str>>,
+    /// Where some files are named (a staff member's `photo:`), so that a
+    /// problem found in the file itself, later and without a line (a photo
+    /// that does not decode), is shown at that line instead.
+    uses: BTreeMap<String, Use>,
+}
+
+/// Where a file is named: the naming file, the span, and a label for the
+/// message ("photo `x.jpg` of ada").
+#[derive(Debug, Clone)]
+struct Use {
+    file: String,
+    span: Option<Span>,
+    label: String,
 }
 
 impl Diagnostics {
@@ -101,10 +114,18 @@ impl Diagnostics {
         self.sources.entry(file.to_string()).or_insert(text);
     }
 
+    /// Records that `file` is named at `span` of `by`: a later problem of
+    /// `file` without a line (`error(file, None, ..)`) is reported there,
+    /// its message led by `label`. The text of `by` is kept for it.
+    pub fn named_at(&mut self, file: &str, by: &str, span: Option<Span>, label: impl Into<String>) {
+        self.uses.insert(file.to_string(), Use { file: by.to_string(), span, label: label.into() });
+    }
+
     /// Drops the text of every file no diagnostic names (a large site's
     /// sources are not kept alive through rendering).
     pub fn retain_used_sources(&mut self) {
-        let used: std::collections::HashSet<&str> = self.list.iter().map(|d| d.file.as_str()).collect();
+        let used: std::collections::HashSet<&str> =
+            self.list.iter().map(|d| d.file.as_str()).chain(self.uses.values().map(|u| u.file.as_str())).collect();
         self.sources.retain(|k, _| used.contains(k.as_str()));
     }
 
@@ -119,7 +140,11 @@ impl Diagnostics {
         span: Option<Span>,
         message: impl Into<String>,
     ) -> &mut Diagnostic {
-        self.list.push(Diagnostic { severity, file: file.to_string(), span, message: message.into(), help: None });
+        let mut d = Diagnostic { severity, file: file.to_string(), span, message: message.into(), help: None };
+        if let (None, Some(u)) = (span, self.uses.get(file)) {
+            d = Diagnostic { file: u.file.clone(), span: u.span, message: format!("{}: {}", u.label, d.message), ..d };
+        }
+        self.list.push(d);
         self.list.last_mut().expect("just pushed")
     }
 
@@ -134,6 +159,7 @@ impl Diagnostics {
     /// Merges another sink (a parallel worker's) into this one.
     pub fn extend(&mut self, other: Diagnostics) {
         self.list.extend(other.list);
+        self.uses.extend(other.uses);
         for (k, v) in other.sources {
             self.sources.entry(k).or_insert(v);
         }
@@ -204,6 +230,27 @@ mod tests {
         assert_eq!(map.line_col(text, 12), (4, 1));
         assert_eq!(map.offset(text, 2, 5), 9);
         assert_eq!(map.offset(text, 4, 3), 14);
+    }
+
+    #[test]
+    fn a_problem_of_a_named_file_is_shown_where_it_is_named() {
+        let mut diags = Diagnostics::new();
+        let staff = "- id: ada\n  photo: static/ada.png\n";
+        diags.add_source("data/staff.yaml", Arc::from(staff));
+        diags.add_source("static/ada.png", Arc::from(""));
+        diags.named_at("static/ada.png", "data/staff.yaml", Some(Span::new(19, 33)), "photo `static/ada.png` of ada");
+        diags.retain_used_sources();
+        diags.error("static/ada.png", None, "this photo is damaged").help("copy it again");
+        diags.error("static/other.png", None, "this photo is damaged");
+        let shown: Vec<String> =
+            diags.sorted().into_iter().map(|d| format!("{} {:?} {}", d.file, diags.location(d), d.message)).collect();
+        assert_eq!(
+            shown,
+            [
+                "data/staff.yaml Some((2, 10)) photo `static/ada.png` of ada: this photo is damaged",
+                "static/other.png None this photo is damaged",
+            ]
+        );
     }
 
     proptest! {

@@ -243,7 +243,9 @@ pub fn parse_config(text: Option<&str>, diags: &mut Diagnostics) -> SiteConfig {
             return config;
         }
     };
-    region.check_keys(diags, &map, &[], keys_of(""), "site.yaml");
+    // `logo:` at the top belongs under `shop:`: say so, not "unknown key".
+    let sections: &[(&str, &[&str])] = &[("shop", keys_of("shop")), ("brand", keys_of("brand"))];
+    region.check_top_keys(diags, &map, (keys_of(""), sections), "site.yaml");
 
     let mut ctx = Ctx { region, diags, map: &map };
     match ctx.string("title") {

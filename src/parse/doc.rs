@@ -264,9 +264,11 @@ pub fn parse_doc(file: &TextFile, kind: DocKind, diags: &mut Diagnostics) -> Opt
             Ok(dt) => date = Some(dt),
             Err(why) => {
                 ok = false;
-                diags
-                    .error(path, region.span(&[Seg::Key("date")]), format!("invalid date: {why}"))
-                    .help("write the date as 2026-11-02, or 2026-11-02T09:30:00Z with a time");
+                let help = match crate::date::from_words(d) {
+                    Some(iso) => format!("write it as {iso} (year-month-day), or {iso}T09:30:00Z with a time"),
+                    None => "write the date as 2026-11-02, or 2026-11-02T09:30:00Z with a time".to_string(),
+                };
+                diags.error(path, region.span(&[Seg::Key("date")]), format!("invalid date: {why}")).help(help);
             }
         }
     }
@@ -274,9 +276,13 @@ pub fn parse_doc(file: &TextFile, kind: DocKind, diags: &mut Diagnostics) -> Opt
         Some(u) => match DateTime::parse(u) {
             Ok(dt) => Some(dt),
             Err(why) => {
+                let help = match crate::date::from_words(u) {
+                    Some(iso) => format!("write it as {iso} (year-month-day)"),
+                    None => "write the date as 2026-11-05".to_string(),
+                };
                 diags
                     .error(path, region.span(&[Seg::Key("updated")]), format!("invalid updated date: {why}"))
-                    .help("write the date as 2026-11-05");
+                    .help(help);
                 None
             }
         },

@@ -33,6 +33,10 @@ pub struct Parsed {
     /// Whether site.yaml parsed without errors (a broken config makes many
     /// later checks meaningless).
     pub config_ok: bool,
+    /// Whether data/staff.yaml parsed without errors (when it did not, an
+    /// author missing from it may be one of its broken entries: `resolve`
+    /// holds those follow-on errors back).
+    pub staff_ok: bool,
 }
 
 fn parse_docs(files: &[TextFile], kind: DocKind, diags: &mut Diagnostics) -> Vec<ParsedDoc> {
@@ -57,9 +61,11 @@ pub fn parse(sources: &Sources, diags: &mut Diagnostics) -> Parsed {
     let config_ok = diags.error_count() == before;
     let posts = parse_docs(&sources.posts, DocKind::Post, diags);
     let pages = parse_docs(&sources.pages, DocKind::Page, diags);
+    let before = diags.error_count();
     let staff = staff::parse_staff(sources.data.get(staff::STAFF_FILE), diags);
+    let staff_ok = diags.error_count() == before;
     let reviews = reviews::parse_reviews(sources.data.get(reviews::REVIEWS_FILE), diags);
     let content_files = sources.content_files.keys().map(String::as_str).collect();
     let moments = moments::parse_moments(&sources.moments, &content_files, &config.moments, diags);
-    Parsed { config, posts, pages, staff, reviews, moments, config_ok }
+    Parsed { config, posts, pages, staff, reviews, moments, config_ok, staff_ok }
 }

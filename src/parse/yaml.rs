@@ -22,7 +22,13 @@ pub use serde_yaml::{Mapping, Value};
 pub struct YamlError {
     pub message: String,
     pub offset: Option<usize>,
+    /// What to do, when the error itself knows better than the caller's
+    /// generic help (a tab: "use spaces").
+    pub help: Option<String>,
 }
+
+/// The help for a tab in YAML's indentation.
+pub const TAB_HELP: &str = "YAML lines are indented with spaces only: replace the tab with spaces (two per level)";
 
 fn convert(text: &str, err: &serde_yaml::Error) -> YamlError {
     let mut message = err.to_string();
@@ -43,7 +49,45 @@ fn convert(text: &str, err: &serde_yaml::Error) -> YamlError {
             "the aliases here (`{name}` and those it repeats) expand to far more than the file holds (a \"billion laughs\" file), so shopstory does not read it"
         );
     }
-    YamlError { message, offset }
+    // A tab where YAML wants spaces: libyaml says "found a tab character
+    // that violates indentation" or "found character that cannot start any
+    // token", sometimes on the line after the tab. Point at the tab itself.
+    if let Some(tab) = offending_tab(text, &message, offset) {
+        return YamlError {
+            message: "this line has a tab: use spaces, not tabs".to_string(),
+            offset: Some(tab),
+            help: Some(TAB_HELP.to_string()),
+        };
+    }
+    YamlError { message, offset, help: None }
+}
+
+/// The offset of the tab a syntax error is about: the error's own place,
+/// or a tab in the indentation (or after a `- `) of the error's line or the
+/// line before it, when the message is one libyaml gives for a tab. A tab
+/// between a key and its value is valid YAML and blames nothing.
+fn offending_tab(text: &str, message: &str, offset: Option<usize>) -> Option<usize> {
+    let about_tab = message.contains("tab character")
+        || message.contains("cannot start any token")
+        || message.contains("did not find expected")
+        || message.contains("mapping values are not allowed");
+    if !about_tab {
+        return None;
+    }
+    let at = offset?.min(text.len());
+    if text[at..].starts_with('\t') {
+        return Some(at);
+    }
+    let line_start = text[..at].rfind('\n').map_or(0, |i| i + 1);
+    let prev_start = text[..line_start.saturating_sub(1)].rfind('\n').map_or(0, |i| i + 1);
+    let line_end = text[at..].find('\n').map_or(text.len(), |i| at + i);
+    let indent_tab = |from: usize, to: usize| {
+        let line = &text[from..to];
+        let tab = line.find('\t')?;
+        line[..tab].chars().all(|c| c == ' ' || c == '-').then_some(from + tab)
+    };
+    indent_tab(line_start, line_end)
+        .or_else(|| (line_start > 0).then(|| indent_tab(prev_start, line_start - 1)).flatten())
 }
 
 /// The offset and text (`*name`) of the first alias in `text`, outside
@@ -76,6 +120,7 @@ fn check_depth(text: &str) -> Result<(), YamlError> {
                 "this is nested {depth} levels deep, more than the {MAX_DEPTH} shopstory reads (look for stray `[`, `{{` or `- `)"
             ),
             offset: Some(offset),
+            help: None,
         }),
     }
 }
@@ -153,7 +198,7 @@ impl Region<'_> {
             }
         });
         let span = offset.map(|o| Span::new(o, o + 1).shifted(self.offset));
-        diags.error(self.file, span, err.message.clone()).help(help);
+        diags.error(self.file, span, err.message.clone()).help(err.help.as_deref().unwrap_or(help));
     }
 
     /// The span of a key path in this region, in file coordinates.
@@ -175,6 +220,37 @@ impl Region<'_> {
         let index = std::cell::OnceCell::new();
         let locate = |p: &[Seg<'_>]| index.get_or_init(|| YamlIndex::new(self.text)).locate(self.text, p);
         self.check_keys_with(diags, map, (path, known, what), &locate)
+    }
+
+    /// `check_keys` for a file's top level, where a key that belongs inside
+    /// one of `sections` (`logo:` of `shop:`) is reported as such: "did you
+    /// mean `shop.logo`?", with where to write it.
+    pub fn check_top_keys(
+        &self,
+        diags: &mut Diagnostics,
+        map: &Mapping,
+        (known, sections): (&[&str], &[(&str, &[&str])]),
+        what: &str,
+    ) -> bool {
+        let mut rest = map.clone();
+        let mut ok = true;
+        for key in map.keys() {
+            let Value::String(name) = key else { continue };
+            if known.contains(&name.as_str()) {
+                continue;
+            }
+            let Some((section, _)) = sections.iter().find(|(_, keys)| keys.contains(&name.as_str())) else {
+                continue;
+            };
+            rest.remove(key);
+            ok = false;
+            let span =
+                locate(self.text, &[Seg::Key(name)]).map(|s| self.key_span(s, name)).map(|s| s.shifted(self.offset));
+            diags.error(self.file, span, format!("unknown key `{name}` in {what}")).help(format!(
+                "did you mean `{section}.{name}`? `{name}:` goes inside `{section}:`, on its own line indented under it"
+            ));
+        }
+        self.check_keys(diags, &rest, &[], known, what) && ok
     }
 
     /// `check_keys`, finding keys in the text with `locate` (in region
@@ -246,6 +322,26 @@ mod tests {
         assert_eq!(at(text, &[Seg::Index(1), Seg::Key("id")]), "b");
         let dashes = "-\n  id: a\n-\n  id: b\n";
         assert_eq!(at(dashes, &[Seg::Index(1), Seg::Key("id")]), "b");
+    }
+
+    #[test]
+    fn a_tab_in_the_indentation_is_named_at_its_place() {
+        for (text, tab_at) in [
+            ("- id: ada\n\tname: Ada\n", 10),
+            ("- id: ada\n  name: Ada\n\trole: Owner\n", 22),
+            ("-\tid: ada\n", 1),
+            ("tags:\n\t- news\n", 6),
+        ] {
+            let err = parse_value(text).unwrap_err();
+            assert_eq!(err.message, "this line has a tab: use spaces, not tabs", "{text:?}");
+            assert_eq!(err.offset, Some(tab_at), "{text:?}");
+            assert_eq!(err.help.as_deref(), Some(TAB_HELP));
+        }
+        // A tab between a key and its value is valid: the real error stays.
+        let err = parse_value("- id: ada\n  role:\t[Owner\n").unwrap_err();
+        assert_eq!(err.message, "did not find expected ',' or ']'");
+        assert_eq!(err.help, None);
+        assert!(parse_value("name:\tAda\n").is_ok());
     }
 
     #[test]

@@ -3,6 +3,7 @@
 //! (authors), finds duplicate URLs, resolves images and renders markdown
 //! with links that can no longer fail. Pure: no I/O.
 
+mod left_out;
 mod moments;
 mod reviews;
 mod shortcodes;
@@ -21,9 +22,11 @@ use crate::parse::staff::STAFF_FILE;
 use crate::parse::Parsed;
 use crate::paths::{expand_permalink, slugify, UrlPath};
 use crate::theme::Theme;
+pub use left_out::LeftOut;
 use rayon::prelude::*;
 use std::collections::{BTreeMap, HashMap};
 use std::sync::Mutex;
+pub(crate) use video::VIDEO_FILES;
 
 /// What a build asks of the resolver.
 #[derive(Debug, Clone)]
@@ -146,6 +149,7 @@ pub fn resolve(parsed: Parsed, input: &ResolveInput<'_>, opts: &ResolveOptions, 
         reviews: parsed_reviews,
         moments: parsed_moments,
         config_ok: _,
+        staff_ok,
     } = parsed;
     let reviews = reviews::resolve_reviews(parsed_reviews, &config, opts.today, diags);
 
@@ -161,6 +165,7 @@ pub fn resolve(parsed: Parsed, input: &ResolveInput<'_>, opts: &ResolveOptions, 
     // URLs, and duplicates among the published ones.
     let mut docs_by_path: HashMap<String, (String, bool)> = HashMap::new();
     let mut by_url: BTreeMap<String, &ParsedDoc> = BTreeMap::new();
+    let mut left_out = LeftOut::default();
     for d in posts.iter().chain(pages.iter()) {
         let url = match UrlPath::parse(&doc_url(d, &config)) {
             Ok(url) => url.into_string(),
@@ -176,6 +181,7 @@ pub fn resolve(parsed: Parsed, input: &ResolveInput<'_>, opts: &ResolveOptions, 
         let is_published = published(d);
         docs_by_path.insert(d.source.clone(), (url.clone(), !is_published));
         if !is_published {
+            left_out.add(&d.source, d.draft, d.date.map(|dt| dt.date));
             continue;
         }
         if RESERVED_URLS.contains(&url.as_str())
@@ -223,14 +229,18 @@ pub fn resolve(parsed: Parsed, input: &ResolveInput<'_>, opts: &ResolveOptions, 
         reviews: &reviews,
         moments: Vec::new(),
     };
-    linker.moments = moments::resolve_moments(parsed_moments, &linker, opts, diags);
+    linker.moments = moments::resolve_moments(parsed_moments, &linker, opts, &mut left_out, diags);
 
     // Staff.
     let mut staff: Vec<StaffMember> = Vec::new();
     for s in &parsed_staff {
         let photo = s.photo.as_deref().and_then(|p| {
             match resolve_ref("", p).map_err(|e| e.to_string()).and_then(|path| Ok((linker.image(&path)?, path))) {
-                Ok((_, path)) => Some(ImageUse { path, alt: s.photo_alt.clone().unwrap_or_else(|| s.name.clone()) }),
+                Ok((_, path)) => {
+                    // A photo that turns out not to decode is shown at this line.
+                    diags.named_at(&path, STAFF_FILE, s.photo_span, format!("photo `{p}` of {}", s.id));
+                    Some(ImageUse { path, alt: s.photo_alt.clone().unwrap_or_else(|| s.name.clone()) })
+                }
                 Err(why) => {
                     diags
                         .error(STAFF_FILE, s.photo_span, format!("photo `{p}` of {}: {why}", s.id))
@@ -258,7 +268,7 @@ pub fn resolve(parsed: Parsed, input: &ResolveInput<'_>, opts: &ResolveOptions, 
         .par_iter()
         .map(|d| {
             let mut dg = Diagnostics::new();
-            let doc = resolve_doc(d, &linker, &staff_index, &staff, &mut dg);
+            let doc = resolve_doc(d, &linker, (&staff_index, &staff, staff_ok), &mut dg);
             (doc, dg)
         })
         .collect();
@@ -328,19 +338,22 @@ pub fn resolve(parsed: Parsed, input: &ResolveInput<'_>, opts: &ResolveOptions, 
         reviews,
         media,
         moments,
+        left_out,
     }
 }
 
 fn resolve_doc(
     d: &ParsedDoc,
     linker: &Linker<'_>,
-    staff_index: &HashMap<&str, usize>,
-    staff: &[StaffMember],
+    (staff_index, staff, staff_ok): (&HashMap<&str, usize>, &[StaffMember], bool),
     diags: &mut Diagnostics,
 ) -> Doc {
     diags.add_source(&d.source, d.text.clone());
     let author = d.author.as_deref().and_then(|a| match staff_index.get(a) {
         Some(i) => Some(*i),
+        // data/staff.yaml has errors of its own: the author may be one of
+        // its broken entries, so only the file's own errors are shown.
+        None if !staff_ok => None,
         None => {
             let ids: Vec<&str> = staff.iter().map(|s| s.id.as_str()).collect();
             let help = if ids.is_empty() {

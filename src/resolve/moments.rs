@@ -17,11 +17,13 @@ pub(super) fn resolve_moments(
     parsed: Vec<ParsedMoment>,
     linker: &Linker<'_>,
     opts: &ResolveOptions,
+    left_out: &mut super::LeftOut,
     diags: &mut Diagnostics,
 ) -> Vec<Moment> {
     let mut out = Vec::with_capacity(parsed.len());
     for m in parsed {
         if !opts.drafts && (m.draft || m.date.date > opts.today) {
+            left_out.add(&m.source, m.draft, Some(m.date.date));
             continue;
         }
         // A draft waiting for consent is fine until it would be published.

@@ -24,7 +24,7 @@ use std::sync::Mutex;
 pub(super) const VIDEO_SHORTCODES: &[&str] = &["youtube", "vimeo", "video"];
 const PLATFORM_ARGS: &[&str] = &["id", "start", "title", "poster"];
 const LOCAL_ARGS: &[&str] = &["src", "poster", "captions", "title"];
-const VIDEO_FILES: &[(&str, &str)] =
+pub(crate) const VIDEO_FILES: &[(&str, &str)] =
     &[("mp4", "video/mp4"), ("m4v", "video/mp4"), ("webm", "video/webm"), ("ogv", "video/ogg")];
 const CAPTION_FILES: &[(&str, &str)] = &[("vtt", "text/vtt")];
 

@@ -74,6 +74,24 @@ fn cases() -> Vec<Case> {
             says: "write the date as 2026-11-02",
         },
         Case {
+            name: "a tab in the front matter's indentation",
+            mutate: |s| post(s, "2026-11-03-x.md", "---\ntitle: X\ntags:\n\t- news\n---\nHi\n"),
+            location: "content/posts/2026-11-03-x.md:4:1",
+            says: "use spaces, not tabs",
+        },
+        Case {
+            name: "a date written in words",
+            mutate: |s| post(s, "x.md", "---\ntitle: X\ndate: 3 November 2026\n---\n"),
+            location: "content/posts/x.md:3:7",
+            says: "`3 November 2026` is not a date",
+        },
+        Case {
+            name: "the logo at the top of site.yaml",
+            mutate: |s| s.write("site.yaml", &format!("{}logo: static/logo.png\n", s.read("site.yaml"))),
+            location: "site.yaml:13:1",
+            says: "did you mean `shop.logo`?",
+        },
+        Case {
             name: "a date that does not exist",
             mutate: |s| post(s, "x.md", "---\ntitle: X\ndate: 2026-02-30\n---\n"),
             location: "content/posts/x.md:3:7",

@@ -12,6 +12,7 @@ mod escaping;
 mod fuzz;
 mod harness;
 mod incremental;
+mod messages;
 mod moments;
 mod photo_corpus;
 mod photos;

@@ -125,7 +125,7 @@ fn issue_12_a_40_kb_title_is_a_warning_and_the_card_is_drawn() {
             " --> content/posts/2026-11-01-long.md:2:8",
         ]
     );
-    assert!(run.stderr.ends_with("  = help: keep the title short (a search result shows about 60 characters); put the rest in `description:` or in the text\n\n0 errors, 1 warning\nbuilt 14 pages, 3 posts and 0 images into [ROOT]/public\n"), "{}", run.stderr);
+    assert!(run.stderr.ends_with("  = help: keep the title short (a search result shows about 60 characters); put the rest in `description:` or in the text\n\n0 errors, 1 warning\nleft out: 1 draft, 1 dated in the future (2027-01-01: content/posts/2027-01-01-next-year.md); build with --drafts to include them\nbuilt 14 pages, 3 posts and 0 images into [ROOT]/public\n"), "{}", run.stderr);
     // The post's share card was drawn and written.
     let html = site.read("public/blog/long/index.html");
     let at = html.find("/media/card-").expect("a card URL");

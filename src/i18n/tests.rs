@@ -42,7 +42,7 @@ fn english_stays_as_it_was() {
 
 #[test]
 fn hours_use_the_locale_clock() {
-    assert_eq!(lang("en-US").hours("Mo-Fr 10:00-18:00"), "Monday to Friday, 10:00 AM–6:00 PM");
+    assert_eq!(lang("en-US").hours("Mo-Fr 10:00-18:00"), "Monday to Friday, 10:00\u{202f}AM–6:00\u{202f}PM");
     assert_eq!(lang("en-GB").hours("Mo-Fr 10:00-18:00"), "Monday to Friday, 10:00–18:00");
     assert_eq!(lang("de").hours("Mo-Fr 10:00-18:00"), "Montag bis Freitag, 10:00–18:00");
     assert_eq!(lang("de").hours("Sa,Su 09:00-17:00"), "Samstag und Sonntag, 09:00–17:00");

@@ -209,6 +209,16 @@ impl I18n {
     }
 }
 
+/// One built-in string of a language (English when it has no table), for
+/// the few words shown outside a build: the preview's error overlay.
+pub fn built_in_text(tag: &str, key: &str) -> String {
+    let from = |lang: &str| match tables::table(lang)?.remove(key)? {
+        Text::Plain(s) => Some(s),
+        Text::Plural(_) => None,
+    };
+    from(&language_of(tag)).or_else(|| from("en")).unwrap_or_default()
+}
+
 /// Where a site's own strings live: `i18n/<lang>.yaml`.
 pub fn override_path(file_stem: &str) -> String {
     format!("i18n/{file_stem}.yaml")

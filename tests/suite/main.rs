@@ -10,6 +10,7 @@ mod cli;
 mod escaping;
 mod fuzz;
 mod harness;
+mod i18n;
 mod incremental;
 mod moments;
 mod photo_corpus;

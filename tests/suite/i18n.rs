@@ -102,7 +102,7 @@ fn english_phrases() -> Vec<String> {
     let mut phrases = Vec::new();
     for (key, forms) in &english {
         for form in forms {
-            for part in form.split(|c| c == '{' || c == '}').step_by(2) {
+            for part in form.split(['{', '}']).step_by(2) {
                 let part = part.trim_matches(|c: char| !c.is_alphanumeric());
                 let has_word = part.split(|c: char| !c.is_alphabetic()).any(|w| w.chars().count() >= 3);
                 if has_word && !german[key].iter().any(|g| g.contains(part)) && !phrases.contains(&part.to_string()) {

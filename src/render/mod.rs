@@ -22,7 +22,6 @@ use crate::paths::{absolute_url, url_to_output};
 use crate::theme::{report_render_error, Theme, ThemeStatic};
 use pages::{jobs, Extra, Job};
 use rayon::prelude::*;
-pub use site::hours_display;
 use site::{nav_current, nav_for, site_view};
 use std::path::PathBuf;
 use tera::{Context, Value};

@@ -118,11 +118,6 @@ pub(super) fn social_label(network: &str) -> String {
     }
 }
 
-/// "Mo-Fr 10:00-18:00" → "Monday to Friday, 10:00–18:00" (English).
-pub fn hours_display(h: &str) -> String {
-    crate::i18n::I18n::default().hours(h)
-}
-
 /// Which links of the navigation are current on the page at `url`.
 pub(super) fn nav_current(site: &SiteView, url: &str) -> Vec<bool> {
     site.nav.iter().map(|link| url == link.url || (link.url != "/" && url.starts_with(&link.url))).collect()

@@ -37,6 +37,8 @@ struct Inner {
     tag: String,
     texts: BTreeMap<String, Text>,
     formats: format::Formats,
+    /// `template_value`, made once (with the shop's name it was made for).
+    template: std::sync::OnceLock<(String, tera::Value)>,
 }
 
 impl std::fmt::Debug for I18n {
@@ -84,7 +86,8 @@ impl I18n {
             texts.extend(built_in);
         }
         texts.extend(overrides.iter().map(|(k, v)| (k.clone(), v.clone())));
-        I18n(Arc::new(Inner { tag: tag.to_string(), texts, formats: format::Formats::new(tag) }))
+        let formats = format::Formats::new(tag);
+        I18n(Arc::new(Inner { tag: tag.to_string(), texts, formats, template: std::sync::OnceLock::new() }))
     }
 
     /// The tag as written in site.yaml (`<html lang>`, the feed's `xml:lang`).
@@ -200,6 +203,18 @@ impl I18n {
             t.insert(format!("{key}_js"), js.replace('<', "\\u003c").replace('>', "\\u003e"));
         }
         t
+    }
+
+    /// `template_object` as a Tera value, made once and shared (cheap to
+    /// clone) by every page and shortcode.
+    pub fn template_value(&self, shop: &str) -> tera::Value {
+        let make = || tera::Value::from_serializable(&self.template_object(shop));
+        let (made_for, value) = self.0.template.get_or_init(|| (shop.to_string(), make()));
+        if made_for == shop {
+            value.clone()
+        } else {
+            make()
+        }
     }
 
     /// "Mo-Fr 10:00-18:00" → "Monday to Friday, 10:00–18:00" in the

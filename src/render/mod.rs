@@ -212,7 +212,7 @@ pub fn render(site: &Site, theme: &Theme, sink: &PageSink<'_>, diags: &mut Diagn
     let staff: Vec<StaffView> = site.staff.iter().map(|s| staff_view(site, s)).collect();
     let tags: Vec<TagView> =
         site.tags.iter().map(|t| tag_view(site, &t.name, &t.slug, t.url.clone(), t.posts.len())).collect();
-    let t = ser(&site.config.i18n.template_object(&site.config.shop.name));
+    let t = site.config.i18n.template_value(&site.config.shop.name);
     let shared = Shared { site: site_view(site), staff: ser(&staff), tags: ser(&tags), cards };
     let mut jobs = jobs(site, &shared);
     let share_cards = share::plan(site, jobs.iter_mut().map(|j| (&mut j.meta, j.rendering.as_str())), diags);

@@ -411,7 +411,7 @@ impl Linker<'_> {
             ctx.insert(k.clone(), v);
         }
         ctx.insert("args", &args);
-        ctx.insert("t", &self.config.i18n.template_object(&self.config.shop.name));
+        ctx.insert_value("t", self.config.i18n.template_value(&self.config.shop.name));
         ctx.insert("video", view);
         match theme.tera.render(&name, &ctx) {
             Ok(html) => {

@@ -38,6 +38,9 @@ fn english_stays_as_it_was() {
     assert_eq!(en.hours("Sa,Su 09:00-17:00"), "Saturday and Sunday, 09:00–17:00");
     assert_eq!(en.hours("by appointment"), "by appointment");
     assert_eq!(en.og_locale(), "en");
+    // The one change: CLDR's international English abbreviates September
+    // as "Sept" (the hand-written table said "Sep").
+    assert_eq!(en.date_short(Date { year: 2026, month: 9, day: 5 }), "5 Sept 2026");
 }
 
 #[test]

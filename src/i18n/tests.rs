@@ -69,6 +69,16 @@ fn plurals_follow_cldr_categories() {
 }
 
 #[test]
+fn placeholders_are_filled_once() {
+    assert_eq!(
+        fill("{title}, page {n} of {total}", &[("title", "Page {n}"), ("n", "2"), ("total", "5")]),
+        "Page {n}, page 2 of 5"
+    );
+    assert_eq!(fill("{unknown} {n}", &[("n", "1")]), "{unknown} 1");
+    assert_eq!(fill("{", &[]), "{");
+}
+
+#[test]
 fn locale_facts_follow_the_tag() {
     assert_eq!(lang("de").og_locale(), "de_DE");
     assert_eq!(lang("pt-BR").og_locale(), "pt_BR");

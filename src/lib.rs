@@ -22,6 +22,7 @@ pub mod commands;
 pub mod date;
 pub mod diag;
 pub mod embeds;
+pub mod i18n;
 pub mod load;
 pub mod markdown;
 pub mod model;

@@ -15,7 +15,7 @@ use std::path::Path;
 use xxhash_rust::xxh3::Xxh3;
 
 /// The folders (and the file) a build reads, relative to the site root.
-pub const INPUTS: [&str; 6] = ["site.yaml", "content", "data", "static", "templates", "themes"];
+pub const INPUTS: [&str; 7] = ["site.yaml", "content", "data", "i18n", "static", "templates", "themes"];
 
 /// The digest of the inputs under `root` and of `options` (everything else
 /// the output depends on, such as the date and the flags). `None` when a

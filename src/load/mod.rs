@@ -38,7 +38,7 @@ pub struct Sources {
     pub config: Option<Arc<str>>,
     pub posts: Vec<TextFile>,
     pub pages: Vec<TextFile>,
-    /// `data/*.yaml`, keyed by site path.
+    /// `data/*.yaml` and `i18n/*.yaml`, keyed by site path.
     pub data: BTreeMap<String, TextFile>,
     /// `static/**`, copied as is.
     pub static_files: Vec<OtherFile>,
@@ -271,11 +271,14 @@ pub fn load(root: &Path, diags: &mut Diagnostics) -> Sources {
         }
     }
 
-    for abs in walk(root, "data", Links::InsideSite, diags) {
-        let rel = site_path(root, &abs);
-        if rel.ends_with(".yaml") || rel.ends_with(".yml") {
-            if let Some(f) = read_text(root, &abs, diags) {
-                sources.data.insert(rel, f);
+    // The site's translations (`i18n/<lang>.yaml`) are read like data files.
+    for dir in ["data", "i18n"] {
+        for abs in walk(root, dir, Links::InsideSite, diags) {
+            let rel = site_path(root, &abs);
+            if rel.ends_with(".yaml") || rel.ends_with(".yml") {
+                if let Some(f) = read_text(root, &abs, diags) {
+                    sources.data.insert(rel, f);
+                }
             }
         }
     }

@@ -28,6 +28,11 @@ pub trait Targets {
     /// The HTML for a URL alone on its line (a video embed), or `None` to
     /// leave the line as written.
     fn embed_url(&self, file: &str, url: &str, span: Span, diags: &mut Diagnostics) -> Option<String>;
+    /// The accessible names of a ticked and an unticked task-list box, in
+    /// the site's language.
+    fn task_labels(&self) -> (&str, &str) {
+        ("Done", "Not done")
+    }
 }
 
 #[derive(Debug, Clone, Serialize, PartialEq, Eq)]
@@ -205,7 +210,9 @@ pub fn render(input: &BodyInput<'_>, targets: &dyn Targets, diags: &mut Diagnost
             }
             Event::TaskListMarker(done) => {
                 // A checkbox with a name, so screen readers say what it is.
-                let (checked, label) = if done { (" checked", "Done") } else { ("", "Not done") };
+                let (ticked, unticked) = targets.task_labels();
+                let (checked, label) = if done { (" checked", ticked) } else { ("", unticked) };
+                let label = crate::diag::render::escape_html(label);
                 events.push(Event::InlineHtml(CowStr::from(format!(
                     "<input type=\"checkbox\" disabled{checked} aria-label=\"{label}\"> "
                 ))));

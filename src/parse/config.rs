@@ -29,6 +29,9 @@ pub struct SiteConfig {
     /// Where `cache_dir` is written in site.yaml (checked by `check_cache_dir`).
     #[serde(skip)]
     pub cache_dir_span: Option<Span>,
+    /// The words, dates and hours of `language` (with `i18n/<lang>.yaml`).
+    #[serde(skip)]
+    pub i18n: crate::i18n::I18n,
 }
 
 #[derive(Debug, Clone, Default, Serialize, Deserialize)]
@@ -204,6 +207,7 @@ impl SiteConfig {
             share_cards: true,
             cache_dir: DEFAULT_CACHE_DIR.into(),
             cache_dir_span: None,
+            i18n: Default::default(),
         }
     }
 }
@@ -279,13 +283,13 @@ pub fn parse_config(text: Option<&str>, diags: &mut Diagnostics) -> SiteConfig {
         }
     }
     if let Some(lang) = ctx.string("language") {
-        if is_language_tag(&lang) {
+        if is_language_tag(&lang) && crate::i18n::is_valid_tag(&lang) {
             config.language = lang;
         } else {
             let span = region.span(&[Seg::Key("language")]);
             ctx.diags
                 .error(CONFIG_FILE, span, format!("`{lang}` is not a language tag"))
-                .help("use a tag such as `en`, `en-US`, `fr` or `pt-BR`");
+                .help("use a BCP 47 tag such as `en`, `en-US`, `de`, `fr-CA` or `pt-BR`");
         }
     }
     if let Some(d) = ctx.string("description") {

@@ -57,8 +57,12 @@ fn parse_docs(files: &[TextFile], kind: DocKind, diags: &mut Diagnostics) -> Vec
 
 pub fn parse(sources: &Sources, diags: &mut Diagnostics) -> Parsed {
     let before = diags.error_count();
-    let config = config::parse_config(sources.config.as_deref(), diags);
+    let mut config = config::parse_config(sources.config.as_deref(), diags);
     let config_ok = diags.error_count() == before;
+    let i18n_files: std::collections::BTreeMap<String, std::sync::Arc<str>> =
+        sources.data.iter().filter(|(k, _)| k.starts_with("i18n/")).map(|(k, f)| (k.clone(), f.text.clone())).collect();
+    let overrides = crate::i18n::parse_overrides(&i18n_files, &config.language, diags);
+    config.i18n = crate::i18n::I18n::new(&config.language, &overrides);
     let posts = parse_docs(&sources.posts, DocKind::Post, diags);
     let pages = parse_docs(&sources.pages, DocKind::Page, diags);
     let before = diags.error_count();

@@ -22,7 +22,6 @@ use crate::paths::{absolute_url, url_to_output};
 use crate::theme::{report_render_error, Theme, ThemeStatic};
 use pages::{jobs, Extra, Job};
 use rayon::prelude::*;
-pub use site::hours_display;
 use site::{nav_current, nav_for, site_view};
 use std::path::PathBuf;
 use tera::{Context, Value};
@@ -85,8 +84,21 @@ fn share_image(site: &Site, planned: &PlannedImage, alt: &str) -> ShareImageView
     }
 }
 
-fn date_strings(d: Option<DateTime>) -> (String, String) {
-    d.map(|d| (d.date.to_string(), d.date.display())).unwrap_or_default()
+fn date_strings(site: &Site, d: Option<DateTime>) -> (String, String) {
+    d.map(|d| (d.date.to_string(), site.config.i18n.date_long(d.date))).unwrap_or_default()
+}
+
+/// A tag as listings show it, with its count in words.
+fn tag_view(site: &Site, name: &str, slug: &str, url: String, count: usize) -> TagView {
+    let i18n = &site.config.i18n;
+    TagView {
+        name: name.to_string(),
+        slug: slug.to_string(),
+        url,
+        count,
+        count_label: i18n.plural("posts_count", count, &[]),
+        count_words: i18n.plural_words("posts_count", count),
+    }
 }
 
 fn author_view(site: &Site, s: &StaffMember) -> AuthorView {
@@ -113,7 +125,7 @@ pub fn inline_markdown(text: &str) -> String {
 }
 
 fn card(site: &Site, post: &Doc) -> PostCard {
-    let (date, date_display) = date_strings(post.date);
+    let (date, date_display) = date_strings(site, post.date);
     PostCard {
         title: post.title.clone(),
         url: post.url.clone(),
@@ -124,19 +136,18 @@ fn card(site: &Site, post: &Doc) -> PostCard {
         tags: post
             .tags
             .iter()
-            .map(|t| TagView {
-                name: t.name.clone(),
-                slug: t.slug.clone(),
-                url: format!("/tags/{}/", t.slug),
+            .map(|t| {
                 // `site.tags` is sorted by slug (built from a BTreeMap): no scan per card.
-                count: site
+                let count = site
                     .tags
                     .binary_search_by(|x| x.slug.as_str().cmp(&t.slug))
-                    .map_or(0, |i| site.tags[i].posts.len()),
+                    .map_or(0, |i| site.tags[i].posts.len());
+                tag_view(site, &t.name, &t.slug, format!("/tags/{}/", t.slug), count)
             })
             .collect(),
         author: post.author.map(|a| author_view(site, &site.staff[a])),
         reading_minutes: post.body.reading_minutes(),
+        reading_time: site.config.i18n.plural("reading_time", post.body.reading_minutes(), &[]),
         is_video: post.video.is_some(),
     }
 }
@@ -156,7 +167,7 @@ fn meta(site: &Site, kind: &str, heading: &str, url: &str, description: &str) ->
         heading: heading.into(),
         description: description.into(),
         url: url.into(),
-        share: seo::share_links(&permalink, heading, logo_image.as_ref().map(|i| i.url.as_str())),
+        share: seo::share_links(&c.i18n, &permalink, heading, logo_image.as_ref().map(|i| i.url.as_str())),
         permalink,
         og_type: "website".into(),
         image: logo_image,
@@ -171,7 +182,12 @@ fn ser<T: serde::Serialize>(v: &T) -> Value {
 }
 
 fn staff_view(site: &Site, s: &StaffMember) -> StaffView {
-    StaffView { author: author_view(site, s), email: s.email.clone(), post_count: s.posts.len() }
+    StaffView {
+        author: author_view(site, s),
+        email: s.email.clone(),
+        post_count: s.posts.len(),
+        post_count_label: site.config.i18n.plural("posts_count", s.posts.len(), &[]),
+    }
 }
 
 /// Renders the whole site.
@@ -194,11 +210,9 @@ pub struct Rendered {
 pub fn render(site: &Site, theme: &Theme, sink: &PageSink<'_>, diags: &mut Diagnostics) -> Rendered {
     let cards: Vec<Value> = site.posts.par_iter().map(|p| ser(&card(site, p))).collect();
     let staff: Vec<StaffView> = site.staff.iter().map(|s| staff_view(site, s)).collect();
-    let tags: Vec<TagView> = site
-        .tags
-        .iter()
-        .map(|t| TagView { name: t.name.clone(), slug: t.slug.clone(), url: t.url.clone(), count: t.posts.len() })
-        .collect();
+    let tags: Vec<TagView> =
+        site.tags.iter().map(|t| tag_view(site, &t.name, &t.slug, t.url.clone(), t.posts.len())).collect();
+    let t = site.config.i18n.template_value(&site.config.shop.name);
     let shared = Shared { site: site_view(site), staff: ser(&staff), tags: ser(&tags), cards };
     let mut jobs = jobs(site, &shared);
     let share_cards = share::plan(site, jobs.iter_mut().map(|j| (&mut j.meta, j.rendering.as_str())), diags);
@@ -237,6 +251,7 @@ pub fn render(site: &Site, theme: &Theme, sink: &PageSink<'_>, diags: &mut Diagn
             let mut ctx = Context::new();
             ctx.insert_value("site", site_values[&nav_current(&shared.site, &job.meta.url)].clone());
             ctx.insert("page", &job.meta);
+            ctx.insert_value("t", t.clone());
             ctx.insert_value("staff", shared.staff.clone());
             ctx.insert_value("tags", shared.tags.clone());
             for (k, v) in job.extra.build(site) {
@@ -320,6 +335,7 @@ mod tests {
 
     #[test]
     fn opening_hours_read_naturally() {
+        let hours_display = |h| crate::i18n::I18n::default().hours(h);
         assert_eq!(hours_display("Mo-Fr 10:00-18:00"), "Monday to Friday, 10:00–18:00");
         assert_eq!(hours_display("Sa,Su 09:00-17:00"), "Saturday and Sunday, 09:00–17:00");
         assert_eq!(hours_display("by appointment"), "by appointment");

@@ -5,7 +5,7 @@
 
 use super::{meta, seo, ser, share_image, Extra, Job};
 use crate::assets::{html as picture_html, PlannedImage};
-use crate::date::Date;
+use crate::i18n::I18n;
 use crate::model::moments::Moment;
 use crate::model::reviews::Reviews;
 use crate::model::{truncate_words, Site};
@@ -22,6 +22,7 @@ const PAGE_SIZES: &str = "(min-width: 64rem) 60rem, 100vw";
 
 /// A moment ready for templates. `eager` for the first image of a page.
 pub(crate) fn moment_view(
+    i18n: &I18n,
     m: &Moment,
     planned: &PlannedImage,
     reviews: &Reviews,
@@ -32,15 +33,15 @@ pub(crate) fn moment_view(
     MomentView {
         id: m.id.clone(),
         url: m.url.clone(),
-        title: title(m),
+        title: title(i18n, m),
         caption: m.caption.clone(),
         customer: m.customer.clone(),
         product: m.product.clone(),
         product_url: slug.and_then(|s| reviews.products.iter().find(|p| p.slug == s)).map(|p| p.url.clone()),
         tags: m.tags.clone(),
         date: m.date.date.to_string(),
-        date_display: m.date.date.display(),
-        date_short: short_date(m.date.date),
+        date_display: i18n.date_long(m.date.date),
+        date_short: i18n.date_short(m.date.date),
         photo: ImageView {
             html: picture_html::picture(planned, &m.photo.alt, eager, sizes, "moment-photo"),
             url: planned.fallback_url(),
@@ -51,25 +52,22 @@ pub(crate) fn moment_view(
     }
 }
 
-/// "2 Nov 2026".
-fn short_date(d: Date) -> String {
-    const MONTHS: [&str; 12] = ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"];
-    format!("{} {} {}", d.day, MONTHS[(d.month as usize).clamp(1, 12) - 1], d.year)
-}
-
-fn title(m: &Moment) -> String {
+fn title(i18n: &I18n, m: &Moment) -> String {
     match (&m.caption, &m.customer) {
         (Some(c), _) => truncate_words(c, 70),
-        (None, Some(name)) => format!("{name}’s moment"),
-        (None, None) => format!("A customer moment, {}", m.date.date.display()),
+        (None, Some(name)) => i18n.tf("moment_of", &[("name", name)]),
+        (None, None) => i18n.tf("moment_on", &[("date", &i18n.date_long(m.date.date))]),
     }
 }
 
 /// The meta description of a moment's page.
-fn description(m: &Moment, shop: &str) -> String {
-    let who = m.customer.as_deref().unwrap_or("A happy customer");
-    let with = m.product.as_deref().map(|p| format!(" with {p}")).unwrap_or_default();
-    let facts = format!("{who}{with} at {shop}, {}.", m.date.date.display());
+fn description(i18n: &I18n, m: &Moment, shop: &str) -> String {
+    let who = m.customer.as_deref().unwrap_or(i18n.t("happy_customer"));
+    let date = i18n.date_long(m.date.date);
+    let facts = match m.product.as_deref() {
+        Some(p) => i18n.tf("moment_facts_product", &[("who", who), ("product", p), ("shop", shop), ("date", &date)]),
+        None => i18n.tf("moment_facts", &[("who", who), ("shop", shop), ("date", &date)]),
+    };
     match &m.caption {
         Some(c) => truncate_words(&format!("{c} {facts}"), 160),
         None => facts,
@@ -83,7 +81,14 @@ fn views(site: &Site, moments: &[Moment], eager_first: bool) -> Vec<MomentView> 
         .iter()
         .enumerate()
         .filter_map(|(i, m)| {
-            Some(moment_view(m, site.images.get(&m.photo.path)?, &site.reviews, eager_first && i == 0, GRID_SIZES))
+            Some(moment_view(
+                &site.config.i18n,
+                m,
+                site.images.get(&m.photo.path)?,
+                &site.reviews,
+                eager_first && i == 0,
+                GRID_SIZES,
+            ))
         })
         .collect()
 }
@@ -136,13 +141,13 @@ pub(super) fn jobs(site: &Site) -> Vec<Job> {
     let c = &site.config;
     let mut jobs = Vec::with_capacity(site.moments.len() + 1);
 
-    let heading = "Customer moments";
-    let gallery_description =
-        format!("Photos of happy customers of {}, shared with their permission. Newest first.", c.shop.name);
+    let i18n = &c.i18n;
+    let heading = i18n.t("customer_moments");
+    let gallery_description = i18n.tf("moments_description", &[("shop", &c.shop.name)]);
     let mut m = meta(site, "moments", heading, "/moments/", &gallery_description);
     let latest = &site.moments[0];
     if let Some(img) = site.images.get(&latest.photo.path).map(|p| share_image(site, p, &latest.photo.alt)) {
-        m.share = seo::share_links(&m.permalink, heading, Some(&img.url));
+        m.share = seo::share_links(i18n, &m.permalink, heading, Some(&img.url));
         m.image = Some(img);
     }
     let mut ld = seo::web_page(site, "ImageGallery", heading, "/moments/", &gallery_description);
@@ -158,19 +163,22 @@ pub(super) fn jobs(site: &Site) -> Vec<Job> {
         template: "moments.html".into(),
         meta: m,
         rendering: "the moments gallery".into(),
-        extra: Extra::Ready(vec![("moments", ser(&views(site, &site.moments, true)))]),
+        extra: Extra::Ready(vec![
+            ("moments", ser(&views(site, &site.moments, true))),
+            ("moments_intro", ser(&i18n.plural("moments_intro", site.moments.len(), &[("shop", &c.shop.name)]))),
+        ]),
         lastmod: Some(latest.date.date.to_string()),
     });
 
-    let link = |mo: &Moment| LinkView { title: title(mo), url: mo.url.clone(), current: false };
+    let link = |mo: &Moment| LinkView { title: title(i18n, mo), url: mo.url.clone(), current: false };
     for (i, mo) in site.moments.iter().enumerate() {
         let Some(planned) = site.images.get(&mo.photo.path) else { continue };
-        let view = moment_view(mo, planned, &site.reviews, true, PAGE_SIZES);
-        let description = description(mo, &c.shop.name);
+        let view = moment_view(i18n, mo, planned, &site.reviews, true, PAGE_SIZES);
+        let description = description(i18n, mo, &c.shop.name);
         let mut m = meta(site, "moment", &view.title, &mo.url, &description);
         m.og_type = "article".into();
         let img = share_image(site, planned, &mo.photo.alt);
-        m.share = seo::share_links(&m.permalink, &view.title, Some(&img.url));
+        m.share = seo::share_links(i18n, &m.permalink, &view.title, Some(&img.url));
         m.image = Some(img);
         m.json_ld = seo::json_ld_text(&image_object(site, mo, planned, &view.title, &description));
         let newer = i.checked_sub(1).map(|j| link(&site.moments[j]));

@@ -42,6 +42,7 @@ impl Extra {
 
 pub(super) fn jobs(site: &Site, shared: &Shared) -> Vec<Job> {
     let c = &site.config;
+    let i18n = &c.i18n;
     let mut jobs = Vec::new();
     let cards_of = |ix: &[usize]| Value::from(ix.iter().map(|&i| shared.cards[i].clone()).collect::<Vec<_>>());
 
@@ -67,9 +68,14 @@ pub(super) fn jobs(site: &Site, shared: &Shared) -> Vec<Job> {
     for n in 1..=total {
         let start = (n - 1) * per_page;
         let ix: Vec<usize> = (start..(start + per_page).min(site.posts.len())).collect();
-        let heading = if n == 1 { "Blog".to_string() } else { format!("Blog, page {n} of {total}") };
+        let blog = i18n.t("blog_heading");
+        let heading = if n == 1 {
+            blog.to_string()
+        } else {
+            i18n.tf("heading_page_of", &[("title", blog), ("n", &n.to_string()), ("total", &total.to_string())])
+        };
         let description = if c.description.is_empty() {
-            format!("News and stories from {}", c.shop.name)
+            i18n.tf("blog_description", &[("shop", &c.shop.name)])
         } else {
             c.description.clone()
         };
@@ -98,7 +104,7 @@ pub(super) fn jobs(site: &Site, shared: &Shared) -> Vec<Job> {
             if let Some(cover) =
                 post.cover.as_ref().and_then(|cv| site.images.get(&cv.path).map(|p| share_image(site, p, &cv.alt)))
             {
-                m.share = seo::share_links(&m.permalink, &post.title, Some(&cover.url));
+                m.share = seo::share_links(&c.i18n, &m.permalink, &post.title, Some(&cover.url));
                 m.image = Some(cover);
             }
             let posting = seo::blog_posting(site, post, &description, m.image.as_ref().map(|i| i.url.as_str()));
@@ -136,8 +142,9 @@ pub(super) fn jobs(site: &Site, shared: &Shared) -> Vec<Job> {
     }
 
     // Tags.
-    let mut m = meta(site, "tags", "Tags", "/tags/", &format!("Every topic on the {} blog", c.shop.name));
-    m.json_ld = seo::json_ld_text(&seo::web_page(site, "CollectionPage", "Tags", "/tags/", &m.description));
+    let tags_heading = i18n.t("tags_heading");
+    let mut m = meta(site, "tags", tags_heading, "/tags/", &i18n.tf("tags_description", &[("shop", &c.shop.name)]));
+    m.json_ld = seo::json_ld_text(&seo::web_page(site, "CollectionPage", tags_heading, "/tags/", &m.description));
     jobs.push(Job {
         template: "tags.html".into(),
         meta: m,
@@ -146,18 +153,12 @@ pub(super) fn jobs(site: &Site, shared: &Shared) -> Vec<Job> {
         lastmod: None,
     });
     for tag in &site.tags {
-        let heading = format!("Posts tagged “{}”", tag.name);
-        let description = format!(
-            "{} {} about {} from {}",
-            tag.posts.len(),
-            if tag.posts.len() == 1 { "post" } else { "posts" },
-            tag.name,
-            c.shop.name
-        );
+        let heading = i18n.tf("posts_tagged", &[("tag", &tag.name)]);
+        let description =
+            i18n.plural("tag_description", tag.posts.len(), &[("tag", &tag.name), ("shop", &c.shop.name)]);
         let mut m = meta(site, "tag", &heading, &tag.url, &description);
         m.json_ld = seo::json_ld_text(&seo::web_page(site, "CollectionPage", &heading, &tag.url, &description));
-        let tv =
-            TagView { name: tag.name.clone(), slug: tag.slug.clone(), url: tag.url.clone(), count: tag.posts.len() };
+        let tv = super::tag_view(site, &tag.name, &tag.slug, tag.url.clone(), tag.posts.len());
         jobs.push(Job {
             template: "tag.html".into(),
             meta: m,
@@ -169,9 +170,10 @@ pub(super) fn jobs(site: &Site, shared: &Shared) -> Vec<Job> {
 
     // Staff.
     if !site.staff.is_empty() {
-        let description = format!("The people of {}", c.shop.name);
-        let mut m = meta(site, "staff_list", "Our team", "/staff/", &description);
-        m.json_ld = seo::json_ld_text(&seo::web_page(site, "CollectionPage", "Our team", "/staff/", &description));
+        let description = i18n.tf("team_description", &[("shop", &c.shop.name)]);
+        let team = i18n.t("team_heading");
+        let mut m = meta(site, "staff_list", team, "/staff/", &description);
+        m.json_ld = seo::json_ld_text(&seo::web_page(site, "CollectionPage", team, "/staff/", &description));
         jobs.push(Job {
             template: "staff_list.html".into(),
             meta: m,
@@ -183,8 +185,10 @@ pub(super) fn jobs(site: &Site, shared: &Shared) -> Vec<Job> {
     for s in &site.staff {
         let description = match (&s.role, &s.bio) {
             (_, Some(bio)) => crate::model::truncate_words(bio, 160),
-            (Some(role), None) => format!("{}, {role} at {}", s.name, c.shop.name),
-            (None, None) => format!("{} at {}", s.name, c.shop.name),
+            (Some(role), None) => {
+                i18n.tf("staff_description_role", &[("name", &s.name), ("role", role), ("shop", &c.shop.name)])
+            }
+            (None, None) => i18n.tf("staff_description", &[("name", &s.name), ("shop", &c.shop.name)]),
         };
         let mut m = meta(site, "staff", &s.name, &s.url, &description);
         m.og_type = "profile".into();
@@ -224,10 +228,10 @@ pub(super) fn jobs(site: &Site, shared: &Shared) -> Vec<Job> {
     jobs.extend(moments::jobs(site));
 
     // 404.
-    let mut m = meta(site, "404", "Page not found", "/404.html", "This page does not exist.");
+    let (not_found, gone) = (i18n.t("not_found_heading"), i18n.t("not_found_description"));
+    let mut m = meta(site, "404", not_found, "/404.html", gone);
     m.noindex = true;
-    m.json_ld =
-        seo::json_ld_text(&seo::web_page(site, "WebPage", "Page not found", "/404.html", "This page does not exist."));
+    m.json_ld = seo::json_ld_text(&seo::web_page(site, "WebPage", not_found, "/404.html", gone));
     jobs.push(Job {
         template: "404.html".into(),
         meta: m,
@@ -244,7 +248,7 @@ fn post_view(site: &Site, i: usize) -> PostView {
     card_view.cover = post.cover.as_ref().and_then(|cv| image_view(site, cv, true, COVER_SIZES));
     let (updated, updated_display) = match post.updated {
         Some(u) => {
-            let (a, b) = date_strings(Some(u));
+            let (a, b) = date_strings(site, Some(u));
             (Some(a), Some(b))
         }
         None => (None, None),
@@ -270,7 +274,7 @@ fn post_view(site: &Site, i: usize) -> PostView {
 fn doc_view(site: &Site, page: &Doc) -> DocView {
     let (updated, updated_display) = match page.updated {
         Some(u) => {
-            let (a, b) = date_strings(Some(u));
+            let (a, b) = date_strings(site, Some(u));
             (Some(a), Some(b))
         }
         None => (None, None),

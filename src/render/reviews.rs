@@ -7,6 +7,7 @@
 
 use super::seo;
 use super::views::{PageMeta, PaginationView};
+use crate::i18n::I18n;
 use crate::model::reviews::{Product, RatingSummary, Review, Reviews};
 use crate::model::Site;
 use crate::paths::absolute_url;
@@ -111,12 +112,8 @@ pub(super) struct ReviewPage {
     pub extra: Vec<(&'static str, Value)>,
 }
 
-fn plural(n: usize, one: &str, many: &str) -> String {
-    format!("{n} {}", if n == 1 { one } else { many })
-}
-
 /// Stars for a value in tenths (46 = 4.6): a half star from .3 to .7.
-pub fn stars(tenths: u32, value: String) -> StarsView {
+pub fn stars(i18n: &I18n, tenths: u32, value: String) -> StarsView {
     let icons = (0..5u32)
         .map(|i| {
             let left = tenths.saturating_sub(i * 10);
@@ -129,11 +126,11 @@ pub fn stars(tenths: u32, value: String) -> StarsView {
             }
         })
         .collect();
-    StarsView { label: format!("{value} out of 5 stars"), value, icons }
+    StarsView { label: i18n.tf("stars_label", &[("value", &value)]), value, icons }
 }
 
 /// "google" → "Google", "in-store" → "In store".
-pub fn source_label(source: &str) -> String {
+pub fn source_label(i18n: &I18n, source: &str) -> String {
     match source.to_ascii_lowercase().as_str() {
         "google" => "Google".into(),
         "facebook" => "Facebook".into(),
@@ -141,8 +138,8 @@ pub fn source_label(source: &str) -> String {
         "tripadvisor" => "Tripadvisor".into(),
         "trustpilot" => "Trustpilot".into(),
         "etsy" => "Etsy".into(),
-        "in-store" | "instore" | "in store" | "shop" => "In the shop".into(),
-        "email" | "e-mail" => "By email".into(),
+        "in-store" | "instore" | "in store" | "shop" => i18n.t("source_in_store").into(),
+        "email" | "e-mail" => i18n.t("source_email").into(),
         _ => {
             let spaced = source.replace(['-', '_'], " ");
             let mut c = spaced.chars();
@@ -151,43 +148,46 @@ pub fn source_label(source: &str) -> String {
     }
 }
 
-pub fn rating_view(s: &RatingSummary) -> RatingView {
+pub fn rating_view(i18n: &I18n, s: &RatingSummary) -> RatingView {
     let distribution = (1..=5usize)
         .rev()
         .map(|level| {
             let count = s.distribution[level - 1];
             DistributionView {
                 stars: level,
-                label: plural(level, "star", "stars"),
+                label: i18n.plural("stars_count", level, &[]),
                 count,
                 percent: (count * 100 + s.count / 2) / s.count.max(1),
-                description: format!("{count} of {}", plural(s.count, "review", "reviews")),
+                description: i18n.tf(
+                    "count_of",
+                    &[("count", &count.to_string()), ("total", &i18n.plural("reviews_count", s.count, &[]))],
+                ),
             }
         })
         .collect();
     RatingView {
-        average: s.average_text(),
+        average: i18n.decimal(&s.average_text()),
         count: s.count,
-        count_label: plural(s.count, "review", "reviews"),
-        stars: stars(s.average_tenths, s.average_text()),
+        count_label: i18n.plural("reviews_count", s.count, &[]),
+        stars: stars(i18n, s.average_tenths, i18n.decimal(&s.average_text())),
         distribution,
     }
 }
 
 /// One review as templates and shortcodes show it. `shop` names who replies.
-pub fn review_view(reviews: &Reviews, r: &Review, shop: &str) -> ReviewView {
-    let rating = r.rating_text();
+pub fn review_view(i18n: &I18n, reviews: &Reviews, r: &Review, shop: &str) -> ReviewView {
+    let rating = i18n.decimal(&r.rating_text());
     ReviewView {
         id: r.id.clone(),
         author: r.author.clone(),
-        stars: stars(u32::from(r.halves) * 5, rating.clone()),
+        stars: stars(i18n, u32::from(r.halves) * 5, rating.clone()),
         rating,
         date: r.date.to_string(),
-        date_display: r.date.display(),
+        date_display: i18n.date_long(r.date),
         text_html: r.text_html.clone(),
         rating_only: r.text_html.is_none(),
         source: r.source.clone(),
-        source_label: r.source.as_deref().map(source_label),
+        source_label: r.source.as_deref().map(|s| source_label(i18n, s)),
         product: r.product.map(|p| {
             let p = &reviews.products[p];
             ProductLinkView { name: p.name.clone(), url: p.url.clone() }
@@ -196,18 +196,18 @@ pub fn review_view(reviews: &Reviews, r: &Review, shop: &str) -> ReviewView {
             html: html.clone(),
             by: shop.to_string(),
             date: r.response_date.map(|d| d.to_string()),
-            date_display: r.response_date.map(|d| d.display()),
+            date_display: r.response_date.map(|d| i18n.date_long(d)),
         }),
         url: r.url.clone(),
     }
 }
 
-pub fn product_view(p: &Product, current: bool) -> ProductView {
+pub fn product_view(i18n: &I18n, p: &Product, current: bool) -> ProductView {
     ProductView {
         name: p.name.clone(),
         slug: p.slug.clone(),
         url: p.url.clone(),
-        rating: rating_view(&p.summary),
+        rating: rating_view(i18n, &p.summary),
         current,
     }
 }
@@ -223,9 +223,9 @@ pub(super) fn home_context(site: &Site) -> Vec<(&'static str, Value)> {
     let reviews = &site.reviews;
     let list: Vec<ReviewView> = highlights(reviews, site.config.reviews.home)
         .into_iter()
-        .map(|r| review_view(reviews, r, &site.config.shop.name))
+        .map(|r| review_view(&site.config.i18n, reviews, r, &site.config.shop.name))
         .collect();
-    let rating = reviews.summary.as_ref().map(rating_view);
+    let rating = reviews.summary.as_ref().map(|s| rating_view(&site.config.i18n, s));
     vec![("rating", Value::from_serializable(&rating)), ("reviews", Value::from_serializable(&list))]
 }
 
@@ -342,11 +342,12 @@ pub(super) fn pages(site: &Site) -> Vec<ReviewPage> {
             product: Some(p),
         });
     }
+    let i18n = &site.config.i18n;
     let mut out = Vec::new();
     for listing in &listings {
         let current = listing.product.map(|p| p.slug.as_str());
         let products: Vec<ProductView> =
-            reviews.products.iter().map(|p| product_view(p, Some(p.slug.as_str()) == current)).collect();
+            reviews.products.iter().map(|p| product_view(i18n, p, Some(p.slug.as_str()) == current)).collect();
         out.extend(listing_pages(site, listing, summary, &products));
     }
     out
@@ -363,7 +364,8 @@ fn listing_pages(
     let per_page = c.reviews.per_page.max(1);
     let total = listing.ix.len().div_ceil(per_page).max(1);
     let summary = listing.product.map_or(overall, |p| &p.summary);
-    let rating = rating_view(summary);
+    let i18n = &c.i18n;
+    let rating = rating_view(i18n, summary);
     let mut out = Vec::new();
     for n in 1..=total {
         let url = page_url(listing.base, n);
@@ -373,27 +375,35 @@ fn listing_pages(
         let (kind, title, description) = match listing.product {
             None => (
                 "reviews",
-                "Reviews".to_string(),
-                format!(
-                    "{} is rated {} out of 5 by {}.",
-                    c.shop.name,
-                    rating.average,
-                    plural(summary.count, "customer review", "customer reviews")
+                i18n.t("reviews_heading").to_string(),
+                i18n.tf(
+                    "reviews_description",
+                    &[
+                        ("shop", &c.shop.name),
+                        ("average", &rating.average),
+                        ("count", &i18n.plural("customer_reviews", summary.count, &[])),
+                    ],
                 ),
             ),
             Some(p) => (
                 "product_reviews",
-                format!("{} reviews", p.name),
-                format!(
-                    "{}: rated {} out of 5 in {} at {}.",
-                    p.name,
-                    rating.average,
-                    plural(summary.count, "review", "reviews"),
-                    c.shop.name
+                i18n.tf("product_reviews_heading", &[("product", &p.name)]),
+                i18n.tf(
+                    "product_reviews_description",
+                    &[
+                        ("product", &p.name),
+                        ("average", &rating.average),
+                        ("count", &i18n.plural("reviews_count", summary.count, &[])),
+                        ("shop", &c.shop.name),
+                    ],
                 ),
             ),
         };
-        let heading = if n == 1 { title.clone() } else { format!("{title}, page {n} of {total}") };
+        let heading = if n == 1 {
+            title.clone()
+        } else {
+            i18n.tf("heading_page_of", &[("title", &title), ("n", &n.to_string()), ("total", &total.to_string())])
+        };
         let mut meta = super::meta(site, kind, &heading, &url, &description);
         let image = meta.image.as_ref().map(|i| i.url.clone());
         let ld = match listing.product {
@@ -402,8 +412,8 @@ fn listing_pages(
         };
         meta.json_ld = seo::json_ld_text(&ld);
         let pagination = PaginationView::new(n, total, |k| page_url(listing.base, k));
-        let views: Vec<ReviewView> = shown.iter().map(|r| review_view(reviews, r, &c.shop.name)).collect();
-        let product = listing.product.map(|p| product_view(p, true));
+        let views: Vec<ReviewView> = shown.iter().map(|r| review_view(i18n, reviews, r, &c.shop.name)).collect();
+        let product = listing.product.map(|p| product_view(i18n, p, true));
         out.push(ReviewPage {
             template: "reviews.html",
             meta,
@@ -427,20 +437,25 @@ fn listing_pages(
 mod tests {
     use super::*;
 
+    fn en() -> I18n {
+        I18n::default()
+    }
+
     #[test]
     fn stars_show_halves() {
-        assert_eq!(stars(45, "4.5".into()).icons, ["full", "full", "full", "full", "half"]);
-        assert_eq!(stars(46, "4.6".into()).icons, ["full", "full", "full", "full", "half"]);
-        assert_eq!(stars(48, "4.8".into()).icons, ["full", "full", "full", "full", "full"]);
-        assert_eq!(stars(42, "4.2".into()).icons, ["full", "full", "full", "full", "empty"]);
-        assert_eq!(stars(10, "1".into()).icons, ["full", "empty", "empty", "empty", "empty"]);
-        assert_eq!(stars(45, "4.5".into()).label, "4.5 out of 5 stars");
+        let stars = |t, v: &str| stars(&en(), t, v.to_string());
+        assert_eq!(stars(45, "4.5").icons, ["full", "full", "full", "full", "half"]);
+        assert_eq!(stars(46, "4.6").icons, ["full", "full", "full", "full", "half"]);
+        assert_eq!(stars(48, "4.8").icons, ["full", "full", "full", "full", "full"]);
+        assert_eq!(stars(42, "4.2").icons, ["full", "full", "full", "full", "empty"]);
+        assert_eq!(stars(10, "1").icons, ["full", "empty", "empty", "empty", "empty"]);
+        assert_eq!(stars(45, "4.5").label, "4.5 out of 5 stars");
     }
 
     #[test]
     fn distribution_rows_and_json_ld_agree_with_the_summary() {
         let s = RatingSummary::of([10, 10, 9, 8, 6, 2, 10]).unwrap();
-        let v = rating_view(&s);
+        let v = rating_view(&en(), &s);
         assert_eq!(v.average, "3.9");
         assert_eq!(v.count_label, "7 reviews");
         let rows: Vec<(usize, usize, usize)> = v.distribution.iter().map(|d| (d.stars, d.count, d.percent)).collect();
@@ -458,6 +473,7 @@ mod tests {
 
     #[test]
     fn sources_read_naturally() {
+        let source_label = |s| source_label(&en(), s);
         assert_eq!(source_label("google"), "Google");
         assert_eq!(source_label("in-store"), "In the shop");
         assert_eq!(source_label("farmers-market"), "Farmers market");

@@ -2,6 +2,7 @@
 //! templates: schema.org JSON-LD (escaped for `<script>`), share links with
 //! percent-encoded URLs, and colour contrast for the brand.
 
+use crate::i18n::I18n;
 use crate::model::{Doc, Site, StaffMember};
 use crate::paths::{absolute_url, percent_encode};
 use crate::render::views::ShareLinkView;
@@ -142,7 +143,7 @@ pub fn home(site: &Site, image: Option<&str>) -> Value {
 }
 
 /// Share links that need no third-party script.
-pub fn share_links(permalink: &str, title: &str, image: Option<&str>) -> Vec<ShareLinkView> {
+pub fn share_links(i18n: &I18n, permalink: &str, title: &str, image: Option<&str>) -> Vec<ShareLinkView> {
     let u = percent_encode(permalink);
     let t = percent_encode(title);
     let mut links = vec![
@@ -158,7 +159,7 @@ pub fn share_links(permalink: &str, title: &str, image: Option<&str>) -> Vec<Sha
     // the two encodings joined by %20.
     links.push(("whatsapp", "WhatsApp", format!("https://wa.me/?text={t}%20{u}")));
     links.push(("linkedin", "LinkedIn", format!("https://www.linkedin.com/sharing/share-offsite/?url={u}")));
-    links.push(("email", "Email", format!("mailto:?subject={t}&body={u}")));
+    links.push(("email", i18n.t("share_email"), format!("mailto:?subject={t}&body={u}")));
     links
         .into_iter()
         .map(|(network, label, url)| ShareLinkView { network: network.into(), label: label.into(), url })
@@ -234,8 +235,12 @@ mod tests {
 
     #[test]
     fn share_links_decode_back_to_the_page() {
-        let links =
-            share_links("https://shop.example/blog/a b/?x=1&y", "Tea & cake", Some("https://shop.example/c.png"));
+        let links = share_links(
+            &I18n::default(),
+            "https://shop.example/blog/a b/?x=1&y",
+            "Tea & cake",
+            Some("https://shop.example/c.png"),
+        );
         let fb = &links[0].url;
         let encoded = fb.split("u=").nth(1).unwrap();
         assert_eq!(crate::paths::percent_decode(encoded), "https://shop.example/blog/a b/?x=1&y");

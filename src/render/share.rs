@@ -49,26 +49,26 @@ fn domain(base_url: &str) -> String {
     s.trim_end_matches('/').trim_start_matches("www.").to_string()
 }
 
-/// "Blog, page 2 of 5" → "Blog": every page of a listing shares its first page's card.
-fn without_page_number<'h>(heading: &'h str, url: &str) -> &'h str {
-    match heading.rsplit_once(", page ") {
-        Some((title, _)) if url.contains("/page/") => title,
+/// "Blog, page 2 of 5" → "Blog": every page of a listing shares its first
+/// page's card. `pattern` is the language's `heading_page_of`.
+fn without_page_number<'h>(heading: &'h str, url: &str, pattern: &str) -> &'h str {
+    // What follows the title in "{title}, page {n} of {total}": ", page ".
+    let after = pattern.strip_prefix("{title}").and_then(|rest| rest.split('{').next()).unwrap_or("");
+    match heading.rsplit_once(after) {
+        Some((title, _)) if url.contains("/page/") && !after.is_empty() => title,
         _ => heading,
     }
 }
 
-fn plural(n: usize, one: &str, many: &str) -> String {
-    format!("{n} {}", if n == 1 { one } else { many })
-}
-
 /// "12 May 2026 · by Ana".
 fn byline(site: &Site, doc: &Doc) -> String {
+    let i18n = &site.config.i18n;
     let mut parts = Vec::new();
     if let Some(d) = doc.date {
-        parts.push(d.date.display());
+        parts.push(i18n.date_long(d.date));
     }
     if let Some(a) = doc.author {
-        parts.push(format!("by {}", site.staff[a].name));
+        parts.push(i18n.tf("card_by", &[("name", &site.staff[a].name)]));
     }
     parts.join(" · ")
 }
@@ -81,7 +81,7 @@ fn post_look<'a>(site: &'a Site, doc: &'a Doc) -> Look<'a> {
                 crate::model::video::Poster::Photo(p) => Some(p),
                 crate::model::video::Poster::Drawn { .. } => None,
             };
-            let mut sub = "How-to video".to_string();
+            let mut sub = site.config.i18n.t("card_video").to_string();
             if let Some(s) = v.duration_seconds {
                 sub.push_str(&format!(" ({})", crate::embeds::clock_duration(s)));
             }
@@ -111,8 +111,8 @@ fn reviews_look<'a>(site: &'a Site, meta: &PageMeta) -> Look<'a> {
         reviews.products.iter().find(|p| meta.url.starts_with(&p.url)).map(|p| &p.summary).or(reviews.summary.as_ref());
     Look {
         layout: Layout::Reviews,
-        title: without_page_number(&meta.heading, &meta.url).to_string(),
-        subtitle: summary.map(|s| format!("from {}", plural(s.count, "review", "reviews"))).unwrap_or_default(),
+        title: without_page_number(&meta.heading, &meta.url, site.config.i18n.t("heading_page_of")).to_string(),
+        subtitle: summary.map(|s| site.config.i18n.plural("card_from_reviews", s.count, &[])).unwrap_or_default(),
         photo: None,
         rating: summary.map(|s| s.average_tenths as f32 / 10.0),
         share_image: None,
@@ -122,6 +122,8 @@ fn reviews_look<'a>(site: &'a Site, meta: &PageMeta) -> Look<'a> {
 
 fn look<'a>(site: &'a Site, index: &Index<'a>, meta: &PageMeta, rendering: &str) -> Look<'a> {
     let c = &site.config;
+    let i18n = &c.i18n;
+    let pattern = i18n.t("heading_page_of");
     let plain = |layout: Layout, title: &str, subtitle: &str, file: &str| Look {
         layout,
         title: title.to_string(),
@@ -148,7 +150,7 @@ fn look<'a>(site: &'a Site, index: &Index<'a>, meta: &PageMeta, rendering: &str)
         "staff" => match index.staff.get(meta.url.as_str()) {
             Some(&i) => {
                 let s = &site.staff[i];
-                let role = s.role.clone().unwrap_or_else(|| format!("At {}", c.shop.name));
+                let role = s.role.clone().unwrap_or_else(|| i18n.tf("card_at_shop", &[("shop", &c.shop.name)]));
                 Look {
                     photo: s.photo.as_ref(),
                     ..plain(Layout::Staff, &s.name, &role, crate::parse::staff::STAFF_FILE)
@@ -160,7 +162,7 @@ fn look<'a>(site: &'a Site, index: &Index<'a>, meta: &PageMeta, rendering: &str)
         // A customer moment: the photo large, "Customer moment · 3 May 2026".
         "moment" => match index.moments.get(meta.url.as_str()) {
             Some(mo) => {
-                let subtitle = format!("Customer moment · {}", mo.date.date.display());
+                let subtitle = i18n.tf("card_moment", &[("date", &i18n.date_long(mo.date.date))]);
                 Look { photo: Some(&mo.photo), ..plain(Layout::Moment, &meta.heading, &subtitle, &mo.source) }
             }
             None => plain(Layout::Moment, &meta.heading, "", rendering),
@@ -168,9 +170,14 @@ fn look<'a>(site: &'a Site, index: &Index<'a>, meta: &PageMeta, rendering: &str)
         // The gallery shows its newest photo.
         "moments" => Look {
             photo: site.moments.first().map(|mo| &mo.photo),
-            ..plain(Layout::Moment, without_page_number(&meta.heading, &meta.url), &meta.description, rendering)
+            ..plain(
+                Layout::Moment,
+                without_page_number(&meta.heading, &meta.url, pattern),
+                &meta.description,
+                rendering,
+            )
         },
-        _ => plain(Layout::Page, without_page_number(&meta.heading, &meta.url), &meta.description, rendering),
+        _ => plain(Layout::Page, without_page_number(&meta.heading, &meta.url, pattern), &meta.description, rendering),
     }
 }
 
@@ -262,7 +269,8 @@ pub(super) fn plan<'m>(
             // Pinterest pins a photo best; the card when there is none.
             let pin =
                 look.photo.and_then(|p| site.images.get(&p.path)).map(|p| absolute_url(&c.base_url, &p.fallback_url()));
-            meta.share = seo::share_links(&meta.permalink, &meta.heading, Some(pin.as_deref().unwrap_or(&image.url)));
+            meta.share =
+                seo::share_links(&c.i18n, &meta.permalink, &meta.heading, Some(pin.as_deref().unwrap_or(&image.url)));
         }
         meta.image = Some(image);
         cards.entry(card.output.clone()).or_insert(card);
@@ -278,7 +286,12 @@ mod tests {
     fn domains_and_listing_titles() {
         assert_eq!(domain("https://www.shop.example/"), "shop.example");
         assert_eq!(domain("http://shop.example/sub"), "shop.example/sub");
-        assert_eq!(without_page_number("Blog, page 2 of 5", "/blog/page/2/"), "Blog");
-        assert_eq!(without_page_number("Bread, page of the day", "/bread/"), "Bread, page of the day");
+        let p = "{title}, page {n} of {total}";
+        assert_eq!(without_page_number("Blog, page 2 of 5", "/blog/page/2/", p), "Blog");
+        assert_eq!(without_page_number("Bread, page of the day", "/bread/", p), "Bread, page of the day");
+        assert_eq!(
+            without_page_number("Blog, Seite 2 von 5", "/blog/page/2/", "{title}, Seite {n} von {total}"),
+            "Blog"
+        );
     }
 }

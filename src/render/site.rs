@@ -27,12 +27,13 @@ pub(super) fn site_view(site: &Site) -> SiteView {
         let q = format!("{}, {}, {} {}, {}", a.street, a.city, a.region, a.postal_code, a.country);
         format!("https://www.openstreetmap.org/search?query={}", crate::paths::percent_encode(&q))
     });
-    let mut nav = vec![LinkView { title: "Blog".into(), url: "/blog/".into(), current: false }];
+    let i18n = &c.i18n;
+    let mut nav = vec![LinkView { title: i18n.t("nav_blog").into(), url: "/blog/".into(), current: false }];
     if videos::has_videos(site) {
-        nav.push(LinkView { title: "Videos".into(), url: "/videos/".into(), current: false });
+        nav.push(LinkView { title: i18n.t("nav_videos").into(), url: "/videos/".into(), current: false });
     }
     if !site.moments.is_empty() {
-        nav.push(LinkView { title: "Moments".into(), url: "/moments/".into(), current: false });
+        nav.push(LinkView { title: i18n.t("nav_moments").into(), url: "/moments/".into(), current: false });
     }
     for p in &site.pages {
         if p.url.matches('/').count() == 2 {
@@ -41,10 +42,10 @@ pub(super) fn site_view(site: &Site) -> SiteView {
         }
     }
     if !site.reviews.is_empty() {
-        nav.push(LinkView { title: "Reviews".into(), url: "/reviews/".into(), current: false });
+        nav.push(LinkView { title: i18n.t("nav_reviews").into(), url: "/reviews/".into(), current: false });
     }
     if !site.staff.is_empty() {
-        nav.push(LinkView { title: "Team".into(), url: "/staff/".into(), current: false });
+        nav.push(LinkView { title: i18n.t("nav_team").into(), url: "/staff/".into(), current: false });
     }
     let year = site.posts.iter().filter_map(|p| p.updated.or(p.date)).map(|d| d.date.year).max().unwrap_or(1970);
     let white = (255, 255, 255);
@@ -54,6 +55,8 @@ pub(super) fn site_view(site: &Site) -> SiteView {
         base_url: c.base_url.clone(),
         base_path: crate::paths::base_path(&c.base_url).to_string(),
         language: c.language.clone(),
+        og_locale: i18n.og_locale(),
+        dir: i18n.dir().to_string(),
         brand: BrandView {
             color: c.brand.color.clone(),
             accent: c.brand.accent.clone(),
@@ -74,7 +77,7 @@ pub(super) fn site_view(site: &Site) -> SiteView {
                 .map(|p| format!("tel:{}", p.chars().filter(|c| c.is_ascii_digit() || *c == '+').collect::<String>())),
             email: shop.email.clone(),
             hours: shop.hours.clone(),
-            hours_display: shop.hours.iter().map(|h| hours_display(h)).collect(),
+            hours_display: shop.hours.iter().map(|h| i18n.hours(h)).collect(),
             social: shop
                 .social
                 .iter()
@@ -113,33 +116,6 @@ pub(super) fn social_label(network: &str) -> String {
             c.next().map(|f| f.to_uppercase().collect::<String>() + c.as_str()).unwrap_or_default()
         }
     }
-}
-
-/// "Mo-Fr 10:00-18:00" → "Monday to Friday, 10:00–18:00".
-pub fn hours_display(h: &str) -> String {
-    let day = |d: &str| match d {
-        "Mo" => "Monday",
-        "Tu" => "Tuesday",
-        "We" => "Wednesday",
-        "Th" => "Thursday",
-        "Fr" => "Friday",
-        "Sa" => "Saturday",
-        "Su" => "Sunday",
-        _ => "",
-    };
-    let Some((days, times)) = h.split_once(' ') else { return h.to_string() };
-    if !days.split([',', '-']).all(|d| !day(d).is_empty()) {
-        return h.to_string();
-    }
-    let days_text: Vec<String> = days
-        .split(',')
-        .map(|part| match part.split_once('-') {
-            Some((a, b)) if !day(a).is_empty() && !day(b).is_empty() => format!("{} to {}", day(a), day(b)),
-            _ if !day(part).is_empty() => day(part).to_string(),
-            _ => part.to_string(),
-        })
-        .collect();
-    format!("{}, {}", days_text.join(" and "), times.replace('-', "–"))
 }
 
 /// Which links of the navigation are current on the page at `url`.

@@ -143,9 +143,11 @@ pub(super) fn jobs(site: &Site) -> Vec<Job> {
     }
     let c = &site.config;
     let ix: Vec<usize> = (0..site.posts.len()).filter(|&i| site.posts[i].video.is_some()).collect();
-    let description = format!("How-to videos from the people of {}", c.shop.name);
-    let mut m = meta(site, "videos", "How-to videos", "/videos/", &description);
-    let mut ld = seo::web_page(site, "CollectionPage", "How-to videos", "/videos/", &description);
+    let i18n = &c.i18n;
+    let description = i18n.tf("videos_description", &[("shop", &c.shop.name)]);
+    let heading = i18n.t("videos_heading");
+    let mut m = meta(site, "videos", heading, "/videos/", &description);
+    let mut ld = seo::web_page(site, "CollectionPage", heading, "/videos/", &description);
     let items: Vec<Value> = ix
         .iter()
         .enumerate()
@@ -154,21 +156,26 @@ pub(super) fn jobs(site: &Site) -> Vec<Job> {
     ld["mainEntity"] = json!({"@type": "ItemList", "itemListElement": items});
     m.json_ld = seo::json_ld_text(&ld);
     // The topics of the videos, with how many videos each has.
-    let mut tags: BTreeMap<&str, TagView> = BTreeMap::new();
+    let mut counts: BTreeMap<&str, (&str, usize)> = BTreeMap::new();
     for &i in &ix {
         for t in &site.posts[i].tags {
-            let url = format!("/tags/{}/", t.slug);
-            tags.entry(t.slug.as_str())
-                .or_insert_with(|| TagView { name: t.name.clone(), slug: t.slug.clone(), url, count: 0 })
-                .count += 1;
+            counts.entry(t.slug.as_str()).or_insert((t.name.as_str(), 0)).1 += 1;
         }
     }
-    let tags: Vec<TagView> = tags.into_values().collect();
+    let tags: Vec<TagView> = counts
+        .into_iter()
+        .map(|(slug, (name, count))| super::tag_view(site, name, slug, format!("/tags/{slug}/"), count))
+        .collect();
+    let intro = i18n.plural("videos_intro", ix.len(), &[("shop", &c.shop.name)]);
     vec![Job {
         template: "videos.html".into(),
         meta: m,
         rendering: "the videos page".into(),
-        extra: Extra::Ready(vec![("videos", video_cards(site, &ix)), ("video_tags", ser(&tags))]),
+        extra: Extra::Ready(vec![
+            ("videos", video_cards(site, &ix)),
+            ("video_tags", ser(&tags)),
+            ("videos_intro", ser(&intro)),
+        ]),
         lastmod: None,
     }]
 }

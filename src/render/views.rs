@@ -16,6 +16,10 @@ pub struct SiteView {
     /// JSON a template writes must add it: `{{ site.base_path }}/theme/x.js`.
     pub base_path: String,
     pub language: String,
+    /// Open Graph's locale: `de_DE` for `de`, `pt_BR` for `pt-BR`.
+    pub og_locale: String,
+    /// `ltr`, or `rtl` for Arabic, Hebrew, Persian, Urdu.
+    pub dir: String,
     pub brand: BrandView,
     pub shop: ShopView,
     pub logo: Option<ImageView>,
@@ -138,6 +142,10 @@ pub struct TagView {
     pub slug: String,
     pub url: String,
     pub count: usize,
+    /// "3 posts", in the site's language.
+    pub count_label: String,
+    /// "posts": the words of `count_label` without the number.
+    pub count_words: String,
 }
 
 #[derive(Debug, Clone, Serialize)]
@@ -166,6 +174,8 @@ pub struct PostCard {
     pub tags: Vec<TagView>,
     pub author: Option<AuthorView>,
     pub reading_minutes: usize,
+    /// "3 min read", in the site's language.
+    pub reading_time: String,
     pub is_video: bool,
 }
 
@@ -261,6 +271,8 @@ pub struct StaffView {
     pub author: AuthorView,
     pub email: Option<String>,
     pub post_count: usize,
+    /// "3 posts", in the site's language.
+    pub post_count_label: String,
 }
 
 /// A how-to post's video, ready to show (`post.video`).

@@ -82,6 +82,9 @@ impl Linker<'_> {
 }
 
 impl Targets for Linker<'_> {
+    fn task_labels(&self) -> (&str, &str) {
+        (self.config.i18n.t("task_done"), self.config.i18n.t("task_not_done"))
+    }
     fn doc_url(&self, site_path: &str) -> Option<(&str, bool)> {
         self.docs.get(site_path).map(|(u, d)| (u.as_str(), *d))
     }

@@ -89,7 +89,7 @@ impl Linker<'_> {
             return None;
         };
         let planned = self.image(&m.photo.path).ok()?;
-        let view = moment_view(m, &planned, self.reviews, false, PHOTO_SIZES_CONTENT);
+        let view = moment_view(&self.config.i18n, m, &planned, self.reviews, false, PHOTO_SIZES_CONTENT);
         Some(vec![("moment", serde_json::to_value(view).ok()?)])
     }
 }

@@ -164,7 +164,10 @@ impl Linker<'_> {
                 diags.error(file, Some(call.span), format!("there is no review with id `{id}`")).help(help);
                 return None;
             };
-            return Some(vec![("review", serde_json::to_value(review_view(reviews, r, shop)).ok()?)]);
+            return Some(vec![(
+                "review",
+                serde_json::to_value(review_view(&self.config.i18n, reviews, r, shop)).ok()?,
+            )]);
         }
         let Some(name) = arg("product") else {
             diags
@@ -195,9 +198,14 @@ impl Linker<'_> {
                 }
             },
         };
-        let list: Vec<_> = p.reviews.iter().take(limit).map(|&i| review_view(reviews, &reviews.all[i], shop)).collect();
+        let list: Vec<_> = p
+            .reviews
+            .iter()
+            .take(limit)
+            .map(|&i| review_view(&self.config.i18n, reviews, &reviews.all[i], shop))
+            .collect();
         Some(vec![
-            ("product", serde_json::to_value(product_view(p, false)).ok()?),
+            ("product", serde_json::to_value(product_view(&self.config.i18n, p, false)).ok()?),
             ("reviews", serde_json::to_value(list).ok()?),
         ])
     }

@@ -48,6 +48,7 @@ impl Linker<'_> {
             ctx.insert(k.clone(), v);
         }
         ctx.insert("args", &args);
+        ctx.insert_value("t", self.config.i18n.template_value(&self.config.shop.name));
         if matches!(call.name.as_str(), "review" | "reviews") {
             for (k, v) in self.review_shortcode_vars(file, call, diags)? {
                 ctx.insert(k, &v);

@@ -129,6 +129,7 @@ fn language_label(lang: &str) -> String {
         "nb" | "no" => "Norsk",
         "fi" => "Suomi",
         "pl" => "Polski",
+        "cs" => "Čeština",
         _ => "Captions",
     }
     .to_string()
@@ -250,7 +251,7 @@ impl Linker<'_> {
             id: r.id.clone(),
             start: r.start_seconds,
             title: title.to_string(),
-            label: format!("Play: {title}"),
+            label: self.config.i18n.tf("play_video", &[("title", title)]),
             show_title,
             watch_url: r.watch_url(),
             embed_url: r.embed_url(true),
@@ -275,7 +276,7 @@ impl Linker<'_> {
             id: String::new(),
             start: 0,
             title: title.to_string(),
-            label: format!("Play: {title}"),
+            label: self.config.i18n.tf("play_video", &[("title", title)]),
             show_title,
             watch_url: url.clone(),
             embed_url: String::new(),
@@ -410,6 +411,7 @@ impl Linker<'_> {
             ctx.insert(k.clone(), v);
         }
         ctx.insert("args", &args);
+        ctx.insert_value("t", self.config.i18n.template_value(&self.config.shop.name));
         ctx.insert("video", view);
         match theme.tera.render(&name, &ctx) {
             Ok(html) => {

@@ -277,7 +277,7 @@ fn html_reply(
     view: &View,
     instance: &str,
 ) -> Reply {
-    let body = reload::inject(html, &reload::snippet(view, instance));
+    let body = reload::inject(html, &reload::snippet_in(view, instance, &reload::page_language(html)));
     let etag = etag_of(&body);
     let len = body.len() as u64;
     if status == 200 && not_modified(h, &etag, modified.unwrap_or(SystemTime::UNIX_EPOCH)) && h.if_none_match.is_some()

@@ -218,6 +218,28 @@ pub const OVERLAY_CSS: &str = r#"#shopstory-overlay{position:fixed;inset:0;z-ind
 /// What is injected into every HTML reply: the overlay when the last
 /// rebuild failed, and the script tag.
 pub fn snippet(view: &View, instance: &str) -> String {
+    snippet_in(view, instance, "en")
+}
+
+/// The language of an HTML page (`<html lang="de">`), as the overlay's
+/// heading speaks it; `en` when the page does not say.
+pub fn page_language(html: &[u8]) -> String {
+    let head = &html[..html.len().min(2048)];
+    let text = String::from_utf8_lossy(head);
+    let lower = text.to_ascii_lowercase();
+    let Some(at) = lower.find("<html").and_then(|i| lower[i..].find("lang=\"").map(|j| i + j + 6)) else {
+        return "en".into();
+    };
+    let tag: String = text[at..].chars().take_while(|c| c.is_ascii_alphanumeric() || *c == '-').collect();
+    if tag.is_empty() {
+        "en".into()
+    } else {
+        tag
+    }
+}
+
+/// `snippet`, with the overlay's heading in the page's language `lang`.
+pub fn snippet_in(view: &View, instance: &str, lang: &str) -> String {
     let mut out = String::from("\n<!-- shopstory serve: preview only, not in the built files -->\n");
     if let Some(errors) = &view.errors {
         out.push_str("<link rel=\"stylesheet\" href=\"/__shopstory/overlay.css\">\n");
@@ -225,7 +247,7 @@ pub fn snippet(view: &View, instance: &str) -> String {
         out.push_str(
             "<button type=\"button\" id=\"shopstory-overlay-close\" aria-label=\"Hide these errors\">Hide</button>",
         );
-        out.push_str("<h2>shopstory: the last change has errors</h2>");
+        out.push_str(&format!("<h2>{}</h2>", escape_html(&crate::i18n::built_in_text(lang, "overlay_heading"))));
         if view.site.is_some() {
             out.push_str("<p>Behind this message is the last good version of the page. Fix the file and save: this message goes away by itself.</p>");
         } else {
@@ -292,6 +314,10 @@ mod tests {
         assert!(s.contains("id=\"shopstory-overlay\""), "{s}");
         assert!(s.contains("content/posts/&lt;x&gt;.md"), "{s}");
         assert!(!s.contains("<b>"), "{s}");
+        assert!(s.contains("<h2>shopstory: the last change has errors</h2>"), "{s}");
+        let de = snippet_in(&view, "abc", &page_language(b"<!doctype html>\n<html lang=\"de-AT\">"));
+        assert!(de.contains("<h2>shopstory: Die letzte Änderung enthält Fehler</h2>"), "{de}");
+        assert_eq!(page_language(b"<p>no html tag</p>"), "en");
     }
 
     #[test]

@@ -94,7 +94,7 @@ pub fn classify(comps: &[String], skip: &[Vec<String>]) -> Option<Change> {
     let change = match first.as_str() {
         "site.yaml" if comps.len() == 1 => Change::Config,
         "content" => Change::Content,
-        "data" => Change::Data,
+        "data" | "i18n" => Change::Data,
         "templates" => Change::Templates,
         "themes" => Change::Theme,
         "static" => Change::Static,

@@ -95,7 +95,7 @@ pub fn check_output(root: &Path, output: &Path) -> Result<(), WriteError> {
     let dangerous = out_n.parent().is_none()
         || root_n.starts_with(&out_n)
         || home.as_deref() == Some(out_n.as_path())
-        || ["content", "data", "static", "templates", "themes", ".git"]
+        || ["content", "data", "i18n", "static", "templates", "themes", ".git"]
             .iter()
             .any(|d| out_n.starts_with(root_n.join(d)));
     if dangerous {

@@ -11,6 +11,7 @@ mod docs;
 mod escaping;
 mod fuzz;
 mod harness;
+mod i18n;
 mod incremental;
 mod messages;
 mod moments;

@@ -13,6 +13,7 @@ mod harness;
 mod incremental;
 mod moments;
 mod photo_corpus;
+mod photo_speed;
 mod photos;
 mod publish;
 mod reviews;

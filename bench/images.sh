@@ -116,30 +116,34 @@ def psnr(a, b):
 
 print()
 print("bytes and quality (PSNR against Pillow's Lanczos resize of the source)")
-for variant in ("jpeg", "webp"):
-    site = f"{work}/shopstory-{variant}"
+mean = lambda xs: sum(xs) / len(xs) if xs else float("nan")
+
+def report(label, paths, pattern, sources):
     by_format = {}
-    for path in glob.glob(f"{site}/public/media/photo-*"):
-        name = os.path.basename(path)
-        m = re.fullmatch(r"(photo-\d+)-[0-9a-f]{10}-(\d+)\.(jpg|webp)", name)
+    for path in paths:
+        m = re.fullmatch(pattern, os.path.basename(path))
         if not m:
             continue
-        stem, width, ext = m.group(1), int(m.group(2)), m.group(3)
+        stem, width, ext = m.group(1), int(m.group(2)), path.rsplit(".", 1)[1]
         entry = by_format.setdefault(ext, {"bytes": 0, "files": 0, "rgb": [], "luma": []})
         entry["bytes"] += os.path.getsize(path)
         entry["files"] += 1
         if int(stem.split("-")[1]) <= sample:
             got = Image.open(path).convert("RGB")
-            ref = Image.open(f"{site}/static/images/{stem}.jpg").convert("RGB").resize(got.size, Image.LANCZOS)
+            ref = Image.open(f"{sources}/{stem}.jpg").convert("RGB").resize(got.size, Image.LANCZOS)
             entry["rgb"].append(psnr(ref, got))
             entry["luma"].append(psnr(ref.convert("L"), got.convert("L")))
     for ext, e in sorted(by_format.items()):
-        mean = lambda xs: sum(xs) / len(xs) if xs else float("nan")
-        print(f"  shopstory {variant:4} site, {ext:4}: {e['files']:4} files {e['bytes'] / 1e6:8.2f} MB"
+        print(f"  {label:22} {ext:4}: {e['files']:4} files {e['bytes'] / 1e6:7.2f} MB"
               f"  PSNR {mean(e['rgb']):5.2f} dB RGB, {mean(e['luma']):5.2f} dB luma ({len(e['rgb'])} variants)")
+
+for variant in ("jpeg", "webp"):
+    site = f"{work}/shopstory-{variant}"
+    report(f"shopstory ({variant} site)", glob.glob(f"{site}/public/media/photo-*"),
+           r"(photo-\d+)-[0-9a-f]{10}-(\d+)\.(jpg|webp)", f"{site}/static/images")
 if hugo:
-    files = [p for p in glob.glob(f"{hugo}/public/**/*_hu*", recursive=True) if p.endswith(".jpg")]
-    print(f"  hugo             , jpg : {len(files):4} files {sum(map(os.path.getsize, files)) / 1e6:8.2f} MB")
+    report("hugo", glob.glob(f"{hugo}/public/**/*_hu*", recursive=True),
+           r"(photo-\d+)_hu[0-9a-f]+_\d+_(\d+)x0_resize_q75_lanczos\.jpg", f"{hugo}/assets/images")
 PY
 [ "$rounds" = 0 ] && exit 0
 

@@ -16,7 +16,9 @@ use std::sync::atomic::{AtomicU64, Ordering};
 /// (a new filter, encoder settings, a codec upgrade that matters), so that
 /// every cached variant is made again. 2: JPEGs with split scans decoded
 /// right, colours converted to sRGB through their ICC profile (issue 13).
-pub const CACHE_EPOCH: u32 = 2;
+/// 3: JPEG by `jpeg-encoder` (4:2:0), WebP at method 2, smaller widths
+/// resized from the largest (issue 13 item 8).
+pub const CACHE_EPOCH: u32 = 3;
 
 /// The first 10 hex characters of the key of one variant: the source's
 /// content hash, the width, the format and (for lossy formats, the only ones

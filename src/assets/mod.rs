@@ -3,7 +3,8 @@
 //! them (pure, so markdown can render a `<picture>` before anything is
 //! encoded). `execute` makes those files: it fills the content-addressed
 //! cache (`cache.rs`) with whatever variants it lacks, decoding each such
-//! source once and resizing and encoding it in parallel (`encode.rs`), and
+//! source once, resizing it to its largest missing width and the smaller
+//! widths from that one, and encoding them in parallel (`encode.rs`), and
 //! returns output files that copy from the cache. `execute` is one of the
 //! three places of the build that touch the disk, and it runs only for
 //! `build`, never for `check`.
@@ -282,44 +283,50 @@ pub fn execute(
 /// Fills the cache for one image. The outer `Result` is a cache failure,
 /// the inner one a problem with the photo. The full-size pixels live only
 /// while a share of the memory budget is held: the source is decoded and
-/// resized once per missing width (on plain threads: no rayon work is
-/// waited for while holding a share), the original is dropped, and only
-/// then are the variants encoded in parallel.
+/// resized to the largest missing size, then dropped with the share (no
+/// rayon work is waited for while holding it: see `budget`). Every smaller
+/// size is resized from that largest one (a Lanczos3 resize costs in
+/// proportion to its source, so this is about half the work of resizing
+/// each from the original) and each size is encoded in its formats, in
+/// parallel.
 fn process(img: &PlannedImage, cache: &Cache) -> Result<Done, Failure> {
     let missing: Vec<&Variant> = img.variants.iter().filter(|v| !cache.contains(&v.output)).collect();
     if missing.is_empty() {
         return Ok(Done::Cached);
     }
-    let mut sizes: Vec<(u32, u32)> = missing.iter().map(|v| (v.width, v.height)).collect();
-    sizes.sort_unstable();
-    sizes.dedup();
-    let resized: Vec<((u32, u32), encode::Pixels)> = {
+    let sizes = sizes_largest_first(&missing);
+    let Some(&(lw, lh)) = sizes.first() else { return Ok(Done::Cached) };
+    let largest = {
         let cost = budget::decode_cost(img.source_width, img.source_height, img.has_alpha);
         let _share = budget::memory().take(cost);
         let pixels = read_and_decode(img).map_err(Failure::Photo)?;
-        // One plain thread per width (not rayon: see `budget`).
-        let pixels = &pixels;
-        std::thread::scope(|s| {
-            let resizing: Vec<_> =
-                sizes.iter().map(|&(w, h)| (w, h, s.spawn(move || encode::resize(pixels, w, h)))).collect();
-            resizing
-                .into_iter()
-                .map(|(w, h, handle)| {
-                    let px = handle.join().unwrap_or_else(|_| Err("resizing failed".into()));
-                    px.map(|px| ((w, h), px)).map_err(|why| Failure::Photo(format!("{w}x{h}: {why}")))
-                })
-                .collect::<Result<Vec<_>, Failure>>()
-        })?
+        encode::resize(&pixels, lw, lh).map_err(|why| Failure::Photo(format!("{lw}x{lh}: {why}")))?
     };
-    missing.par_iter().try_for_each(|v| {
-        let px = resized.iter().find(|(size, _)| *size == (v.width, v.height)).map(|(_, px)| px);
-        let px = px.ok_or_else(|| Failure::Photo(format!("{}: not resized", v.output)))?;
-        let bytes =
-            encode::encode(px, &v.format, img.quality).map_err(|why| Failure::Photo(format!("{}: {why}", v.output)))?;
-        cache.store(&v.output, &bytes)?;
-        Ok::<(), Failure>(())
+    sizes.par_iter().try_for_each(|&(w, h)| {
+        let smaller;
+        let px = if (w, h) == (lw, lh) {
+            &largest
+        } else {
+            smaller = encode::resize(&largest, w, h).map_err(|why| Failure::Photo(format!("{w}x{h}: {why}")))?;
+            &smaller
+        };
+        let of_size: Vec<&&Variant> = missing.iter().filter(|v| (v.width, v.height) == (w, h)).collect();
+        of_size.par_iter().try_for_each(|v| {
+            let bytes = encode::encode(px, &v.format, img.quality)
+                .map_err(|why| Failure::Photo(format!("{}: {why}", v.output)))?;
+            cache.store(&v.output, &bytes)?;
+            Ok::<(), Failure>(())
+        })
     })?;
     Ok(Done::Encoded(missing.len()))
+}
+
+/// The distinct sizes of `variants`, largest first.
+fn sizes_largest_first(variants: &[&Variant]) -> Vec<(u32, u32)> {
+    let mut sizes: Vec<(u32, u32)> = variants.iter().map(|v| (v.width, v.height)).collect();
+    sizes.sort_unstable_by(|a, b| b.cmp(a));
+    sizes.dedup();
+    sizes
 }
 
 /// Reads the source again, checks it is the file that was probed, and

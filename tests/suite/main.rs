@@ -16,6 +16,7 @@ mod incremental;
 mod messages;
 mod moments;
 mod photo_corpus;
+mod photo_speed;
 mod photos;
 mod publish;
 mod reviews;

@@ -42,8 +42,8 @@ fn video_site_has_exactly_the_expected_files() {
         "clips/gear.mp4",
         "feed.xml",
         "index.html",
-        "media/brakes-72c2ca0290-320.webp",
-        "media/brakes-89c9ecf7f9-320.jpg",
+        "media/brakes-20e15b5ee3-320.webp",
+        "media/brakes-764ee17c67-320.jpg",
         "media/posts/chain-check.mp4",
         "media/posts/chain-check.vtt",
         "robots.txt",
@@ -154,7 +154,7 @@ fn bare_urls_and_shortcodes_become_facades_and_local_clips_video_elements() {
 
     let brakes = site.read("public/blog/adjust-brakes/index.html");
     assert!(brakes.contains("href=\"https://www.youtube.com/watch?v=ZyXwVuTsRq9&amp;t=65s\" data-embed=\"https://www.youtube-nocookie.com/embed/ZyXwVuTsRq9?autoplay=1&amp;start=65\""));
-    assert!(brakes.contains("<picture class=\"video-poster\"><source type=\"image/webp\" srcset=\"/media/brakes-72c2ca0290-320.webp 320w\""), "poster: through the image pipeline");
+    assert!(brakes.contains("<picture class=\"video-poster\"><source type=\"image/webp\" srcset=\"/media/brakes-20e15b5ee3-320.webp 320w\""), "poster: through the image pipeline");
 
     let chain = site.read("public/blog/chain-check/index.html");
     let start = chain.find("<video ").unwrap();
@@ -212,7 +212,7 @@ fn video_posts_carry_video_object_json_ld() {
     let ld = json_ld(&site.read("public/blog/adjust-brakes/index.html"));
     assert_eq!(
         ld["@graph"][1]["thumbnailUrl"],
-        json!(["https://spoke-and-pedal.example/media/brakes-89c9ecf7f9-320.jpg"])
+        json!(["https://spoke-and-pedal.example/media/brakes-764ee17c67-320.jpg"])
     );
     assert_eq!(ld["@graph"][1]["embedUrl"], "https://www.youtube-nocookie.com/embed/ZyXwVuTsRq9?start=65");
     // A post without a video stays a plain BlogPosting.

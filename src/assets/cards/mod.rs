@@ -34,6 +34,8 @@ mod spec;
 mod text;
 
 #[cfg(test)]
+mod samples;
+#[cfg(test)]
 mod tests;
 #[cfg(test)]
 #[allow(clippy::print_stderr, reason = "a timing probe prints its figures")]

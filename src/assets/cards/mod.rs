@@ -29,6 +29,8 @@
 //! is the public face: everything callers use is re-exported here.
 
 mod draw;
+mod png;
+mod shared;
 mod execute;
 mod spec;
 mod text;
@@ -41,7 +43,6 @@ mod tests;
 #[allow(clippy::print_stderr, reason = "a timing probe prints its figures")]
 mod timing;
 
-pub use draw::encode_png;
 pub use execute::{execute, CardOptions, CardStats, ExecutedCards};
 pub use spec::{
     card_name, CardKind, CardPhoto, CardSpec, Colour, Layout, PlannedCard, BOLD_FONT, CARD_EPOCH, HEIGHT, REGULAR_FONT,

@@ -1,4 +1,4 @@
-use super::draw::{cover, draw, encode_png, min_contrast, Palette};
+use super::draw::{card_png, cover, draw, min_contrast, Palette};
 use super::execute::{execute, CardOptions};
 use super::spec::{card_name, CardPhoto, CardSpec, Colour, Layout, PlannedCard, HEIGHT, WIDTH};
 use super::text::{layout_text, line_height, Fonts, TITLE_SIZES};
@@ -47,9 +47,10 @@ fn changed(a: &RgbImage, b: &RgbImage, (x0, y0, x1, y1): (u32, u32, u32, u32)) -
 
 #[test]
 fn a_card_is_a_1200x630_png() {
-    let img = draw(&spec(Layout::Post, "How we true a wheel"), Fonts::embedded(), None, None);
+    let s = spec(Layout::Post, "How we true a wheel");
+    let img = draw(&s, Fonts::embedded(), None, None);
     assert_eq!(img.dimensions(), (1200, 630));
-    let png = encode_png(&img).expect("encode");
+    let png = card_png(&s, Fonts::embedded(), None, None);
     assert_eq!(&png[..8], b"\x89PNG\r\n\x1a\n");
     let back = image::load_from_memory(&png).expect("decodes");
     assert_eq!((back.width(), back.height()), (1200, 630));
@@ -254,8 +255,8 @@ fn the_name_covers_every_drawn_input_and_cards_are_deterministic() {
     // The photo's path on disk is not part of it (the same site elsewhere names cards alike).
     let moved = CardSpec { photo: Some(CardPhoto { abs: "/elsewhere/p.jpg".into(), ..p.clone() }), ..base.clone() };
     assert_eq!(card_name(&moved, fonts), card_name(&CardSpec { photo: Some(p), ..base.clone() }, fonts));
-    let a = encode_png(&draw(&base, fonts, None, None)).unwrap();
-    let b = encode_png(&draw(&base, fonts, None, None)).unwrap();
+    let a = card_png(&base, fonts, None, None);
+    let b = card_png(&base, fonts, None, None);
     assert_eq!(a, b);
 }
 

@@ -7,7 +7,9 @@
 use super::png::{self, Layer, Span, CLEAN};
 use super::shared::{self, glyph, LayerKey};
 use super::spec::{CardPhoto, CardSpec, Colour, Layout, HEIGHT, MARK_H, MARK_Y, STAFF_CX, STAFF_CY, STAFF_R, WIDTH};
-use super::text::{ellipsize, layout_text, line_height, Face, Fonts, TextLayout, FOOTER_SIZE, RATING_SIZE, RULE_GAP, RULE_H};
+use super::text::{
+    ellipsize, layout_text, line_height, Face, Fonts, TextLayout, FOOTER_SIZE, RATING_SIZE, RULE_GAP, RULE_H,
+};
 use crate::assets::encode::Pixels;
 use crate::render::seo::contrast;
 use fast_image_resize::images::{Image, ImageRef};
@@ -148,7 +150,11 @@ impl Canvas {
 
     /// A canvas showing `layer`.
     fn over(layer: &Arc<Layer>) -> Canvas {
-        Canvas { base: Some(Arc::clone(layer)), rows: vec![Vec::new(); HEIGHT as usize], spans: vec![CLEAN; HEIGHT as usize] }
+        Canvas {
+            base: Some(Arc::clone(layer)),
+            rows: vec![Vec::new(); HEIGHT as usize],
+            spans: vec![CLEAN; HEIGHT as usize],
+        }
     }
 
     /// Row `y`'s pixels.
@@ -350,7 +356,14 @@ pub(crate) fn card_png(spec: &CardSpec, fonts: &Fonts, photo: Option<&Pixels>, l
 /// The layer of a card: the gradient, the circles of a card without a
 /// photo, the mark, the site's name and the footer, which are the same on
 /// every card of a layout (none of them overlaps what a card draws on it).
-fn card_layer(spec: &CardSpec, fonts: &Fonts, logo: Option<&Pixels>, pal: &Palette, text: &TextLayout, circles: bool) -> Arc<Layer> {
+fn card_layer(
+    spec: &CardSpec,
+    fonts: &Fonts,
+    logo: Option<&Pixels>,
+    pal: &Palette,
+    text: &TextLayout,
+    circles: bool,
+) -> Arc<Layer> {
     let key = LayerKey {
         brand: spec.brand,
         accent: spec.accent,

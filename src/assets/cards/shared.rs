@@ -61,7 +61,13 @@ type GlyphKey = (usize, u16, u32, u32, u32);
 /// Glyph `id` of `font` at `size` with its origin at (`x`, `y`): the
 /// whole-pixel position to draw it at and its sprite (none for a blank
 /// glyph). `x` is rounded to a sixteenth of a pixel, `y` is kept exact.
-pub(super) fn glyph(font: &FontRef<'static>, id: GlyphId, size: f32, x: f32, y: f32) -> Option<(i64, i64, Arc<Sprite>)> {
+pub(super) fn glyph(
+    font: &FontRef<'static>,
+    id: GlyphId,
+    size: f32,
+    x: f32,
+    y: f32,
+) -> Option<(i64, i64, Arc<Sprite>)> {
     static MEMO: OnceLock<Mutex<HashMap<GlyphKey, Option<Arc<Sprite>>>>> = OnceLock::new();
     let (xf, yf) = (x.floor(), y.floor());
     let (mut xi, yi) = (xf as i64, yf as i64);

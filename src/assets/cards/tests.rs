@@ -247,7 +247,7 @@ fn the_name_covers_every_drawn_input_and_cards_are_deterministic() {
         CardSpec { logo: Some(p.clone()), ..base.clone() },
         CardSpec { photo: Some(p.clone()), ..base.clone() },
         CardSpec { photo: Some(CardPhoto { source_hash: "abd".into(), ..p.clone() }), ..base.clone() },
-        CardSpec { rating: Some(4.5), ..base.clone() },
+        CardSpec { layout: Layout::Reviews, rating: Some(4.5), ..base.clone() },
     ];
     for o in &others {
         assert_ne!(card_name(o, fonts), name, "{o:?}");
@@ -258,6 +258,43 @@ fn the_name_covers_every_drawn_input_and_cards_are_deterministic() {
     let a = card_png(&base, fonts, None, None);
     let b = card_png(&base, fonts, None, None);
     assert_eq!(a, b);
+}
+
+#[test]
+fn issue_19_cards_that_look_alike_share_a_name_and_are_drawn_once() {
+    let fonts = Fonts::embedded();
+    let base = spec(Layout::Post, "Title");
+    let long = "word ".repeat(100);
+    let alike = [
+        // A rating is drawn on a reviews card only.
+        (CardSpec { rating: Some(4.5), ..base.clone() }, base.clone()),
+        // Titles are drawn trimmed, and cut after `MAX_CARD_CHARS` characters.
+        (CardSpec { title: "  Title \n".into(), ..base.clone() }, base.clone()),
+        (
+            CardSpec { title: format!("{long}one"), ..base.clone() },
+            CardSpec { title: format!("{long}two"), ..base.clone() },
+        ),
+        (CardSpec { subtitle: format!(" {} ", base.subtitle), ..base.clone() }, base.clone()),
+    ];
+    for (a, b) in &alike {
+        assert_eq!(card_png(a, fonts, None, None), card_png(b, fonts, None, None), "{a:?}");
+        assert_eq!(card_name(a, fonts), card_name(b, fonts), "{a:?}");
+    }
+    let reviews = CardSpec { layout: Layout::Reviews, rating: Some(4.5), ..base.clone() };
+    assert_ne!(card_name(&reviews, fonts), card_name(&CardSpec { rating: Some(4.0), ..reviews.clone() }, fonts));
+    // One build draws each name once.
+    let tmp = tempfile::tempdir().expect("tempdir");
+    let mut cards = BTreeMap::new();
+    for (a, b) in &alike {
+        for s in [a, b] {
+            let c = PlannedCard::drawn(s.clone(), fonts);
+            cards.insert(c.output.clone(), c);
+        }
+    }
+    assert_eq!(cards.len(), 2, "the plain card and the long title's");
+    let opts = CardOptions { cache_dir: tmp.path(), on_card_done: &|| {} };
+    let run = execute(&cards, &opts, &mut Diagnostics::new()).expect("execute");
+    assert_eq!((run.stats.cards, run.stats.drawn), (2, 2));
 }
 
 #[test]

@@ -272,20 +272,36 @@ fn paeth(row: &[u8], above: Option<&[u8]>, x0: usize, x1: usize, out: &mut Vec<u
     const ZEROS: [u8; 3 * W] = [0; 3 * W];
     let above = above.unwrap_or(&ZEROS);
     out.clear();
-    out.extend((3 * x0..3 * x1).map(|i| {
-        let (a, b) = (if i >= 3 { row[i - 3] } else { 0 }, above[i]);
-        let c = if i >= 3 { above[i - 3] } else { 0 };
-        let p = i16::from(a) + i16::from(b) - i16::from(c);
-        let (pa, pb, pc) = ((p - i16::from(a)).abs(), (p - i16::from(b)).abs(), (p - i16::from(c)).abs());
-        let guess = if pa <= pb && pa <= pc {
-            a
-        } else if pb <= pc {
-            b
-        } else {
-            c
-        };
-        row[i].wrapping_sub(guess)
-    }));
+    let (mut start, end) = (3 * x0, 3 * x1);
+    if x0 == 0 {
+        // The first pixel has nothing on its left.
+        out.extend((0..3.min(end)).map(|i| row[i].wrapping_sub(predict(0, above[i], 0))));
+        start = 3.min(end);
+    }
+    // Four slices of one length, so that this loop runs in SIMD lanes.
+    let (x, a) = (&row[start..end], &row[start.saturating_sub(3)..end.saturating_sub(3)]);
+    let (b, c) = (&above[start..end], &above[start.saturating_sub(3)..end.saturating_sub(3)]);
+    let done = out.len();
+    out.resize(done + x.len(), 0);
+    for ((((o, &x), &a), &b), &c) in out[done..].iter_mut().zip(x).zip(a).zip(b).zip(c) {
+        *o = x.wrapping_sub(predict(a, b, c));
+    }
+}
+
+/// Paeth's guess from the left (`a`), upper (`b`) and upper-left (`c`) bytes.
+#[inline]
+fn predict(a: u8, b: u8, c: u8) -> u8 {
+    let (a16, b16, c16) = (i16::from(a), i16::from(b), i16::from(c));
+    let pa = (b16 - c16).abs();
+    let pb = (a16 - c16).abs();
+    let pc = (a16 + b16 - 2 * c16).abs();
+    if pa <= pb && pa <= pc {
+        a
+    } else if pb <= pc {
+        b
+    } else {
+        c
+    }
 }
 
 /// The pixel where cut `i` falls.

@@ -11,7 +11,7 @@ median wall time, the peak memory (/usr/bin/time) and the ratio shopstory/peer.
     python3 bench/compare.py --runs 1 --sizes 10000 --modes cold   # one cold round
 
 Env: GEN_CORPUS=path to gen_corpus.py (default ../shared/bench/gen_corpus.py),
-ZOLA=path to a zola binary.
+ZOLA=path to a zola binary, SHOPSTORY=a shopstory binary (default: cargo build --release).
 
 `shopstory` runs with `share_cards: false` (like for like: the peers draw no
 share cards); `shopstory+cards` is the same site with the defaults (a share
@@ -34,7 +34,7 @@ import tempfile
 HERE = os.path.dirname(os.path.abspath(__file__))
 REPO = os.path.dirname(HERE)
 GEN = os.environ.get("GEN_CORPUS") or os.path.join(REPO, "..", "shared", "bench", "gen_corpus.py")
-SHOPSTORY = os.path.join(REPO, "target", "release", "shopstory")
+SHOPSTORY = os.environ.get("SHOPSTORY") or os.path.join(REPO, "target", "release", "shopstory")
 
 
 def timed(cmd, cwd=None):
@@ -162,7 +162,8 @@ def main():
     ap.add_argument("--work", default=os.path.join(tempfile.gettempdir(), "shopstory-bench"))
     args = ap.parse_args()
 
-    subprocess.run(["cargo", "build", "--release", "--quiet"], cwd=REPO, check=True)
+    if not os.environ.get("SHOPSTORY"):
+        subprocess.run(["cargo", "build", "--release", "--quiet"], cwd=REPO, check=True)
     zola = os.environ.get("ZOLA")
     corpora = [(f"{int(n):,} posts", ["--posts", n]) for n in args.sizes.split(",") if n]
     if args.photos:

@@ -365,6 +365,7 @@ fn card_layer(
     circles: bool,
 ) -> Arc<Layer> {
     let key = LayerKey {
+        fonts: fonts.hash.clone(),
         brand: spec.brand,
         accent: spec.accent,
         circles,

@@ -14,6 +14,8 @@ use std::sync::{Arc, Mutex, OnceLock, PoisonError};
 /// Everything a layer shows: cards with equal keys share one.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub(super) struct LayerKey {
+    /// The fonts' hash.
+    pub(super) fonts: String,
     pub(super) brand: Colour,
     pub(super) accent: Colour,
     /// The soft circles of cards without a photo.

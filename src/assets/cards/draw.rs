@@ -1,19 +1,20 @@
 //! Drawing a card (pure): the palette (text colours that meet WCAG AA on
 //! every background), an opaque RGB canvas with anti-aliased shapes, text
 //! and blended pixels, photos cropped to fill their part, and `draw`, which
-//! puts a card's parts together; `encode_png` turns the picture into a file.
+//! puts a card's parts together over its layer (`shared.rs`); `card_png`
+//! turns the card into a file (`png.rs`).
 
-use super::spec::{CardSpec, Colour, Layout, HEIGHT, MARK_H, MARK_Y, STAFF_CX, STAFF_CY, STAFF_R, WIDTH};
-use super::text::{ellipsize, layout_text, line_height, Face, Fonts, FOOTER_SIZE, RATING_SIZE, RULE_GAP, RULE_H};
+use super::png::{self, Layer, Span, CLEAN};
+use super::shared::{self, glyph, LayerKey};
+use super::spec::{CardPhoto, CardSpec, Colour, Layout, HEIGHT, MARK_H, MARK_Y, STAFF_CX, STAFF_CY, STAFF_R, WIDTH};
+use super::text::{
+    ellipsize, layout_text, line_height, Face, Fonts, TextLayout, FOOTER_SIZE, RATING_SIZE, RULE_GAP, RULE_H,
+};
 use crate::assets::encode::Pixels;
 use crate::render::seo::contrast;
-use ab_glyph::{point, Font, PxScale};
 use fast_image_resize::images::{Image, ImageRef};
 use fast_image_resize::{FilterType, PixelType, ResizeAlg, ResizeOptions, Resizer};
-use image::codecs::png::{CompressionType, PngEncoder};
-use image::{ExtendedColorType, ImageEncoder, RgbImage};
-use std::collections::HashMap;
-use std::sync::{Arc, Mutex, OnceLock, PoisonError};
+use std::sync::Arc;
 
 /// The colours of a card, chosen so that text meets WCAG AA on every
 /// background colour it may sit on.
@@ -103,9 +104,31 @@ impl Palette {
     }
 }
 
-/// An opaque RGB picture being drawn.
+/// Blends `c` over one RGB pixel with `a` in 0..=255 (rounded).
+#[inline]
+fn blend_px(px: &mut [u8], c: Colour, a: u32) {
+    if a == 0 {
+        return;
+    }
+    if a >= 255 {
+        px.copy_from_slice(&[c.0, c.1, c.2]);
+        return;
+    }
+    for (d, v) in px.iter_mut().zip([c.0, c.1, c.2]) {
+        *d = ((u32::from(*d) * (255 - a) + u32::from(v) * a + 127) / 255) as u8;
+    }
+}
+
+/// An opaque RGB picture being drawn, and which pixels of each row were
+/// drawn since it was made (so that only those are compressed anew).
+/// Rows are copied from the layer the first time they are drawn on: most
+/// of a card is its layer, untouched.
 pub(super) struct Canvas {
-    data: Vec<u8>,
+    /// What the canvas was made from (the rows not drawn on), if a layer.
+    base: Option<Arc<Layer>>,
+    /// Each row's pixels, or empty while it is the layer's.
+    rows: Vec<Vec<u8>>,
+    spans: Vec<Span>,
 }
 
 impl Canvas {
@@ -113,8 +136,8 @@ impl Canvas {
         // Diagonal: t runs from 0 at the top left to 1 at the bottom right.
         let lut: Vec<Colour> = (0..=255).map(|i| mix(c0, c1, i as f32 / 255.0)).collect();
         let (w, h) = (WIDTH as usize, HEIGHT as usize);
-        let mut data = vec![0u8; w * h * 3];
-        for (y, row) in data.chunks_exact_mut(w * 3).enumerate() {
+        let mut rows = vec![vec![0u8; w * 3]; h];
+        for (y, row) in rows.iter_mut().enumerate() {
             let ty = y as f32 / h as f32 * 0.4;
             for (x, px) in row.chunks_exact_mut(3).enumerate() {
                 let t = ty + x as f32 / w as f32 * 0.6;
@@ -122,21 +145,65 @@ impl Canvas {
                 px.copy_from_slice(&[c.0, c.1, c.2]);
             }
         }
-        Canvas { data }
+        Canvas { base: None, rows, spans: vec![CLEAN; h] }
+    }
+
+    /// A canvas showing `layer`.
+    fn over(layer: &Arc<Layer>) -> Canvas {
+        Canvas {
+            base: Some(Arc::clone(layer)),
+            rows: vec![Vec::new(); HEIGHT as usize],
+            spans: vec![CLEAN; HEIGHT as usize],
+        }
+    }
+
+    /// Row `y`'s pixels.
+    pub(super) fn row(&self, y: usize) -> &[u8] {
+        match &self.base {
+            Some(layer) if self.rows[y].is_empty() => layer.row(y),
+            _ => &self.rows[y],
+        }
+    }
+
+    /// Row `y`'s pixels, to draw on.
+    fn row_mut(&mut self, y: usize) -> &mut [u8] {
+        if self.rows[y].is_empty() {
+            if let Some(layer) = &self.base {
+                self.rows[y] = layer.row(y).to_vec();
+            }
+        }
+        &mut self.rows[y]
+    }
+
+    /// All the pixels, row after row.
+    fn into_pixels(self) -> Vec<u8> {
+        let mut out = Vec::with_capacity(3 * (WIDTH * HEIGHT) as usize);
+        for y in 0..HEIGHT as usize {
+            out.extend_from_slice(self.row(y));
+        }
+        out
     }
 
     #[inline]
     fn blend(&mut self, x: i64, y: i64, c: Colour, a: f32) {
-        if x < 0 || y < 0 || x >= i64::from(WIDTH) || y >= i64::from(HEIGHT) || a <= 0.0 {
+        if a <= 0.0 {
             return;
         }
-        let i = (y as usize * WIDTH as usize + x as usize) * 3;
         // Integer blending: a in 0..=255, rounded.
-        let a = (a.min(1.0) * 255.0 + 0.5) as u32;
-        let px = &mut self.data[i..i + 3];
-        for (d, v) in px.iter_mut().zip([c.0, c.1, c.2]) {
-            *d = ((u32::from(*d) * (255 - a) + u32::from(v) * a + 127) / 255) as u8;
+        self.blend_u8(x, y, c, (a.min(1.0) * 255.0 + 0.5) as u32);
+    }
+
+    /// Blends `c` over the pixel with `a` in 0..=255.
+    #[inline]
+    fn blend_u8(&mut self, x: i64, y: i64, c: Colour, a: u32) {
+        if x < 0 || y < 0 || x >= i64::from(WIDTH) || y >= i64::from(HEIGHT) || a == 0 {
+            return;
         }
+        let span = &mut self.spans[y as usize];
+        span.0 = span.0.min(x as u16);
+        span.1 = span.1.max(x as u16 + 1);
+        let i = x as usize * 3;
+        blend_px(&mut self.row_mut(y as usize)[i..i + 3], c, a);
     }
 
     fn rect(&mut self, x: u32, y: u32, w: u32, h: u32, c: Colour) {
@@ -160,25 +227,42 @@ impl Canvas {
     }
 
     /// Draws one line of text with its baseline at `y`; `clip` keeps only
-    /// the part between two x positions (a partly filled star).
+    /// the part between two x positions (a partly filled star). Glyphs come
+    /// from `glyphs`, rasterised once per position to a sixteenth of a pixel.
     #[allow(clippy::too_many_arguments, reason = "a private drawing primitive; a struct would only rename these")]
     fn text(&mut self, face: Face<'_>, size: f32, x: f32, y: f32, text: &str, c: Colour, clip: Option<(f32, f32)>) {
-        let scale = PxScale::from(size);
         let (glyphs, _) = face.shape(text, size);
+        let (w, h) = (i64::from(WIDTH), i64::from(HEIGHT));
         for g in glyphs {
-            let glyph = g.id.with_scale_and_position(scale, point(x + g.x, y));
-            let Some(outline) = face.font(g.main).outline_glyph(glyph) else { continue };
-            let b = outline.px_bounds();
-            outline.draw(|gx, gy, cov| {
-                let px = b.min.x as i64 + i64::from(gx);
-                if let Some((l, r)) = clip {
-                    let centre = px as f32 + 0.5;
-                    if centre < l || centre >= r {
-                        return;
-                    }
+            let Some((gx, gy, sprite)) = glyph(face.font(g.main), g.id, size, x + g.x, y) else { continue };
+            let (left, top) = (gx + sprite.left, gy + sprite.top);
+            // The columns drawn: on the canvas and inside the clip (by pixel centres).
+            let mut x0 = left.max(0);
+            let mut x1 = (left + i64::from(sprite.width)).min(w);
+            if let Some((l, r)) = clip {
+                x0 = x0.max((l - 0.5).ceil() as i64);
+                x1 = x1.min((r - 0.5).ceil() as i64);
+            }
+            if x0 >= x1 {
+                continue;
+            }
+            for (row, line) in sprite.coverage.chunks_exact(sprite.width as usize).enumerate() {
+                let py = top + row as i64;
+                if py < 0 || py >= h {
+                    continue;
                 }
-                self.blend(px, b.min.y as i64 + i64::from(gy), c, cov);
-            });
+                let line = &line[(x0 - left) as usize..(x1 - left) as usize];
+                let Some(first) = line.iter().position(|&c| c > 0) else { continue };
+                let last = line.iter().rposition(|&c| c > 0).unwrap_or(first);
+                let span = &mut self.spans[py as usize];
+                span.0 = span.0.min((x0 as usize + first) as u16);
+                span.1 = span.1.max((x0 as usize + last + 1) as u16);
+                let start = x0 as usize * 3;
+                let pixels = &mut self.row_mut(py as usize)[start..start + line.len() * 3];
+                for (px, &a) in pixels.chunks_exact_mut(3).zip(line) {
+                    blend_px(px, c, u32::from(a));
+                }
+            }
         }
     }
 
@@ -199,32 +283,6 @@ impl Canvas {
             }
         }
     }
-}
-
-/// The gradient (and, for text-only cards, the circles) of a palette. Every
-/// card of a site shares one or two backgrounds, so they are drawn once per
-/// process and copied: a copy costs a tenth of drawing them.
-fn background(pal: &Palette, circles: bool) -> Arc<Vec<u8>> {
-    type Key = (Colour, Colour, Colour, bool);
-    static MEMO: OnceLock<Mutex<HashMap<Key, Arc<Vec<u8>>>>> = OnceLock::new();
-    let key = (pal.bg0, pal.bg1, pal.deco, circles);
-    let memo = MEMO.get_or_init(Default::default);
-    if let Some(bg) = memo.lock().unwrap_or_else(PoisonError::into_inner).get(&key) {
-        return Arc::clone(bg);
-    }
-    let mut cv = Canvas::gradient(pal.bg0, pal.bg1);
-    if circles {
-        cv.circle(1130.0, 620.0, 310.0, pal.deco);
-        cv.circle(1130.0, 620.0, 200.0, mix(pal.deco, pal.bg1, 0.5));
-    }
-    let bg = Arc::new(cv.data);
-    let mut memo = memo.lock().unwrap_or_else(PoisonError::into_inner);
-    // A long `serve` session may see many brand colours: keep a few.
-    if memo.len() >= 8 {
-        memo.clear();
-    }
-    memo.insert(key, Arc::clone(&bg));
-    bg
 }
 
 /// Resizes the centre part of `src` with the aspect ratio of `w` x `h` to
@@ -264,10 +322,85 @@ fn initials(name: &str) -> String {
         .collect()
 }
 
+/// A card drawn over its layer.
+pub(super) struct Drawn {
+    layer: Arc<Layer>,
+    canvas: Canvas,
+}
+
+impl Drawn {
+    /// The card as a PNG file.
+    pub(super) fn png(&self) -> Vec<u8> {
+        png::encode(&self.layer, |y| self.canvas.row(y), &self.canvas.spans)
+    }
+
+    #[cfg(test)]
+    pub(super) fn image(self) -> image::RgbImage {
+        image::RgbImage::from_raw(WIDTH, HEIGHT, self.canvas.into_pixels()).expect("a canvas is WIDTH x HEIGHT RGB")
+    }
+}
+
 /// Draws a card. `photo` and `logo` are the decoded pixels of
 /// `spec.photo` and `spec.logo` (either may be missing: the card is drawn
 /// without it). Pure: the same inputs give the same pixels.
-pub(crate) fn draw(spec: &CardSpec, fonts: &Fonts, photo: Option<&Pixels>, logo: Option<&Pixels>) -> RgbImage {
+#[cfg(test)]
+pub(crate) fn draw(spec: &CardSpec, fonts: &Fonts, photo: Option<&Pixels>, logo: Option<&Pixels>) -> image::RgbImage {
+    paint(spec, fonts, photo, logo).image()
+}
+
+/// A card as a PNG file (what `draw` shows).
+pub(crate) fn card_png(spec: &CardSpec, fonts: &Fonts, photo: Option<&Pixels>, logo: Option<&Pixels>) -> Vec<u8> {
+    paint(spec, fonts, photo, logo).png()
+}
+
+/// The layer of a card: the gradient, the circles of a card without a
+/// photo, the mark, the site's name and the footer, which are the same on
+/// every card of a layout (none of them overlaps what a card draws on it).
+fn card_layer(
+    spec: &CardSpec,
+    fonts: &Fonts,
+    logo: Option<&Pixels>,
+    pal: &Palette,
+    text: &TextLayout,
+    circles: bool,
+) -> Arc<Layer> {
+    let key = LayerKey {
+        fonts: fonts.hash.clone(),
+        brand: spec.brand,
+        accent: spec.accent,
+        circles,
+        home: spec.layout == Layout::Home,
+        column: (text.x0.to_bits(), text.x1.to_bits()),
+        site_name: spec.site_name.clone(),
+        footer: spec.footer.clone(),
+        logo: logo.and(spec.logo.as_ref()).map(CardPhoto::key),
+    };
+    shared::layer(&key, || {
+        let bold = fonts.face(true);
+        let regular = fonts.face(false);
+        let mut cv = Canvas::gradient(pal.bg0, pal.bg1);
+        if circles {
+            cv.circle(1130.0, 620.0, 310.0, pal.deco);
+            cv.circle(1130.0, 620.0, 200.0, mix(pal.deco, pal.bg1, 0.5));
+        }
+        let mark_w = draw_mark(&mut cv, spec, fonts, logo, pal, text.x0);
+        if spec.layout != Layout::Home && !spec.site_name.is_empty() {
+            let size = 30.0;
+            let x = text.x0 + mark_w + 20.0;
+            let name = ellipsize(bold, &spec.site_name, size, text.x1 - x);
+            let (asc, desc) = bold.metrics(size);
+            cv.text(bold, size, x, MARK_Y + MARK_H / 2.0 + (asc + desc) / 2.0, &name, pal.text, None);
+        }
+        if !spec.footer.is_empty() {
+            let footer = ellipsize(regular, &spec.footer, FOOTER_SIZE, text.x1 - text.x0);
+            cv.text(regular, FOOTER_SIZE, text.x0, HEIGHT as f32 - 52.0, &footer, pal.muted, None);
+        }
+        Layer::new(cv.into_pixels())
+    })
+}
+
+/// Draws a card over its layer.
+fn paint(spec: &CardSpec, fonts: &Fonts, photo: Option<&Pixels>, logo: Option<&Pixels>) -> Drawn {
     let pal = Palette::new(spec.brand, spec.accent);
     let bold = fonts.face(true);
     let regular = fonts.face(false);
@@ -280,8 +413,8 @@ pub(crate) fn draw(spec: &CardSpec, fonts: &Fonts, photo: Option<&Pixels>, logo:
             spec.layout,
             Layout::Home | Layout::Post | Layout::Page | Layout::Reviews | Layout::Video | Layout::Moment
         );
-    let mut cv = Canvas { data: background(&pal, text_only).as_ref().clone() };
-
+    let layer = card_layer(spec, fonts, logo, &pal, &text, text_only);
+    let mut cv = Canvas::over(&layer);
     // The photo.
     if let (true, Some(px)) = (has_photo, photo) {
         let (x, y, w, h) = spec.layout.photo_rect();
@@ -322,16 +455,6 @@ pub(crate) fn draw(spec: &CardSpec, fonts: &Fonts, photo: Option<&Pixels>, logo:
         play_button(&mut cv, bold, cx, cy, r, &pal, has_photo);
     }
 
-    // The mark and the site name.
-    let mark_w = draw_mark(&mut cv, spec, fonts, logo, &pal, text.x0);
-    if spec.layout != Layout::Home && !spec.site_name.is_empty() {
-        let size = 30.0;
-        let x = text.x0 + mark_w + 20.0;
-        let name = ellipsize(bold, &spec.site_name, size, text.x1 - x);
-        let (asc, desc) = bold.metrics(size);
-        cv.text(bold, size, x, MARK_Y + MARK_H / 2.0 + (asc + desc) / 2.0, &name, pal.text, None);
-    }
-
     // Title, rule, rating, subtitle.
     let (asc, _) = bold.metrics(text.title.size);
     let lh = line_height(text.title.size);
@@ -364,12 +487,7 @@ pub(crate) fn draw(spec: &CardSpec, fonts: &Fonts, photo: Option<&Pixels>, logo:
         }
     }
 
-    // The footer: the site's domain.
-    if !spec.footer.is_empty() {
-        let footer = ellipsize(regular, &spec.footer, FOOTER_SIZE, text.x1 - text.x0);
-        cv.text(regular, FOOTER_SIZE, text.x0, HEIGHT as f32 - 52.0, &footer, pal.muted, None);
-    }
-    RgbImage::from_raw(WIDTH, HEIGHT, cv.data).expect("a canvas is WIDTH x HEIGHT RGB")
+    Drawn { layer, canvas: cv }
 }
 
 /// The logo (scaled into the mark's box) or a round monogram; returns its width.
@@ -423,13 +541,4 @@ fn play_button(cv: &mut Canvas, face: Face<'_>, cx: f32, cy: f32, r: f32, pal: &
     let w = face.width("▶", size);
     // Optically centred: the triangle's mass sits left of its box.
     cv.text(face, size, cx - w / 2.0 + r * 0.08, cy + (asc + desc) / 2.0 - size * 0.04, "▶", arrow, None);
-}
-
-/// Encodes a card as PNG, fast (it is drawn anew only when it changes).
-pub fn encode_png(img: &RgbImage) -> Result<Vec<u8>, String> {
-    let mut out = Vec::with_capacity(img.as_raw().len() / 8);
-    PngEncoder::new_with_quality(&mut out, CompressionType::Fast, image::codecs::png::FilterType::Up)
-        .write_image(img.as_raw(), img.width(), img.height(), ExtendedColorType::Rgb8)
-        .map_err(|e| format!("cannot encode the share card: {e}"))?;
-    Ok(out)
 }

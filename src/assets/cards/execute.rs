@@ -2,7 +2,7 @@
 //! lacks are drawn (or cropped from a `share_image:`) in parallel, encoded
 //! and stored in the cache; every card file is a copy of its cache file.
 
-use super::draw::{cover, draw, encode_png};
+use super::draw::{card_png, cover};
 use super::spec::{CardKind, CardPhoto, PlannedCard, HEIGHT, WIDTH};
 use super::text::Fonts;
 use crate::assets::budget;
@@ -89,8 +89,7 @@ fn make(
                 None => None,
             };
             let logo = spec.logo.as_ref().and_then(|l| logos.get(&l.key())).and_then(Option::as_ref);
-            let img = draw(spec, fonts, photo.as_ref(), logo);
-            encode_png(&img).map_err(|why| (card.output.clone(), why))
+            Ok(card_png(spec, fonts, photo.as_ref(), logo))
         }
         CardKind::Photo { photo, quality } => {
             let px = load(photo, cache).map_err(|why| (photo.source.clone(), why))?;

@@ -13,33 +13,47 @@
 //!   ellipsis), the page's photo cropped to fill its part, and what the
 //!   layout adds (a play button, the average rating in stars, a portrait);
 //! - `execute` (I/O, `build` only): draws the cards the cache lacks in
-//!   parallel, encodes them as fast PNG and stores them atomically in the
-//!   image cache next to the photo variants. A warm build draws none.
+//!   parallel, encodes them as PNG and stores them atomically in the image
+//!   cache next to the photo variants. A warm build draws none; a cold one
+//!   draws each card name once.
+//!
+//! What many cards share is made once per process (issue 19): a layer per
+//! layout and site (the gradient, the circles, the mark, the site's name and
+//! domain), its rows compressed once; glyphs rasterised once per font, size,
+//! glyph and sixteenth of a pixel. Per card only the title, subtitle, photo
+//! and the layout's extras are drawn, and only the spans of rows they touch
+//! are compressed.
 //!
 //! Text is rasterised by `ab_glyph` with the font's kerning, from DejaVu Sans
 //! Bold and Regular (Latin, Greek, Cyrillic), which ship with the default
 //! theme in `themes/default/fonts/` with their licence. A character neither
 //! font has is left out and reported as a warning by `render`, never drawn
-//! as an empty box. Text colours meet WCAG AA (4.5:1) against every
+//! as an empty box. Text colours meet WCAG AA (4.5:1) against every colour
+//! of the background they sit on.
 //!
 //! The parts live in one file each: `spec.rs` (what a card shows and
 //! `card_name`), `text.rs` (fonts, wrapping, shrinking, missing
 //! characters, where the text goes), `draw.rs` (the palette, the canvas and
-//! `draw`) and `execute.rs` (drawing in parallel and the cache). This file
+//! `draw`), `shared.rs` (the layers and glyphs cards share), `png.rs`
+//! (encoding over a layer) and `execute.rs` (drawing in parallel and the
+//! cache). `samples.rs` checks a sample of cards against reference PNGs. This file
 //! is the public face: everything callers use is re-exported here.
 
 mod draw;
 mod execute;
+mod png;
+mod shared;
 mod spec;
 mod text;
 
+#[cfg(test)]
+mod samples;
 #[cfg(test)]
 mod tests;
 #[cfg(test)]
 #[allow(clippy::print_stderr, reason = "a timing probe prints its figures")]
 mod timing;
 
-pub use draw::encode_png;
 pub use execute::{execute, CardOptions, CardStats, ExecutedCards};
 pub use spec::{
     card_name, CardKind, CardPhoto, CardSpec, Colour, Layout, PlannedCard, BOLD_FONT, CARD_EPOCH, HEIGHT, REGULAR_FONT,

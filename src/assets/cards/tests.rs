@@ -1,4 +1,4 @@
-use super::draw::{cover, draw, encode_png, min_contrast, Palette};
+use super::draw::{card_png, cover, draw, min_contrast, Palette};
 use super::execute::{execute, CardOptions};
 use super::spec::{card_name, CardPhoto, CardSpec, Colour, Layout, PlannedCard, HEIGHT, WIDTH};
 use super::text::{layout_text, line_height, Fonts, TITLE_SIZES};
@@ -47,9 +47,10 @@ fn changed(a: &RgbImage, b: &RgbImage, (x0, y0, x1, y1): (u32, u32, u32, u32)) -
 
 #[test]
 fn a_card_is_a_1200x630_png() {
-    let img = draw(&spec(Layout::Post, "How we true a wheel"), Fonts::embedded(), None, None);
+    let s = spec(Layout::Post, "How we true a wheel");
+    let img = draw(&s, Fonts::embedded(), None, None);
     assert_eq!(img.dimensions(), (1200, 630));
-    let png = encode_png(&img).expect("encode");
+    let png = card_png(&s, Fonts::embedded(), None, None);
     assert_eq!(&png[..8], b"\x89PNG\r\n\x1a\n");
     let back = image::load_from_memory(&png).expect("decodes");
     assert_eq!((back.width(), back.height()), (1200, 630));
@@ -246,7 +247,7 @@ fn the_name_covers_every_drawn_input_and_cards_are_deterministic() {
         CardSpec { logo: Some(p.clone()), ..base.clone() },
         CardSpec { photo: Some(p.clone()), ..base.clone() },
         CardSpec { photo: Some(CardPhoto { source_hash: "abd".into(), ..p.clone() }), ..base.clone() },
-        CardSpec { rating: Some(4.5), ..base.clone() },
+        CardSpec { layout: Layout::Reviews, rating: Some(4.5), ..base.clone() },
     ];
     for o in &others {
         assert_ne!(card_name(o, fonts), name, "{o:?}");
@@ -254,9 +255,46 @@ fn the_name_covers_every_drawn_input_and_cards_are_deterministic() {
     // The photo's path on disk is not part of it (the same site elsewhere names cards alike).
     let moved = CardSpec { photo: Some(CardPhoto { abs: "/elsewhere/p.jpg".into(), ..p.clone() }), ..base.clone() };
     assert_eq!(card_name(&moved, fonts), card_name(&CardSpec { photo: Some(p), ..base.clone() }, fonts));
-    let a = encode_png(&draw(&base, fonts, None, None)).unwrap();
-    let b = encode_png(&draw(&base, fonts, None, None)).unwrap();
+    let a = card_png(&base, fonts, None, None);
+    let b = card_png(&base, fonts, None, None);
     assert_eq!(a, b);
+}
+
+#[test]
+fn issue_19_cards_that_look_alike_share_a_name_and_are_drawn_once() {
+    let fonts = Fonts::embedded();
+    let base = spec(Layout::Post, "Title");
+    let long = "word ".repeat(100);
+    let alike = [
+        // A rating is drawn on a reviews card only.
+        (CardSpec { rating: Some(4.5), ..base.clone() }, base.clone()),
+        // Titles are drawn trimmed, and cut after `MAX_CARD_CHARS` characters.
+        (CardSpec { title: "  Title \n".into(), ..base.clone() }, base.clone()),
+        (
+            CardSpec { title: format!("{long}one"), ..base.clone() },
+            CardSpec { title: format!("{long}two"), ..base.clone() },
+        ),
+        (CardSpec { subtitle: format!(" {} ", base.subtitle), ..base.clone() }, base.clone()),
+    ];
+    for (a, b) in &alike {
+        assert_eq!(card_png(a, fonts, None, None), card_png(b, fonts, None, None), "{a:?}");
+        assert_eq!(card_name(a, fonts), card_name(b, fonts), "{a:?}");
+    }
+    let reviews = CardSpec { layout: Layout::Reviews, rating: Some(4.5), ..base.clone() };
+    assert_ne!(card_name(&reviews, fonts), card_name(&CardSpec { rating: Some(4.0), ..reviews.clone() }, fonts));
+    // One build draws each name once.
+    let tmp = tempfile::tempdir().expect("tempdir");
+    let mut cards = BTreeMap::new();
+    for (a, b) in &alike {
+        for s in [a, b] {
+            let c = PlannedCard::drawn(s.clone(), fonts);
+            cards.insert(c.output.clone(), c);
+        }
+    }
+    assert_eq!(cards.len(), 2, "the plain card and the long title's");
+    let opts = CardOptions { cache_dir: tmp.path(), on_card_done: &|| {} };
+    let run = execute(&cards, &opts, &mut Diagnostics::new()).expect("execute");
+    assert_eq!((run.stats.cards, run.stats.drawn), (2, 2));
 }
 
 #[test]

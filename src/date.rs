@@ -19,7 +19,8 @@ pub struct DateTime {
     pub offset_minutes: i32,
 }
 
-const MONTHS: [&str; 12] = [
+/// English month names (messages; the site's own dates come from `i18n`).
+pub(crate) const MONTHS: [&str; 12] = [
     "January",
     "February",
     "March",

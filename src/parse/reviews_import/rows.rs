@@ -54,26 +54,12 @@ fn date_text(written: &str, day_first: Option<bool>) -> Result<String, (String, 
                     None if y > 12 => false,
                     None if x == y => true,
                     None => {
-                        const MONTHS: [&str; 12] = [
-                            "January",
-                            "February",
-                            "March",
-                            "April",
-                            "May",
-                            "June",
-                            "July",
-                            "August",
-                            "September",
-                            "October",
-                            "November",
-                            "December",
-                        ];
                         return Err((
                             format!(
                                 "`{}` could be {x} {} or {} {y}",
                                 written.trim(),
-                                MONTHS[y as usize - 1],
-                                MONTHS[x as usize - 1]
+                                crate::date::MONTHS[y as usize - 1],
+                                crate::date::MONTHS[x as usize - 1]
                             ),
                             "pass --date-order dmy (day first) or --date-order mdy (month first, as US exports write dates)".into(),
                         ));

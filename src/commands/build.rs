@@ -23,13 +23,10 @@ fn counts(pages: usize, posts: usize, images: usize) -> String {
 
 pub fn build(args: &BuildArgs, reporter: &Reporter) -> Result<ExitCode> {
     let started = Instant::now();
-    let root = match super::site::find(args.root.as_deref(), reporter) {
+    // Without a site nothing is built, so nothing is said about an output.
+    let root = match super::site::find_or_report(args.root.as_deref(), reporter) {
         Ok(root) => root,
-        Err(diags) => {
-            // Nothing was built, so nothing is said about the output.
-            reporter.diagnostics(&diags);
-            return Ok(ExitCode::from(1));
-        }
+        Err(code) => return Ok(code),
     };
     let mut opts = BuildOptions::new(&root, args.output.as_deref(), reporter.verbosity);
     opts.drafts = args.drafts;
@@ -157,12 +154,9 @@ fn options_key(opts: &BuildOptions) -> String {
 }
 
 pub fn check(args: &CheckArgs, reporter: &Reporter) -> Result<ExitCode> {
-    let root = match super::site::find(args.root.as_deref(), reporter) {
+    let root = match super::site::find_or_report(args.root.as_deref(), reporter) {
         Ok(root) => root,
-        Err(diags) => {
-            reporter.diagnostics(&diags);
-            return Ok(ExitCode::from(1));
-        }
+        Err(code) => return Ok(code),
     };
     let mut opts = BuildOptions::new(&root, None, reporter.verbosity);
     opts.drafts = args.drafts;

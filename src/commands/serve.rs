@@ -8,12 +8,9 @@ use anyhow::Result;
 use std::process::ExitCode;
 
 pub fn run(args: &ServeArgs, reporter: &Reporter) -> Result<ExitCode> {
-    let root = match super::site::find(args.root.as_deref(), reporter) {
+    let root = match super::site::find_or_report(args.root.as_deref(), reporter) {
         Ok(root) => root,
-        Err(diags) => {
-            reporter.diagnostics(&diags);
-            return Ok(ExitCode::from(1));
-        }
+        Err(code) => return Ok(code),
     };
     let mut build = BuildOptions::new(&root, None, reporter.verbosity);
     build.drafts = args.drafts;

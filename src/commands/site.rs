@@ -12,8 +12,17 @@ use crate::parse::config::CONFIG_FILE;
 use crate::report::Reporter;
 use std::path::{Path, PathBuf};
 
+/// The site folder; when there is none, its diagnostic is printed and the
+/// command's exit code (1) is returned instead.
+pub fn find_or_report(given: Option<&Path>, reporter: &Reporter) -> Result<PathBuf, std::process::ExitCode> {
+    find(given, reporter).map_err(|diags| {
+        reporter.diagnostics(&diags);
+        std::process::ExitCode::from(1)
+    })
+}
+
 /// The site folder, or the diagnostic saying there is none.
-pub fn find(given: Option<&Path>, reporter: &Reporter) -> Result<PathBuf, Diagnostics> {
+fn find(given: Option<&Path>, reporter: &Reporter) -> Result<PathBuf, Diagnostics> {
     let has_site = |dir: &Path| dir.join(CONFIG_FILE).is_file();
     let start = absolute(given.unwrap_or(Path::new(".")));
     if has_site(&start) {

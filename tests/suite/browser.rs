@@ -8,62 +8,10 @@
 use crate::cdp;
 use crate::harness::SiteTest;
 use serde_json::{json, Value};
-use std::io::{BufRead, BufReader, Write};
-use std::net::TcpListener;
-use std::path::{Path, PathBuf};
+use std::path::Path;
 use std::time::{Duration, Instant};
 
 const TIMEOUT: Duration = Duration::from_secs(30);
-
-/// Serves a folder over HTTP/1.1 on 127.0.0.1, GET only, one thread per connection.
-fn serve(root: PathBuf) -> u16 {
-    let listener = TcpListener::bind("127.0.0.1:0").unwrap();
-    let port = listener.local_addr().unwrap().port();
-    std::thread::spawn(move || {
-        for stream in listener.incoming() {
-            let Ok(mut stream) = stream else { continue };
-            let root = root.clone();
-            std::thread::spawn(move || {
-                let mut reader = BufReader::new(stream.try_clone().unwrap());
-                let mut request = String::new();
-                if reader.read_line(&mut request).is_err() {
-                    return;
-                }
-                let mut header = String::new();
-                while reader.read_line(&mut header).is_ok_and(|n| n > 2) {
-                    header.clear();
-                }
-                let target = request.split_whitespace().nth(1).unwrap_or("/");
-                let mut rel = target.split(['?', '#']).next().unwrap_or("/").trim_start_matches('/').to_string();
-                if rel.is_empty() || rel.ends_with('/') {
-                    rel.push_str("index.html");
-                }
-                let file = root.join(&rel);
-                let (status, body) = match std::fs::read(&file) {
-                    Ok(b) if !rel.contains("..") => ("200 OK", b),
-                    _ => ("404 Not Found", b"not found".to_vec()),
-                };
-                let mime = match rel.rsplit('.').next() {
-                    Some("html") => "text/html; charset=utf-8",
-                    Some("css") => "text/css",
-                    Some("js") => "text/javascript",
-                    Some("svg") => "image/svg+xml",
-                    Some("jpg") => "image/jpeg",
-                    Some("webp") => "image/webp",
-                    Some("mp4") => "video/mp4",
-                    Some("vtt") => "text/vtt",
-                    _ => "application/octet-stream",
-                };
-                let head = format!(
-                    "HTTP/1.1 {status}\r\nContent-Type: {mime}\r\nContent-Length: {}\r\nConnection: close\r\n\r\n",
-                    body.len()
-                );
-                let _ = stream.write_all(head.as_bytes()).and_then(|()| stream.write_all(&body));
-            });
-        }
-    });
-    port
-}
 
 /// A headless Chromium and one page session; each wait gives up after `TIMEOUT`.
 struct Browser(cdp::Browser);
@@ -124,7 +72,7 @@ fn chromium_site() -> Option<(SiteTest, u16)> {
     let site = SiteTest::fixture("videos");
     let run = site.build();
     assert_eq!(run.code, 0, "{}", run.stderr);
-    let port = serve(site.public());
+    let port = crate::harness::static_host(site.public(), "/", false);
     Some((site, port))
 }
 

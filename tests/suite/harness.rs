@@ -149,3 +149,70 @@ pub(crate) fn attributes<'a>(html: &'a str, name: &str) -> Vec<&'a str> {
         })
         .collect()
 }
+
+/// A plain static file server for the browser tests, on 127.0.0.1 (GET
+/// only, one thread per connection, `Connection: close`), serving `root`
+/// under `prefix` (`/`, or `/shop/` like GitHub Pages for a project site).
+/// A missing file under the prefix gets `404.html` with status 404 when
+/// `not_found_page` (as GitHub Pages does), else a bare 404; anything
+/// outside the prefix, or with `..`, is a bare 404. Returns the port.
+pub(crate) fn static_host(root: PathBuf, prefix: &'static str, not_found_page: bool) -> u16 {
+    use std::io::{BufRead, BufReader, Write};
+    let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    let port = listener.local_addr().unwrap().port();
+    std::thread::spawn(move || {
+        for stream in listener.incoming() {
+            let Ok(mut stream) = stream else { continue };
+            let root = root.clone();
+            std::thread::spawn(move || {
+                let mut reader = BufReader::new(stream.try_clone().unwrap());
+                let mut request = String::new();
+                if reader.read_line(&mut request).is_err() {
+                    return;
+                }
+                let mut header = String::new();
+                while reader.read_line(&mut header).is_ok_and(|n| n > 2) {
+                    header.clear();
+                }
+                let target = request.split_whitespace().nth(1).unwrap_or("/");
+                let path = target.split(['?', '#']).next().unwrap_or("/");
+                let bare = || ("404 Not Found", "x.txt".to_string(), b"not found".to_vec());
+                let (status, rel, body) = match path.strip_prefix(prefix) {
+                    Some(rel) if !rel.contains("..") => {
+                        let mut rel = rel.to_string();
+                        if rel.is_empty() || rel.ends_with('/') {
+                            rel.push_str("index.html");
+                        }
+                        match fs::read(root.join(&rel)) {
+                            Ok(b) => ("200 OK", rel, b),
+                            Err(_) if not_found_page => {
+                                ("404 Not Found", "404.html".into(), fs::read(root.join("404.html")).unwrap())
+                            }
+                            Err(_) => bare(),
+                        }
+                    }
+                    _ => bare(),
+                };
+                let mime = match rel.rsplit('.').next() {
+                    Some("html") => "text/html; charset=utf-8",
+                    Some("css") => "text/css",
+                    Some("js") => "text/javascript",
+                    Some("svg") => "image/svg+xml",
+                    Some("jpg") => "image/jpeg",
+                    Some("png") => "image/png",
+                    Some("webp") => "image/webp",
+                    Some("mp4") => "video/mp4",
+                    Some("vtt") => "text/vtt",
+                    Some("txt") => "text/plain",
+                    _ => "application/octet-stream",
+                };
+                let head = format!(
+                    "HTTP/1.1 {status}\r\nContent-Type: {mime}\r\nContent-Length: {}\r\nConnection: close\r\n\r\n",
+                    body.len()
+                );
+                let _ = stream.write_all(head.as_bytes()).and_then(|()| stream.write_all(&body));
+            });
+        }
+    });
+    port
+}

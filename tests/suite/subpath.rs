@@ -12,9 +12,6 @@ use crate::harness::{tree, SiteTest};
 use crate::serve::Serve;
 use serde_json::{json, Value};
 use std::collections::BTreeSet;
-use std::io::{BufRead, BufReader, Write};
-use std::net::TcpListener;
-use std::path::PathBuf;
 use std::time::{Duration, Instant};
 
 const BASE: &str = "https://example.test/shop/";
@@ -259,64 +256,6 @@ fn a_base_url_that_cannot_be_a_prefix_is_refused_by_name() {
 
 // ---------------------------------------------------------------- in a browser
 
-/// A plain static server for `root` under `/shop/`, like GitHub Pages for a
-/// project site: a missing file under `/shop/` gets `/shop/404.html` with
-/// status 404; anything outside `/shop/` is a bare 404.
-fn serve_under_shop(root: PathBuf) -> u16 {
-    let listener = TcpListener::bind("127.0.0.1:0").unwrap();
-    let port = listener.local_addr().unwrap().port();
-    std::thread::spawn(move || {
-        for stream in listener.incoming() {
-            let Ok(mut stream) = stream else { continue };
-            let root = root.clone();
-            std::thread::spawn(move || {
-                let mut reader = BufReader::new(stream.try_clone().unwrap());
-                let mut request = String::new();
-                if reader.read_line(&mut request).is_err() {
-                    return;
-                }
-                let mut header = String::new();
-                while reader.read_line(&mut header).is_ok_and(|n| n > 2) {
-                    header.clear();
-                }
-                let target = request.split_whitespace().nth(1).unwrap_or("/");
-                let path = target.split(['?', '#']).next().unwrap_or("/");
-                let (status, rel, body) = match path.strip_prefix("/shop/") {
-                    Some(rel) if !rel.contains("..") => {
-                        let mut rel = rel.to_string();
-                        if rel.is_empty() || rel.ends_with('/') {
-                            rel.push_str("index.html");
-                        }
-                        match std::fs::read(root.join(&rel)) {
-                            Ok(b) => ("200 OK", rel, b),
-                            Err(_) => {
-                                ("404 Not Found", "404.html".into(), std::fs::read(root.join("404.html")).unwrap())
-                            }
-                        }
-                    }
-                    _ => ("404 Not Found", "x.txt".into(), b"not found".to_vec()),
-                };
-                let mime = match rel.rsplit('.').next() {
-                    Some("html") => "text/html; charset=utf-8",
-                    Some("css") => "text/css",
-                    Some("js") => "text/javascript",
-                    Some("jpg") => "image/jpeg",
-                    Some("webp") => "image/webp",
-                    Some("mp4") => "video/mp4",
-                    Some("vtt") => "text/vtt",
-                    _ => "text/plain",
-                };
-                let head = format!(
-                    "HTTP/1.1 {status}\r\nContent-Type: {mime}\r\nContent-Length: {}\r\nConnection: close\r\n\r\n",
-                    body.len()
-                );
-                let _ = stream.write_all(head.as_bytes()).and_then(|()| stream.write_all(&body));
-            });
-        }
-    });
-    port
-}
-
 struct Browser(cdp::Browser);
 
 impl Browser {
@@ -368,7 +307,9 @@ fn a_sub_path_build_served_under_the_path_looks_like_the_root_build() {
     }
     let site = site();
     site.run_ok(&["build", "--base-url", BASE]);
-    let port = serve_under_shop(site.public());
+    // Like GitHub Pages for a project site: `/shop/404.html` for a missing
+    // file under `/shop/`, a bare 404 outside it.
+    let port = crate::harness::static_host(site.public(), "/shop/", true);
     let origin = format!("http://127.0.0.1:{port}");
     let mut b = Browser(cdp::Browser::launch(&site._tmp.path().join("chromium"), &["--window-size=1100,900"]));
     b.0.attach_page(Instant::now() + Duration::from_secs(30));

@@ -68,7 +68,7 @@ fn logo_px() -> Pixels {
     Pixels { width: w, height: h, alpha: true, data }
 }
 
-fn base(layout: Layout, title: &str) -> CardSpec {
+pub(super) fn base(layout: Layout, title: &str) -> CardSpec {
     CardSpec {
         layout,
         title: title.into(),

@@ -8,16 +8,8 @@ use super::text::{layout_text, Fonts};
 fn parts() {
     let fonts = Fonts::embedded();
     let s = CardSpec {
-        layout: Layout::Post,
-        title: "How to fold a wool cover for the small-batch market stall".into(),
         subtitle: "7 March 2026 · by Rosa Delgado".into(),
-        site_name: "Harbor Street Cycles".into(),
-        footer: "harborstreetcycles.example".into(),
-        brand: (0x1f, 0x5f, 0x6b),
-        accent: (0xe8, 0xa3, 0x3d),
-        logo: None,
-        photo: None,
-        rating: None,
+        ..super::samples::base(Layout::Post, "How to fold a wool cover for the small-batch market stall")
     };
     let n = 1000;
     // The first card makes the layer and the glyphs; the rest reuse them.

@@ -55,6 +55,9 @@ pub struct Doc {
     pub nav_title: Option<String>,
     pub extra: serde_json::Value,
     pub body: RenderedBody,
+    /// What links this post or page to its translations (its source path
+    /// without the language: `content/pages/about.md` for `about.en.md`).
+    pub translation_key: String,
 }
 
 impl Doc {
@@ -139,4 +142,7 @@ pub struct Site {
     pub moments: Vec<moments::Moment>,
     /// Drafts and future-dated files this build did not publish.
     pub left_out: crate::resolve::LeftOut,
+    /// The site's other languages (`languages: [fr, en]`), each a site of
+    /// its own published under `/<lang>/`; empty for a one-language site.
+    pub languages: Vec<Site>,
 }

@@ -165,6 +165,23 @@ impl Diagnostics {
         }
     }
 
+    /// Merges another sink, leaving out the diagnostics this one already
+    /// holds (the same shared data checked once per language of a site).
+    pub fn extend_unique(&mut self, other: Diagnostics) {
+        let Diagnostics { list, uses, sources } = other;
+        for d in list {
+            if !self.list.contains(&d) {
+                self.list.push(d);
+            }
+        }
+        for (k, v) in uses {
+            self.uses.entry(k).or_insert(v);
+        }
+        for (k, v) in sources {
+            self.sources.entry(k).or_insert(v);
+        }
+    }
+
     pub fn has_errors(&self) -> bool {
         self.list.iter().any(|d| d.severity == Severity::Error)
     }

@@ -135,6 +135,18 @@ impl I18n {
         }
     }
 
+    /// The language's name in itself (`Français`), for a language switcher:
+    /// the table's `language_name`, or the tag for a language without a
+    /// table that does not name itself in its `i18n/<lang>.yaml`.
+    pub fn language_name(&self) -> String {
+        let name = self.t("language_name");
+        let lang = language_of(&self.0.tag);
+        if lang != "en" && tables::table(&lang).is_none() && name == built_in_text("en", "language_name") {
+            return self.0.tag.clone();
+        }
+        name.to_string()
+    }
+
     /// The plain string of `key` (the `other` form of a plural).
     pub fn t(&self, key: &str) -> &str {
         match self.0.texts.get(key) {

@@ -16,6 +16,9 @@ pub struct SiteConfig {
     pub title: String,
     pub base_url: String,
     pub language: String,
+    /// `languages: [fr, en]`: every language the site is published in, the
+    /// default (`language`) first; empty for a site in one language.
+    pub languages: Vec<String>,
     pub description: String,
     pub theme: String,
     pub shop: Shop,
@@ -32,6 +35,19 @@ pub struct SiteConfig {
     /// The words, dates and hours of `language` (with `i18n/<lang>.yaml`).
     #[serde(skip)]
     pub i18n: crate::i18n::I18n,
+    /// The words of each other language of `languages` (with its `i18n/<lang>.yaml`).
+    #[serde(skip)]
+    pub other_i18n: BTreeMap<String, crate::i18n::I18n>,
+    /// Set on the site of a language published under `/<lang>/`: the
+    /// address of the whole site, where its files (photos, theme, cards)
+    /// live, while `base_url` is the address of this language's pages.
+    #[serde(skip)]
+    pub files_url: Option<String>,
+    /// On a site in several languages: where a link to a post or page of
+    /// another language leads (site path → URL, and whether it is left
+    /// out), set by `resolve` for each language.
+    #[serde(skip)]
+    pub link_targets: BTreeMap<String, (String, bool)>,
 }
 
 #[derive(Debug, Clone, Default, Serialize, Deserialize)]
@@ -149,6 +165,7 @@ pub const SETTINGS: &[(&str, &[&str])] = &[
             "title",
             "base_url",
             "language",
+            "languages",
             "description",
             "theme",
             "shop",
@@ -196,6 +213,7 @@ impl SiteConfig {
             title: "Untitled shop".into(),
             base_url: "https://example.com".into(),
             language: "en".into(),
+            languages: Vec::new(),
             description: String::new(),
             theme: "default".into(),
             shop: Shop::default(),
@@ -208,7 +226,16 @@ impl SiteConfig {
             cache_dir: DEFAULT_CACHE_DIR.into(),
             cache_dir_span: None,
             i18n: Default::default(),
+            other_i18n: BTreeMap::new(),
+            files_url: None,
+            link_targets: BTreeMap::new(),
         }
+    }
+
+    /// The address the site's files (photos, theme, share cards) live
+    /// under: `base_url`, except on a language published under `/<lang>/`.
+    pub fn files_url(&self) -> &str {
+        self.files_url.as_deref().unwrap_or(&self.base_url)
     }
 }
 
@@ -291,6 +318,9 @@ pub fn parse_config(text: Option<&str>, diags: &mut Diagnostics) -> SiteConfig {
                 .error(CONFIG_FILE, span, format!("`{lang}` is not a language tag"))
                 .help("use a BCP 47 tag such as `en`, `en-US`, `de`, `fr-CA` or `pt-BR`");
         }
+    }
+    if map.contains_key("languages") {
+        super::languages::parse_languages(&mut config, &map, region, ctx.diags);
     }
     if let Some(d) = ctx.string("description") {
         config.description = d;
@@ -535,7 +565,7 @@ pub fn is_hex_colour(s: &str) -> bool {
     matches!(hex.len(), 3 | 6) && hex.chars().all(|c| c.is_ascii_hexdigit())
 }
 
-fn is_language_tag(s: &str) -> bool {
+pub(super) fn is_language_tag(s: &str) -> bool {
     !s.is_empty()
         && s.split('-').all(|p| (1..=8).contains(&p.len()) && p.chars().all(|c| c.is_ascii_alphanumeric()))
         && s.split('-').next().is_some_and(|p| p.chars().all(|c| c.is_ascii_alphabetic()))

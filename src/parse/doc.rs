@@ -145,6 +145,12 @@ pub struct ParsedDoc {
     pub product: Option<String>,
     pub extra: serde_json::Value,
     pub body_offset: usize,
+    /// The language of a translation (`about.en.md` on a site with
+    /// `languages: [fr, en]`); `None` for the default language.
+    pub lang: Option<String>,
+    /// What links a file to its translations: its path without the
+    /// language (`content/pages/about.md` for `about.en.md` too).
+    pub translation_key: String,
 }
 
 impl ParsedDoc {
@@ -381,6 +387,8 @@ pub fn parse_doc(file: &TextFile, kind: DocKind, diags: &mut Diagnostics) -> Opt
         product: fm.product,
         extra: fm.extra.unwrap_or(serde_json::Value::Null),
         body_offset: split.body_offset,
+        lang: None,
+        translation_key: path.to_string(),
     })
 }
 

@@ -6,6 +6,7 @@ pub mod config;
 pub mod csv;
 pub mod doc;
 pub mod frontmatter;
+pub mod languages;
 pub mod moments;
 pub mod records;
 pub mod reviews;
@@ -63,8 +64,14 @@ pub fn parse(sources: &Sources, diags: &mut Diagnostics) -> Parsed {
         sources.data.iter().filter(|(k, _)| k.starts_with("i18n/")).map(|(k, f)| (k.clone(), f.text.clone())).collect();
     let overrides = crate::i18n::parse_overrides(&i18n_files, &config.language, diags);
     config.i18n = crate::i18n::I18n::new(&config.language, &overrides);
-    let posts = parse_docs(&sources.posts, DocKind::Post, diags);
-    let pages = parse_docs(&sources.pages, DocKind::Page, diags);
+    for lang in config.languages.iter().skip(1) {
+        let overrides = crate::i18n::parse_overrides(&i18n_files, lang, diags);
+        config.other_i18n.insert(lang.clone(), crate::i18n::I18n::new(lang, &overrides));
+    }
+    let mut posts = parse_docs(&sources.posts, DocKind::Post, diags);
+    let mut pages = parse_docs(&sources.pages, DocKind::Page, diags);
+    languages::mark_translations(&mut posts, &config);
+    languages::mark_translations(&mut pages, &config);
     let before = diags.error_count();
     let staff = staff::parse_staff(sources.data.get(staff::STAFF_FILE), diags);
     let staff_ok = diags.error_count() == before;

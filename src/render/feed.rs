@@ -13,6 +13,14 @@ pub fn xml_escape(s: &str) -> String {
 pub const FEED_ENTRIES: usize = 20;
 
 pub fn atom(site: &Site) -> String {
+    // Readers resolve root-relative URLs against the host: give them the sub-path too.
+    let base_path = crate::paths::base_path(&site.config.base_url);
+    atom_with(site, &|html| super::prefix::prefix_html(html, base_path).into_owned())
+}
+
+/// The feed, with each post's HTML passed through `body` (which puts its
+/// root-relative URLs where the site is published).
+pub fn atom_with(site: &Site, body: &(dyn Fn(&str) -> String + Sync)) -> String {
     let c = &site.config;
     let base = &c.base_url;
     let mut out = String::from("<?xml version=\"1.0\" encoding=\"utf-8\"?>\n");
@@ -64,8 +72,7 @@ pub fn atom(site: &Site) -> String {
             out,
             "    <content type=\"html\" xml:base=\"{}\">{}</content>",
             xml_escape(&url),
-            // Readers resolve root-relative URLs against the host: give them the sub-path too.
-            xml_escape(&super::prefix::prefix_html(&post.body.html, crate::paths::base_path(base)))
+            xml_escape(&body(&post.body.html))
         );
         out.push_str("  </entry>\n");
     }

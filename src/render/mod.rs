@@ -3,6 +3,7 @@
 //! templates parsed once, and adds the feed, sitemap and robots.txt. Reads
 //! no file and no clock.
 
+mod alternates;
 pub mod feed;
 pub mod moments;
 mod pages;
@@ -18,7 +19,7 @@ use crate::assets::{html as picture_html, PlannedImage};
 use crate::date::DateTime;
 use crate::diag::Diagnostics;
 use crate::model::{Doc, ImageUse, Site, StaffMember};
-use crate::paths::{absolute_url, url_to_output};
+use crate::paths::absolute_url;
 use crate::theme::{report_render_error, Theme, ThemeStatic};
 use pages::{jobs, Extra, Job};
 use rayon::prelude::*;
@@ -76,7 +77,7 @@ fn share_image(site: &Site, planned: &PlannedImage, alt: &str) -> ShareImageView
     let (width, height, mime) =
         v.map_or((planned.width, planned.height, "image/jpeg"), |v| (v.width, v.height, picture_html::mime(&v.format)));
     ShareImageView {
-        url: absolute_url(&site.config.base_url, &planned.fallback_url()),
+        url: absolute_url(site.config.files_url(), &planned.fallback_url()),
         width,
         height,
         alt: alt.to_string(),
@@ -174,6 +175,9 @@ fn meta(site: &Site, kind: &str, heading: &str, url: &str, description: &str) ->
         json_ld: String::new(),
         noindex: false,
         video_script: false,
+        translations: Vec::new(),
+        languages: Vec::new(),
+        x_default: None,
     }
 }
 
@@ -206,16 +210,75 @@ pub struct Rendered {
     pub cards: std::collections::BTreeMap<String, crate::assets::cards::PlannedCard>,
 }
 
-/// Renders the whole site: pages go to `sink`, the rest is returned.
+/// Renders the whole site: pages go to `sink`, the rest is returned. A
+/// site in several languages renders each (`alternates.rs`).
 pub fn render(site: &Site, theme: &Theme, sink: &PageSink<'_>, diags: &mut Diagnostics) -> Rendered {
+    if !site.languages.is_empty() {
+        return alternates::render_languages(site, theme, sink, diags);
+    }
+    let prepared = prepare(site, diags);
+    let done = execute(site, theme, prepared, sink, diags, None);
+    let mut files = done.files;
+    let mut sitemap_urls: Vec<(String, Option<String>)> =
+        done.sitemap.into_iter().map(|e| (e.url, e.lastmod)).collect();
+    sitemap_urls.sort();
+    files.push(OutputFile {
+        path: "sitemap.xml".into(),
+        contents: Contents::Bytes(feed::sitemap(&site.config.base_url, &sitemap_urls).into_bytes()),
+    });
+    files.sort_by(|a, b| a.path.cmp(&b.path));
+    Rendered { pages: done.pages, files, cards: done.cards }
+}
+
+/// A site's pages, planned: what `execute` renders.
+struct Prepared {
+    shared: Shared,
+    jobs: Vec<Job>,
+    cards: std::collections::BTreeMap<String, crate::assets::cards::PlannedCard>,
+}
+
+/// Builds the views and the list of pages, and plans the share cards.
+fn prepare(site: &Site, diags: &mut Diagnostics) -> Prepared {
     let cards: Vec<Value> = site.posts.par_iter().map(|p| ser(&card(site, p))).collect();
     let staff: Vec<StaffView> = site.staff.iter().map(|s| staff_view(site, s)).collect();
     let tags: Vec<TagView> =
         site.tags.iter().map(|t| tag_view(site, &t.name, &t.slug, t.url.clone(), t.posts.len())).collect();
-    let t = site.config.i18n.template_value(&site.config.shop.name);
     let shared = Shared { site: site_view(site), staff: ser(&staff), tags: ser(&tags), cards };
     let mut jobs = jobs(site, &shared);
-    let share_cards = share::plan(site, jobs.iter_mut().map(|j| (&mut j.meta, j.rendering.as_str())), diags);
+    let cards = share::plan(site, jobs.iter_mut().map(|j| (&mut j.meta, j.rendering.as_str())), diags);
+    Prepared { shared, jobs, cards }
+}
+
+/// A page of the sitemap: its path on the site (the language's folder
+/// included), `lastmod`, and its versions in other languages.
+struct SitemapEntry {
+    url: String,
+    lastmod: Option<String>,
+    alternates: Vec<TranslationView>,
+}
+
+/// What `execute` made besides the streamed pages.
+struct Executed {
+    pages: usize,
+    files: Vec<OutputFile>,
+    cards: std::collections::BTreeMap<String, crate::assets::cards::PlannedCard>,
+    sitemap: Vec<SitemapEntry>,
+}
+
+/// Renders the planned pages into `sink` and returns the other files
+/// (feed, robots.txt, theme and static files; the sitemap is the caller's).
+/// With `lang`, a language published under its folder: page URLs gain the
+/// folder, and only the default language writes the shared files.
+fn execute(
+    site: &Site,
+    theme: &Theme,
+    prepared: Prepared,
+    sink: &PageSink<'_>,
+    diags: &mut Diagnostics,
+    lang: Option<&alternates::LangOutput>,
+) -> Executed {
+    let Prepared { shared, jobs, cards: share_cards } = prepared;
+    let t = site.config.i18n.template_value(&site.config.shop.name);
     // `site` differs between pages only in which navigation links are
     // current: one value per combination, not one per page.
     let site_values: std::collections::BTreeMap<Vec<bool>, Value> = jobs
@@ -229,7 +292,8 @@ pub fn render(site: &Site, theme: &Theme, sink: &PageSink<'_>, diags: &mut Diagn
         })
         .collect();
 
-    let base_path = crate::paths::base_path(&site.config.base_url);
+    let base_path = crate::paths::base_path(site.config.files_url());
+    let folder = lang.map_or("", |l| l.folder.as_str());
     let results: Vec<(bool, Diagnostics)> = jobs
         .par_iter()
         .map(|job| {
@@ -259,12 +323,20 @@ pub fn render(site: &Site, theme: &Theme, sink: &PageSink<'_>, diags: &mut Diagn
             }
             match theme.tera.render(&job.template, &ctx) {
                 Ok(html) => {
-                    // A site under a sub-path: every root-relative URL gains it, here and only here.
+                    // A language's pages move into its folder (`/en/blog/x/`)...
+                    let html = match lang {
+                        Some(l) => match prefix::prefix_pages(&html, &l.folder, &l.pages) {
+                            std::borrow::Cow::Borrowed(_) => html,
+                            std::borrow::Cow::Owned(p) => p,
+                        },
+                        None => html,
+                    };
+                    // ...and on a site under a sub-path every root-relative URL gains it, here and only here.
                     let html = match prefix::prefix_html(&html, base_path) {
                         std::borrow::Cow::Borrowed(_) => html,
                         std::borrow::Cow::Owned(p) => p,
                     };
-                    let path = url_to_output(&job.meta.url);
+                    let path = alternates::output_path(folder, &job.meta.url);
                     if let Err(why) =
                         sink(OutputFile { path: path.clone(), contents: Contents::Bytes(html.into_bytes()) })
                     {
@@ -282,11 +354,11 @@ pub fn render(site: &Site, theme: &Theme, sink: &PageSink<'_>, diags: &mut Diagn
         })
         .collect();
     let mut files = Vec::with_capacity(theme.static_files.len() + site.static_files.len() + 3);
-    let mut sitemap_urls: Vec<(String, Option<String>)> = Vec::new();
+    let mut sitemap = Vec::new();
     // One template error usually repeats on every page: report it once.
     let mut seen_errors = std::collections::HashSet::new();
     let mut pages = 0;
-    for ((written, d), job) in results.into_iter().zip(&jobs) {
+    for ((written, d), job) in results.into_iter().zip(jobs) {
         if d.is_empty() || seen_errors.insert(crate::diag::render::all_to_text(&d).lines().take(2).collect::<String>())
         {
             diags.extend(d);
@@ -294,16 +366,23 @@ pub fn render(site: &Site, theme: &Theme, sink: &PageSink<'_>, diags: &mut Diagn
         if written {
             pages += 1;
             if !job.meta.noindex {
-                sitemap_urls.push((job.meta.url.clone(), job.lastmod.clone()));
+                sitemap.push(SitemapEntry {
+                    url: format!("{folder}{}", job.meta.url),
+                    lastmod: job.lastmod,
+                    alternates: job.meta.translations,
+                });
             }
         }
     }
-    sitemap_urls.sort();
-    files.push(OutputFile { path: "feed.xml".into(), contents: Contents::Bytes(feed::atom(site).into_bytes()) });
-    files.push(OutputFile {
-        path: "sitemap.xml".into(),
-        contents: Contents::Bytes(feed::sitemap(&site.config.base_url, &sitemap_urls).into_bytes()),
-    });
+    match lang {
+        None => {
+            files.push(OutputFile { path: "feed.xml".into(), contents: Contents::Bytes(feed::atom(site).into_bytes()) })
+        }
+        Some(l) => files.push(alternates::feed(site, l)),
+    }
+    if lang.is_some_and(|l| !l.folder.is_empty()) {
+        return Executed { pages, files, cards: share_cards, sitemap };
+    }
     let site_static: std::collections::HashSet<&str> = site.static_files.iter().map(|f| f.output.as_str()).collect();
     if !site_static.contains("robots.txt") {
         files.push(OutputFile {
@@ -325,8 +404,7 @@ pub fn render(site: &Site, theme: &Theme, sink: &PageSink<'_>, diags: &mut Diagn
         files.push(OutputFile { path: f.output.clone(), contents: Contents::Copy(f.abs.clone()) });
     }
     files.extend(videos::media_files(site));
-    files.sort_by(|a, b| a.path.cmp(&b.path));
-    Rendered { pages, files, cards: share_cards }
+    Executed { pages, files, cards: share_cards, sitemap }
 }
 
 #[cfg(test)]

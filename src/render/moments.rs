@@ -109,7 +109,7 @@ fn image_object(site: &Site, m: &Moment, planned: &PlannedImage, name: &str, des
         "@type": "ImageObject",
         "@id": format!("{permalink}#photo"),
         "url": permalink,
-        "contentUrl": absolute_url(&c.base_url, &planned.fallback_url()),
+        "contentUrl": absolute_url(c.files_url(), &planned.fallback_url()),
         "name": name,
         "description": description,
         "width": planned.width,
@@ -125,7 +125,7 @@ fn image_object(site: &Site, m: &Moment, planned: &PlannedImage, name: &str, des
         o["caption"] = json!(caption);
     }
     if let Some(thumb) = planned.variants.iter().filter(|v| v.format != "webp").min_by_key(|v| v.width) {
-        o["thumbnailUrl"] = json!(absolute_url(&c.base_url, &format!("/{}", thumb.output)));
+        o["thumbnailUrl"] = json!(absolute_url(c.files_url(), &format!("/{}", thumb.output)));
     }
     if !m.tags.is_empty() {
         o["keywords"] = json!(m.tags);

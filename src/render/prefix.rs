@@ -47,7 +47,7 @@ pub fn prefix_html<'a>(html: &'a str, base: &str) -> Cow<'a, str> {
         return Cow::Borrowed(html);
     }
     let mut at = Vec::new();
-    scan(html, base, &mut at);
+    scan(html, &Rule { base, pages: None }, &mut at);
     if at.is_empty() {
         return Cow::Borrowed(html);
     }
@@ -60,6 +60,54 @@ pub fn prefix_html<'a>(html: &'a str, base: &str) -> Cow<'a, str> {
     }
     out.push_str(&html[last..]);
     Cow::Owned(out)
+}
+
+/// `html` with a language's folder (`/en`) put in front of every
+/// root-relative URL whose path is one of `pages` (that language's pages,
+/// `/blog/x/`, without the folder), except in a tag that names its language
+/// (`hreflang`): alternates and the language switcher already point where
+/// they mean to. Photos, theme files and share cards, shared by every
+/// language, keep their URLs. Runs before `prefix_html`.
+pub fn prefix_pages<'a>(html: &'a str, folder: &str, pages: &std::collections::HashSet<String>) -> Cow<'a, str> {
+    if folder.is_empty() {
+        return Cow::Borrowed(html);
+    }
+    let mut at = Vec::new();
+    scan(html, &Rule { base: folder, pages: Some(pages) }, &mut at);
+    if at.is_empty() {
+        return Cow::Borrowed(html);
+    }
+    let mut out = String::with_capacity(html.len() + at.len() * folder.len());
+    let mut last = 0;
+    for i in at {
+        out.push_str(&html[last..i]);
+        out.push_str(folder);
+        last = i;
+    }
+    out.push_str(&html[last..]);
+    Cow::Owned(out)
+}
+
+/// Which URLs gain `base`: every root-relative one, or only those whose
+/// path is one of `pages`.
+struct Rule<'a> {
+    base: &'a str,
+    pages: Option<&'a std::collections::HashSet<String>>,
+}
+
+impl Rule<'_> {
+    fn needs(&self, v: &str) -> bool {
+        match self.pages {
+            None => needs_prefix(v, self.base),
+            Some(pages) => {
+                if !v.starts_with('/') || v.starts_with("//") {
+                    return false;
+                }
+                let end = v.find(['?', '#', '"', '\'', ')', ' ', ',', '>', '\t', '\n']).unwrap_or(v.len());
+                pages.contains(&v[..end])
+            }
+        }
+    }
 }
 
 /// Whether the URL starting at `v` is root-relative and not yet under `base`.
@@ -80,7 +128,7 @@ fn find_ci(hay: &str, from: usize, needle: &str) -> Option<usize> {
 }
 
 /// Records in `at` the byte offsets where `base` goes.
-fn scan(html: &str, base: &str, at: &mut Vec<usize>) {
+fn scan(html: &str, base: &Rule<'_>, at: &mut Vec<usize>) {
     let b = html.as_bytes();
     let mut i = 0;
     while let Some(off) = html[i..].find('<') {
@@ -118,28 +166,54 @@ fn scan(html: &str, base: &str, at: &mut Vec<usize>) {
 }
 
 /// Reads the attributes of a tag from `j` to just past its `>`; returns that offset.
-fn attributes(html: &str, mut j: usize, base: &str, at: &mut Vec<usize>) -> usize {
+fn attributes(html: &str, mut j: usize, base: &Rule<'_>, at: &mut Vec<usize>) -> usize {
+    // With a language's pages, a tag with `hreflang` keeps its URLs.
+    let first = at.len();
+    let mut hreflang = false;
+    let end = loop {
+        let j2 = attribute(html, j, base, at, &mut hreflang);
+        match j2 {
+            Ok(next) => j = next,
+            Err(end) => break end,
+        }
+    };
+    if hreflang && base.pages.is_some() {
+        at.truncate(first);
+    }
+    end
+}
+
+/// Reads one attribute at `j`: `Ok(offset after it)`, or `Err(offset)`
+/// at the end of the tag.
+fn attribute(
+    html: &str,
+    mut j: usize,
+    base: &Rule<'_>,
+    at: &mut Vec<usize>,
+    hreflang: &mut bool,
+) -> Result<usize, usize> {
     let b = html.as_bytes();
-    loop {
+    {
         while j < b.len() && (b[j].is_ascii_whitespace() || b[j] == b'/') {
             j += 1;
         }
         if j >= b.len() {
-            return j;
+            return Err(j);
         }
         if b[j] == b'>' {
-            return j + 1;
+            return Err(j + 1);
         }
         let name_start = j;
         while j < b.len() && !b[j].is_ascii_whitespace() && !matches!(b[j], b'=' | b'>' | b'/') {
             j += 1;
         }
         let name = html[name_start..j].to_ascii_lowercase();
+        *hreflang |= name == "hreflang";
         while j < b.len() && b[j].is_ascii_whitespace() {
             j += 1;
         }
         if b.get(j) != Some(&b'=') {
-            continue;
+            return Ok(j);
         }
         j += 1;
         while j < b.len() && b[j].is_ascii_whitespace() {
@@ -160,7 +234,7 @@ fn attributes(html: &str, mut j: usize, base: &str, at: &mut Vec<usize>) -> usiz
         };
         let value = &html[start..end];
         if URL_ATTRS.contains(&name.as_str()) {
-            if needs_prefix(value, base) {
+            if base.needs(value) {
                 at.push(start);
             }
         } else if SRCSET_ATTRS.contains(&name.as_str()) {
@@ -168,12 +242,12 @@ fn attributes(html: &str, mut j: usize, base: &str, at: &mut Vec<usize>) -> usiz
         } else if name == "style" {
             css_urls(html, start, end, base, at);
         }
-        j = next;
+        Ok(next)
     }
 }
 
 /// Each candidate of a `srcset` value starting at byte `offset`.
-fn srcset(value: &str, offset: usize, base: &str, at: &mut Vec<usize>) {
+fn srcset(value: &str, offset: usize, base: &Rule<'_>, at: &mut Vec<usize>) {
     let b = value.as_bytes();
     let mut k = 0;
     while k < b.len() {
@@ -183,7 +257,7 @@ fn srcset(value: &str, offset: usize, base: &str, at: &mut Vec<usize>) {
         if k >= b.len() {
             break;
         }
-        if needs_prefix(&value[k..], base) {
+        if base.needs(&value[k..]) {
             at.push(offset + k);
         }
         // The URL runs to whitespace; its descriptors run to the next comma.
@@ -197,7 +271,7 @@ fn srcset(value: &str, offset: usize, base: &str, at: &mut Vec<usize>) {
 }
 
 /// `url(/...)`, `url("/...")` and `url('/...')` in CSS between `start` and `end`.
-fn css_urls(html: &str, start: usize, end: usize, base: &str, at: &mut Vec<usize>) {
+fn css_urls(html: &str, start: usize, end: usize, base: &Rule<'_>, at: &mut Vec<usize>) {
     let mut k = start;
     while let Some(off) = find_ci(&html[..end], k, "url(") {
         let mut v = off + 4;
@@ -208,7 +282,7 @@ fn css_urls(html: &str, start: usize, end: usize, base: &str, at: &mut Vec<usize
         if v < end && (b[v] == b'"' || b[v] == b'\'') {
             v += 1;
         }
-        if needs_prefix(&html[v..end], base) {
+        if base.needs(&html[v..end]) {
             at.push(v);
         }
         k = v;

@@ -60,7 +60,7 @@ pub fn local_business(site: &Site, image: Option<&str>) -> Value {
     }
     if let Some(logo) = &site.logo {
         if let Some(p) = site.images.get(&logo.path) {
-            v.insert("logo".into(), json!(absolute_url(&c.base_url, &p.fallback_url())));
+            v.insert("logo".into(), json!(absolute_url(c.files_url(), &p.fallback_url())));
         }
     }
     Value::Object(v)
@@ -80,7 +80,7 @@ fn person(site: &Site, s: &StaffMember) -> Value {
         v["description"] = json!(bio);
     }
     if let Some(photo) = s.photo.as_ref().and_then(|p| site.images.get(&p.path)) {
-        v["image"] = json!(absolute_url(&site.config.base_url, &photo.fallback_url()));
+        v["image"] = json!(absolute_url(site.config.files_url(), &photo.fallback_url()));
     }
     v
 }

@@ -205,7 +205,7 @@ pub(super) fn plan<'m>(
     let brand = seo::parse_hex(&c.brand.color);
     let accent = seo::parse_hex(&c.brand.accent);
     let logo = site.logo.as_ref().and_then(|l| site.images.get(&l.path)).map(|img| CardPhoto::new(img, (360, 96)));
-    let footer = domain(&c.base_url);
+    let footer = domain(c.files_url());
     // The home card says where the shop is.
     let home_footer = match c.shop.address.as_ref().filter(|a| !a.city.is_empty()) {
         Some(a) if a.region.is_empty() => format!("{} · {footer}", a.city),
@@ -259,7 +259,7 @@ pub(super) fn plan<'m>(
             continue;
         };
         let image = ShareImageView {
-            url: absolute_url(&c.base_url, &format!("/{}", card.output)),
+            url: absolute_url(c.files_url(), &format!("/{}", card.output)),
             width: WIDTH,
             height: HEIGHT,
             alt,
@@ -267,8 +267,10 @@ pub(super) fn plan<'m>(
         };
         if !meta.share.is_empty() {
             // Pinterest pins a photo best; the card when there is none.
-            let pin =
-                look.photo.and_then(|p| site.images.get(&p.path)).map(|p| absolute_url(&c.base_url, &p.fallback_url()));
+            let pin = look
+                .photo
+                .and_then(|p| site.images.get(&p.path))
+                .map(|p| absolute_url(c.files_url(), &p.fallback_url()));
             meta.share =
                 seo::share_links(&c.i18n, &meta.permalink, &meta.heading, Some(pin.as_deref().unwrap_or(&image.url)));
         }

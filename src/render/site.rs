@@ -53,7 +53,7 @@ pub(super) fn site_view(site: &Site) -> SiteView {
         title: c.title.clone(),
         description: c.description.clone(),
         base_url: c.base_url.clone(),
-        base_path: crate::paths::base_path(&c.base_url).to_string(),
+        base_path: crate::paths::base_path(c.files_url()).to_string(),
         language: c.language.clone(),
         og_locale: i18n.og_locale(),
         dir: i18n.dir().to_string(),

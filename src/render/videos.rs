@@ -83,7 +83,7 @@ fn poster_url(site: &Site, video: &DocVideo) -> Option<String> {
         Poster::Photo(p) => site.images.get(&p.path)?.fallback_url(),
         Poster::Drawn { url } => url.clone(),
     };
-    Some(absolute_url(&site.config.base_url, &path))
+    Some(absolute_url(site.config.files_url(), &path))
 }
 
 /// schema.org `VideoObject` of a how-to post.
@@ -111,7 +111,7 @@ pub(super) fn video_object(site: &Site, post: &Doc, description: &str) -> Option
             o["sameAs"] = json!(r.watch_url());
         }
         VideoSource::Local { url, mime, .. } => {
-            o["contentUrl"] = json!(absolute_url(base, url));
+            o["contentUrl"] = json!(absolute_url(site.config.files_url(), url));
             o["encodingFormat"] = json!(mime);
         }
     }

@@ -116,6 +116,35 @@ pub struct PageMeta {
     pub noindex: bool,
     /// Whether the page shows a click-to-load video: load `/theme/video.js`.
     pub video_script: bool,
+    /// On a site in several languages: this page in every language it is
+    /// written in, this one included (for `<link rel="alternate" hreflang>`);
+    /// empty when the page has no translation, and on a one-language site.
+    pub translations: Vec<TranslationView>,
+    /// On a site in several languages: one link per language for the
+    /// language switcher, to this page's translation or, where it has none,
+    /// to that language's home; empty on a one-language site.
+    pub languages: Vec<TranslationView>,
+    /// The absolute URL for `hreflang="x-default"`: the page in the default
+    /// language (else in the first language that has it), with `translations`.
+    pub x_default: Option<String>,
+}
+
+/// A page in one language (`page.translations`, `page.languages`).
+#[derive(Debug, Clone, Serialize)]
+pub struct TranslationView {
+    /// The language's tag, as site.yaml writes it (`fr`, `en`, `fr-CA`).
+    pub lang: String,
+    /// The language's name in that language (`Français`, `English`).
+    pub name: String,
+    /// Path on the site (`/en/blog/x/`), for links.
+    pub url: String,
+    /// Absolute URL, for `hreflang` alternates.
+    pub permalink: String,
+    /// Whether this is the language of the page being rendered.
+    pub current: bool,
+    /// Whether the link leads to this page's translation (`false`: to the
+    /// language's home, the page having no translation in it).
+    pub translated: bool,
 }
 
 #[derive(Debug, Clone, Serialize)]

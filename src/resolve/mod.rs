@@ -3,6 +3,7 @@
 //! (authors), finds duplicate URLs, resolves images and renders markdown
 //! with links that can no longer fail. Pure: no I/O.
 
+mod languages;
 mod left_out;
 mod moments;
 mod reviews;
@@ -22,6 +23,7 @@ use crate::parse::staff::STAFF_FILE;
 use crate::parse::Parsed;
 use crate::paths::{expand_permalink, slugify, UrlPath};
 use crate::theme::Theme;
+pub use languages::language_prefix;
 pub use left_out::LeftOut;
 use rayon::prelude::*;
 use std::collections::{BTreeMap, HashMap};
@@ -142,7 +144,13 @@ pub struct ResolveInput<'a> {
     pub theme: Option<&'a Theme>,
 }
 
+/// Resolves the site: each of its languages (`languages.rs`), or the one.
 pub fn resolve(parsed: Parsed, input: &ResolveInput<'_>, opts: &ResolveOptions, diags: &mut Diagnostics) -> Site {
+    languages::resolve_languages(parsed, input, opts, diags)
+}
+
+/// Resolves the site of one language.
+fn resolve_one(parsed: Parsed, input: &ResolveInput<'_>, opts: &ResolveOptions, diags: &mut Diagnostics) -> Site {
     let ResolveInput { static_files, images, content_files, theme } = *input;
     let Parsed {
         config,
@@ -218,6 +226,10 @@ pub fn resolve(parsed: Parsed, input: &ResolveInput<'_>, opts: &ResolveOptions, 
         by_url.insert(url, d);
     }
 
+    // A site in several languages: links to the files of other languages.
+    for (path, target) in &config.link_targets {
+        docs_by_path.entry(path.clone()).or_insert_with(|| target.clone());
+    }
     let static_urls: HashMap<String, String> =
         static_files.iter().map(|f| (f.path.clone(), format!("/{}", f.path.trim_start_matches("static/")))).collect();
     let video = video::VideoState::new(content_files, by_url.values().copied());
@@ -342,6 +354,7 @@ pub fn resolve(parsed: Parsed, input: &ResolveInput<'_>, opts: &ResolveOptions, 
         media,
         moments,
         left_out,
+        languages: Vec::new(),
     }
 }
 
@@ -433,5 +446,6 @@ fn resolve_doc(
         nav_title: d.nav_title.clone(),
         extra: d.extra.clone(),
         body,
+        translation_key: d.translation_key.clone(),
     }
 }

@@ -1,0 +1,206 @@
+//! Part of stage 5 (render): a site in several languages. Takes the default
+//! language's `Site` (the others in `Site::languages`) and renders each
+//! language with the one-language machinery (`prepare`, `execute`), after
+//! linking every page to its versions in the other languages: posts and
+//! pages by their translation key (`about.md` ~ `about.en.md`), generated
+//! pages (home, blog, tags, reviews...) by their path. Each page gets its
+//! `hreflang` alternates (with `x-default`) and the language switcher's
+//! links; each language its own feed; the site one sitemap listing the
+//! alternates (`xhtml:link`). A page missing in a language gets neither an
+//! alternate nor a page there. Pure; never writes a shared file (theme,
+//! photos, robots.txt) twice, and never changes a one-language site, which
+//! does not come here.
+
+use super::pages::{Extra, Job};
+use super::views::TranslationView;
+use super::{execute, feed, prefix, prepare, Contents, OutputFile, PageSink, Rendered, SitemapEntry};
+use crate::diag::Diagnostics;
+use crate::model::Site;
+use crate::paths::{absolute_url, url_to_output};
+use crate::resolve::language_prefix;
+use crate::theme::Theme;
+use std::collections::{BTreeMap, HashMap, HashSet};
+use std::fmt::Write;
+
+/// Where one language's pages go.
+pub(super) struct LangOutput {
+    /// `/en`, or empty for the default language (at the root).
+    pub(super) folder: String,
+    /// This language's page paths (`/blog/x/`, `/feed.xml`), without the
+    /// folder: links to them gain it.
+    pub(super) pages: HashSet<String>,
+}
+
+/// The output file of the page at `url` in the language published under `folder`.
+pub(super) fn output_path(folder: &str, url: &str) -> String {
+    let path = url_to_output(url);
+    if folder.is_empty() {
+        path
+    } else {
+        format!("{}/{path}", folder.trim_start_matches('/'))
+    }
+}
+
+/// A language's feed, in its folder, links included.
+pub(super) fn feed(site: &Site, lang: &LangOutput) -> OutputFile {
+    let base_path = crate::paths::base_path(site.config.files_url());
+    let body = |html: &str| {
+        let html = prefix::prefix_pages(html, &lang.folder, &lang.pages);
+        prefix::prefix_html(&html, base_path).into_owned()
+    };
+    let xml = feed::atom_with(site, &body);
+    OutputFile { path: output_path(&lang.folder, "/feed.xml"), contents: Contents::Bytes(xml.into_bytes()) }
+}
+
+/// What links a page to its versions: a post's or page's translation key,
+/// else its path.
+fn job_key(site: &Site, job: &Job) -> String {
+    match job.extra {
+        Extra::Post(i) => format!("doc:{}", site.posts[i].translation_key),
+        Extra::Doc(i) => format!("doc:{}", site.pages[i].translation_key),
+        Extra::Ready(_) => format!("url:{}", job.meta.url),
+    }
+}
+
+/// Renders every language of `site` (the default first).
+pub(super) fn render_languages(site: &Site, theme: &Theme, sink: &PageSink<'_>, diags: &mut Diagnostics) -> Rendered {
+    let sites: Vec<&Site> = std::iter::once(site).chain(&site.languages).collect();
+    let root_url = site.config.base_url.as_str();
+    let folders: Vec<String> = sites
+        .iter()
+        .enumerate()
+        .map(|(i, s)| if i == 0 { String::new() } else { language_prefix(&s.config.language) })
+        .collect();
+    let mut prepared = Vec::with_capacity(sites.len());
+    for s in &sites {
+        let mut d = Diagnostics::new();
+        prepared.push(prepare(s, &mut d));
+        diags.extend_unique(d);
+    }
+
+    // Each page's path (with its folder) in every language, by key.
+    let mut by_key: HashMap<String, Vec<Option<String>>> = HashMap::new();
+    let keys: Vec<Vec<String>> =
+        prepared.iter().zip(&sites).map(|(p, s)| p.jobs.iter().map(|j| job_key(s, j)).collect()).collect();
+    for (i, (p, ks)) in prepared.iter().zip(&keys).enumerate() {
+        for (job, key) in p.jobs.iter().zip(ks) {
+            let versions = by_key.entry(key.clone()).or_insert_with(|| vec![None; sites.len()]);
+            versions[i].get_or_insert_with(|| format!("{}{}", folders[i], job.meta.url));
+        }
+    }
+    let names: Vec<String> = sites.iter().map(|s| s.config.i18n.language_name()).collect();
+    let view = |k: usize, url: &str, current: bool, translated: bool| TranslationView {
+        lang: sites[k].config.language.clone(),
+        name: names[k].clone(),
+        url: url.to_string(),
+        permalink: absolute_url(root_url, url),
+        current,
+        translated,
+    };
+    for (i, (p, ks)) in prepared.iter_mut().zip(&keys).enumerate() {
+        for (job, key) in p.jobs.iter_mut().zip(ks) {
+            let versions = &by_key[key];
+            let found: Vec<(usize, &String)> =
+                versions.iter().enumerate().filter_map(|(k, v)| v.as_ref().map(|u| (k, u))).collect();
+            if found.len() > 1 {
+                job.meta.translations = found.iter().map(|(k, u)| view(*k, u, *k == i, true)).collect();
+                job.meta.x_default = found.first().map(|(_, u)| absolute_url(root_url, u));
+            }
+            job.meta.languages = (0..sites.len())
+                .map(|k| match &versions[k] {
+                    Some(u) => view(k, u, k == i, true),
+                    None => view(k, &format!("{}/", folders[k]), false, false),
+                })
+                .collect();
+        }
+    }
+
+    let mut pages = 0;
+    let mut files = Vec::new();
+    let mut cards = BTreeMap::new();
+    let mut sitemap: Vec<SitemapEntry> = Vec::new();
+    for (i, (s, p)) in sites.iter().zip(prepared).enumerate() {
+        let mut own: HashSet<String> = p.jobs.iter().map(|j| j.meta.url.clone()).collect();
+        own.insert("/feed.xml".into());
+        let lang = LangOutput { folder: folders[i].clone(), pages: own };
+        let mut d = Diagnostics::new();
+        let done = execute(s, theme, p, sink, &mut d, Some(&lang));
+        diags.extend_unique(d);
+        pages += done.pages;
+        files.extend(done.files);
+        for (k, v) in done.cards {
+            cards.entry(k).or_insert(v);
+        }
+        sitemap.extend(done.sitemap);
+    }
+    sitemap.sort_by(|a, b| a.url.cmp(&b.url));
+    files.push(OutputFile {
+        path: "sitemap.xml".into(),
+        contents: Contents::Bytes(sitemap_with_alternates(root_url, &sitemap).into_bytes()),
+    });
+    files.sort_by(|a, b| a.path.cmp(&b.path));
+    Rendered { pages, files, cards }
+}
+
+/// The sitemap of a site in several languages: each page with its
+/// versions (`xhtml:link rel="alternate" hreflang`), itself and
+/// `x-default` included, as search engines ask.
+fn sitemap_with_alternates(base: &str, entries: &[SitemapEntry]) -> String {
+    use feed::xml_escape;
+    let mut out = String::from(
+        "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<urlset xmlns=\"http://www.sitemaps.org/schemas/sitemap/0.9\" xmlns:xhtml=\"http://www.w3.org/1999/xhtml\">\n",
+    );
+    for e in entries {
+        let _ = write!(out, "  <url><loc>{}</loc>", xml_escape(&absolute_url(base, &e.url)));
+        if let Some(m) = &e.lastmod {
+            let _ = write!(out, "<lastmod>{m}</lastmod>");
+        }
+        for a in &e.alternates {
+            let _ = write!(
+                out,
+                "\n    <xhtml:link rel=\"alternate\" hreflang=\"{}\" href=\"{}\"/>",
+                xml_escape(&a.lang),
+                xml_escape(&a.permalink)
+            );
+        }
+        if let Some(first) = e.alternates.first() {
+            let _ = write!(
+                out,
+                "\n    <xhtml:link rel=\"alternate\" hreflang=\"x-default\" href=\"{}\"/>\n  ",
+                xml_escape(&first.permalink)
+            );
+        }
+        out.push_str("</url>\n");
+    }
+    out.push_str("</urlset>\n");
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_language_writes_into_its_folder() {
+        assert_eq!(output_path("", "/blog/x/"), "blog/x/index.html");
+        assert_eq!(output_path("/en", "/blog/x/"), "en/blog/x/index.html");
+        assert_eq!(output_path("/en", "/"), "en/index.html");
+        assert_eq!(output_path("/en", "/404.html"), "en/404.html");
+    }
+
+    #[test]
+    fn only_the_languages_own_pages_move_into_its_folder() {
+        let pages: HashSet<String> = ["/", "/blog/", "/about/", "/feed.xml"].iter().map(|s| s.to_string()).collect();
+        let html = r#"<a href="/">h</a><a href="/blog/#x">b</a><a href="/blog/fr-only/">f</a><img src="/images/a.jpg" srcset="/images/a-480.webp 480w"><link rel="alternate" hreflang="fr" href="/about/"><a href="/about/" hreflang="fr" lang="fr">Français</a><a href="/about/?q">q</a><link href="/feed.xml">"#;
+        assert_eq!(
+            prefix::prefix_pages(html, "/en", &pages),
+            r#"<a href="/en/">h</a><a href="/en/blog/#x">b</a><a href="/blog/fr-only/">f</a><img src="/images/a.jpg" srcset="/images/a-480.webp 480w"><link rel="alternate" hreflang="fr" href="/about/"><a href="/about/" hreflang="fr" lang="fr">Français</a><a href="/en/about/?q">q</a><link href="/en/feed.xml">"#
+        );
+        // Then a sub-path site puts everything under its path.
+        let once = prefix::prefix_pages(r#"<a href="/blog/">b</a><a hreflang="fr" href="/blog/">f</a>"#, "/en", &pages);
+        assert_eq!(
+            prefix::prefix_html(&once, "/shop"),
+            r#"<a href="/shop/en/blog/">b</a><a hreflang="fr" href="/shop/blog/">f</a>"#
+        );
+    }
+}

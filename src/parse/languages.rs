@@ -83,7 +83,7 @@ pub(super) fn parse_languages(config: &mut SiteConfig, map: &Mapping, region: Re
 /// The language a file name is written in: `about.en.md` is `en` when `en`
 /// is one of `languages`. Returns the index into `languages` and the name
 /// without the language (`about.md`).
-pub fn language_of_file<'a>(file_name: &'a str, languages: &[String]) -> Option<(usize, String)> {
+pub fn language_of_file(file_name: &str, languages: &[String]) -> Option<(usize, String)> {
     let (stem, ext) = file_name.rsplit_once('.')?;
     let (base, lang) = stem.rsplit_once('.')?;
     let i = languages.iter().position(|l| l.eq_ignore_ascii_case(lang))?;

@@ -374,12 +374,10 @@ fn execute(
             }
         }
     }
-    match lang {
-        None => {
-            files.push(OutputFile { path: "feed.xml".into(), contents: Contents::Bytes(feed::atom(site).into_bytes()) })
-        }
-        Some(l) => files.push(alternates::feed(site, l)),
-    }
+    files.push(match lang {
+        None => OutputFile { path: "feed.xml".into(), contents: Contents::Bytes(feed::atom(site).into_bytes()) },
+        Some(l) => alternates::feed(site, l),
+    });
     if lang.is_some_and(|l| !l.folder.is_empty()) {
         return Executed { pages, files, cards: share_cards, sitemap };
     }

@@ -111,8 +111,7 @@ fn link_across(default: &mut Parsed, others: &mut [Parsed]) {
     for (i, other) in others.iter_mut().enumerate() {
         let mut mine = Targets::new();
         add(&mut mine, &default_docs.iter().collect::<Vec<_>>(), &default.config, "", false);
-        for (j, (docs, config)) in other_docs.iter().enumerate().filter(|(j, _)| *j != i) {
-            let _ = j;
+        for (_, (docs, config)) in other_docs.iter().enumerate().filter(|(j, _)| *j != i) {
             add(&mut mine, &docs.iter().collect::<Vec<_>>(), config, &language_prefix(&config.language), false);
         }
         add(&mut mine, &other_docs[i].0.iter().collect::<Vec<_>>(), &other.config, "", true);

@@ -13,6 +13,7 @@ mod fuzz;
 mod harness;
 mod i18n;
 mod incremental;
+mod languages;
 mod messages;
 mod moments;
 mod photo_corpus;

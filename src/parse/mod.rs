@@ -12,6 +12,7 @@ pub mod records;
 pub mod reviews;
 pub mod reviews_import;
 pub mod staff;
+pub mod translatable;
 pub mod yaml;
 
 use crate::diag::Diagnostics;

@@ -50,6 +50,9 @@ pub struct ParsedMoment {
     /// A draft without the consent `moments.require_consent` asks for: the
     /// error to report if the draft is published.
     pub unconsented: Option<Unconsented>,
+    /// `caption`, `alt` and `product` written once per language
+    /// (`caption: {fr: ..., en: ...}`), by field and language.
+    pub texts: super::translatable::Texts,
 }
 
 /// Why a draft moment may not be published yet, said where it is written.
@@ -364,6 +367,8 @@ impl Ctx<'_, '_> {
 
     /// Checks one moment's fields; `None` (with errors reported) when any is bad.
     fn moment(&mut self, place: &Place<'_>, map: &Mapping, photo: &str) -> Option<ParsedMoment> {
+        let (map, texts) = super::translatable::split_mapping(map, &["caption", "alt", "product"]);
+        let map = &map;
         let who = place.who(photo);
         let mut ok = true;
         let mut text = |ctx: &mut Self, key: &str| {
@@ -535,6 +540,7 @@ impl Ctx<'_, '_> {
             alt,
             draft,
             unconsented,
+            texts,
         })
     }
 }

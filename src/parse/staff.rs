@@ -1,6 +1,7 @@
 //! `data/staff.yaml` → staff members: id, name, role, photo, bio.
 
 use super::records::{field_span, parse_records};
+use super::translatable::{Text, Texts};
 use crate::diag::Diagnostics;
 use crate::load::TextFile;
 use crate::paths::slugify;
@@ -16,10 +17,10 @@ const EXAMPLE: &str = "- id: maya\n  name: Maya Ortiz\n  role: Owner\n  bio: May
 struct RawStaff {
     id: Option<String>,
     name: Option<String>,
-    role: Option<String>,
+    role: Option<Text>,
     photo: Option<String>,
     photo_alt: Option<String>,
-    bio: Option<String>,
+    bio: Option<Text>,
     email: Option<String>,
 }
 
@@ -35,6 +36,8 @@ pub struct ParsedStaff {
     pub bio: Option<String>,
     pub email: Option<String>,
     pub index: usize,
+    /// `role` and `bio` written once per language (`bio: {fr: ..., en: ...}`).
+    pub texts: Texts,
 }
 
 pub fn parse_staff(file: Option<&TextFile>, diags: &mut Diagnostics) -> Vec<ParsedStaff> {
@@ -94,16 +97,20 @@ pub fn parse_staff(file: Option<&TextFile>, diags: &mut Diagnostics) -> Vec<Pars
                 .help("give each person their own id");
             continue;
         }
+        let mut texts = Texts::new();
+        let role = raw.role.and_then(|r| r.into_text("role", &mut texts));
+        let bio = raw.bio.and_then(|b| b.into_text("bio", &mut texts));
         out.push(ParsedStaff {
             id,
             name,
-            role: raw.role,
+            role,
             photo,
             photo_span,
             photo_alt: raw.photo_alt,
-            bio: raw.bio,
+            bio,
             email: raw.email,
             index: rec.index,
+            texts,
         });
     }
     out

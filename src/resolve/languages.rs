@@ -39,6 +39,8 @@ pub(super) fn resolve_languages(
     parsed.posts.retain(|d| d.lang.is_none());
     parsed.pages.retain(|d| d.lang.is_none());
     check_folders(&parsed, diags);
+    let default_lang = parsed.config.language.clone();
+    localize(&mut parsed, &default_lang);
     let mut site = resolve_one(parsed, input, opts, diags);
     for part in others {
         let mut d = Diagnostics::new();
@@ -75,7 +77,7 @@ fn language_part(parsed: &Parsed, lang: &str) -> Parsed {
     config.files_url = Some(parsed.config.base_url.clone());
     config.base_url = format!("{}{}", parsed.config.base_url, language_prefix(lang));
     let mine = |d: &&ParsedDoc| d.lang.as_deref() == Some(lang);
-    Parsed {
+    let mut part = Parsed {
         config,
         posts: parsed.posts.iter().filter(mine).cloned().collect(),
         pages: parsed.pages.iter().filter(mine).cloned().collect(),
@@ -84,6 +86,29 @@ fn language_part(parsed: &Parsed, lang: &str) -> Parsed {
         moments: parsed.moments.clone(),
         config_ok: parsed.config_ok,
         staff_ok: parsed.staff_ok,
+    };
+    localize(&mut part, lang);
+    part
+}
+
+/// Puts each shared text written per language (a moment's `caption:
+/// {fr: ..., en: ...}`, a staff member's `bio`) in `lang` where it has one;
+/// else it stays as written first.
+fn localize(parsed: &mut Parsed, lang: &str) {
+    use crate::parse::translatable::text_in;
+    for m in &mut parsed.moments {
+        for (field, value) in [("caption", &mut m.caption), ("alt", &mut m.alt), ("product", &mut m.product)] {
+            if let Some(t) = text_in(&m.texts, field, lang) {
+                *value = Some(t.clone());
+            }
+        }
+    }
+    for s in &mut parsed.staff {
+        for (field, value) in [("role", &mut s.role), ("bio", &mut s.bio)] {
+            if let Some(t) = text_in(&s.texts, field, lang) {
+                *value = Some(t.clone());
+            }
+        }
     }
 }
 

@@ -336,3 +336,30 @@ fn serve_picks_up_a_new_translation() {
         t.contains("<link rel=\"alternate\" hreflang=\"en\" href=\"http")
     });
 }
+
+#[test]
+fn shared_moments_and_staff_speak_each_language_where_the_owner_wrote_it() {
+    let site = SiteTest::fixture("montreal");
+    let photo = site.root.join("content/moments/mitaines.jpg");
+    std::fs::create_dir_all(photo.parent().unwrap()).unwrap();
+    image::RgbImage::from_fn(64, 48, |x, y| image::Rgb([x as u8 * 3, y as u8 * 4, 90])).save(&photo).unwrap();
+    site.write(
+        "content/moments/mitaines.yaml",
+        "caption: {fr: Léa et ses nouvelles mitaines, en: Léa and her new mittens}\ncustomer: Léa\ndate: 2026-11-04\nalt: Des mitaines rouges\nconsent: true\n",
+    );
+    site.build_ok();
+    let caption = |rel: &str| {
+        let html = site.read(rel);
+        let start = html.find("<h1>").unwrap_or_else(|| panic!("{rel} has no heading")) + 4;
+        html[start..start + html[start..].find('<').unwrap()].to_string()
+    };
+    assert_eq!(caption("public/moments/mitaines/index.html"), "Léa et ses nouvelles mitaines");
+    assert_eq!(caption("public/en/moments/mitaines/index.html"), "Léa and her new mittens");
+    // Written once, a text is the same in every language.
+    assert!(site.read("public/en/moments/mitaines/index.html").contains("alt=\"Des mitaines rouges\""));
+    let member = |rel: &str| site.read(rel);
+    assert!(member("public/en/staff/camille/index.html").contains("<p>Sewing since 2009.</p>"));
+    assert!(member("public/en/staff/camille/index.html").contains("Seamstress"));
+    assert!(member("public/staff/camille/index.html").contains("<p>Coud depuis 2009.</p>"));
+    assert!(!member("public/staff/camille/index.html").contains("Seamstress"));
+}

@@ -34,7 +34,7 @@ pub fn local_business(site: &Site, image: Option<&str>) -> Value {
     let c = &site.config;
     let mut v = Map::new();
     v.insert("@type".into(), json!("LocalBusiness"));
-    v.insert("@id".into(), json!(absolute_url(&c.base_url, "/#shop")));
+    v.insert("@id".into(), json!(absolute_url(c.files_url(), "/#shop")));
     v.insert("name".into(), json!(c.shop.name));
     v.insert("url".into(), json!(absolute_url(&c.base_url, "/")));
     if !c.description.is_empty() {
@@ -71,7 +71,7 @@ fn person(site: &Site, s: &StaffMember) -> Value {
         "@type": "Person",
         "name": s.name,
         "url": absolute_url(&site.config.base_url, &s.url),
-        "worksFor": {"@type": "LocalBusiness", "name": site.config.shop.name, "@id": absolute_url(&site.config.base_url, "/#shop")},
+        "worksFor": {"@type": "LocalBusiness", "name": site.config.shop.name, "@id": absolute_url(site.config.files_url(), "/#shop")},
     });
     if let Some(role) = &s.role {
         v["jobTitle"] = json!(role);

@@ -107,6 +107,13 @@ fn a_montreal_site_publishes_french_at_the_root_and_english_under_en() {
     let fr_404 = site.read("public/404.html");
     assert!(fr_404.starts_with("<!doctype html>\n<html lang=\"fr\">"), "{fr_404}");
     assert!(fr_404.contains("<h1>Page introuvable</h1>"), "{fr_404}");
+    // One shop for search engines, whichever language's home describes it.
+    let en_home = crate::harness::json_ld(&site.read("public/en/index.html"));
+    assert_eq!(
+        (en_home["@id"].as_str(), en_home["url"].as_str()),
+        (Some(&*format!("{BASE}/#shop")), Some(&*format!("{BASE}/en/")))
+    );
+    assert_eq!(crate::harness::json_ld(&site.read("public/index.html"))["@id"], en_home["@id"]);
     // Shared reviews, in each language's words.
     assert!(site.read("public/en/reviews/index.html").contains("Lovely covers, quick delivery."));
     assert!(site.read("public/reviews/index.html").contains("Lovely covers, quick delivery."));

@@ -93,13 +93,34 @@ pub fn language_of_file(file_name: &str, languages: &[String]) -> Option<(usize,
 /// Marks each translation among `docs` with its language and key, and
 /// gives it the slug of the file name without the language (unless its
 /// front matter sets `slug:`), so that `about.en.md` is `/en/about/`.
-pub fn mark_translations(docs: &mut [ParsedDoc], config: &SiteConfig) {
+/// A file named like a translation into a language the site does not list
+/// (`about.de.md` with `languages: [fr, en]`) is a warning: it is published
+/// as a page of the default language (`/about-de/`).
+pub fn mark_translations(docs: &mut [ParsedDoc], config: &SiteConfig, diags: &mut Diagnostics) {
     if config.languages.len() < 2 {
         return;
     }
     for d in docs {
         let (dir, file_name) = d.source.rsplit_once('/').unwrap_or(("", d.source.as_str()));
-        let Some((i, name)) = language_of_file(file_name, &config.languages) else { continue };
+        let Some((i, name)) = language_of_file(file_name, &config.languages) else {
+            let suffix = file_name.rsplit('.').nth(1).filter(|_| file_name.matches('.').count() >= 2);
+            if let Some(tag) = suffix.filter(|t| (2..=3).contains(&t.len()) && crate::i18n::is_valid_tag(t)) {
+                diags
+                    .warning(
+                        &d.source,
+                        None,
+                        format!(
+                            "this file is named as a `{tag}` translation, but `{tag}` is not one of `languages` ({})",
+                            config.languages.join(", ")
+                        ),
+                    )
+                    .help(format!(
+                        "add `{tag}` to `languages` in site.yaml, or rename the file; it is published in {} as it is",
+                        config.language
+                    ));
+            }
+            continue;
+        };
         d.translation_key = if dir.is_empty() { name.clone() } else { format!("{dir}/{name}") };
         d.lang = (i > 0).then(|| config.languages[i].clone());
         if d.span_of("slug").is_none() {

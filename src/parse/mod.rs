@@ -71,8 +71,8 @@ pub fn parse(sources: &Sources, diags: &mut Diagnostics) -> Parsed {
     }
     let mut posts = parse_docs(&sources.posts, DocKind::Post, diags);
     let mut pages = parse_docs(&sources.pages, DocKind::Page, diags);
-    languages::mark_translations(&mut posts, &config);
-    languages::mark_translations(&mut pages, &config);
+    languages::mark_translations(&mut posts, &config, diags);
+    languages::mark_translations(&mut pages, &config, diags);
     let before = diags.error_count();
     let staff = staff::parse_staff(sources.data.get(staff::STAFF_FILE), diags);
     let staff_ok = diags.error_count() == before;

@@ -312,6 +312,28 @@ fn a_page_inside_another_languages_folder_is_an_error_at_its_line() {
 }
 
 #[test]
+fn a_translation_into_a_language_the_site_does_not_list_is_a_warning() {
+    let site = SiteTest::fixture("montreal");
+    site.write("content/pages/about.de.md", "---\ntitle: Über uns\n---\nHallo.\n");
+    let run = site.run(&["build"]);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    assert!(
+        run.stderr.starts_with(
+            "warning: this file is named as a `de` translation, but `de` is not one of `languages` (fr, en)\n  --> content/pages/about.de.md\n"
+        ),
+        "{}",
+        run.stderr
+    );
+    assert!(
+        run.stderr
+            .contains("help: add `de` to `languages` in site.yaml, or rename the file; it is published in fr as it is"),
+        "{}",
+        run.stderr
+    );
+    assert_eq!(site.run(&["build", "--strict"]).code, 1);
+}
+
+#[test]
 fn a_one_language_site_is_unchanged() {
     // `languages: [fr]` is `language: fr`, byte for byte, and a file named
     // `x.en.md` on a one-language site keeps the slug it always had.

@@ -392,3 +392,71 @@ fn shared_moments_and_staff_speak_each_language_where_the_owner_wrote_it() {
     assert!(member("public/staff/camille/index.html").contains("<p>Coud depuis 2009.</p>"));
     assert!(!member("public/staff/camille/index.html").contains("Seamstress"));
 }
+
+fn js(b: &mut crate::cdp::Browser, expr: &str) -> serde_json::Value {
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(30);
+    let params = serde_json::json!({"expression": expr, "returnByValue": true, "awaitPromise": true});
+    b.call("Runtime.evaluate", params, deadline)["result"]["value"].clone()
+}
+
+fn wait_for_path(b: &mut crate::cdp::Browser, path: &str) {
+    let ready = format!("location.pathname === {path:?} && document.readyState === 'complete'");
+    let end = std::time::Instant::now() + std::time::Duration::from_secs(30);
+    while js(b, &ready) != serde_json::json!(true) {
+        assert!(std::time::Instant::now() < end, "{path} did not load");
+        std::thread::sleep(std::time::Duration::from_millis(50));
+    }
+}
+
+/// Headless Chromium on the built site: the switcher is visible, each link
+/// a target of at least 24x24 CSS pixels that the keyboard reaches, and a
+/// real click on "Français" opens the French version of the post.
+#[test]
+fn the_switcher_works_in_a_browser_with_the_mouse_and_the_keyboard() {
+    use serde_json::json;
+    use std::time::{Duration, Instant};
+    if crate::cdp::missing("language switcher browser test") {
+        return;
+    }
+    let site = montreal();
+    let port = crate::harness::static_host(site.public(), "/", false);
+    let origin = format!("http://127.0.0.1:{port}");
+    let mut b = crate::cdp::Browser::launch(&site._tmp.path().join("chromium"), &["--window-size=400,800"]);
+    let deadline = || Instant::now() + Duration::from_secs(30);
+    b.attach_page(deadline());
+    b.call("Page.enable", json!({}), deadline());
+    b.call("Page.navigate", json!({"url": format!("{origin}/en/blog/open-day/")}), deadline());
+    wait_for_path(&mut b, "/en/blog/open-day/");
+    let links = js(
+        &mut b,
+        "[...document.querySelectorAll('nav.lang-switch a')].map(a => { a.focus(); const r = a.getBoundingClientRect(); \
+         const s = getComputedStyle(a); return {text: a.textContent, lang: a.lang, focused: document.activeElement === a, \
+         w: r.width >= 24, h: r.height >= 24, shown: s.visibility === 'visible' && s.display !== 'none' && r.width > 0}; })",
+    );
+    assert_eq!(
+        links,
+        json!([
+            {"text": "Français", "lang": "fr", "focused": true, "w": true, "h": true, "shown": true},
+            {"text": "English", "lang": "en", "focused": true, "w": true, "h": true, "shown": true},
+        ])
+    );
+    assert_eq!(js(&mut b, "document.querySelector('nav.lang-switch').getAttribute('aria-label')"), json!("Language"));
+    // A real click on "Français".
+    let at = js(
+        &mut b,
+        "(() => { const a = document.querySelector('nav.lang-switch a[hreflang=fr]'); a.scrollIntoView({block: 'center'}); \
+         const r = a.getBoundingClientRect(); return {x: r.x + r.width / 2, y: r.y + r.height / 2}; })()",
+    );
+    for kind in ["mousePressed", "mouseReleased"] {
+        b.call(
+            "Input.dispatchMouseEvent",
+            json!({"type": kind, "x": at["x"], "y": at["y"], "button": "left", "clickCount": 1}),
+            deadline(),
+        );
+    }
+    wait_for_path(&mut b, "/blog/portes-ouvertes/");
+    assert_eq!(
+        js(&mut b, "[document.documentElement.lang, document.querySelector('h1').textContent]"),
+        json!(["fr", "Portes ouvertes à l'atelier"])
+    );
+}

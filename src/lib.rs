@@ -152,7 +152,9 @@ pub fn check_with(opts: &BuildOptions, sink: &render::PageSink<'_>) -> Outcome {
     if diags.has_errors() {
         files.clear();
     }
-    let (posts, images, cache_dir) = (site.posts.len(), site.images.len(), site.config.cache_dir.clone());
+    // Every language's posts (a translation counts as a post of its own).
+    let posts = site.posts.len() + site.languages.iter().map(|l| l.posts.len()).sum::<usize>();
+    let (images, cache_dir) = (site.images.len(), site.config.cache_dir.clone());
     let planned_images = site.images;
     let left_out = site.left_out;
     let card_stats = Default::default();

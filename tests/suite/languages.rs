@@ -15,7 +15,8 @@ const BASE: &str = "https://atelier-erable.example";
 
 fn montreal() -> SiteTest {
     let site = SiteTest::fixture("montreal");
-    site.build_ok();
+    let run = site.build_ok();
+    assert!(run.stderr.ends_with("built 23 pages, 4 posts and 0 images into [ROOT]/public\n"), "{}", run.stderr);
     site
 }
 

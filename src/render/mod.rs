@@ -8,11 +8,13 @@ pub mod moments;
 mod pages;
 pub mod prefix;
 pub mod reviews;
+pub mod search;
 pub mod seo;
 mod share;
 mod site;
 mod videos;
 pub mod views;
+pub mod visit;
 
 use crate::assets::{html as picture_html, PlannedImage};
 use crate::date::DateTime;
@@ -215,6 +217,14 @@ pub fn render(site: &Site, theme: &Theme, sink: &PageSink<'_>, diags: &mut Diagn
     let t = site.config.i18n.template_value(&site.config.shop.name);
     let shared = Shared { site: site_view(site), staff: ser(&staff), tags: ser(&tags), cards };
     let mut jobs = jobs(site, &shared);
+    // Issue 17: the contact page and the search (its page and index).
+    let visit = visit::add(site);
+    let search = search::add(site, visit.as_ref().map(|(_, words)| std::slice::from_ref(words)).unwrap_or(&[]));
+    jobs.extend(visit.map(|(job, _)| job));
+    let search_index = search.map(|(job, index)| {
+        jobs.push(job);
+        index
+    });
     let share_cards = share::plan(site, jobs.iter_mut().map(|j| (&mut j.meta, j.rendering.as_str())), diags);
     // `site` differs between pages only in which navigation links are
     // current: one value per combination, not one per page.
@@ -325,6 +335,7 @@ pub fn render(site: &Site, theme: &Theme, sink: &PageSink<'_>, diags: &mut Diagn
         files.push(OutputFile { path: f.output.clone(), contents: Contents::Copy(f.abs.clone()) });
     }
     files.extend(videos::media_files(site));
+    files.extend(search_index);
     files.sort_by(|a, b| a.path.cmp(&b.path));
     Rendered { pages, files, cards: share_cards }
 }

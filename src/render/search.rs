@@ -7,7 +7,8 @@
 //! The index is compact and gzip-friendly: each document once (kind, title,
 //! URL, date, a short snippet), then every word of the site folded (lower
 //! case, accents taken off: `café` → `cafe`) and sorted, with the documents
-//! that hold it as gaps between document numbers, in base 36. A word prefix
+//! that hold it as gaps between document numbers in base 36, or as a bitmap
+//! for a word most documents hold (`encode_docs`). A word prefix
 //! is a range of the sorted words, so `caf` finds `café` and `cafés`. The
 //! browser folds the query with the same rules (`search.js`, `fold`).
 
@@ -175,7 +176,7 @@ struct Index<'a> {
     docs: Vec<(u8, &'a str, String, &'a str, &'a str, &'a str)>,
     /// Every folded word, sorted.
     words: Vec<&'a str>,
-    /// For each word, the numbers of its documents as gaps in base 36, comma-separated.
+    /// For each word, its documents (`encode_docs`).
     docs_of: Vec<String>,
 }
 
@@ -191,6 +192,34 @@ fn base36(mut n: usize) -> String {
     }
     out.reverse();
     String::from_utf8(out).unwrap_or_default()
+}
+
+/// The characters of a bitmap: each holds six documents, the lowest first.
+const BITMAP_DIGITS: &[u8; 64] = b"0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz-_";
+
+/// A word's documents (ascending), whichever is shorter: the gaps between
+/// their numbers in base 36, comma-separated (`0,3,1a`), or, for a word
+/// most pages hold, `~` and a bitmap of all `total` documents, six to a
+/// character (`~` + `total / 6` characters).
+fn encode_docs(list: &[usize], total: usize) -> String {
+    let mut last = 0;
+    let gaps = list
+        .iter()
+        .map(|&n| {
+            let gap = n - last;
+            last = n;
+            base36(gap)
+        })
+        .collect::<Vec<_>>()
+        .join(",");
+    if gaps.len() <= total.div_ceil(6) + 1 {
+        return gaps;
+    }
+    let mut bits = vec![0u8; total.div_ceil(6)];
+    for &n in list {
+        bits[n / 6] |= 1 << (n % 6);
+    }
+    std::iter::once('~').chain(bits.iter().map(|&b| char::from(BITMAP_DIGITS[usize::from(b)]))).collect()
 }
 
 /// `search/index.json`. URLs carry the site's base path (the browser uses
@@ -225,20 +254,7 @@ fn index_json(site: &Site, extra_pages: &[(String, String, String)]) -> String {
             })
             .collect(),
         words: postings.keys().map(String::as_str).collect(),
-        docs_of: postings
-            .values()
-            .map(|list| {
-                let mut last = 0;
-                list.iter()
-                    .map(|&n| {
-                        let gap = n - last;
-                        last = n;
-                        base36(gap)
-                    })
-                    .collect::<Vec<_>>()
-                    .join(",")
-            })
-            .collect(),
+        docs_of: postings.values().map(|list| encode_docs(list, docs.len())).collect(),
     };
     serde_json::to_string(&index).unwrap_or_default()
 }
@@ -292,5 +308,12 @@ mod tests {
     #[test]
     fn gaps_in_base_36() {
         assert_eq!([0, 35, 36, 1295].map(base36), ["0", "z", "10", "zz"]);
+        assert_eq!(encode_docs(&[0, 3, 40], 100), "0,3,11");
+    }
+
+    #[test]
+    fn a_common_word_is_a_bitmap() {
+        // Documents 0-6 and 11 of 12: bits 0-5 (63, `_`), then 6 and 11 (1 + 32 = 33, `X`).
+        assert_eq!(encode_docs(&[0, 1, 2, 3, 4, 5, 6, 11], 12), "~_X");
     }
 }

@@ -126,6 +126,15 @@ fn typing_a_word_without_its_accents_finds_it() {
     b.type_text("esp frien");
     b.eval_until("document.getElementById('search-status').textContent === 'Results: 1'");
     assert_eq!(b.results()[0]["href"], json!("/reviews/#r-bo"));
+    // A word most pages hold (its documents are a bitmap in the index); the two with it in their title first.
+    b.eval("document.getElementById('search-q').select()");
+    b.type_text("THE");
+    b.eval_until("document.getElementById('search-status').textContent === 'Results: 4'");
+    let hrefs: Vec<Value> = b.results().as_array().unwrap().iter().map(|r| r["href"].clone()).collect();
+    assert_eq!(
+        hrefs,
+        [json!("/blog/creme-brulee/"), json!("/about/"), json!("/moments/lea-flat-white/"), json!("/reviews/#r-ana")]
+    );
     b.eval("document.getElementById('search-q').select()");
     b.type_text("zzz");
     b.eval_until("document.getElementById('search-status').textContent === 'Nothing found for “zzz”.'");

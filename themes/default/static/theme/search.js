@@ -13,6 +13,7 @@
   var list = document.getElementById("search-results");
   if (!form || !input || !status || !list) return;
   var MAX = 50;
+  var BITMAP = "0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz-_";
   var SPECIAL = { "ß": "ss", "æ": "ae", "œ": "oe", "ø": "o", "ł": "l", "đ": "d", "ð": "d", "þ": "th", "ı": "i" };
   var index = null;
   var loading = null;
@@ -52,8 +53,17 @@
     }
     var found = new Set();
     for (var i = lo; i < w.length && w[i].startsWith(prefix); i++) {
+      var list = index.docs_of[i];
+      if (list[0] === "~") {
+        // A bitmap: six documents to a character, the lowest first.
+        for (var c = 1; c < list.length; c++) {
+          var bits = BITMAP.indexOf(list[c]);
+          for (var b = 0; b < 6; b++) if (bits & (1 << b)) found.add((c - 1) * 6 + b);
+        }
+        continue;
+      }
       var n = 0;
-      index.docs_of[i].split(",").forEach(function (gap) {
+      list.split(",").forEach(function (gap) {
         n += parseInt(gap, 36);
         found.add(n);
       });

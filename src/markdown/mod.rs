@@ -123,6 +123,9 @@ pub fn render(input: &BodyInput<'_>, targets: &dyn Targets, diags: &mut Diagnost
     let mut events: Vec<Event<'_>> = Vec::new();
     let mut out = RenderedBody::default();
     let mut image_alt: Option<(String, String, std::ops::Range<usize>)> = None;
+    // `![alt](photo.jpg "caption")`: the caption of the open image, then each captioned photo's event.
+    let mut caption = String::new();
+    let mut captioned: Vec<(usize, String)> = Vec::new();
     let mut more_at: Option<usize> = None;
     let mut excerpt_done = false;
     let mut eager = first_image_eager;
@@ -140,6 +143,9 @@ pub fn render(input: &BodyInput<'_>, targets: &dyn Targets, diags: &mut Diagnost
                             }
                             eager = false;
                             out.images.push(path);
+                            if !caption.trim().is_empty() {
+                                captioned.push((events.len(), std::mem::take(&mut caption)));
+                            }
                             events.push(Event::InlineHtml(CowStr::from(html)));
                         }
                         Err(why) => {
@@ -166,7 +172,10 @@ pub fn render(input: &BodyInput<'_>, targets: &dyn Targets, diags: &mut Diagnost
                 }
                 let rel = percent_decode(&dest_url);
                 match site_ref(file, &rel) {
-                    Ok(path) => image_alt = Some((path, String::new(), range.clone())),
+                    Ok(path) => {
+                        caption = title.trim().to_string();
+                        image_alt = Some((path, String::new(), range.clone()));
+                    }
                     Err(why) => {
                         diags
                             .error(file, span(&range), format!("image `{}`: {why}", dest_url.escape_debug()))
@@ -234,6 +243,7 @@ pub fn render(input: &BodyInput<'_>, targets: &dyn Targets, diags: &mut Diagnost
         }
     }
 
+    figures(&mut events, &captioned);
     out.toc = assign_heading_ids(&mut events);
     out.excerpt = out.excerpt.split_whitespace().collect::<Vec<_>>().join(" ");
     if let Some(cut) = more_at {
@@ -254,6 +264,55 @@ pub fn render(input: &BodyInput<'_>, targets: &dyn Targets, diags: &mut Diagnost
         out.words = out.words.saturating_sub(embed_html.len());
     }
     out
+}
+
+/// Puts each captioned photo in a `<figure>` with its `<figcaption>`. A
+/// photo alone in its paragraph replaces the paragraph; one among words is
+/// given its figure between two paragraphs (a figure cannot sit in a `<p>`);
+/// one in a list item or table cell is a figure in place; one inside a link
+/// or a heading keeps its place, the caption after it as small text.
+fn figures(events: &mut [Event<'_>], captioned: &[(usize, String)]) {
+    for (i, caption) in captioned {
+        let i = *i;
+        let Event::InlineHtml(picture) = &events[i] else { continue };
+        let caption = crate::diag::render::escape_html(caption);
+        // The element the photo is in: the nearest start not closed before it.
+        let mut depth = 0usize;
+        let container = events[..i].iter().rev().find_map(|e| match e {
+            Event::End(_) => {
+                depth += 1;
+                None
+            }
+            Event::Start(tag) if depth == 0 => Some(tag.clone()),
+            Event::Start(_) => {
+                depth -= 1;
+                None
+            }
+            _ => None,
+        });
+        let flow = matches!(
+            container,
+            None | Some(Tag::Item | Tag::TableCell | Tag::BlockQuote(_) | Tag::FootnoteDefinition(_))
+        );
+        if !flow && !matches!(container, Some(Tag::Paragraph)) {
+            events[i] =
+                Event::InlineHtml(CowStr::from(format!("{picture}<small class=\"photo-caption\">{caption}</small>")));
+            continue;
+        }
+        let figure = format!("<figure class=\"photo\">{picture}<figcaption>{caption}</figcaption></figure>");
+        let alone = i > 0
+            && matches!(events[i - 1], Event::Start(Tag::Paragraph))
+            && matches!(events.get(i + 1), Some(Event::End(TagEnd::Paragraph)));
+        if alone {
+            events[i - 1] = Event::InlineHtml(CowStr::Borrowed(""));
+            events[i + 1] = Event::InlineHtml(CowStr::Borrowed("\n"));
+            events[i] = Event::InlineHtml(CowStr::from(figure));
+        } else if flow {
+            events[i] = Event::InlineHtml(CowStr::from(figure));
+        } else {
+            events[i] = Event::InlineHtml(CowStr::from(format!("</p>\n{figure}\n<p>")));
+        }
+    }
 }
 
 /// `text.split_whitespace().count()`: the runs of non-whitespace, counted

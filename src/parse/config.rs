@@ -29,6 +29,10 @@ pub struct SiteConfig {
     pub reviews: ReviewSettings,
     pub share_cards: bool,
     pub cache_dir: String,
+    /// The site search (`/search/`, the header's box): on unless `search: false`.
+    pub search: bool,
+    /// `analytics:`: off unless set.
+    pub analytics: super::site_extras::Analytics,
     /// Where `cache_dir` is written in site.yaml (checked by `check_cache_dir`).
     #[serde(skip)]
     pub cache_dir_span: Option<Span>,
@@ -176,6 +180,8 @@ pub const SETTINGS: &[(&str, &[&str])] = &[
             "reviews",
             "share_cards",
             "cache_dir",
+            "search",
+            "analytics",
         ],
     ),
     ("shop", &["name", "address", "phone", "email", "hours", "social", "logo"]),
@@ -185,6 +191,7 @@ pub const SETTINGS: &[(&str, &[&str])] = &[
     ("images", &["widths", "formats", "quality", "max_side", "max_pixels"]),
     ("moments", &["require_consent"]),
     ("reviews", &["per_page", "home", "show_rating_only"]),
+    ("analytics", &["plausible", "goatcounter"]),
 ];
 
 /// The keys of one section of `SETTINGS` (none for a name that is not one).
@@ -224,6 +231,8 @@ impl SiteConfig {
             reviews: ReviewSettings::default(),
             share_cards: true,
             cache_dir: DEFAULT_CACHE_DIR.into(),
+            search: true,
+            analytics: Default::default(),
             cache_dir_span: None,
             i18n: Default::default(),
             other_i18n: BTreeMap::new(),
@@ -331,6 +340,10 @@ pub fn parse_config(text: Option<&str>, diags: &mut Diagnostics) -> SiteConfig {
     if let Some(b) = ctx.bool("share_cards") {
         config.share_cards = b;
     }
+    if let Some(b) = ctx.bool("search") {
+        config.search = b;
+    }
+    config.analytics = super::site_extras::parse_analytics(&map, &region, ctx.diags);
     if let Some(c) = ctx.string("cache_dir") {
         config.cache_dir = c;
         config.cache_dir_span = region.span(&[Seg::Key("cache_dir")]);
@@ -338,6 +351,7 @@ pub fn parse_config(text: Option<&str>, diags: &mut Diagnostics) -> SiteConfig {
 
     if let Some(shop) = ctx.section::<Shop>("shop") {
         config.shop = shop;
+        super::site_extras::check_hours(&mut config.shop.hours, &region, ctx.diags);
         if let Some(Value::Mapping(m)) = map.get("shop").and_then(|s| s.get("address")) {
             region.check_keys(
                 ctx.diags,

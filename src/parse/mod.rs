@@ -11,6 +11,7 @@ pub mod moments;
 pub mod records;
 pub mod reviews;
 pub mod reviews_import;
+pub mod site_extras;
 pub mod staff;
 pub mod translatable;
 pub mod yaml;

@@ -9,11 +9,13 @@ pub mod moments;
 mod pages;
 pub mod prefix;
 pub mod reviews;
+pub mod search;
 pub mod seo;
 mod share;
 mod site;
 mod videos;
 pub mod views;
+pub mod visit;
 
 use crate::assets::{html as picture_html, PlannedImage};
 use crate::date::DateTime;
@@ -235,6 +237,8 @@ struct Prepared {
     shared: Shared,
     jobs: Vec<Job>,
     cards: std::collections::BTreeMap<String, crate::assets::cards::PlannedCard>,
+    /// `search/index.json` (its URLs already in the language's folder).
+    search_index: Option<OutputFile>,
 }
 
 /// Builds the views and the list of pages, and plans the share cards.
@@ -245,8 +249,16 @@ fn prepare(site: &Site, diags: &mut Diagnostics) -> Prepared {
         site.tags.iter().map(|t| tag_view(site, &t.name, &t.slug, t.url.clone(), t.posts.len())).collect();
     let shared = Shared { site: site_view(site), staff: ser(&staff), tags: ser(&tags), cards };
     let mut jobs = jobs(site, &shared);
+    // Issue 17: the contact page and the search (its page and index).
+    let visit = visit::add(site);
+    let search = search::add(site, visit.as_ref().map(|(_, words)| std::slice::from_ref(words)).unwrap_or(&[]));
+    jobs.extend(visit.map(|(job, _)| job));
+    let search_index = search.map(|(job, index)| {
+        jobs.push(job);
+        index
+    });
     let cards = share::plan(site, jobs.iter_mut().map(|j| (&mut j.meta, j.rendering.as_str())), diags);
-    Prepared { shared, jobs, cards }
+    Prepared { shared, jobs, cards, search_index }
 }
 
 /// A page of the sitemap: its path on the site (the language's folder
@@ -277,7 +289,7 @@ fn execute(
     diags: &mut Diagnostics,
     lang: Option<&alternates::LangOutput>,
 ) -> Executed {
-    let Prepared { shared, jobs, cards: share_cards } = prepared;
+    let Prepared { shared, jobs, cards: share_cards, search_index } = prepared;
     let t = site.config.i18n.template_value(&site.config.shop.name);
     // `site` differs between pages only in which navigation links are
     // current: one value per combination, not one per page.
@@ -378,6 +390,7 @@ fn execute(
         None => OutputFile { path: "feed.xml".into(), contents: Contents::Bytes(feed::atom(site).into_bytes()) },
         Some(l) => alternates::feed(site, l),
     });
+    files.extend(search_index.map(|f| OutputFile { path: alternates::output_path(folder, &format!("/{}", f.path)), ..f }));
     if lang.is_some_and(|l| !l.folder.is_empty()) {
         return Executed { pages, files, cards: share_cards, sitemap };
     }

@@ -47,6 +47,9 @@ pub(super) fn site_view(site: &Site) -> SiteView {
     if !site.staff.is_empty() {
         nav.push(LinkView { title: i18n.t("nav_team").into(), url: "/staff/".into(), current: false });
     }
+    if super::visit::is_generated(site) {
+        nav.push(LinkView { title: i18n.t("nav_visit").into(), url: super::visit::URL.into(), current: false });
+    }
     let year = site.posts.iter().filter_map(|p| p.updated.or(p.date)).map(|d| d.date.year).max().unwrap_or(1970);
     let white = (255, 255, 255);
     SiteView {
@@ -99,6 +102,8 @@ pub(super) fn site_view(site: &Site) -> SiteView {
         nav,
         feed_url: "/feed.xml".into(),
         year,
+        search: c.search.then(|| super::search::PAGE_URL.to_string()),
+        analytics: c.analytics.clone(),
     }
 }
 

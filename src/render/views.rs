@@ -30,6 +30,10 @@ pub struct SiteView {
     pub feed_url: String,
     /// The latest year any content carries (for the footer's copyright).
     pub year: i32,
+    /// The search page's URL (`/search/`); none with `search: false`.
+    pub search: Option<String>,
+    /// `analytics:` of site.yaml: `plausible` (a domain), `goatcounter` (a code); each none unless set.
+    pub analytics: crate::parse::site_extras::Analytics,
 }
 
 #[derive(Debug, Clone, Serialize)]

@@ -19,6 +19,8 @@ fn basic_site_has_exactly_the_expected_files() {
         "index.html",
         "prices.txt",
         "robots.txt",
+        "search/index.html",
+        "search/index.json",
         "sitemap.xml",
         "staff/ada/index.html",
         "staff/index.html",
@@ -26,8 +28,10 @@ fn basic_site_has_exactly_the_expected_files() {
         "tags/how-to/index.html",
         "tags/index.html",
         "tags/news/index.html",
+        "theme/search.js",
         "theme/style.css",
         "theme/video.js",
+        "visit/index.html",
     ];
     assert_eq!(files, expected);
 }

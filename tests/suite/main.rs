@@ -26,6 +26,7 @@ mod safety;
 mod serve;
 mod serve_browser;
 mod serve_hostile;
+mod site_polish;
 mod subpath;
 mod trust_input;
 mod trust_paths;

@@ -1,0 +1,319 @@
+//! Part of stage 5 (render): the site search. Takes the resolved `Site` and
+//! returns the `/search/` page's job and `search/index.json`, an index over
+//! posts (and how-to videos), pages, moments and reviews that the theme's
+//! first-party `search.js` reads in the browser. Pure: reads no file, and the
+//! index names only the site's own URLs (no third-party request, ever).
+//!
+//! The index is compact and gzip-friendly: each document once (kind, title,
+//! URL, date, a short snippet), then every word of the site folded (lower
+//! case, accents taken off: `café` → `cafe`) and sorted, with the documents
+//! that hold it as gaps between document numbers in base 36, or as a bitmap
+//! for a word most documents hold (`encode_docs`). A word prefix
+//! is a range of the sorted words, so `caf` finds `café` and `cafés`. The
+//! browser folds the query with the same rules (`search.js`, `fold`).
+
+use super::pages::{Extra, Job};
+use super::{date_strings, meta, seo, ser, OutputFile};
+use crate::model::Site;
+use serde::Serialize;
+use std::collections::BTreeMap;
+use unicode_normalization::{char::is_combining_mark, UnicodeNormalization};
+
+/// Where the index is written, and the search page's URL.
+pub const INDEX_PATH: &str = "search/index.json";
+pub const PAGE_URL: &str = "/search/";
+/// A snippet's length, in characters.
+const SNIPPET: usize = 160;
+/// Longer "words" (a URL, a hash) are not indexed.
+const MAX_WORD: usize = 32;
+
+/// `text` lower case, without accents, with the few letters that carry no
+/// accent to strip spelled in plain Latin (`ß` → `ss`, `ø` → `o`).
+pub fn fold(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    for c in text.nfd().filter(|c| !is_combining_mark(*c)).flat_map(char::to_lowercase) {
+        match c {
+            'ß' => out.push_str("ss"),
+            'æ' => out.push_str("ae"),
+            'œ' => out.push_str("oe"),
+            'ø' => out.push('o'),
+            'ł' => out.push('l'),
+            'đ' | 'ð' => out.push('d'),
+            'þ' => out.push_str("th"),
+            'ı' => out.push('i'),
+            c => out.push(c),
+        }
+    }
+    out
+}
+
+/// The folded words of `text`: runs of letters and digits.
+pub fn words(text: &str) -> impl Iterator<Item = String> + '_ {
+    text.split(|c: char| !c.is_alphanumeric())
+        .filter(|w| !w.is_empty())
+        .map(fold)
+        .flat_map(|w| w.split(|c: char| !c.is_alphanumeric()).map(str::to_string).collect::<Vec<_>>())
+        .filter(|w| !w.is_empty() && w.chars().count() <= MAX_WORD)
+}
+
+/// The text of an HTML fragment: tags dropped, the common entities read.
+pub fn html_text(html: &str) -> String {
+    let mut out = String::with_capacity(html.len() / 2);
+    let mut rest = html;
+    while let Some(open) = rest.find('<') {
+        out.push_str(&rest[..open]);
+        out.push(' ');
+        rest = rest[open..].find('>').map_or("", |close| &rest[open + close + 1..]);
+    }
+    out.push_str(rest);
+    out.replace("&lt;", "<")
+        .replace("&gt;", ">")
+        .replace("&quot;", "\"")
+        .replace("&#39;", "'")
+        .replace("&#x27;", "'")
+        .replace("&nbsp;", " ")
+        .replace("&amp;", "&")
+}
+
+/// One thing the search finds.
+struct Document {
+    kind: Kind,
+    title: String,
+    url: String,
+    date: String,
+    date_display: String,
+    snippet: String,
+    /// Everything searched: title, tags, text.
+    text: String,
+}
+
+#[derive(Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+enum Kind {
+    Post = 0,
+    Video = 1,
+    Page = 2,
+    Moment = 3,
+    Review = 4,
+}
+
+const KIND_KEYS: [&str; 5] =
+    ["search_kind_post", "search_kind_video", "search_kind_page", "search_kind_moment", "search_kind_review"];
+
+fn snippet(text: &str) -> String {
+    crate::model::truncate_words(&text.split_whitespace().collect::<Vec<_>>().join(" "), SNIPPET)
+}
+
+fn documents(site: &Site, extra_pages: &[(String, String, String)]) -> Vec<Document> {
+    let i18n = &site.config.i18n;
+    let mut docs = Vec::new();
+    for (kind, list) in [(Kind::Post, &site.posts), (Kind::Page, &site.pages)] {
+        for d in list {
+            let (date, date_display) = date_strings(site, d.date);
+            let tags: Vec<&str> = d.tags.iter().map(|t| t.name.as_str()).collect();
+            let body = html_text(&d.body.html);
+            docs.push(Document {
+                kind: if d.video.is_some() { Kind::Video } else { kind },
+                title: d.title.clone(),
+                url: d.url.clone(),
+                date,
+                date_display,
+                snippet: snippet(&d.meta_description("")),
+                text: format!("{} {} {} {}", d.title, tags.join(" "), d.description.as_deref().unwrap_or(""), body),
+            });
+        }
+    }
+    for (title, url, text) in extra_pages {
+        docs.push(Document {
+            kind: Kind::Page,
+            title: title.clone(),
+            url: url.clone(),
+            date: String::new(),
+            date_display: String::new(),
+            snippet: snippet(text),
+            text: format!("{title} {text}"),
+        });
+    }
+    for m in &site.moments {
+        let (date, date_display) = date_strings(site, Some(m.date));
+        let title = m.caption.clone().unwrap_or_else(|| match &m.customer {
+            Some(name) => i18n.tf("moment_of", &[("name", name)]),
+            None => i18n.tf("moment_on", &[("date", &date_display)]),
+        });
+        let who = m.customer.clone().unwrap_or_default();
+        let product = m.product.clone().unwrap_or_default();
+        docs.push(Document {
+            kind: Kind::Moment,
+            snippet: snippet(&format!("{who} {product} {}", m.photo.alt)),
+            text: format!("{title} {who} {product} {} {}", m.tags.join(" "), m.photo.alt),
+            title,
+            url: m.url.clone(),
+            date,
+            date_display,
+        });
+    }
+    for r in site.reviews.all.iter().filter(|r| r.listed) {
+        let Some(text) = &r.text_plain else { continue };
+        let product = r.product.map(|p| site.reviews.products[p].name.clone()).unwrap_or_default();
+        docs.push(Document {
+            kind: Kind::Review,
+            title: i18n.tf("search_review_by", &[("name", &r.author)]),
+            url: r.url.clone(),
+            date: r.date.to_string(),
+            date_display: i18n.date_long(r.date),
+            snippet: snippet(text),
+            text: format!("{} {product} {text}", r.author),
+        });
+    }
+    docs
+}
+
+#[derive(Serialize)]
+struct Index<'a> {
+    v: u32,
+    /// The kinds' names in the site's language, by kind number.
+    kinds: Vec<&'a str>,
+    /// `[kind, title, url, date, date as read, snippet]`.
+    docs: Vec<(u8, &'a str, String, &'a str, &'a str, &'a str)>,
+    /// Every folded word, sorted.
+    words: Vec<&'a str>,
+    /// For each word, its documents (`encode_docs`).
+    docs_of: Vec<String>,
+}
+
+fn base36(mut n: usize) -> String {
+    const DIGITS: &[u8] = b"0123456789abcdefghijklmnopqrstuvwxyz";
+    let mut out = Vec::new();
+    loop {
+        out.push(DIGITS[n % 36]);
+        n /= 36;
+        if n == 0 {
+            break;
+        }
+    }
+    out.reverse();
+    String::from_utf8(out).unwrap_or_default()
+}
+
+/// The characters of a bitmap: each holds six documents, the lowest first.
+const BITMAP_DIGITS: &[u8; 64] = b"0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz-_";
+
+/// A word's documents (ascending), whichever is shorter: the gaps between
+/// their numbers in base 36, comma-separated (`0,3,1a`), or, for a word
+/// most pages hold, `~` and a bitmap of all `total` documents, six to a
+/// character (`~` + `total / 6` characters).
+fn encode_docs(list: &[usize], total: usize) -> String {
+    let mut last = 0;
+    let gaps = list
+        .iter()
+        .map(|&n| {
+            let gap = n - last;
+            last = n;
+            base36(gap)
+        })
+        .collect::<Vec<_>>()
+        .join(",");
+    if gaps.len() <= total.div_ceil(6) + 1 {
+        return gaps;
+    }
+    let mut bits = vec![0u8; total.div_ceil(6)];
+    for &n in list {
+        bits[n / 6] |= 1 << (n % 6);
+    }
+    std::iter::once('~').chain(bits.iter().map(|&b| char::from(BITMAP_DIGITS[usize::from(b)]))).collect()
+}
+
+/// `search/index.json`. URLs carry the site's base path (the browser uses
+/// them as they are).
+fn index_json(site: &Site, extra_pages: &[(String, String, String)]) -> String {
+    let docs = documents(site, extra_pages);
+    let base = crate::paths::base_path(&site.config.base_url);
+    let mut postings: BTreeMap<String, Vec<usize>> = BTreeMap::new();
+    for (n, d) in docs.iter().enumerate() {
+        for w in words(&d.text) {
+            let list = postings.entry(w).or_default();
+            if list.last() != Some(&n) {
+                list.push(n);
+            }
+        }
+    }
+    let i18n = &site.config.i18n;
+    let index = Index {
+        v: 1,
+        kinds: KIND_KEYS.iter().map(|k| i18n.t(k)).collect(),
+        docs: docs
+            .iter()
+            .map(|d| {
+                (
+                    d.kind as u8,
+                    d.title.as_str(),
+                    format!("{base}{}", d.url),
+                    d.date.as_str(),
+                    d.date_display.as_str(),
+                    d.snippet.as_str(),
+                )
+            })
+            .collect(),
+        words: postings.keys().map(String::as_str).collect(),
+        docs_of: postings.values().map(|list| encode_docs(list, docs.len())).collect(),
+    };
+    serde_json::to_string(&index).unwrap_or_default()
+}
+
+/// The search page and its index, when `search` is on. `extra_pages` are
+/// generated pages to find as well: `(title, url, text)`.
+pub(super) fn add(site: &Site, extra_pages: &[(String, String, String)]) -> Option<(Job, OutputFile)> {
+    if !site.config.search {
+        return None;
+    }
+    let i18n = &site.config.i18n;
+    let heading = i18n.t("search_heading");
+    let description = i18n.tf("search_description", &[("shop", &site.config.shop.name)]);
+    let mut m = meta(site, "search", heading, PAGE_URL, &description);
+    m.noindex = true;
+    m.share = Vec::new();
+    m.json_ld = seo::json_ld_text(&seo::web_page(site, "SearchResultsPage", heading, PAGE_URL, &description));
+    let browse: Vec<super::views::LinkView> = super::site::site_view(site).nav;
+    let job = Job {
+        template: "search.html".into(),
+        meta: m,
+        rendering: "the search page".into(),
+        extra: Extra::Ready(vec![("browse", ser(&browse))]),
+        lastmod: None,
+    };
+    let file = OutputFile {
+        path: INDEX_PATH.into(),
+        contents: super::Contents::Bytes(index_json(site, extra_pages).into_bytes()),
+    };
+    Some((job, file))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn folding_takes_off_case_and_accents() {
+        assert_eq!(fold("Café CRÈME Straße Øl Łódź"), "cafe creme strasse ol lodz");
+        assert_eq!(words("Crème-brûlée, 2× naïve!").collect::<Vec<_>>(), ["creme", "brulee", "2", "naive"]);
+    }
+
+    #[test]
+    fn html_becomes_text() {
+        assert_eq!(
+            html_text("<p>Fish &amp; <em>chips</em></p>").split_whitespace().collect::<Vec<_>>(),
+            ["Fish", "&", "chips"]
+        );
+    }
+
+    #[test]
+    fn gaps_in_base_36() {
+        assert_eq!([0, 35, 36, 1295].map(base36), ["0", "z", "10", "zz"]);
+        assert_eq!(encode_docs(&[0, 3, 40], 100), "0,3,11");
+    }
+
+    #[test]
+    fn a_common_word_is_a_bitmap() {
+        // Documents 0-6 and 11 of 12: bits 0-5 (63, `_`), then 6 and 11 (1 + 32 = 33, `X`).
+        assert_eq!(encode_docs(&[0, 1, 2, 3, 4, 5, 6, 11], 12), "~_X");
+    }
+}

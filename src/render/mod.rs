@@ -390,7 +390,9 @@ fn execute(
         None => OutputFile { path: "feed.xml".into(), contents: Contents::Bytes(feed::atom(site).into_bytes()) },
         Some(l) => alternates::feed(site, l),
     });
-    files.extend(search_index.map(|f| OutputFile { path: alternates::output_path(folder, &format!("/{}", f.path)), ..f }));
+    files.extend(
+        search_index.map(|f| OutputFile { path: alternates::output_path(folder, &format!("/{}", f.path)), ..f }),
+    );
     if lang.is_some_and(|l| !l.folder.is_empty()) {
         return Executed { pages, files, cards: share_cards, sitemap };
     }

@@ -16,7 +16,7 @@ const BASE: &str = "https://atelier-erable.example";
 fn montreal() -> SiteTest {
     let site = SiteTest::fixture("montreal");
     let run = site.build_ok();
-    assert!(run.stderr.ends_with("built 23 pages, 4 posts and 0 images into [ROOT]/public\n"), "{}", run.stderr);
+    assert!(run.stderr.ends_with("built 27 pages, 4 posts and 0 images into [ROOT]/public\n"), "{}", run.stderr);
     site
 }
 
@@ -88,19 +88,30 @@ fn a_montreal_site_publishes_french_at_the_root_and_english_under_en() {
             "en/blog/open-day/index.html",
             "en/index.html",
             "en/reviews/index.html",
+            "en/search/index.html",
             "en/staff/camille/index.html",
             "en/staff/index.html",
             "en/tags/index.html",
             "en/tags/news/index.html",
+            "en/visit/index.html",
             "index.html",
             "reviews/index.html",
+            "search/index.html",
             "staff/camille/index.html",
             "staff/index.html",
             "tags/index.html",
             "tags/laine/index.html",
             "tags/nouvelles/index.html",
+            "visit/index.html",
         ]
     );
+    // Each language searches its own pages: its index sits in its folder and links there.
+    let en_index = site.read("public/en/search/index.json");
+    assert!(en_index.contains("\"/en/blog/open-day/\""), "{en_index}");
+    assert!(!en_index.contains("\"/blog/portes-ouvertes/\""), "{en_index}");
+    let fr_index = site.read("public/search/index.json");
+    assert!(fr_index.contains("\"/blog/portes-ouvertes/\""), "{fr_index}");
+    assert!(!fr_index.contains("/en/"), "{fr_index}");
     // Each language speaks its own words, the 404 page included.
     let en_404 = site.read("public/en/404.html");
     assert!(en_404.starts_with("<!doctype html>\n<html lang=\"en\">"), "{en_404}");
@@ -142,7 +153,7 @@ fn hreflang_pairs_are_symmetric_and_every_alternate_exists() {
             assert_eq!(alternates(other), alts, "{file} and {target} do not name the same alternates");
         }
     }
-    assert_eq!(with_alternates, 18, "every page but the untranslated posts and tags");
+    assert_eq!(with_alternates, 22, "every page but the untranslated posts and tags");
     // A page without translation has no alternates, and no alternate points to one.
     for file in ["blog/guide-laine/index.html", "en/blog/holiday-hours/index.html", "tags/laine/index.html"] {
         assert_eq!(alternates(&pages[file]), vec![], "{file}");
@@ -182,7 +193,7 @@ fn the_sitemap_lists_the_alternates_of_each_page() {
         assert!(files.contains_key(&file), "the sitemap names {url}, which is not on disk");
     }
     let locs = sitemap.matches("<loc>").count();
-    assert_eq!(locs, 23 - 2, "every page but the two 404 pages");
+    assert_eq!(locs, 27 - 2 - 2, "every page but the two 404 pages and the two search pages (noindex)");
 }
 
 #[test]

@@ -18,6 +18,7 @@
 
 pub mod assets;
 pub mod cli;
+pub mod colour;
 pub mod commands;
 pub mod date;
 pub mod diag;
@@ -27,6 +28,7 @@ pub mod load;
 pub mod markdown;
 pub mod model;
 pub mod options;
+pub mod output;
 pub mod parse;
 pub mod paths;
 pub mod render;
@@ -38,7 +40,7 @@ pub mod write;
 
 use diag::Diagnostics;
 use options::BuildOptions;
-use render::OutputFile;
+use output::OutputFile;
 
 /// What a check or build produced.
 pub struct Outcome {

@@ -1,14 +1,16 @@
 //! The resolved site: plain data, sorted, ready to render. Built by
 //! `resolve` from `Parsed`; read by `assets::plan` and `render`.
 
-use crate::assets::PlannedImage;
 use crate::date::DateTime;
 use crate::markdown::RenderedBody;
 use crate::parse::config::SiteConfig;
 use crate::parse::doc::DocKind;
+use image::PlannedImage;
 use std::collections::BTreeMap;
 use std::path::PathBuf;
 
+pub mod image;
+pub mod left_out;
 pub mod moments;
 pub mod reviews;
 pub mod video;
@@ -138,5 +140,5 @@ pub struct Site {
     /// Customer moments with recorded consent, newest first.
     pub moments: Vec<moments::Moment>,
     /// Drafts and future-dated files this build did not publish.
-    pub left_out: crate::resolve::LeftOut,
+    pub left_out: left_out::LeftOut,
 }

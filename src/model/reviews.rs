@@ -40,14 +40,7 @@ impl Review {
     }
 }
 
-/// A rating given in half stars, as people write it: "4.5", "5".
-pub fn halves_text(halves: u8) -> String {
-    if halves.is_multiple_of(2) {
-        format!("{}", halves / 2)
-    } else {
-        format!("{}.5", halves / 2)
-    }
-}
+pub use crate::parse::reviews::halves_text;
 
 /// The average and distribution of a set of ratings, computed once.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

@@ -6,6 +6,7 @@
 pub mod feed;
 pub mod moments;
 mod pages;
+pub mod picture;
 pub mod prefix;
 pub mod reviews;
 pub mod seo;
@@ -14,34 +15,20 @@ mod site;
 mod videos;
 pub mod views;
 
-use crate::assets::{html as picture_html, PlannedImage};
 use crate::date::DateTime;
 use crate::diag::Diagnostics;
+use crate::model::image::PlannedImage;
 use crate::model::{Doc, ImageUse, Site, StaffMember};
 use crate::paths::{absolute_url, url_to_output};
 use crate::theme::{report_render_error, Theme, ThemeStatic};
 use pages::{jobs, Extra, Job};
+use picture as picture_html;
 use rayon::prelude::*;
 use site::{nav_current, nav_for, site_view};
-use std::path::PathBuf;
 use tera::{Context, Value};
 use views::*;
 
-/// What a file of the output holds.
-#[derive(Debug, Clone)]
-pub enum Contents {
-    Bytes(Vec<u8>),
-    Embedded(&'static [u8]),
-    /// Copied from this file as it is.
-    Copy(PathBuf),
-}
-
-#[derive(Debug, Clone)]
-pub struct OutputFile {
-    /// Output-relative path, `/`-separated.
-    pub path: String,
-    pub contents: Contents,
-}
+pub use crate::output::{Contents, OutputFile};
 
 pub const HOME_POSTS: usize = 6;
 const CARD_SIZES: &str = "(min-width: 60rem) 20rem, (min-width: 40rem) 45vw, 100vw";

@@ -202,8 +202,8 @@ pub(super) fn plan<'m>(
         staff: site.staff.iter().enumerate().map(|(i, s)| (s.url.as_str(), i)).collect(),
         moments: site.moments.iter().map(|m| (m.url.as_str(), m)).collect(),
     };
-    let brand = seo::parse_hex(&c.brand.color);
-    let accent = seo::parse_hex(&c.brand.accent);
+    let brand = crate::colour::parse_hex(&c.brand.color);
+    let accent = crate::colour::parse_hex(&c.brand.accent);
     let logo = site.logo.as_ref().and_then(|l| site.images.get(&l.path)).map(|img| CardPhoto::new(img, (360, 96)));
     let footer = domain(&c.base_url);
     // The home card says where the shop is.

@@ -3,26 +3,26 @@
 //! (authors), finds duplicate URLs, resolves images and renders markdown
 //! with links that can no longer fail. Pure: no I/O.
 
-mod left_out;
 mod moments;
 mod reviews;
 mod shortcodes;
 mod video;
 
-use crate::assets::{html as picture_html, plan_image, PlannedImage};
+use crate::assets::{plan_image, PlannedImage};
 use crate::date::Date;
 use crate::diag::{Diagnostics, Span};
 use crate::load::images::{is_image_path, ImageTable};
 use crate::markdown::shortcodes::Call;
 use crate::markdown::{self, BodyInput, Targets};
+pub use crate::model::left_out::LeftOut;
 use crate::model::{Doc, ImageUse, Site, StaffMember, StaticFile, Tag, TagRef};
 use crate::parse::config::SiteConfig;
 use crate::parse::doc::{DocKind, ParsedDoc};
 use crate::parse::staff::STAFF_FILE;
 use crate::parse::Parsed;
 use crate::paths::{expand_permalink, slugify, UrlPath};
+use crate::render::picture as picture_html;
 use crate::theme::Theme;
-pub use left_out::LeftOut;
 use rayon::prelude::*;
 use std::collections::{BTreeMap, HashMap};
 use std::sync::Mutex;

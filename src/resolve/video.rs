@@ -7,7 +7,6 @@
 //! player URL in `data-embed` until the visitor presses play.
 
 use super::{resolve_ref, Linker, PHOTO_SIZES_CONTENT};
-use crate::assets::html as picture_html;
 use crate::diag::{Diagnostics, Span};
 use crate::embeds::{self, poster, Provider, VideoRef};
 use crate::load::OtherFile;
@@ -16,6 +15,7 @@ use crate::model::video::{DocVideo, MediaFile, Poster, VideoSource};
 use crate::model::ImageUse;
 use crate::parse::doc::ParsedDoc;
 use crate::paths::percent_encode;
+use crate::render::picture as picture_html;
 use serde::Serialize;
 use std::collections::{BTreeMap, BTreeSet, HashMap};
 use std::sync::Mutex;

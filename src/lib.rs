@@ -102,7 +102,9 @@ pub fn check_with(opts: &BuildOptions, sink: &render::PageSink<'_>) -> Outcome {
     let mut parsed = parse::parse(&sources, &mut diags);
     parse::config::check_cache_dir(&mut parsed.config, &opts.root, &opts.output, &mut diags);
     // Photos are probed against the size limits of site.yaml's `images:`.
-    let images = load::images::probe_images(&sources, &load::images::Limits::from(&parsed.config.images));
+    let settings = &parsed.config.images;
+    let limits = load::images::Limits { max_side: settings.max_side, max_pixels: settings.max_pixels };
+    let images = load::images::probe_images(&sources, &limits);
     phases.lap("parse", &mut clock);
     if let Some(base) = &opts.base_url {
         match paths::check_base_url(base) {
@@ -121,11 +123,13 @@ pub fn check_with(opts: &BuildOptions, sink: &render::PageSink<'_>) -> Outcome {
         static_files: &sources.static_files,
         images: &images,
         content_files: &sources.content_files,
-        theme: theme.as_ref(),
     };
-    let site = resolve::resolve(parsed, &input, &resolve_opts, &mut diags);
+    let mut site = resolve::resolve(parsed, &input, &resolve_opts, &mut diags);
     drop(sources);
     phases.lap("resolve", &mut clock);
+    let plan = assets::plan(&site);
+    (site.images, site.share_images) = (plan.images, plan.share_images);
+    render::body::render_bodies(&mut site, theme.as_ref(), &mut diags);
     // Keep the text of files that have something to report, and no other.
     diags.retain_used_sources();
     let (pages, mut files, planned_cards) = match &theme {

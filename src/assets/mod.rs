@@ -1,7 +1,7 @@
-//! Stage 4: images. `plan_image` decides, from a probed image and the
-//! settings alone, which files a page's image becomes and what HTML points at
-//! them (pure, so markdown can render a `<picture>` before anything is
-//! encoded). `execute` makes those files: it fills the content-addressed
+//! Stage 4: images, between resolve and render. `plan` (in `plan.rs`) and
+//! `plan_image` decide, from a probed image and the settings alone, which
+//! files a page's image becomes (pure, so `render` can write a `<picture>`
+//! before anything is encoded). `execute` makes those files: it fills the content-addressed
 //! cache (`cache.rs`) with whatever variants it lacks, decoding each such
 //! source once, resizing it to its largest missing width and the smaller
 //! widths from that one, and encoding them in parallel (`encode.rs`), and
@@ -14,10 +14,12 @@ mod cache;
 pub mod cards;
 mod decode;
 mod encode;
+mod plan;
 #[cfg(test)]
 mod tests;
 
 pub use cache::{CacheError, CACHE_EPOCH};
+pub use plan::{plan, AssetPlan};
 
 use crate::diag::Diagnostics;
 use crate::load::images::{ImageInfo, Limits};

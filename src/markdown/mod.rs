@@ -69,6 +69,20 @@ pub fn options() -> Options {
         | Options::ENABLE_HEADING_ATTRIBUTES
 }
 
+/// Markdown events a customer's text may produce: raw HTML becomes text,
+/// links keep only their text (no spam links, no `javascript:`), images
+/// keep only their alt text (no third-party requests), headings become
+/// paragraphs.
+pub fn customer_events(text: &str) -> impl Iterator<Item = Event<'_>> {
+    Parser::new_ext(text, options()).filter_map(|e| match e {
+        Event::Html(h) | Event::InlineHtml(h) => Some(Event::Text(h)),
+        Event::Start(Tag::Link { .. } | Tag::Image { .. }) | Event::End(TagEnd::Link | TagEnd::Image) => None,
+        Event::Start(Tag::Heading { .. }) => Some(Event::Start(Tag::Paragraph)),
+        Event::End(TagEnd::Heading(_)) => Some(Event::End(TagEnd::Paragraph)),
+        other => Some(other),
+    })
+}
+
 fn is_external(url: &str) -> bool {
     let scheme_end = url.find(':');
     let slash = url.find('/');

@@ -52,3 +52,21 @@ impl PlannedImage {
         best.map(|v| format!("/{}", v.output)).unwrap_or_default()
     }
 }
+
+/// The probed photo at `path`, and the site path it was found under: `path`
+/// itself, or `static/<path>` for `/images/x.jpg` written by an owner who
+/// thinks of static/ as the root. `Err` says why it cannot be shown.
+pub fn find_image<'t>(
+    table: &'t crate::load::images::ImageTable,
+    path: &str,
+) -> Result<(String, &'t crate::load::images::ImageInfo), String> {
+    let static_path = format!("static/{path}");
+    let path =
+        if !table.contains_key(path) && table.contains_key(&static_path) { static_path } else { path.to_string() };
+    match table.get(&path) {
+        Some(Ok(info)) => Ok((path, info)),
+        Some(Err(why)) => Err(why.clone()),
+        None if crate::load::images::is_image_path(&path) => Err("there is no such photo".into()),
+        None => Err("this is not a photo (use a .jpg, .png, .webp or .gif file)".into()),
+    }
+}

@@ -14,17 +14,17 @@ pub struct Review {
     /// The rating in half stars: 2 (one star) to 10 (five stars).
     pub halves: u8,
     pub date: Date,
-    /// The text as safe HTML (markdown without raw HTML, links or images);
-    /// `None` for a rating without words.
-    pub text_html: Option<String>,
+    /// The text as the customer wrote it (markdown; `render` shows it
+    /// without raw HTML, links or images); `None` for a rating without words.
+    pub text: Option<String>,
     /// The text without markup (JSON-LD, meta descriptions).
     pub text_plain: Option<String>,
     /// Index into `Reviews::products`.
     pub product: Option<usize>,
     /// As written (`google`, `in-store`, ...).
     pub source: Option<String>,
-    /// The owner's reply as safe HTML.
-    pub response_html: Option<String>,
+    /// The owner's reply as written (markdown, shown like the text).
+    pub response: Option<String>,
     pub response_date: Option<Date>,
     /// Where the review is listed: `/reviews/page/2/#r-2026-11-03-ana`
     /// (`/reviews/` for a rating-only review the site does not list).

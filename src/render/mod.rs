@@ -1,8 +1,10 @@
-//! Stage 5: `Site` + `Theme` → output files. Pure: builds the views once
+//! Stage 5: `Site` + `Theme` → output files. Pure: renders every body
+//! (`body`), builds the views once
 //! (cards shared by every listing), renders every page in parallel with the
 //! templates parsed once, and adds the feed, sitemap and robots.txt. Reads
 //! no file and no clock.
 
+pub mod body;
 pub mod feed;
 pub mod moments;
 mod pages;

@@ -99,7 +99,7 @@ fn post_look<'a>(site: &'a Site, doc: &'a Doc) -> Look<'a> {
         subtitle,
         photo,
         rating: None,
-        share_image: doc.share_image.as_ref(),
+        share_image: doc.share_image.as_ref().and_then(|p| site.share_images.get(p)),
         file: doc.source.clone(),
     }
 }
@@ -142,7 +142,7 @@ fn look<'a>(site: &'a Site, index: &Index<'a>, meta: &PageMeta, rendering: &str)
         "page" => match index.pages.get(meta.url.as_str()) {
             Some(doc) => Look {
                 photo: doc.cover.as_ref(),
-                share_image: doc.share_image.as_ref(),
+                share_image: doc.share_image.as_ref().and_then(|p| site.share_images.get(p)),
                 ..plain(Layout::Page, &doc.title, &meta.description, &doc.source)
             },
             None => plain(Layout::Page, &meta.heading, &meta.description, rendering),

@@ -14,6 +14,7 @@ pub mod reviews;
 pub mod seo;
 mod share;
 mod site;
+mod stream;
 mod videos;
 pub mod views;
 
@@ -37,10 +38,14 @@ const CARD_SIZES: &str = "(min-width: 60rem) 20rem, (min-width: 40rem) 45vw, 100
 const COVER_SIZES: &str = "(min-width: 48rem) 46rem, 100vw";
 const PORTRAIT_SIZES: &str = "12rem";
 
+/// What every page's context shares.
 struct Shared {
     site: SiteView,
     staff: Value,
     tags: Value,
+    /// The `t` object (the site's language).
+    t: Value,
+    /// Every post's listing card, in order (built once the posts' bodies are).
     cards: Vec<Value>,
 }
 
@@ -195,103 +200,158 @@ pub struct Rendered {
     pub cards: std::collections::BTreeMap<String, crate::assets::cards::PlannedCard>,
 }
 
-/// Renders the whole site: pages go to `sink`, the rest is returned.
-pub fn render(site: &Site, theme: &Theme, sink: &PageSink<'_>, diags: &mut Diagnostics) -> Rendered {
-    let cards: Vec<Value> = site.posts.par_iter().map(|p| ser(&card(site, p))).collect();
+/// One page rendered and handed to the sink (or why not).
+struct PageResult {
+    written: bool,
+    diags: Diagnostics,
+    /// The sitemap's entry, when written and indexed.
+    sitemap: Option<(String, Option<String>)>,
+}
+
+/// Renders the whole site: pages go to `sink`, the rest is returned. Each
+/// post's page is rendered right after its body, and only what listings
+/// show of it is kept; then the pages' bodies, and then every other page.
+pub fn render(site: &mut Site, theme: &Theme, sink: &PageSink<'_>, diags: &mut Diagnostics) -> Rendered {
+    let mut shared = shared_values(site);
+    let mut cards = std::collections::BTreeMap::new();
+    let mut results = stream::posts(site, theme, &shared, sink, &mut cards, diags);
+    body::render_page_bodies(site, Some(theme), diags);
+    shared.cards = site.posts.par_iter().map(|p| ser(&card(site, p))).collect();
+    results.extend(other_pages(site, theme, &shared, sink, &mut cards, diags));
+    let pages = report_results(results, diags);
+    let mut sitemap_urls: Vec<(String, Option<String>)> = pages.1;
+    sitemap_urls.sort();
+    let files = other_files(site, theme, &sitemap_urls);
+    Rendered { pages: pages.0, files, cards }
+}
+
+/// The values every page's context shares but the listing cards.
+fn shared_values(site: &Site) -> Shared {
     let staff: Vec<StaffView> = site.staff.iter().map(|s| staff_view(site, s)).collect();
     let tags: Vec<TagView> =
         site.tags.iter().map(|t| tag_view(site, &t.name, &t.slug, t.url.clone(), t.posts.len())).collect();
     let t = site.config.i18n.template_value(&site.config.shop.name);
-    let shared = Shared { site: site_view(site), staff: ser(&staff), tags: ser(&tags), cards };
-    let mut jobs = jobs(site, &shared);
-    let share_cards = share::plan(site, jobs.iter_mut().map(|j| (&mut j.meta, j.rendering.as_str())), diags);
-    // `site` differs between pages only in which navigation links are
-    // current: one value per combination, not one per page.
-    let site_values: std::collections::BTreeMap<Vec<bool>, Value> = jobs
-        .iter()
-        .map(|job| nav_current(&shared.site, &job.meta.url))
+    Shared { site: site_view(site), staff: ser(&staff), tags: ser(&tags), t, cards: Vec::new() }
+}
+
+/// `site` differs between pages only in which navigation links are
+/// current: one value per combination, not one per page.
+fn site_values<'u>(
+    shared: &Shared,
+    urls: impl Iterator<Item = &'u str>,
+) -> std::collections::BTreeMap<Vec<bool>, Value> {
+    urls.map(|url| nav_current(&shared.site, url))
         .collect::<std::collections::BTreeSet<_>>()
         .into_iter()
         .map(|current| {
             let value = ser(&nav_for(&shared.site, &current));
             (current, value)
         })
-        .collect();
+        .collect()
+}
 
-    let base_path = crate::paths::base_path(&site.config.base_url);
-    let results: Vec<(bool, Diagnostics)> = jobs
-        .par_iter()
+/// Every page but the posts', planned (share cards) and rendered in parallel.
+fn other_pages(
+    site: &Site,
+    theme: &Theme,
+    shared: &Shared,
+    sink: &PageSink<'_>,
+    cards: &mut std::collections::BTreeMap<String, crate::assets::cards::PlannedCard>,
+    diags: &mut Diagnostics,
+) -> Vec<PageResult> {
+    let mut jobs = jobs(site, shared);
+    let planner = share::Planner::new(site, diags);
+    share::plan(&planner, jobs.iter_mut().map(|j| (&mut j.meta, j.rendering.as_str())), cards, diags);
+    let site_values = site_values(shared, jobs.iter().map(|j| j.meta.url.as_str()));
+    jobs.par_iter()
         .map(|job| {
-            let mut d = Diagnostics::new();
-            if !theme.has(&job.template) {
-                if job.rendering.starts_with("content/") {
-                    d.error(
-                        &job.rendering,
-                        None,
-                        format!("there is no template `{}` to render this page", job.template),
-                    )
-                    .help("create it in templates/, or remove `template:` from the front matter to use the default");
-                } else {
-                    d.error("templates/", None, format!("the theme has no template `{}`", job.template))
-                        .help(format!("add templates/{}, or use a theme that has one", job.template));
-                }
-                return (false, d);
-            }
-            let mut ctx = Context::new();
-            ctx.insert_value("site", site_values[&nav_current(&shared.site, &job.meta.url)].clone());
-            ctx.insert("page", &job.meta);
-            ctx.insert_value("t", t.clone());
-            ctx.insert_value("staff", shared.staff.clone());
-            ctx.insert_value("tags", shared.tags.clone());
-            for (k, v) in job.extra.build(site) {
-                ctx.insert_value(k, v);
-            }
-            match theme.tera.render(&job.template, &ctx) {
-                Ok(html) => {
-                    // A site under a sub-path: every root-relative URL gains it, here and only here.
-                    let html = match prefix::prefix_html(&html, base_path) {
-                        std::borrow::Cow::Borrowed(_) => html,
-                        std::borrow::Cow::Owned(p) => p,
-                    };
-                    let path = url_to_output(&job.meta.url);
-                    if let Err(why) =
-                        sink(OutputFile { path: path.clone(), contents: Contents::Bytes(html.into_bytes()) })
-                    {
-                        d.error(&job.rendering, None, format!("could not write {path}: {why}"))
-                            .help("check that the output folder's disk is not full and that you may write there");
-                        return (false, d);
-                    }
-                    (true, d)
-                }
-                Err(e) => {
-                    report_render_error(theme, &job.template, &job.rendering, &e, &mut d);
-                    (false, d)
-                }
-            }
+            let site_value = &site_values[&nav_current(&shared.site, &job.meta.url)];
+            render_job(site, theme, shared, site_value, job, sink)
         })
-        .collect();
-    let mut files = Vec::with_capacity(theme.static_files.len() + site.static_files.len() + 3);
-    let mut sitemap_urls: Vec<(String, Option<String>)> = Vec::new();
-    // One template error usually repeats on every page: report it once.
+        .collect()
+}
+
+/// Renders one page through its template and hands it to the sink.
+fn render_job(
+    site: &Site,
+    theme: &Theme,
+    shared: &Shared,
+    site_value: &Value,
+    job: &Job,
+    sink: &PageSink<'_>,
+) -> PageResult {
+    let mut d = Diagnostics::new();
+    let failed = |d| PageResult { written: false, diags: d, sitemap: None };
+    if !theme.has(&job.template) {
+        if job.rendering.starts_with("content/") {
+            d.error(&job.rendering, None, format!("there is no template `{}` to render this page", job.template))
+                .help("create it in templates/, or remove `template:` from the front matter to use the default");
+        } else {
+            d.error("templates/", None, format!("the theme has no template `{}`", job.template))
+                .help(format!("add templates/{}, or use a theme that has one", job.template));
+        }
+        return failed(d);
+    }
+    let mut ctx = Context::new();
+    ctx.insert_value("site", site_value.clone());
+    ctx.insert("page", &job.meta);
+    ctx.insert_value("t", shared.t.clone());
+    ctx.insert_value("staff", shared.staff.clone());
+    ctx.insert_value("tags", shared.tags.clone());
+    for (k, v) in job.extra.build(site) {
+        ctx.insert_value(k, v);
+    }
+    let html = match theme.tera.render(&job.template, &ctx) {
+        Ok(html) => html,
+        Err(e) => {
+            report_render_error(theme, &job.template, &job.rendering, &e, &mut d);
+            return failed(d);
+        }
+    };
+    // A site under a sub-path: every root-relative URL gains it, here and only here.
+    let base_path = crate::paths::base_path(&site.config.base_url);
+    let html = match prefix::prefix_html(&html, base_path) {
+        std::borrow::Cow::Borrowed(_) => html,
+        std::borrow::Cow::Owned(p) => p,
+    };
+    let path = url_to_output(&job.meta.url);
+    if let Err(why) = sink(OutputFile { path: path.clone(), contents: Contents::Bytes(html.into_bytes()) }) {
+        d.error(&job.rendering, None, format!("could not write {path}: {why}"))
+            .help("check that the output folder's disk is not full and that you may write there");
+        return failed(d);
+    }
+    let sitemap = (!job.meta.noindex).then(|| (job.meta.url.clone(), job.lastmod.clone()));
+    PageResult { written: true, diags: d, sitemap }
+}
+
+/// Adds the pages' diagnostics to `diags` (one template error usually
+/// repeats on every page: it is reported once); the pages written and the
+/// sitemap's entries.
+fn report_results(results: Vec<PageResult>, diags: &mut Diagnostics) -> (usize, Vec<(String, Option<String>)>) {
     let mut seen_errors = std::collections::HashSet::new();
     let mut pages = 0;
-    for ((written, d), job) in results.into_iter().zip(&jobs) {
+    let mut sitemap = Vec::new();
+    for r in results {
+        let d = r.diags;
         if d.is_empty() || seen_errors.insert(crate::diag::render::all_to_text(&d).lines().take(2).collect::<String>())
         {
             diags.extend(d);
         }
-        if written {
+        if r.written {
             pages += 1;
-            if !job.meta.noindex {
-                sitemap_urls.push((job.meta.url.clone(), job.lastmod.clone()));
-            }
+            sitemap.extend(r.sitemap);
         }
     }
-    sitemap_urls.sort();
+    (pages, sitemap)
+}
+
+/// The feed, sitemap, robots.txt, theme and static files, and videos' media.
+fn other_files(site: &Site, theme: &Theme, sitemap_urls: &[(String, Option<String>)]) -> Vec<OutputFile> {
+    let mut files = Vec::with_capacity(theme.static_files.len() + site.static_files.len() + 3);
     files.push(OutputFile { path: "feed.xml".into(), contents: Contents::Bytes(feed::atom(site).into_bytes()) });
     files.push(OutputFile {
         path: "sitemap.xml".into(),
-        contents: Contents::Bytes(feed::sitemap(&site.config.base_url, &sitemap_urls).into_bytes()),
+        contents: Contents::Bytes(feed::sitemap(&site.config.base_url, sitemap_urls).into_bytes()),
     });
     let site_static: std::collections::HashSet<&str> = site.static_files.iter().map(|f| f.output.as_str()).collect();
     if !site_static.contains("robots.txt") {
@@ -315,7 +375,7 @@ pub fn render(site: &Site, theme: &Theme, sink: &PageSink<'_>, diags: &mut Diagn
     }
     files.extend(videos::media_files(site));
     files.sort_by(|a, b| a.path.cmp(&b.path));
-    Rendered { pages, files, cards: share_cards }
+    files
 }
 
 #[cfg(test)]

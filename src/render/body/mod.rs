@@ -10,6 +10,8 @@
 mod shortcodes;
 mod video;
 
+pub use video::DocDefaults;
+
 use crate::assets::plan_image;
 use crate::diag::{Diagnostics, Span};
 use crate::markdown::shortcodes::Call;
@@ -41,15 +43,29 @@ pub struct BodyOut {
 }
 
 /// Renders every document's body, in parallel, and puts each into its
-/// `Doc` (and what they used into `site.images` and `site.media`).
+/// `Doc` (and what they used into `site.images` and `site.media`). `check`
+/// without a theme uses it; `render` streams posts instead (`stream`).
 pub fn render_bodies(site: &mut Site, theme: Option<&Theme>, diags: &mut Diagnostics) {
-    let (posts, pages): (Vec<BodyOut>, Vec<BodyOut>) = {
-        let site = &*site;
-        let defaults = video::defaults(site);
-        let one = |d: &Doc| render_doc(site, theme, &defaults, d);
-        (site.posts.par_iter().map(one).collect(), site.pages.par_iter().map(one).collect())
-    };
-    for (out, doc) in posts.into_iter().zip(site.posts.iter_mut()).chain(pages.into_iter().zip(site.pages.iter_mut())) {
+    let posts = render_all(site, &site.posts, theme);
+    put_back(site, DocKind::Post, posts, diags);
+    render_page_bodies(site, theme, diags);
+}
+
+/// Renders the bodies of the pages (not posts), like `render_bodies`.
+pub fn render_page_bodies(site: &mut Site, theme: Option<&Theme>, diags: &mut Diagnostics) {
+    let pages = render_all(site, &site.pages, theme);
+    put_back(site, DocKind::Page, pages, diags);
+}
+
+fn render_all(site: &Site, docs: &[Doc], theme: Option<&Theme>) -> Vec<BodyOut> {
+    let defaults = video::defaults(site);
+    docs.par_iter().map(|d| render_doc(site, theme, &defaults, d)).collect()
+}
+
+/// Puts rendered bodies into the posts (or pages), in order.
+pub fn put_back(site: &mut Site, kind: DocKind, outs: Vec<BodyOut>, diags: &mut Diagnostics) {
+    let docs = if kind == DocKind::Post { &mut site.posts } else { &mut site.pages };
+    for (out, doc) in outs.into_iter().zip(docs.iter_mut()) {
         diags.extend(out.diags);
         site.images.extend(out.images);
         site.media.extend(out.media);
@@ -57,6 +73,11 @@ pub fn render_bodies(site: &mut Site, theme: Option<&Theme>, diags: &mut Diagnos
         doc.video = out.video;
         doc.video_script = out.video_script;
     }
+}
+
+/// The video defaults (title, poster) of every published document.
+pub fn video_defaults(site: &Site) -> HashMap<String, video::DocDefaults> {
+    video::defaults(site)
 }
 
 /// Renders one document's body (and a post's `video:`).

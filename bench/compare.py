@@ -11,7 +11,9 @@ median wall time, the peak memory (/usr/bin/time) and the ratio shopstory/peer.
     python3 bench/compare.py --runs 1 --sizes 10000 --modes cold   # one cold round
 
 Env: GEN_CORPUS=path to gen_corpus.py (default ../shared/bench/gen_corpus.py),
-ZOLA=path to a zola binary, SHOPSTORY=a shopstory binary (default: cargo build --release).
+ZOLA=path to a zola binary, SHOPSTORY=a shopstory binary (default: cargo build --release),
+SHOPSTORY_BEFORE=another shopstory binary (an older build) measured in the same
+rounds on its own copy of the site, as `shopstory-before`: a before/after in one run.
 
 `shopstory` runs with `share_cards: false` (like for like: the peers draw no
 share cards); `shopstory+cards` is the same site with the defaults (a share
@@ -128,6 +130,17 @@ def tools(corpus, zola, with_cards):
             "cmd": [SHOPSTORY, "--quiet", "build", "--root", s],
         }
     }
+    before = os.environ.get("SHOPSTORY_BEFORE")
+    if before:
+        b = s + "-before"
+        if not os.path.isdir(b):
+            shutil.copytree(s, b, ignore=shutil.ignore_patterns("public", ".shopstory-cache"))
+        found["shopstory-before"] = {
+            "cold": lambda: aside(os.path.join(b, "public"), os.path.join(b, ".shopstory-cache")),
+            "warm": lambda: None,
+            "edit": editor(first_post(os.path.join(b, "content", "posts"))),
+            "cmd": [before, "--quiet", "build", "--root", b],
+        }
     if with_cards:
         found["shopstory+cards"] = {
             "cold": lambda: aside(os.path.join(cards, "public"), os.path.join(cards, ".shopstory-cache")),
@@ -240,6 +253,23 @@ def print_goals(results, corpora):
             rows.append((f"{label} cold time / Hugo (JPEG, like for like)", s[0] / h[0], 0.25))
         if s and w:
             rows.append((f"{label} warm (no change) / cold", w[0] / s[0], 0.05))
+    # Issue 16 (incremental by design).
+    for label in sizes:
+        big = label.startswith("10,000")
+        e = get(label, "edit", "shopstory")
+        if e:
+            rows.append((f"{label} one-post edit rebuild, seconds", e[0], 0.15 if big else 0.03))
+        s, h = get(label, "cold", "shopstory"), get(label, "cold", "hugo")
+        if s and h and big:
+            rows.append((f"{label} cold time / Hugo (issue 16)", s[0] / h[0], 0.15))
+            rows.append((f"{label} cold peak memory / Hugo (issue 16)", s[1] / h[1], 0.10))
+        w = get(label, "warm", "shopstory")
+        if w and big:
+            rows.append((f"{label} no-change rebuild, seconds (issue 16)", w[0], 0.15))
+    if len(sizes) >= 2:
+        a, b = get(sizes[0], "cold", "shopstory"), get(sizes[-1], "cold", "shopstory")
+        if a and b:
+            rows.append((f"growth {sizes[-1]} / {sizes[0]} (cold, issue 16)", b[0] / a[0], 10.5))
     if rows:
         print("\ngoals (shopstory like for like, and with its defaults where named):")
         for name, value, goal in rows:

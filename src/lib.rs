@@ -5,10 +5,16 @@
 //! is reported together:
 //!
 //! ```text
-//! load ──▶ parse ──▶ resolve ──▶ render ──▶ write
-//! Sources  Parsed    Site        Vec<OutputFile>
-//!   └─ images (probe)   └─ assets (plan → execute) ──┘
+//! load ──▶ parse ──▶ resolve ──▶ assets::plan ──▶ render ──────────▶ write
+//! Sources  Parsed    Site        AssetPlan        pages (streamed)    ▲
+//!          ImageTable (facts)                     + other files       │
+//!                                   assets::execute (images, cards) ──┘
 //! ```
+//!
+//! `resolve` returns facts (URLs, checked references, the site graph) and
+//! renders nothing; `render` owns every byte of HTML, bodies included, and
+//! streams each post's page right after its body. No stage imports a later
+//! one (tests/suite/architecture.rs).
 //!
 //! Only `load`, `theme` (reading templates), `assets::execute` and `write`
 //! touch the disk; `check` runs every stage but the last two, and `build`
@@ -18,6 +24,7 @@
 
 pub mod assets;
 pub mod cli;
+pub mod colour;
 pub mod commands;
 pub mod date;
 pub mod diag;
@@ -27,6 +34,7 @@ pub mod load;
 pub mod markdown;
 pub mod model;
 pub mod options;
+pub mod output;
 pub mod parse;
 pub mod paths;
 pub mod render;
@@ -38,7 +46,7 @@ pub mod write;
 
 use diag::Diagnostics;
 use options::BuildOptions;
-use render::OutputFile;
+use output::OutputFile;
 
 /// What a check or build produced.
 pub struct Outcome {
@@ -90,18 +98,40 @@ pub fn check(opts: &BuildOptions) -> Outcome {
 }
 
 /// Like `check`, handing each rendered page to `sink` as soon as it is
-/// rendered (`build` writes them into its staging folder).
+/// rendered (`build` writes them into its staging folder). The recipe: one
+/// line per stage.
 pub fn check_with(opts: &BuildOptions, sink: &render::PageSink<'_>) -> Outcome {
     let mut diags = Diagnostics::new();
     let mut phases = Phases::default();
     let mut clock = std::time::Instant::now();
     let sources = load::load(&opts.root, &mut diags);
     phases.lap("load", &mut clock);
-    let mut parsed = parse::parse(&sources, &mut diags);
-    parse::config::check_cache_dir(&mut parsed.config, &opts.root, &opts.output, &mut diags);
-    // Photos are probed against the size limits of site.yaml's `images:`.
-    let images = load::images::probe_images(&sources, &load::images::Limits::from(&parsed.config.images));
+    let (parsed, images) = parse_and_probe(opts, &sources, &mut diags);
     phases.lap("parse", &mut clock);
+    let theme = theme::load_theme(&opts.root, &parsed.config.theme, &mut diags);
+    let mut site = resolve_site(opts, parsed, &sources, &images, &mut diags);
+    drop(sources);
+    phases.lap("resolve", &mut clock);
+    plan_assets(&mut site);
+    diags.retain_used_sources();
+    let rendered = render_site(&mut site, theme.as_ref(), sink, &mut diags);
+    diags.retain_used_sources();
+    phases.lap("render", &mut clock);
+    outcome(opts, site, rendered, diags, phases)
+}
+
+/// Stage 2: the parsed site (with `--base-url` applied) and its photos
+/// probed against the size limits of site.yaml's `images:`.
+fn parse_and_probe(
+    opts: &BuildOptions,
+    sources: &load::Sources,
+    diags: &mut Diagnostics,
+) -> (parse::Parsed, load::images::ImageTable) {
+    let mut parsed = parse::parse(sources, diags);
+    parse::config::check_cache_dir(&mut parsed.config, &opts.root, &opts.output, diags);
+    let settings = &parsed.config.images;
+    let limits = load::images::Limits { max_side: settings.max_side, max_pixels: settings.max_pixels };
+    let images = load::images::probe_images(sources, &limits);
     if let Some(base) = &opts.base_url {
         match paths::check_base_url(base) {
             Ok(()) => parsed.config.base_url = base.trim_end_matches('/').to_string(),
@@ -112,33 +142,73 @@ pub fn check_with(opts: &BuildOptions, sink: &render::PageSink<'_>) -> Outcome {
             }
         }
     }
-    let theme_name = parsed.config.theme.clone();
+    (parsed, images)
+}
+
+/// Stage 3, with what it reads of the loaded files.
+fn resolve_site(
+    opts: &BuildOptions,
+    parsed: parse::Parsed,
+    sources: &load::Sources,
+    images: &load::images::ImageTable,
+    diags: &mut Diagnostics,
+) -> model::Site {
     let resolve_opts = resolve::ResolveOptions { drafts: opts.drafts, today: opts.today };
-    let theme = theme::load_theme(&opts.root, &theme_name, &mut diags);
-    let input = resolve::ResolveInput {
-        static_files: &sources.static_files,
-        images: &images,
-        content_files: &sources.content_files,
-        theme: theme.as_ref(),
-    };
-    let site = resolve::resolve(parsed, &input, &resolve_opts, &mut diags);
-    drop(sources);
-    phases.lap("resolve", &mut clock);
-    // Keep the text of files that have something to report, and no other.
-    diags.retain_used_sources();
-    let (pages, mut files, planned_cards) = match &theme {
-        Some(theme) => {
-            // The last guard: no page is written outside the output folder.
-            let guarded = |f: OutputFile| match paths::OutputPath::parse(&f.path) {
-                Ok(_) => sink(f),
-                Err(why) => Err(format!("shopstory refused to write `{}`: {why}", f.path.escape_debug())),
-            };
-            let r = render::render(&site, theme, &guarded, &mut diags);
-            (r.pages, r.files, r.cards)
+    let input =
+        resolve::ResolveInput { static_files: &sources.static_files, images, content_files: &sources.content_files };
+    resolve::resolve(parsed, &input, &resolve_opts, diags)
+}
+
+/// Stage 4: every photo a front matter or data file names, planned, in
+/// each language; the default site's `images` gathers every language's, as
+/// `build` makes each file once.
+fn plan_assets(site: &mut model::Site) {
+    for lang in &mut site.languages {
+        let plan = assets::plan(lang);
+        (lang.images, lang.share_images) = (plan.images, plan.share_images);
+    }
+    let plan = assets::plan(site);
+    (site.images, site.share_images) = (plan.images, plan.share_images);
+    for lang in &site.languages {
+        for (k, v) in &lang.images {
+            site.images.entry(k.clone()).or_insert_with(|| v.clone());
         }
-        None => (0, Vec::new(), Default::default()),
+    }
+}
+
+/// Stage 5: every page to `sink` (none, but the bodies checked, without a
+/// theme), with the last guard: no page is written outside the output folder.
+fn render_site(
+    site: &mut model::Site,
+    theme: Option<&theme::Theme>,
+    sink: &render::PageSink<'_>,
+    diags: &mut Diagnostics,
+) -> render::Rendered {
+    let Some(theme) = theme else {
+        render::body::render_bodies(site, None, diags);
+        for lang in &mut site.languages {
+            let mut d = Diagnostics::new();
+            render::body::render_bodies(lang, None, &mut d);
+            diags.extend_unique(d);
+        }
+        return render::Rendered { pages: 0, files: Vec::new(), cards: Default::default() };
     };
-    phases.lap("render", &mut clock);
+    let guarded = |f: OutputFile| match paths::OutputPath::parse(&f.path) {
+        Ok(_) => sink(f),
+        Err(why) => Err(format!("shopstory refused to write `{}`: {why}", f.path.escape_debug())),
+    };
+    render::render(site, theme, &guarded, diags)
+}
+
+/// What a check reports: the files (none after an error) and the counts.
+fn outcome(
+    opts: &BuildOptions,
+    site: model::Site,
+    rendered: render::Rendered,
+    mut diags: Diagnostics,
+    phases: Phases,
+) -> Outcome {
+    let render::Rendered { pages, mut files, cards: planned_cards } = rendered;
     for f in &files {
         if let Err(why) = paths::OutputPath::parse(&f.path) {
             diags
@@ -154,24 +224,19 @@ pub fn check_with(opts: &BuildOptions, sink: &render::PageSink<'_>) -> Outcome {
     }
     // Every language's posts (a translation counts as a post of its own).
     let posts = site.posts.len() + site.languages.iter().map(|l| l.posts.len()).sum::<usize>();
-    let (images, cache_dir) = (site.images.len(), site.config.cache_dir.clone());
-    let planned_images = site.images;
-    let left_out = site.left_out;
-    let card_stats = Default::default();
-    let base_path = paths::base_path(&site.config.base_url).to_string();
     Outcome {
         diags,
         files,
         pages,
         posts,
-        images,
-        planned_images,
-        cache_dir,
-        base_path,
+        images: site.images.len(),
+        cache_dir: site.config.cache_dir.clone(),
+        base_path: paths::base_path(&site.config.base_url).to_string(),
+        planned_images: site.images,
         planned_cards,
-        card_stats,
+        card_stats: Default::default(),
         phases,
-        left_out,
+        left_out: site.left_out,
     }
 }
 

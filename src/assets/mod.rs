@@ -1,7 +1,7 @@
-//! Stage 4: images. `plan_image` decides, from a probed image and the
-//! settings alone, which files a page's image becomes and what HTML points at
-//! them (pure, so markdown can render a `<picture>` before anything is
-//! encoded). `execute` makes those files: it fills the content-addressed
+//! Stage 4: images, between resolve and render. `plan` (in `plan.rs`) and
+//! `plan_image` decide, from a probed image and the settings alone, which
+//! files a page's image becomes (pure, so `render` can write a `<picture>`
+//! before anything is encoded). `execute` makes those files: it fills the content-addressed
 //! cache (`cache.rs`) with whatever variants it lacks, decoding each such
 //! source once, resizing it to its largest missing width and the smaller
 //! widths from that one, and encoding them in parallel (`encode.rs`), and
@@ -14,68 +14,23 @@ mod cache;
 pub mod cards;
 mod decode;
 mod encode;
-pub mod html;
+mod plan;
 #[cfg(test)]
 mod tests;
 
 pub use cache::{CacheError, CACHE_EPOCH};
+pub use plan::{plan, AssetPlan};
 
 use crate::diag::Diagnostics;
 use crate::load::images::{ImageInfo, Limits};
+pub use crate::model::image::{PlannedImage, Variant};
+use crate::output::{Contents, OutputFile};
 use crate::parse::config::ImageSettings;
-use crate::render::{Contents, OutputFile};
 use cache::Cache;
 use rayon::prelude::*;
-use serde::Serialize;
 use sha2::{Digest, Sha256};
 use std::collections::BTreeMap;
-use std::path::{Path, PathBuf};
-
-/// One file an image becomes.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize)]
-pub struct Variant {
-    /// Path in the output (`media/wheel-1a2b3c4d5e-960.webp`).
-    pub output: String,
-    pub width: u32,
-    pub height: u32,
-    /// `jpeg`, `png`, `webp`, `gif`.
-    pub format: String,
-}
-
-/// What a page's image becomes: its variants and the source to make them from.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct PlannedImage {
-    pub source: String,
-    pub abs: PathBuf,
-    /// Size as displayed (the largest variant).
-    pub width: u32,
-    pub height: u32,
-    pub variants: Vec<Variant>,
-    /// Hex SHA-256 of the source bytes, checked again when it is decoded.
-    pub source_hash: String,
-    /// The source's size as shown (after its EXIF orientation).
-    pub source_width: u32,
-    pub source_height: u32,
-    /// Decode with an alpha channel (the variants are PNG/WebP, not JPEG).
-    pub has_alpha: bool,
-    /// The quality lossy variants are encoded at.
-    pub quality: u8,
-    /// What the source may declare and still be decoded (site.yaml's `images:`).
-    pub limits: Limits,
-}
-
-impl PlannedImage {
-    /// The URL of the largest variant in the most compatible format.
-    pub fn fallback_url(&self) -> String {
-        let best = self
-            .variants
-            .iter()
-            .filter(|v| v.format != "webp")
-            .max_by_key(|v| v.width)
-            .or_else(|| self.variants.iter().max_by_key(|v| v.width));
-        best.map(|v| format!("/{}", v.output)).unwrap_or_default()
-    }
-}
+use std::path::Path;
 
 fn stem_of(path: &str) -> String {
     let name = path.rsplit('/').next().unwrap_or(path);

@@ -6,7 +6,7 @@ use crate::load::images::probe;
 use crate::load::OtherFile;
 use image::codecs::jpeg::JpegEncoder;
 use image::{ImageDecoder, ImageEncoder};
-use std::path::Path;
+use std::path::{Path, PathBuf};
 
 /// A photo whose top-left quadrant is red and the rest a blue gradient, so
 /// orientation can be checked after processing.

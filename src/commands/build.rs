@@ -74,7 +74,7 @@ pub fn build(args: &BuildArgs, reporter: &Reporter) -> Result<ExitCode> {
     // holds); the output changes only when everything succeeded.
     let spare = record.with_extension("spare");
     let staging = Staging::new(&target, previous, Some(&spare))?;
-    let sink = |f: crate::render::OutputFile| staging.write_one(&f).map_err(|e| e.to_string());
+    let sink = |f: crate::output::OutputFile| staging.write_one(&f).map_err(|e| e.to_string());
     let mut outcome = crate::check_with(&opts, &sink);
     if !outcome.diags.has_errors() {
         crate::build_files(&opts, &mut outcome, reporter)?;

@@ -113,7 +113,7 @@ fn video_arg(root: &std::path::Path, video: &str) -> Result<Video> {
         return Ok(Video::Url(video.to_string()));
     }
     let ext = video.rsplit_once('.').map(|(_, e)| e.to_ascii_lowercase()).unwrap_or_default();
-    if !crate::resolve::VIDEO_FILES.iter().any(|(e, _)| *e == ext) {
+    if !crate::embeds::VIDEO_FILES.iter().any(|(e, _)| *e == ext) {
         bail!(
             "--video `{video}` is neither a web address nor a video file; paste the video's full YouTube or Vimeo link, or give an .mp4, .m4v, .webm or .ogv file"
         );

@@ -9,6 +9,10 @@ pub mod poster;
 
 use std::fmt;
 
+/// The local video files a site may publish, by extension, with their MIME type.
+pub const VIDEO_FILES: &[(&str, &str)] =
+    &[("mp4", "video/mp4"), ("m4v", "video/mp4"), ("webm", "video/webm"), ("ogv", "video/ogg")];
+
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
 pub enum Provider {
     YouTube,

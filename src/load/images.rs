@@ -39,12 +39,6 @@ impl Default for Limits {
     }
 }
 
-impl From<&crate::parse::config::ImageSettings> for Limits {
-    fn from(settings: &crate::parse::config::ImageSettings) -> Self {
-        Limits { max_side: settings.max_side, max_pixels: settings.max_pixels }
-    }
-}
-
 impl Limits {
     /// The `image` crate's limits for decoding under these: each side, and
     /// every allocation at most 16-bit RGBA at the most pixels (8 bytes each).

@@ -222,10 +222,13 @@ pub fn readable(root: &Path, abs: &Path, diags: &mut Diagnostics) -> bool {
     }
 }
 
+/// The site's settings file, at the root of the site folder.
+pub const CONFIG_FILE: &str = "site.yaml";
+
 /// Reads the whole site folder.
 pub fn load(root: &Path, diags: &mut Diagnostics) -> Sources {
     let mut sources = Sources::default();
-    let config_path = root.join(crate::parse::config::CONFIG_FILE);
+    let config_path = root.join(CONFIG_FILE);
     let real_root = std::fs::canonicalize(root).unwrap_or_else(|_| root.to_path_buf());
     if config_path.is_symlink() && leads_outside(&real_root, &config_path) {
         report_outside_link(root, &config_path, diags);

@@ -52,6 +52,10 @@ pub struct RenderedBody {
     pub excerpt: String,
     /// Site paths of the local images the body shows, in order.
     pub images: Vec<String>,
+    /// The folded words of `html`'s text, each once, for the site search:
+    /// kept when a streamed post's `html` is dropped (`render::stream`),
+    /// else empty.
+    pub search_words: Vec<String>,
 }
 
 impl RenderedBody {
@@ -67,6 +71,20 @@ pub fn options() -> Options {
         | Options::ENABLE_TASKLISTS
         | Options::ENABLE_SMART_PUNCTUATION
         | Options::ENABLE_HEADING_ATTRIBUTES
+}
+
+/// Markdown events a customer's text may produce: raw HTML becomes text,
+/// links keep only their text (no spam links, no `javascript:`), images
+/// keep only their alt text (no third-party requests), headings become
+/// paragraphs.
+pub fn customer_events(text: &str) -> impl Iterator<Item = Event<'_>> {
+    Parser::new_ext(text, options()).filter_map(|e| match e {
+        Event::Html(h) | Event::InlineHtml(h) => Some(Event::Text(h)),
+        Event::Start(Tag::Link { .. } | Tag::Image { .. }) | Event::End(TagEnd::Link | TagEnd::Image) => None,
+        Event::Start(Tag::Heading { .. }) => Some(Event::Start(Tag::Paragraph)),
+        Event::End(TagEnd::Heading(_)) => Some(Event::End(TagEnd::Paragraph)),
+        other => Some(other),
+    })
 }
 
 fn is_external(url: &str) -> bool {

@@ -14,17 +14,17 @@ pub struct Review {
     /// The rating in half stars: 2 (one star) to 10 (five stars).
     pub halves: u8,
     pub date: Date,
-    /// The text as safe HTML (markdown without raw HTML, links or images);
-    /// `None` for a rating without words.
-    pub text_html: Option<String>,
+    /// The text as the customer wrote it (markdown; `render` shows it
+    /// without raw HTML, links or images); `None` for a rating without words.
+    pub text: Option<String>,
     /// The text without markup (JSON-LD, meta descriptions).
     pub text_plain: Option<String>,
     /// Index into `Reviews::products`.
     pub product: Option<usize>,
     /// As written (`google`, `in-store`, ...).
     pub source: Option<String>,
-    /// The owner's reply as safe HTML.
-    pub response_html: Option<String>,
+    /// The owner's reply as written (markdown, shown like the text).
+    pub response: Option<String>,
     pub response_date: Option<Date>,
     /// Where the review is listed: `/reviews/page/2/#r-2026-11-03-ana`
     /// (`/reviews/` for a rating-only review the site does not list).
@@ -40,14 +40,7 @@ impl Review {
     }
 }
 
-/// A rating given in half stars, as people write it: "4.5", "5".
-pub fn halves_text(halves: u8) -> String {
-    if halves.is_multiple_of(2) {
-        format!("{}", halves / 2)
-    } else {
-        format!("{}.5", halves / 2)
-    }
-}
+pub use crate::parse::reviews::halves_text;
 
 /// The average and distribution of a set of ratings, computed once.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

@@ -8,7 +8,7 @@ use crate::diag::{Diagnostics, Span};
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
 
-pub const CONFIG_FILE: &str = "site.yaml";
+pub use crate::load::CONFIG_FILE;
 pub const DEFAULT_CACHE_DIR: &str = ".shopstory-cache";
 
 #[derive(Debug, Clone, Serialize)]

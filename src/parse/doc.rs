@@ -12,6 +12,11 @@ use crate::paths::slugify;
 use serde::{Deserialize, Deserializer};
 use std::sync::Arc;
 
+/// The most characters of a title or subtitle a share card lays out (a
+/// longer one is cut there and ends in "…"); `parse` warns about a title
+/// this long. `assets::cards` cuts at the same count.
+pub const MAX_CARD_CHARS: usize = 300;
+
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
 pub enum DocKind {
     Post,
@@ -305,14 +310,13 @@ pub fn parse_doc(file: &TextFile, kind: DocKind, diags: &mut Diagnostics) -> Opt
         }
     };
     let title_chars = title.chars().count();
-    if title_chars > crate::assets::cards::MAX_CARD_CHARS {
+    if title_chars > MAX_CARD_CHARS {
         diags
             .warning(
                 path,
                 region.span(&[Seg::Key("title")]),
                 format!(
-                    "this title is {title_chars} characters long: the share card shows its first {} characters, cut with \"…\"",
-                    crate::assets::cards::MAX_CARD_CHARS
+                    "this title is {title_chars} characters long: the share card shows its first {MAX_CARD_CHARS} characters, cut with \"…\""
                 ),
             )
             .help("keep the title short (a search result shows about 60 characters); put the rest in `description:` or in the text");

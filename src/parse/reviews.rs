@@ -333,6 +333,15 @@ pub fn check_dates(reviews: Vec<ParsedReview>, today: Date, diags: &mut Diagnost
     out
 }
 
+/// A rating given in half stars, as people write it: "4.5", "5".
+pub fn halves_text(halves: u8) -> String {
+    if halves.is_multiple_of(2) {
+        format!("{}", halves / 2)
+    } else {
+        format!("{}.5", halves / 2)
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -1,19 +1,23 @@
 //! Part of stage 5 (render): a site in several languages. Takes the default
-//! language's `Site` (the others in `Site::languages`) and renders each
-//! language with the one-language machinery (`prepare`, `execute`), after
-//! linking every page to its versions in the other languages: posts and
-//! pages by their translation key (`about.md` ~ `about.en.md`), generated
-//! pages (home, blog, tags, reviews...) by their path. Each page gets its
-//! `hreflang` alternates (with `x-default`) and the language switcher's
-//! links; each language its own feed; the site one sitemap listing the
-//! alternates (`xhtml:link`). A page missing in a language gets neither an
-//! alternate nor a page there. Pure; never writes a shared file (theme,
-//! photos, robots.txt) twice, and never changes a one-language site, which
-//! does not come here.
+//! language's `Site` (the others in `Site::languages`) and, before any body
+//! is rendered (posts stream: a post's page is written right after its
+//! body), links every page to its versions in the other languages: posts
+//! and pages by their translation key (`about.md` ~ `about.en.md`),
+//! generated pages (home, blog, tags, reviews...) by their path. That gives
+//! each language a `LangOutput`: its folder, its own pages (links to them
+//! move into the folder) and each page's `hreflang` alternates (with
+//! `x-default`) and language switcher's links. Then each language is
+//! rendered with the one-language machinery (`render_language`), with its
+//! own feed; the site gets one sitemap listing the alternates
+//! (`xhtml:link`). A page missing in a language gets neither an alternate
+//! nor a page there. Pure; never writes a shared file (theme, photos,
+//! robots.txt) twice, and never changes a one-language site, which does
+//! not come here.
 
-use super::pages::{Extra, Job};
-use super::views::TranslationView;
-use super::{execute, feed, prefix, prepare, Contents, OutputFile, PageSink, Rendered, SitemapEntry};
+use super::views::{PageMeta, TranslationView};
+use super::{
+    feed, planned_pages, prefix, render_language, site_files, Contents, OutputFile, PageSink, Rendered, SitemapEntry,
+};
 use crate::diag::Diagnostics;
 use crate::model::Site;
 use crate::paths::{absolute_url, url_to_output};
@@ -22,13 +26,34 @@ use crate::theme::Theme;
 use std::collections::{BTreeMap, HashMap, HashSet};
 use std::fmt::Write;
 
-/// Where one language's pages go.
+/// Where one language's pages go, and how they link to the others.
 pub(super) struct LangOutput {
     /// `/en`, or empty for the default language (at the root).
     pub(super) folder: String,
     /// This language's page paths (`/blog/x/`, `/feed.xml`), without the
     /// folder: links to them gain it.
     pub(super) pages: HashSet<String>,
+    /// Each page's versions, by its path without the folder.
+    links: HashMap<String, PageLinks>,
+}
+
+/// A page's `page.translations`, `page.languages` and `page.x_default`.
+#[derive(Default)]
+struct PageLinks {
+    translations: Vec<TranslationView>,
+    languages: Vec<TranslationView>,
+    x_default: Option<String>,
+}
+
+impl LangOutput {
+    /// Gives the page at `meta.url` its links to its other versions.
+    pub(super) fn link(&self, meta: &mut PageMeta) {
+        if let Some(l) = self.links.get(&meta.url) {
+            meta.translations = l.translations.clone();
+            meta.languages = l.languages.clone();
+            meta.x_default = l.x_default.clone();
+        }
+    }
 }
 
 /// The output file of the page at `url` in the language published under `folder`.
@@ -52,40 +77,33 @@ pub(super) fn feed(site: &Site, lang: &LangOutput) -> OutputFile {
     OutputFile { path: output_path(&lang.folder, "/feed.xml"), contents: Contents::Bytes(xml.into_bytes()) }
 }
 
-/// What links a page to its versions: a post's or page's translation key,
-/// else its path.
-fn job_key(site: &Site, job: &Job) -> String {
-    match job.extra {
-        Extra::Post(i) => format!("doc:{}", site.posts[i].translation_key),
-        Extra::Doc(i) => format!("doc:{}", site.pages[i].translation_key),
-        Extra::Ready(_) => format!("url:{}", job.meta.url),
-    }
+/// Every page of every language (posts included), with what links it to
+/// its versions: a post's or page's translation key, else its path.
+fn page_keys(site: &Site) -> Vec<(String, String)> {
+    let posts = site.posts.iter().map(|p| (format!("doc:{}", p.translation_key), p.url.clone()));
+    let others = planned_pages(site).into_iter().map(|(url, doc)| match doc {
+        Some(d) => (format!("doc:{}", d.translation_key), url),
+        None => (format!("url:{url}"), url),
+    });
+    posts.chain(others).collect()
 }
 
-/// Renders every language of `site` (the default first).
-pub(super) fn render_languages(site: &Site, theme: &Theme, sink: &PageSink<'_>, diags: &mut Diagnostics) -> Rendered {
-    let sites: Vec<&Site> = std::iter::once(site).chain(&site.languages).collect();
-    let root_url = site.config.base_url.as_str();
+/// Each language's `LangOutput` (the default first), from the pages every
+/// language will have.
+fn lang_outputs(sites: &[&Site]) -> Vec<LangOutput> {
+    let root_url = sites[0].config.base_url.as_str();
     let folders: Vec<String> = sites
         .iter()
         .enumerate()
         .map(|(i, s)| if i == 0 { String::new() } else { language_prefix(&s.config.language) })
         .collect();
-    let mut prepared = Vec::with_capacity(sites.len());
-    for s in &sites {
-        let mut d = Diagnostics::new();
-        prepared.push(prepare(s, &mut d));
-        diags.extend_unique(d);
-    }
-
+    let keys: Vec<Vec<(String, String)>> = sites.iter().map(|s| page_keys(s)).collect();
     // Each page's path (with its folder) in every language, by key.
-    let mut by_key: HashMap<String, Vec<Option<String>>> = HashMap::new();
-    let keys: Vec<Vec<String>> =
-        prepared.iter().zip(&sites).map(|(p, s)| p.jobs.iter().map(|j| job_key(s, j)).collect()).collect();
-    for (i, (p, ks)) in prepared.iter().zip(&keys).enumerate() {
-        for (job, key) in p.jobs.iter().zip(ks) {
-            let versions = by_key.entry(key.clone()).or_insert_with(|| vec![None; sites.len()]);
-            versions[i].get_or_insert_with(|| format!("{}{}", folders[i], job.meta.url));
+    let mut by_key: HashMap<&str, Vec<Option<String>>> = HashMap::new();
+    for (i, ks) in keys.iter().enumerate() {
+        for (key, url) in ks {
+            let versions = by_key.entry(key.as_str()).or_insert_with(|| vec![None; sites.len()]);
+            versions[i].get_or_insert_with(|| format!("{}{url}", folders[i]));
         }
     }
     let names: Vec<String> = sites.iter().map(|s| s.config.i18n.language_name()).collect();
@@ -97,34 +115,54 @@ pub(super) fn render_languages(site: &Site, theme: &Theme, sink: &PageSink<'_>, 
         current,
         translated,
     };
-    for (i, (p, ks)) in prepared.iter_mut().zip(&keys).enumerate() {
-        for (job, key) in p.jobs.iter_mut().zip(ks) {
-            let versions = &by_key[key];
+    let mut outputs = Vec::with_capacity(sites.len());
+    for (i, ks) in keys.iter().enumerate() {
+        let mut links = HashMap::with_capacity(ks.len());
+        for (key, url) in ks {
+            let versions = &by_key[key.as_str()];
             let found: Vec<(usize, &String)> =
                 versions.iter().enumerate().filter_map(|(k, v)| v.as_ref().map(|u| (k, u))).collect();
+            let mut l = PageLinks::default();
             if found.len() > 1 {
-                job.meta.translations = found.iter().map(|(k, u)| view(*k, u, *k == i, true)).collect();
-                job.meta.x_default = found.first().map(|(_, u)| absolute_url(root_url, u));
+                l.translations = found.iter().map(|(k, u)| view(*k, u, *k == i, true)).collect();
+                l.x_default = found.first().map(|(_, u)| absolute_url(root_url, u));
             }
-            job.meta.languages = (0..sites.len())
+            l.languages = (0..sites.len())
                 .map(|k| match &versions[k] {
                     Some(u) => view(k, u, k == i, true),
                     None => view(k, &format!("{}/", folders[k]), false, false),
                 })
                 .collect();
+            links.entry(url.clone()).or_insert(l);
         }
+        let mut pages: HashSet<String> = ks.iter().map(|(_, url)| url.clone()).collect();
+        pages.insert("/feed.xml".into());
+        outputs.push(LangOutput { folder: folders[i].clone(), pages, links });
     }
+    outputs
+}
 
+/// Renders every language of `site` (the default first).
+pub(super) fn render_languages(
+    site: &mut Site,
+    theme: &Theme,
+    sink: &PageSink<'_>,
+    diags: &mut Diagnostics,
+) -> Rendered {
+    let outputs = {
+        let sites: Vec<&Site> = std::iter::once(&*site).chain(&site.languages).collect();
+        lang_outputs(&sites)
+    };
+    let mut others = std::mem::take(&mut site.languages);
     let mut pages = 0;
     let mut files = Vec::new();
     let mut cards = BTreeMap::new();
     let mut sitemap: Vec<SitemapEntry> = Vec::new();
-    for (i, (s, p)) in sites.iter().zip(prepared).enumerate() {
-        let mut own: HashSet<String> = p.jobs.iter().map(|j| j.meta.url.clone()).collect();
-        own.insert("/feed.xml".into());
-        let lang = LangOutput { folder: folders[i].clone(), pages: own };
+    for (i, lang) in outputs.iter().enumerate() {
+        let s: &mut Site = if i == 0 { &mut *site } else { &mut others[i - 1] };
         let mut d = Diagnostics::new();
-        let done = execute(s, theme, p, sink, &mut d, Some(&lang));
+        let done = render_language(s, theme, sink, Some(lang), &mut d);
+        // Reviews, moments and staff are the same in every language: report them once.
         diags.extend_unique(d);
         pages += done.pages;
         files.extend(done.files);
@@ -133,6 +171,18 @@ pub(super) fn render_languages(site: &Site, theme: &Theme, sink: &PageSink<'_>, 
         }
         sitemap.extend(done.sitemap);
     }
+    // What the other languages' bodies used is made once, with the default's.
+    for other in &others {
+        for (k, v) in &other.images {
+            site.images.entry(k.clone()).or_insert_with(|| v.clone());
+        }
+        for (k, v) in &other.media {
+            site.media.entry(k.clone()).or_insert_with(|| v.clone());
+        }
+    }
+    site.languages = others;
+    files.extend(site_files(site, theme));
+    let root_url = site.config.base_url.as_str();
     sitemap.sort_by(|a, b| a.url.cmp(&b.url));
     files.push(OutputFile {
         path: "sitemap.xml".into(),

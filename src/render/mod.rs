@@ -1,60 +1,54 @@
-//! Stage 5: `Site` + `Theme` → output files. Pure: builds the views once
+//! Stage 5: `Site` + `Theme` → output files. Pure: renders every body
+//! (`body`), builds the views once
 //! (cards shared by every listing), renders every page in parallel with the
 //! templates parsed once, and adds the feed, sitemap and robots.txt. Reads
 //! no file and no clock.
 
 mod alternates;
+pub mod body;
 pub mod feed;
 pub mod moments;
 mod pages;
+pub mod picture;
 pub mod prefix;
 pub mod reviews;
 pub mod search;
 pub mod seo;
 mod share;
 mod site;
+mod stream;
 mod videos;
 pub mod views;
 pub mod visit;
 
-use crate::assets::{html as picture_html, PlannedImage};
 use crate::date::DateTime;
 use crate::diag::Diagnostics;
+use crate::model::image::PlannedImage;
 use crate::model::{Doc, ImageUse, Site, StaffMember};
 use crate::paths::absolute_url;
 use crate::theme::{report_render_error, Theme, ThemeStatic};
 use pages::{jobs, Extra, Job};
+use picture as picture_html;
 use rayon::prelude::*;
 use site::{nav_current, nav_for, site_view};
-use std::path::PathBuf;
 use tera::{Context, Value};
 use views::*;
 
-/// What a file of the output holds.
-#[derive(Debug, Clone)]
-pub enum Contents {
-    Bytes(Vec<u8>),
-    Embedded(&'static [u8]),
-    /// Copied from this file as it is.
-    Copy(PathBuf),
-}
-
-#[derive(Debug, Clone)]
-pub struct OutputFile {
-    /// Output-relative path, `/`-separated.
-    pub path: String,
-    pub contents: Contents,
-}
+pub use crate::output::{Contents, OutputFile};
 
 pub const HOME_POSTS: usize = 6;
 const CARD_SIZES: &str = "(min-width: 60rem) 20rem, (min-width: 40rem) 45vw, 100vw";
 const COVER_SIZES: &str = "(min-width: 48rem) 46rem, 100vw";
 const PORTRAIT_SIZES: &str = "12rem";
 
+/// What every page's context shares.
 struct Shared {
     site: SiteView,
     staff: Value,
     tags: Value,
+    /// The `t` object (the site's language).
+    t: Value,
+    /// Every post's listing card, in order (built once the posts' bodies are).
     cards: Vec<Value>,
 }
 
@@ -196,7 +190,6 @@ fn staff_view(site: &Site, s: &StaffMember) -> StaffView {
     }
 }
 
-/// Renders the whole site.
 /// Where rendered pages go as soon as they are rendered: written to the
 /// staging folder by `build`, counted and dropped by `check`. Streaming keeps
 /// memory flat however many posts a site has.
@@ -212,15 +205,40 @@ pub struct Rendered {
     pub cards: std::collections::BTreeMap<String, crate::assets::cards::PlannedCard>,
 }
 
+/// A page of the sitemap: its path on the site (the language's folder
+/// included), `lastmod`, and its versions in other languages.
+struct SitemapEntry {
+    url: String,
+    lastmod: Option<String>,
+    alternates: Vec<TranslationView>,
+}
+
+/// One page rendered and handed to the sink (or why not).
+struct PageResult {
+    written: bool,
+    diags: Diagnostics,
+    /// The sitemap's entry, when written and indexed.
+    sitemap: Option<SitemapEntry>,
+}
+
+/// What rendering one language made besides the streamed pages.
+struct Executed {
+    pages: usize,
+    /// Its feed and search index.
+    files: Vec<OutputFile>,
+    cards: std::collections::BTreeMap<String, crate::assets::cards::PlannedCard>,
+    sitemap: Vec<SitemapEntry>,
+}
+
 /// Renders the whole site: pages go to `sink`, the rest is returned. A
 /// site in several languages renders each (`alternates.rs`).
-pub fn render(site: &Site, theme: &Theme, sink: &PageSink<'_>, diags: &mut Diagnostics) -> Rendered {
+pub fn render(site: &mut Site, theme: &Theme, sink: &PageSink<'_>, diags: &mut Diagnostics) -> Rendered {
     if !site.languages.is_empty() {
         return alternates::render_languages(site, theme, sink, diags);
     }
-    let prepared = prepare(site, diags);
-    let done = execute(site, theme, prepared, sink, diags, None);
+    let done = render_language(site, theme, sink, None, diags);
     let mut files = done.files;
+    files.extend(site_files(site, theme));
     let mut sitemap_urls: Vec<(String, Option<String>)> =
         done.sitemap.into_iter().map(|e| (e.url, e.lastmod)).collect();
     sitemap_urls.sort();
@@ -232,24 +250,52 @@ pub fn render(site: &Site, theme: &Theme, sink: &PageSink<'_>, diags: &mut Diagn
     Rendered { pages: done.pages, files, cards: done.cards }
 }
 
-/// A site's pages, planned: what `execute` renders.
-struct Prepared {
-    shared: Shared,
-    jobs: Vec<Job>,
-    cards: std::collections::BTreeMap<String, crate::assets::cards::PlannedCard>,
-    /// `search/index.json` (its URLs already in the language's folder).
-    search_index: Option<OutputFile>,
+/// Renders one language's pages (the site's only one when `lang` is
+/// `None`). Each post's page is rendered right after its body, and only
+/// what listings show of it is kept; then the pages' bodies, and then every
+/// other page. Returns its feed and search index; the files every
+/// language shares are `site_files`'.
+fn render_language(
+    site: &mut Site,
+    theme: &Theme,
+    sink: &PageSink<'_>,
+    lang: Option<&alternates::LangOutput>,
+    diags: &mut Diagnostics,
+) -> Executed {
+    let mut shared = shared_values(site);
+    let mut cards = std::collections::BTreeMap::new();
+    let out = stream::Out { sink, lang };
+    let mut results = stream::posts(site, theme, &shared, &out, &mut cards, diags);
+    body::render_page_bodies(site, Some(theme), diags);
+    shared.cards = site.posts.par_iter().map(|p| ser(&card(site, p))).collect();
+    let (jobs, search_index) = page_jobs(site, &shared);
+    results.extend(other_pages(site, theme, &shared, jobs, &out, &mut cards, diags));
+    let (pages, sitemap) = report_results(results, diags);
+    let folder = lang.map_or("", |l| l.folder.as_str());
+    let mut files = vec![match lang {
+        None => OutputFile { path: "feed.xml".into(), contents: Contents::Bytes(feed::atom(site).into_bytes()) },
+        Some(l) => alternates::feed(site, l),
+    }];
+    files.extend(
+        search_index.map(|f| OutputFile { path: alternates::output_path(folder, &format!("/{}", f.path)), ..f }),
+    );
+    Executed { pages, files, cards, sitemap }
 }
 
-/// Builds the views and the list of pages, and plans the share cards.
-fn prepare(site: &Site, diags: &mut Diagnostics) -> Prepared {
-    let cards: Vec<Value> = site.posts.par_iter().map(|p| ser(&card(site, p))).collect();
+/// The values every page's context shares but the listing cards.
+fn shared_values(site: &Site) -> Shared {
     let staff: Vec<StaffView> = site.staff.iter().map(|s| staff_view(site, s)).collect();
     let tags: Vec<TagView> =
         site.tags.iter().map(|t| tag_view(site, &t.name, &t.slug, t.url.clone(), t.posts.len())).collect();
-    let shared = Shared { site: site_view(site), staff: ser(&staff), tags: ser(&tags), cards };
-    let mut jobs = jobs(site, &shared);
-    // Issue 17: the contact page and the search (its page and index).
+    let t = site.config.i18n.template_value(&site.config.shop.name);
+    Shared { site: site_view(site), staff: ser(&staff), tags: ser(&tags), t, cards: Vec::new() }
+}
+
+/// Every page but the posts' (`pages::jobs`), with issue 17's contact
+/// page and search page, and the search's `search/index.json`. Run once
+/// every body is rendered: the search reads them.
+fn page_jobs(site: &Site, shared: &Shared) -> (Vec<Job>, Option<OutputFile>) {
+    let mut jobs = jobs(site, shared);
     let visit = visit::add(site);
     let search = search::add(site, visit.as_ref().map(|(_, words)| std::slice::from_ref(words)).unwrap_or(&[]));
     jobs.extend(visit.map(|(job, _)| job));
@@ -257,145 +303,165 @@ fn prepare(site: &Site, diags: &mut Diagnostics) -> Prepared {
         jobs.push(job);
         index
     });
-    let cards = share::plan(site, jobs.iter_mut().map(|j| (&mut j.meta, j.rendering.as_str())), diags);
-    Prepared { shared, jobs, cards, search_index }
+    (jobs, search_index)
 }
 
-/// A page of the sitemap: its path on the site (the language's folder
-/// included), `lastmod`, and its versions in other languages.
-struct SitemapEntry {
-    url: String,
-    lastmod: Option<String>,
-    alternates: Vec<TranslationView>,
+/// The URL of every page a language will have but its posts', known
+/// before any body is rendered (no page's existence or URL depends on a
+/// body), with the post or page each shows: the same list `page_jobs`
+/// makes, listing cards left blank.
+fn planned_pages(site: &Site) -> Vec<(String, Option<&Doc>)> {
+    let shared = Shared { cards: vec![Value::none(); site.posts.len()], ..shared_values(site) };
+    let mut out: Vec<(String, Option<&Doc>)> = jobs(site, &shared)
+        .into_iter()
+        .map(|j| {
+            let doc = match j.extra {
+                Extra::Doc(i) => Some(&site.pages[i]),
+                Extra::Ready(_) => None,
+            };
+            (j.meta.url, doc)
+        })
+        .collect();
+    if visit::is_generated(site) {
+        out.push((visit::URL.to_string(), None));
+    }
+    if site.config.search {
+        out.push((search::PAGE_URL.to_string(), None));
+    }
+    out
 }
 
-/// What `execute` made besides the streamed pages.
-struct Executed {
-    pages: usize,
-    files: Vec<OutputFile>,
-    cards: std::collections::BTreeMap<String, crate::assets::cards::PlannedCard>,
-    sitemap: Vec<SitemapEntry>,
-}
-
-/// Renders the planned pages into `sink` and returns the other files
-/// (feed, robots.txt, theme and static files; the sitemap is the caller's).
-/// With `lang`, a language published under its folder: page URLs gain the
-/// folder, and only the default language writes the shared files.
-fn execute(
-    site: &Site,
-    theme: &Theme,
-    prepared: Prepared,
-    sink: &PageSink<'_>,
-    diags: &mut Diagnostics,
-    lang: Option<&alternates::LangOutput>,
-) -> Executed {
-    let Prepared { shared, jobs, cards: share_cards, search_index } = prepared;
-    let t = site.config.i18n.template_value(&site.config.shop.name);
-    // `site` differs between pages only in which navigation links are
-    // current: one value per combination, not one per page.
-    let site_values: std::collections::BTreeMap<Vec<bool>, Value> = jobs
-        .iter()
-        .map(|job| nav_current(&shared.site, &job.meta.url))
+/// `site` differs between pages only in which navigation links are
+/// current: one value per combination, not one per page.
+fn site_values<'u>(
+    shared: &Shared,
+    urls: impl Iterator<Item = &'u str>,
+) -> std::collections::BTreeMap<Vec<bool>, Value> {
+    urls.map(|url| nav_current(&shared.site, url))
         .collect::<std::collections::BTreeSet<_>>()
         .into_iter()
         .map(|current| {
             let value = ser(&nav_for(&shared.site, &current));
             (current, value)
         })
-        .collect();
+        .collect()
+}
 
-    let base_path = crate::paths::base_path(site.config.files_url());
-    let folder = lang.map_or("", |l| l.folder.as_str());
-    let results: Vec<(bool, Diagnostics)> = jobs
-        .par_iter()
+/// Every page but the posts', planned (share cards) and rendered in parallel.
+fn other_pages(
+    site: &Site,
+    theme: &Theme,
+    shared: &Shared,
+    mut jobs: Vec<Job>,
+    out: &stream::Out<'_>,
+    cards: &mut std::collections::BTreeMap<String, crate::assets::cards::PlannedCard>,
+    diags: &mut Diagnostics,
+) -> Vec<PageResult> {
+    let planner = share::Planner::new(site, diags);
+    share::plan(&planner, jobs.iter_mut().map(|j| (&mut j.meta, j.rendering.as_str())), cards, diags);
+    if let Some(lang) = out.lang {
+        jobs.iter_mut().for_each(|j| lang.link(&mut j.meta));
+    }
+    let site_values = site_values(shared, jobs.iter().map(|j| j.meta.url.as_str()));
+    jobs.par_iter()
         .map(|job| {
-            let mut d = Diagnostics::new();
-            if !theme.has(&job.template) {
-                if job.rendering.starts_with("content/") {
-                    d.error(
-                        &job.rendering,
-                        None,
-                        format!("there is no template `{}` to render this page", job.template),
-                    )
-                    .help("create it in templates/, or remove `template:` from the front matter to use the default");
-                } else {
-                    d.error("templates/", None, format!("the theme has no template `{}`", job.template))
-                        .help(format!("add templates/{}, or use a theme that has one", job.template));
-                }
-                return (false, d);
-            }
-            let mut ctx = Context::new();
-            ctx.insert_value("site", site_values[&nav_current(&shared.site, &job.meta.url)].clone());
-            ctx.insert("page", &job.meta);
-            ctx.insert_value("t", t.clone());
-            ctx.insert_value("staff", shared.staff.clone());
-            ctx.insert_value("tags", shared.tags.clone());
-            for (k, v) in job.extra.build(site) {
-                ctx.insert_value(k, v);
-            }
-            match theme.tera.render(&job.template, &ctx) {
-                Ok(html) => {
-                    // A language's pages move into its folder (`/en/blog/x/`)...
-                    let html = match lang {
-                        Some(l) => match prefix::prefix_pages(&html, &l.folder, &l.pages) {
-                            std::borrow::Cow::Borrowed(_) => html,
-                            std::borrow::Cow::Owned(p) => p,
-                        },
-                        None => html,
-                    };
-                    // ...and on a site under a sub-path every root-relative URL gains it, here and only here.
-                    let html = match prefix::prefix_html(&html, base_path) {
-                        std::borrow::Cow::Borrowed(_) => html,
-                        std::borrow::Cow::Owned(p) => p,
-                    };
-                    let path = alternates::output_path(folder, &job.meta.url);
-                    if let Err(why) =
-                        sink(OutputFile { path: path.clone(), contents: Contents::Bytes(html.into_bytes()) })
-                    {
-                        d.error(&job.rendering, None, format!("could not write {path}: {why}"))
-                            .help("check that the output folder's disk is not full and that you may write there");
-                        return (false, d);
-                    }
-                    (true, d)
-                }
-                Err(e) => {
-                    report_render_error(theme, &job.template, &job.rendering, &e, &mut d);
-                    (false, d)
-                }
-            }
+            let site_value = &site_values[&nav_current(&shared.site, &job.meta.url)];
+            render_job(site, theme, shared, site_value, job, out)
         })
-        .collect();
-    let mut files = Vec::with_capacity(theme.static_files.len() + site.static_files.len() + 3);
-    let mut sitemap = Vec::new();
-    // One template error usually repeats on every page: report it once.
+        .collect()
+}
+
+/// Renders one page through its template and hands it to the sink.
+fn render_job(
+    site: &Site,
+    theme: &Theme,
+    shared: &Shared,
+    site_value: &Value,
+    job: &Job,
+    out: &stream::Out<'_>,
+) -> PageResult {
+    let mut d = Diagnostics::new();
+    let failed = |d| PageResult { written: false, diags: d, sitemap: None };
+    if !theme.has(&job.template) {
+        if job.rendering.starts_with("content/") {
+            d.error(&job.rendering, None, format!("there is no template `{}` to render this page", job.template))
+                .help("create it in templates/, or remove `template:` from the front matter to use the default");
+        } else {
+            d.error("templates/", None, format!("the theme has no template `{}`", job.template))
+                .help(format!("add templates/{}, or use a theme that has one", job.template));
+        }
+        return failed(d);
+    }
+    let mut ctx = Context::new();
+    ctx.insert_value("site", site_value.clone());
+    ctx.insert("page", &job.meta);
+    ctx.insert_value("t", shared.t.clone());
+    ctx.insert_value("staff", shared.staff.clone());
+    ctx.insert_value("tags", shared.tags.clone());
+    for (k, v) in job.extra.build(site) {
+        ctx.insert_value(k, v);
+    }
+    let html = match theme.tera.render(&job.template, &ctx) {
+        Ok(html) => html,
+        Err(e) => {
+            report_render_error(theme, &job.template, &job.rendering, &e, &mut d);
+            return failed(d);
+        }
+    };
+    // A language's pages move into its folder (`/en/blog/x/`)...
+    let html = match out.lang {
+        Some(l) => match prefix::prefix_pages(&html, &l.folder, &l.pages) {
+            std::borrow::Cow::Borrowed(_) => html,
+            std::borrow::Cow::Owned(p) => p,
+        },
+        None => html,
+    };
+    // ...and on a site under a sub-path every root-relative URL gains it, here and only here.
+    let base_path = crate::paths::base_path(site.config.files_url());
+    let html = match prefix::prefix_html(&html, base_path) {
+        std::borrow::Cow::Borrowed(_) => html,
+        std::borrow::Cow::Owned(p) => p,
+    };
+    let folder = out.lang.map_or("", |l| l.folder.as_str());
+    let path = alternates::output_path(folder, &job.meta.url);
+    if let Err(why) = (out.sink)(OutputFile { path: path.clone(), contents: Contents::Bytes(html.into_bytes()) }) {
+        d.error(&job.rendering, None, format!("could not write {path}: {why}"))
+            .help("check that the output folder's disk is not full and that you may write there");
+        return failed(d);
+    }
+    let sitemap = (!job.meta.noindex).then(|| SitemapEntry {
+        url: format!("{folder}{}", job.meta.url),
+        lastmod: job.lastmod.clone(),
+        alternates: job.meta.translations.clone(),
+    });
+    PageResult { written: true, diags: d, sitemap }
+}
+
+/// Adds the pages' diagnostics to `diags` (one template error usually
+/// repeats on every page: it is reported once); the pages written and the
+/// sitemap's entries.
+fn report_results(results: Vec<PageResult>, diags: &mut Diagnostics) -> (usize, Vec<SitemapEntry>) {
     let mut seen_errors = std::collections::HashSet::new();
     let mut pages = 0;
-    for ((written, d), job) in results.into_iter().zip(jobs) {
+    let mut sitemap = Vec::new();
+    for r in results {
+        let d = r.diags;
         if d.is_empty() || seen_errors.insert(crate::diag::render::all_to_text(&d).lines().take(2).collect::<String>())
         {
             diags.extend(d);
         }
-        if written {
+        if r.written {
             pages += 1;
-            if !job.meta.noindex {
-                sitemap.push(SitemapEntry {
-                    url: format!("{folder}{}", job.meta.url),
-                    lastmod: job.lastmod,
-                    alternates: job.meta.translations,
-                });
-            }
+            sitemap.extend(r.sitemap);
         }
     }
-    files.push(match lang {
-        None => OutputFile { path: "feed.xml".into(), contents: Contents::Bytes(feed::atom(site).into_bytes()) },
-        Some(l) => alternates::feed(site, l),
-    });
-    files.extend(
-        search_index.map(|f| OutputFile { path: alternates::output_path(folder, &format!("/{}", f.path)), ..f }),
-    );
-    if lang.is_some_and(|l| !l.folder.is_empty()) {
-        return Executed { pages, files, cards: share_cards, sitemap };
-    }
+    (pages, sitemap)
+}
+
+/// The files every language shares: robots.txt, theme and static files,
+/// and videos' media.
+fn site_files(site: &Site, theme: &Theme) -> Vec<OutputFile> {
+    let mut files = Vec::with_capacity(theme.static_files.len() + site.static_files.len() + 3);
     let site_static: std::collections::HashSet<&str> = site.static_files.iter().map(|f| f.output.as_str()).collect();
     if !site_static.contains("robots.txt") {
         files.push(OutputFile {
@@ -417,7 +483,7 @@ fn execute(
         files.push(OutputFile { path: f.output.clone(), contents: Contents::Copy(f.abs.clone()) });
     }
     files.extend(videos::media_files(site));
-    Executed { pages, files, cards: share_cards, sitemap }
+    files
 }
 
 #[cfg(test)]

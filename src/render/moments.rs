@@ -4,12 +4,13 @@
 //! shares. Pure.
 
 use super::{meta, seo, ser, share_image, Extra, Job};
-use crate::assets::{html as picture_html, PlannedImage};
 use crate::i18n::I18n;
+use crate::model::image::PlannedImage;
 use crate::model::moments::Moment;
 use crate::model::reviews::Reviews;
 use crate::model::{truncate_words, Site};
 use crate::paths::{absolute_url, slugify};
+use crate::render::picture as picture_html;
 use crate::render::views::{ImageView, LinkView, MomentView};
 use serde_json::{json, Value};
 

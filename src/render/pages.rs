@@ -8,7 +8,6 @@ use super::{
     Shared, COVER_SIZES, HOME_POSTS,
 };
 use crate::model::{Doc, Site};
-use rayon::prelude::*;
 use tera::Value;
 
 /// A page to render: template, URL and the page-specific context.
@@ -26,7 +25,6 @@ pub(super) struct Job {
 
 pub(super) enum Extra {
     Ready(Vec<(&'static str, Value)>),
-    Post(usize),
     Doc(usize),
 }
 
@@ -34,7 +32,6 @@ impl Extra {
     pub(super) fn build(&self, site: &Site) -> Vec<(&'static str, Value)> {
         match self {
             Extra::Ready(v) => v.clone(),
-            Extra::Post(i) => vec![("post", ser(&post_view(site, *i)))],
             Extra::Doc(i) => vec![("doc", ser(&doc_view(site, &site.pages[*i])))],
         }
     }
@@ -91,36 +88,7 @@ pub(super) fn jobs(site: &Site, shared: &Shared) -> Vec<Job> {
         });
     }
 
-    // Posts: their head data (share links, JSON-LD) is most of the work of
-    // this list, built in parallel (in order).
-    let post_jobs: Vec<Job> = site
-        .posts
-        .par_iter()
-        .enumerate()
-        .map(|(i, post)| {
-            let description = post.meta_description(&c.description);
-            let mut m = meta(site, "post", &post.title, &post.url, &description);
-            m.og_type = "article".into();
-            if let Some(cover) =
-                post.cover.as_ref().and_then(|cv| site.images.get(&cv.path).map(|p| share_image(site, p, &cv.alt)))
-            {
-                m.share = seo::share_links(&c.i18n, &m.permalink, &post.title, Some(&cover.url));
-                m.image = Some(cover);
-            }
-            let posting = seo::blog_posting(site, post, &description, m.image.as_ref().map(|i| i.url.as_str()));
-            m.json_ld = seo::json_ld_text(&videos::post_json_ld(site, post, &description, posting));
-            m.video_script = post.video_script;
-            Job {
-                template: post.template.clone().unwrap_or_else(|| "post.html".into()),
-                meta: m,
-                rendering: post.source.clone(),
-                extra: Extra::Post(i),
-                lastmod: post.updated.or(post.date).map(|d| d.date.to_string()),
-            }
-        })
-        .collect();
-    jobs.extend(post_jobs);
-
+    // Posts are rendered as their bodies are (`post_job`), not from this list.
     // Pages.
     for (pi, page) in site.pages.iter().enumerate() {
         let description = page.meta_description(&c.description);
@@ -242,8 +210,31 @@ pub(super) fn jobs(site: &Site, shared: &Shared) -> Vec<Job> {
     jobs
 }
 
-fn post_view(site: &Site, i: usize) -> PostView {
-    let post = &site.posts[i];
+/// The page of post `i` (`post`: with its body rendered).
+pub(super) fn post_job(site: &Site, i: usize, post: &Doc) -> Job {
+    let c = &site.config;
+    let description = post.meta_description(&c.description);
+    let mut m = meta(site, "post", &post.title, &post.url, &description);
+    m.og_type = "article".into();
+    if let Some(cover) =
+        post.cover.as_ref().and_then(|cv| site.images.get(&cv.path).map(|p| share_image(site, p, &cv.alt)))
+    {
+        m.share = seo::share_links(&c.i18n, &m.permalink, &post.title, Some(&cover.url));
+        m.image = Some(cover);
+    }
+    let posting = seo::blog_posting(site, post, &description, m.image.as_ref().map(|i| i.url.as_str()));
+    m.json_ld = seo::json_ld_text(&videos::post_json_ld(site, post, &description, posting));
+    m.video_script = post.video_script;
+    Job {
+        template: post.template.clone().unwrap_or_else(|| "post.html".into()),
+        meta: m,
+        rendering: post.source.clone(),
+        extra: Extra::Ready(vec![("post", ser(&post_view(site, i, post)))]),
+        lastmod: post.updated.or(post.date).map(|d| d.date.to_string()),
+    }
+}
+
+fn post_view(site: &Site, i: usize, post: &Doc) -> PostView {
     let mut card_view = card(site, post);
     card_view.cover = post.cover.as_ref().and_then(|cv| image_view(site, cv, true, COVER_SIZES));
     let (updated, updated_display) = match post.updated {

@@ -174,6 +174,13 @@ pub fn rating_view(i18n: &I18n, s: &RatingSummary) -> RatingView {
     }
 }
 
+/// A customer's markdown as HTML that cannot carry markup of its own.
+pub fn safe_markdown(text: &str) -> String {
+    let mut out = String::new();
+    pulldown_cmark::html::push_html(&mut out, crate::markdown::customer_events(text));
+    out
+}
+
 /// One review as templates and shortcodes show it. `shop` names who replies.
 pub fn review_view(i18n: &I18n, reviews: &Reviews, r: &Review, shop: &str) -> ReviewView {
     let rating = i18n.decimal(&r.rating_text());
@@ -184,16 +191,16 @@ pub fn review_view(i18n: &I18n, reviews: &Reviews, r: &Review, shop: &str) -> Re
         rating,
         date: r.date.to_string(),
         date_display: i18n.date_long(r.date),
-        text_html: r.text_html.clone(),
-        rating_only: r.text_html.is_none(),
+        text_html: r.text.as_deref().map(safe_markdown),
+        rating_only: r.text.is_none(),
         source: r.source.clone(),
         source_label: r.source.as_deref().map(|s| source_label(i18n, s)),
         product: r.product.map(|p| {
             let p = &reviews.products[p];
             ProductLinkView { name: p.name.clone(), url: p.url.clone() }
         }),
-        reply: r.response_html.as_ref().map(|html| ReplyView {
-            html: html.clone(),
+        reply: r.response.as_deref().map(|text| ReplyView {
+            html: safe_markdown(text),
             by: shop.to_string(),
             date: r.response_date.map(|d| d.to_string()),
             date_display: r.response_date.map(|d| i18n.date_long(d)),
@@ -215,7 +222,7 @@ pub fn product_view(i18n: &I18n, p: &Product, current: bool) -> ProductView {
 /// The reviews the home page highlights: the newest of four stars or more
 /// that have words.
 pub fn highlights(reviews: &Reviews, how_many: usize) -> Vec<&Review> {
-    reviews.all.iter().filter(|r| r.halves >= 8 && r.text_html.is_some()).take(how_many).collect()
+    reviews.all.iter().filter(|r| r.halves >= 8 && r.text.is_some()).take(how_many).collect()
 }
 
 /// `rating` and `reviews` for the home page (both empty without reviews).
@@ -436,6 +443,12 @@ fn listing_pages(
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn customer_markdown_cannot_carry_markup() {
+        let html = safe_markdown("I *love* <script>alert(1)</script> [this](javascript:alert(1)) ![x](https://tracker.example/p.gif)\n\n# Big");
+        assert_eq!(html, "<p>I <em>love</em> &lt;script&gt;alert(1)&lt;/script&gt; this x</p>\n<p>Big</p>\n");
+    }
 
     fn en() -> I18n {
         I18n::default()

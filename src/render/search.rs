@@ -75,6 +75,13 @@ pub fn html_text(html: &str) -> String {
         .replace("&amp;", "&")
 }
 
+/// The folded words of a body's HTML, each once (sorted): what the search
+/// keeps of a post whose HTML is dropped once its page is written.
+pub fn body_words(html: &str) -> Vec<String> {
+    let set: std::collections::BTreeSet<String> = words(&html_text(html)).collect();
+    set.into_iter().collect()
+}
+
 /// One thing the search finds.
 struct Document {
     kind: Kind,
@@ -83,8 +90,10 @@ struct Document {
     date: String,
     date_display: String,
     snippet: String,
-    /// Everything searched: title, tags, text.
+    /// Everything searched: title, tags, text...
     text: String,
+    /// ...and a body's words (`body_words`), when they were kept apart.
+    body_words: Vec<String>,
 }
 
 #[derive(Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
@@ -110,7 +119,12 @@ fn documents(site: &Site, extra_pages: &[(String, String, String)]) -> Vec<Docum
         for d in list {
             let (date, date_display) = date_strings(site, d.date);
             let tags: Vec<&str> = d.tags.iter().map(|t| t.name.as_str()).collect();
-            let body = html_text(&d.body.html);
+            // A streamed post keeps its words, not its HTML.
+            let (body, body_words) = if d.body.html.is_empty() {
+                (String::new(), d.body.search_words.clone())
+            } else {
+                (html_text(&d.body.html), Vec::new())
+            };
             docs.push(Document {
                 kind: if d.video.is_some() { Kind::Video } else { kind },
                 title: d.title.clone(),
@@ -119,6 +133,7 @@ fn documents(site: &Site, extra_pages: &[(String, String, String)]) -> Vec<Docum
                 date_display,
                 snippet: snippet(&d.meta_description("")),
                 text: format!("{} {} {} {}", d.title, tags.join(" "), d.description.as_deref().unwrap_or(""), body),
+                body_words,
             });
         }
     }
@@ -131,6 +146,7 @@ fn documents(site: &Site, extra_pages: &[(String, String, String)]) -> Vec<Docum
             date_display: String::new(),
             snippet: snippet(text),
             text: format!("{title} {text}"),
+            body_words: Vec::new(),
         });
     }
     for m in &site.moments {
@@ -149,6 +165,7 @@ fn documents(site: &Site, extra_pages: &[(String, String, String)]) -> Vec<Docum
             url: m.url.clone(),
             date,
             date_display,
+            body_words: Vec::new(),
         });
     }
     for r in site.reviews.all.iter().filter(|r| r.listed) {
@@ -162,6 +179,7 @@ fn documents(site: &Site, extra_pages: &[(String, String, String)]) -> Vec<Docum
             date_display: i18n.date_long(r.date),
             snippet: snippet(text),
             text: format!("{} {product} {text}", r.author),
+            body_words: Vec::new(),
         });
     }
     docs
@@ -229,7 +247,7 @@ fn index_json(site: &Site, extra_pages: &[(String, String, String)]) -> String {
     let base = crate::paths::base_path(&site.config.base_url);
     let mut postings: BTreeMap<String, Vec<usize>> = BTreeMap::new();
     for (n, d) in docs.iter().enumerate() {
-        for w in words(&d.text) {
+        for w in words(&d.text).chain(d.body_words.iter().cloned()) {
             let list = postings.entry(w).or_default();
             if list.last() != Some(&n) {
                 list.push(n);

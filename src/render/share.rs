@@ -99,7 +99,7 @@ fn post_look<'a>(site: &'a Site, doc: &'a Doc) -> Look<'a> {
         subtitle,
         photo,
         rating: None,
-        share_image: doc.share_image.as_ref(),
+        share_image: doc.share_image.as_ref().and_then(|p| site.share_images.get(p)),
         file: doc.source.clone(),
     }
 }
@@ -120,7 +120,8 @@ fn reviews_look<'a>(site: &'a Site, meta: &PageMeta) -> Look<'a> {
     }
 }
 
-fn look<'a>(site: &'a Site, index: &Index<'a>, meta: &PageMeta, rendering: &str) -> Look<'a> {
+/// `post` is the page's post with its body rendered, when the caller has it.
+fn look<'a>(site: &'a Site, index: &Index<'a>, meta: &PageMeta, rendering: &str, post: Option<&'a Doc>) -> Look<'a> {
     let c = &site.config;
     let i18n = &c.i18n;
     let pattern = i18n.t("heading_page_of");
@@ -135,14 +136,14 @@ fn look<'a>(site: &'a Site, index: &Index<'a>, meta: &PageMeta, rendering: &str)
     };
     match meta.kind.as_str() {
         "home" => plain(Layout::Home, &c.title, &c.description, CONFIG_FILE),
-        "post" => match index.posts.get(meta.url.as_str()) {
+        "post" => match post.or_else(|| index.posts.get(meta.url.as_str()).copied()) {
             Some(doc) => post_look(site, doc),
             None => plain(Layout::Post, &meta.heading, "", rendering),
         },
         "page" => match index.pages.get(meta.url.as_str()) {
             Some(doc) => Look {
                 photo: doc.cover.as_ref(),
-                share_image: doc.share_image.as_ref(),
+                share_image: doc.share_image.as_ref().and_then(|p| site.share_images.get(p)),
                 ..plain(Layout::Page, &doc.title, &meta.description, &doc.source)
             },
             None => plain(Layout::Page, &meta.heading, &meta.description, rendering),
@@ -186,37 +187,67 @@ fn card_photo(site: &Site, use_: Option<&ImageUse>, layout: Layout) -> Option<Ca
     Some(CardPhoto::new(img, layout.photo_area()))
 }
 
-/// Plans the share image of every page and sets each page's `image` (and
-/// the Pinterest link's picture) to it. Returns the card files to make, by
-/// output path.
-pub(super) fn plan<'m>(
-    site: &Site,
-    pages: impl Iterator<Item = (&'m mut PageMeta, &'m str)>,
-    diags: &mut Diagnostics,
-) -> BTreeMap<String, PlannedCard> {
-    let c = &site.config;
-    let fonts = Fonts::embedded();
-    let index = Index {
-        posts: site.posts.iter().map(|d| (d.url.as_str(), d)).collect(),
-        pages: site.pages.iter().map(|d| (d.url.as_str(), d)).collect(),
-        staff: site.staff.iter().enumerate().map(|(i, s)| (s.url.as_str(), i)).collect(),
-        moments: site.moments.iter().map(|m| (m.url.as_str(), m)).collect(),
-    };
-    let brand = seo::parse_hex(&c.brand.color);
-    let accent = seo::parse_hex(&c.brand.accent);
-    let logo = site.logo.as_ref().and_then(|l| site.images.get(&l.path)).map(|img| CardPhoto::new(img, (360, 96)));
-    let footer = domain(c.files_url());
-    // The home card says where the shop is.
-    let home_footer = match c.shop.address.as_ref().filter(|a| !a.city.is_empty()) {
-        Some(a) if a.region.is_empty() => format!("{} · {footer}", a.city),
-        Some(a) => format!("{}, {} · {footer}", a.city, a.region),
-        None => footer.clone(),
-    };
-    let site_name = c.title.clone();
-    let mut cards = BTreeMap::new();
-    let mut warned = HashSet::new();
-    let mut warn = |diags: &mut Diagnostics, file: &str, what: &str, text: &str| {
-        let missing = fonts.missing(text);
+/// The font warnings given so far: file and the characters it lacks.
+pub(super) type Warned = HashSet<(String, Vec<char>)>;
+
+/// What every page's card shares: the site's lookups, colours, logo and footers.
+pub(super) struct Planner<'a> {
+    site: &'a Site,
+    index: Index<'a>,
+    fonts: &'static Fonts,
+    brand: (u8, u8, u8),
+    accent: (u8, u8, u8),
+    logo: Option<CardPhoto>,
+    footer: String,
+    home_footer: String,
+    /// The warning about the site's own name, if given.
+    warned: Warned,
+}
+
+impl<'a> Planner<'a> {
+    /// Gets ready to plan the cards of `site`'s pages; warns once when the
+    /// site's own name cannot be drawn.
+    pub(super) fn new(site: &'a Site, diags: &mut Diagnostics) -> Self {
+        let c = &site.config;
+        let fonts = Fonts::embedded();
+        let index = Index {
+            posts: site.posts.iter().map(|d| (d.url.as_str(), d)).collect(),
+            pages: site.pages.iter().map(|d| (d.url.as_str(), d)).collect(),
+            staff: site.staff.iter().enumerate().map(|(i, s)| (s.url.as_str(), i)).collect(),
+            moments: site.moments.iter().map(|m| (m.url.as_str(), m)).collect(),
+        };
+        let logo = site.logo.as_ref().and_then(|l| site.images.get(&l.path)).map(|img| CardPhoto::new(img, (360, 96)));
+        let footer = domain(c.files_url());
+        // The home card says where the shop is.
+        let home_footer = match c.shop.address.as_ref().filter(|a| !a.city.is_empty()) {
+            Some(a) if a.region.is_empty() => format!("{} · {footer}", a.city),
+            Some(a) => format!("{}, {} · {footer}", a.city, a.region),
+            None => footer.clone(),
+        };
+        let mut planner = Planner {
+            site,
+            index,
+            fonts,
+            brand: crate::colour::parse_hex(&c.brand.color),
+            accent: crate::colour::parse_hex(&c.brand.accent),
+            logo,
+            footer,
+            home_footer,
+            warned: Warned::new(),
+        };
+        if c.share_cards {
+            let mut warned = Warned::new();
+            let text = format!("{} {}", c.title, planner.home_footer);
+            planner.warn(&mut warned, diags, CONFIG_FILE, "every page", &text);
+            planner.warned = warned;
+        }
+        planner
+    }
+
+    /// Warns when the card fonts lack a character of `text` (once per file
+    /// and characters: `warned` remembers).
+    fn warn(&self, warned: &mut Warned, diags: &mut Diagnostics, file: &str, what: &str, text: &str) {
+        let missing = self.fonts.missing(text);
         if missing.is_empty() || !warned.insert((file.to_string(), missing.clone())) {
             return;
         }
@@ -225,12 +256,22 @@ pub(super) fn plan<'m>(
         diags
             .warning(file, None, format!("the share card of {what} leaves out {chars}: the card font cannot draw it"))
             .help("the card font (DejaVu Sans) draws Latin, Greek and Cyrillic, left to right; give the page its own picture with `share_image:`, or reword the title");
-    };
-    if c.share_cards {
-        warn(diags, CONFIG_FILE, "every page", &format!("{site_name} {home_footer}"));
     }
-    for (meta, rendering) in pages {
-        let look = look(site, &index, meta, rendering);
+
+    /// Plans one page's share image and sets its `image` (and the Pinterest
+    /// link's picture) to it; the card file to make, if any. `post` is the
+    /// page's post with its body rendered, when the caller has it.
+    pub(super) fn plan_page(
+        &self,
+        meta: &mut PageMeta,
+        rendering: &str,
+        post: Option<&'a Doc>,
+        warned: &mut Warned,
+        diags: &mut Diagnostics,
+    ) -> Option<PlannedCard> {
+        let (site, c) = (self.site, &self.site.config);
+        let site_name = &c.title;
+        let look = look(site, &self.index, meta, rendering, post);
         let (card, alt) = if let Some(img) = look.share_image {
             // Its variants are made only when a page also shows it.
             (PlannedCard::photo(img, site.images.contains_key(&img.source)), look.title.clone())
@@ -240,23 +281,23 @@ pub(super) fn plan<'m>(
             } else {
                 format!("{rendering} ({})", meta.url)
             };
-            warn(diags, &look.file, &what, &format!("{} {}", look.title, look.subtitle));
+            self.warn(warned, diags, &look.file, &what, &format!("{} {}", look.title, look.subtitle));
             let spec = CardSpec {
                 layout: look.layout,
                 photo: card_photo(site, look.photo, look.layout),
                 title: look.title.clone(),
                 subtitle: look.subtitle.clone(),
                 site_name: site_name.clone(),
-                footer: if look.layout == Layout::Home { home_footer.clone() } else { footer.clone() },
-                brand,
-                accent,
-                logo: logo.clone(),
+                footer: if look.layout == Layout::Home { self.home_footer.clone() } else { self.footer.clone() },
+                brand: self.brand,
+                accent: self.accent,
+                logo: self.logo.clone(),
                 rating: look.rating,
             };
-            let alt = if look.title == site_name { site_name.clone() } else { format!("{}, {site_name}", look.title) };
-            (PlannedCard::drawn(spec, fonts), alt)
+            let alt = if &look.title == site_name { site_name.clone() } else { format!("{}, {site_name}", look.title) };
+            (PlannedCard::drawn(spec, self.fonts), alt)
         } else {
-            continue;
+            return None;
         };
         let image = ShareImageView {
             url: absolute_url(c.files_url(), &format!("/{}", card.output)),
@@ -275,9 +316,25 @@ pub(super) fn plan<'m>(
                 seo::share_links(&c.i18n, &meta.permalink, &meta.heading, Some(pin.as_deref().unwrap_or(&image.url)));
         }
         meta.image = Some(image);
-        cards.entry(card.output.clone()).or_insert(card);
+        Some(card)
     }
-    cards
+}
+
+/// Plans the share image of every page of `pages` (see `Planner::plan_page`)
+/// and adds the card files to make to `cards`, by output path. A warning
+/// repeated for the same file is given once.
+pub(super) fn plan<'m>(
+    planner: &Planner<'_>,
+    pages: impl Iterator<Item = (&'m mut PageMeta, &'m str)>,
+    cards: &mut BTreeMap<String, PlannedCard>,
+    diags: &mut Diagnostics,
+) {
+    let mut warned = planner.warned.clone();
+    for (meta, rendering) in pages {
+        if let Some(card) = planner.plan_page(meta, rendering, None, &mut warned, diags) {
+            cards.entry(card.output.clone()).or_insert(card);
+        }
+    }
 }
 
 #[cfg(test)]

@@ -2,7 +2,7 @@
 //! readable, brand colours with readable text colours, the navigation.
 
 use super::views::*;
-use super::{image_view, seo, videos};
+use super::{image_view, videos};
 use crate::model::{ImageUse, Site};
 
 pub(super) fn site_view(site: &Site) -> SiteView {
@@ -63,10 +63,10 @@ pub(super) fn site_view(site: &Site) -> SiteView {
         brand: BrandView {
             color: c.brand.color.clone(),
             accent: c.brand.accent.clone(),
-            color_text: seo::text_on(&c.brand.color),
-            accent_text: seo::text_on(&c.brand.accent),
-            link: seo::readable_on(&c.brand.color, white, 4.6),
-            link_dark: seo::readable_on(&c.brand.color, (23, 26, 28), 4.6),
+            color_text: crate::colour::text_on(&c.brand.color),
+            accent_text: crate::colour::text_on(&c.brand.accent),
+            link: crate::colour::readable_on(&c.brand.color, white, 4.6),
+            link_dark: crate::colour::readable_on(&c.brand.color, (23, 26, 28), 4.6),
         },
         shop: ShopView {
             name: shop.name.clone(),

@@ -12,9 +12,12 @@ use crate::render::views::{ImageView, TagView, VideoCard, VideoView};
 use serde_json::{json, Value};
 use std::collections::BTreeMap;
 
-/// Whether the site has how-to video posts (and so a `/videos/` page).
+/// Whether the site has how-to video posts (and so a `/videos/` page):
+/// whether a post has a `video:` (read from the front matter, so that the
+/// navigation is known before the bodies are rendered; a `video:` that
+/// cannot be shown is an error, and nothing is published then).
 pub(super) fn has_videos(site: &Site) -> bool {
-    site.posts.iter().any(|p| p.video.is_some())
+    site.posts.iter().any(|p| p.parsed.video.is_some())
 }
 
 fn poster_image(site: &Site, video: &DocVideo, eager: bool, sizes: &str) -> Option<ImageView> {

@@ -370,6 +370,58 @@ pub struct MomentView {
     pub photo: ImageView,
 }
 
+#[derive(Debug, Serialize)]
+pub struct PosterView {
+    /// A `<picture>` or `<img>` (use with `| safe`), with empty alt: the
+    /// facade's link carries the name.
+    pub html: String,
+    pub url: String,
+    pub width: u32,
+    pub height: u32,
+}
+
+#[derive(Debug, Serialize)]
+pub struct SourceView {
+    pub url: String,
+    pub mime: String,
+}
+
+#[derive(Debug, Serialize)]
+pub struct TrackView {
+    pub url: String,
+    pub srclang: String,
+    pub label: String,
+}
+
+/// The `video` value of the video shortcode templates
+/// (`shortcodes/youtube.html`, `vimeo.html`, `video.html`; documented in
+/// docs/templates.md).
+#[derive(Debug, Serialize)]
+pub struct VideoEmbedView {
+    /// `youtube`, `vimeo` or `local`.
+    pub kind: &'static str,
+    /// `YouTube`, `Vimeo`, or empty for a local file.
+    pub provider: &'static str,
+    pub id: String,
+    pub start: u32,
+    pub title: String,
+    /// The facade's accessible name: `Play: <title>`.
+    pub label: String,
+    /// Whether the title should be shown as a caption (it was given in the
+    /// shortcode, rather than being the page's own title).
+    pub show_title: bool,
+    /// The video's page on its platform (or the local file): the link that
+    /// works without JavaScript.
+    pub watch_url: String,
+    /// The player the facade loads after the click (empty for local files).
+    pub embed_url: String,
+    pub poster: PosterView,
+    /// Local files: the `<source>`s.
+    pub sources: Vec<SourceView>,
+    /// Local files: the captions track.
+    pub captions: Option<TrackView>,
+}
+
 #[cfg(test)]
 mod pagination_tests {
     use super::PaginationView;

@@ -1,34 +1,29 @@
-//! Stage 3: `Parsed` → `Site`. Gives every post and page its URL, leaves out
-//! drafts and future posts (unless asked for), checks ids across files
-//! (authors), finds duplicate URLs, resolves images and renders markdown
-//! with links that can no longer fail. Pure: no I/O.
+//! Stage 3: `Parsed` → `Site`, facts only. Gives every post and page its
+//! URL, leaves out drafts and future posts (unless asked for), checks ids
+//! across files (authors) and every photo a front matter or data file
+//! names, finds duplicate URLs, and builds the site graph (tags, authors'
+//! posts). It renders nothing (bodies are `render::bodies`'), plans no image
+//! (`assets::plan`), holds no lock and does no I/O.
 
 mod languages;
-mod left_out;
 mod moments;
 mod reviews;
-mod shortcodes;
-mod video;
 
-use crate::assets::{html as picture_html, plan_image, PlannedImage};
 use crate::date::Date;
-use crate::diag::{Diagnostics, Span};
-use crate::load::images::{is_image_path, ImageTable};
-use crate::markdown::shortcodes::Call;
-use crate::markdown::{self, BodyInput, Targets};
-use crate::model::{Doc, ImageUse, Site, StaffMember, StaticFile, Tag, TagRef};
+use crate::diag::Diagnostics;
+use crate::load::images::ImageTable;
+use crate::model::image::find_image;
+pub use crate::model::left_out::LeftOut;
+use crate::model::{Doc, ImageUse, Links, Site, StaffMember, StaticFile, Tag, TagRef};
 use crate::parse::config::SiteConfig;
 use crate::parse::doc::{DocKind, ParsedDoc};
-use crate::parse::staff::STAFF_FILE;
+use crate::parse::staff::{ParsedStaff, STAFF_FILE};
 use crate::parse::Parsed;
 use crate::paths::{expand_permalink, slugify, UrlPath};
-use crate::theme::Theme;
 pub use languages::language_prefix;
-pub use left_out::LeftOut;
 use rayon::prelude::*;
 use std::collections::{BTreeMap, HashMap};
-use std::sync::Mutex;
-pub(crate) use video::VIDEO_FILES;
+use std::sync::Arc;
 
 /// What a build asks of the resolver.
 #[derive(Debug, Clone)]
@@ -40,72 +35,13 @@ pub struct ResolveOptions {
 /// URLs the site itself produces; a page may not take one.
 pub const RESERVED_URLS: &[&str] =
     &["/", "/blog/", "/tags/", "/staff/", "/videos/", "/404.html", "/feed.xml", "/sitemap.xml", "/robots.txt"];
-pub const PHOTO_SIZES_CONTENT: &str = "(min-width: 48rem) 46rem, 100vw";
 
-struct Linker<'a> {
-    theme: Option<&'a Theme>,
-    docs: HashMap<String, (String, bool)>,
-    static_urls: HashMap<String, String>,
-    images: &'a ImageTable,
-    config: &'a SiteConfig,
-    used: Mutex<BTreeMap<String, PlannedImage>>,
-    /// For the `review` and `reviews` shortcodes.
-    reviews: &'a crate::model::reviews::Reviews,
-    /// Published moments, for the `moment` shortcode (set once they are resolved).
-    moments: Vec<crate::model::moments::Moment>,
-    video: video::VideoState<'a>,
-}
-
-impl Linker<'_> {
-    /// Plans an image by site path, remembering that the site uses it.
-    fn image(&self, path: &str) -> Result<PlannedImage, String> {
-        let planned = self.plan_only(path)?;
-        self.used.lock().expect("image table").insert(planned.source.clone(), planned.clone());
-        Ok(planned)
-    }
-
-    /// Plans an image by site path without publishing its variants (a
-    /// `share_image:` becomes a share card only).
-    fn plan_only(&self, path: &str) -> Result<PlannedImage, String> {
-        // `/images/x.jpg` written by an owner who thinks of static/ as the root.
-        let static_path = format!("static/{path}");
-        let path = if !self.images.contains_key(path) && self.images.contains_key(&static_path) {
-            static_path.as_str()
-        } else {
-            path
-        };
-        match self.images.get(path) {
-            Some(Ok(info)) => Ok(plan_image(path, info, &self.config.images)),
-            Some(Err(why)) => Err(why.clone()),
-            None if is_image_path(path) => Err("there is no such photo".into()),
-            None => Err("this is not a photo (use a .jpg, .png, .webp or .gif file)".into()),
-        }
-    }
-}
-
-impl Targets for Linker<'_> {
-    fn task_labels(&self) -> (&str, &str) {
-        (self.config.i18n.t("task_done"), self.config.i18n.t("task_not_done"))
-    }
-    fn doc_url(&self, site_path: &str) -> Option<(&str, bool)> {
-        self.docs.get(site_path).map(|(u, d)| (u.as_str(), *d))
-    }
-    fn file_url(&self, site_path: &str) -> Option<String> {
-        self.static_urls.get(site_path).cloned().or_else(|| {
-            // `/price-list.pdf` as written by an owner who knows static/ is the root.
-            self.static_urls.get(&format!("static/{site_path}")).cloned()
-        })
-    }
-    fn image_html(&self, site_path: &str, alt: &str, eager: bool) -> Result<String, String> {
-        let planned = self.image(site_path)?;
-        Ok(picture_html::picture(&planned, alt, eager, PHOTO_SIZES_CONTENT, ""))
-    }
-    fn shortcode(&self, file: &str, call: &Call, diags: &mut Diagnostics) -> Option<String> {
-        self.render_shortcode(file, call, diags)
-    }
-    fn embed_url(&self, file: &str, url: &str, span: Span, diags: &mut Diagnostics) -> Option<String> {
-        self.render_embed_url(file, url, span, diags)
-    }
+/// A photo named by a front matter or data file: its site path as written
+/// (resolved against `from`), once `find_image` knows it can be shown.
+fn checked_image(images: &ImageTable, from: &str, written: &str) -> Result<String, String> {
+    let path = resolve_ref(from, written).map_err(|e| e.to_string())?;
+    find_image(images, &path)?;
+    Ok(path)
 }
 
 /// Resolves a path written in front matter or a data file: relative to the
@@ -140,8 +76,14 @@ pub struct ResolveInput<'a> {
     pub images: &'a ImageTable,
     /// Files under content/ that are not markdown (local video clips, captions).
     pub content_files: &'a BTreeMap<String, crate::load::OtherFile>,
-    /// The theme, for shortcode templates (absent when it failed to load).
-    pub theme: Option<&'a Theme>,
+}
+
+/// Which documents a build publishes, and at which URLs.
+struct Published<'p> {
+    /// Site path → URL, and whether this build leaves the file out.
+    docs: HashMap<String, (String, bool)>,
+    /// The published documents, by URL.
+    by_url: BTreeMap<String, &'p ParsedDoc>,
 }
 
 /// Resolves the site: each of its languages (`languages.rs`), or the one.
@@ -151,34 +93,81 @@ pub fn resolve(parsed: Parsed, input: &ResolveInput<'_>, opts: &ResolveOptions, 
 
 /// Resolves the site of one language.
 fn resolve_one(parsed: Parsed, input: &ResolveInput<'_>, opts: &ResolveOptions, diags: &mut Diagnostics) -> Site {
-    let ResolveInput { static_files, images, content_files, theme } = *input;
-    let Parsed {
+    let Parsed { config, posts, pages, staff, reviews, moments, config_ok: _, staff_ok } = parsed;
+    let reviews = reviews::resolve_reviews(reviews, &config, opts.today, diags);
+    let mut left_out = LeftOut::default();
+    let own_prefixes = OwnPrefixes { reviews: !reviews.is_empty(), moments: !moments.is_empty() };
+    let published = publish(&posts, &pages, &config, opts, own_prefixes, &mut left_out, diags);
+    let moments = moments::resolve_moments(moments, input.images, opts, &mut left_out, diags);
+    let mut staff = resolve_staff(&staff, input.images, diags);
+    let (posts, pages) = resolve_docs(&published, input.images, &staff, staff_ok, diags);
+    let tags = tags_and_authors(&posts, &mut staff);
+    let logo = resolve_logo(&config, input.images, diags);
+    let static_urls = input
+        .static_files
+        .iter()
+        .map(|f| (f.path.clone(), format!("/{}", f.path.trim_start_matches("static/"))))
+        .collect();
+    let static_files = input
+        .static_files
+        .iter()
+        .map(|f| StaticFile { output: f.path.trim_start_matches("static/").to_string(), abs: f.abs.clone() })
+        .collect();
+    let mut docs = published.docs;
+    // A site in several languages: links to the files of other languages.
+    for (path, target) in &config.link_targets {
+        docs.entry(path.clone()).or_insert_with(|| target.clone());
+    }
+    let links = Links { docs, static_urls };
+    Site {
         config,
         posts,
         pages,
-        staff: parsed_staff,
-        reviews: parsed_reviews,
-        moments: parsed_moments,
-        config_ok: _,
-        staff_ok,
-    } = parsed;
-    let reviews = reviews::resolve_reviews(parsed_reviews, &config, opts.today, diags);
+        staff,
+        tags,
+        logo,
+        images: BTreeMap::new(),
+        share_images: BTreeMap::new(),
+        probes: input.images.clone(),
+        links,
+        content_files: input.content_files.clone(),
+        static_files,
+        reviews,
+        media: BTreeMap::new(),
+        moments,
+        left_out,
+        languages: Vec::new(),
+    }
+}
 
-    // Which documents are published in this build.
-    let published = |d: &ParsedDoc| {
+/// Whether `/reviews/` and `/moments/` are the site's own (it has some).
+#[derive(Clone, Copy)]
+struct OwnPrefixes {
+    reviews: bool,
+    moments: bool,
+}
+
+/// Gives each document its URL, leaves out drafts and future posts, and
+/// refuses URLs the site uses itself or that two documents share.
+fn publish<'p>(
+    posts: &'p [ParsedDoc],
+    pages: &'p [ParsedDoc],
+    config: &SiteConfig,
+    opts: &ResolveOptions,
+    own: OwnPrefixes,
+    left_out: &mut LeftOut,
+    diags: &mut Diagnostics,
+) -> Published<'p> {
+    let is_published = |d: &ParsedDoc| {
         if opts.drafts {
             return true;
         }
         let future = d.kind == DocKind::Post && d.date.is_some_and(|dt| dt.date > opts.today);
         !d.draft && !future
     };
-
-    // URLs, and duplicates among the published ones.
-    let mut docs_by_path: HashMap<String, (String, bool)> = HashMap::new();
-    let mut by_url: BTreeMap<String, &ParsedDoc> = BTreeMap::new();
-    let mut left_out = LeftOut::default();
+    let mut out = Published { docs: HashMap::new(), by_url: BTreeMap::new() };
     for d in posts.iter().chain(pages.iter()) {
-        let url = match UrlPath::parse(&doc_url(d, &config)) {
+        let url = match UrlPath::parse(&doc_url(d, config)) {
             Ok(url) => url.into_string(),
             Err(why) => {
                 // The slug is written as `slug:`, or made from the title.
@@ -189,20 +178,13 @@ fn resolve_one(parsed: Parsed, input: &ResolveInput<'_>, opts: &ResolveOptions, 
                 continue;
             }
         };
-        let is_published = published(d);
-        docs_by_path.insert(d.source.clone(), (url.clone(), !is_published));
-        if !is_published {
+        let published = is_published(d);
+        out.docs.insert(d.source.clone(), (url.clone(), !published));
+        if !published {
             left_out.add(&d.source, d.draft, d.date.map(|dt| dt.date));
             continue;
         }
-        if RESERVED_URLS.contains(&url.as_str())
-            || url.starts_with("/tags/")
-            || url.starts_with("/staff/")
-            || url.starts_with("/blog/page/")
-            || url.starts_with("/media/")
-            || (!reviews.is_empty() && url.starts_with("/reviews/"))
-            || (!parsed_moments.is_empty() && url.starts_with("/moments/"))
-        {
+        if is_own_url(&url, own) {
             diags
                 .error(
                     &d.source,
@@ -212,7 +194,7 @@ fn resolve_one(parsed: Parsed, input: &ResolveInput<'_>, opts: &ResolveOptions, 
                 .help("give it another `slug:` or rename the file");
             continue;
         }
-        if let Some(first) = by_url.get(&url) {
+        if let Some(first) = out.by_url.get(&url) {
             let first_source = first.source.clone();
             diags
                 .error(
@@ -223,45 +205,35 @@ fn resolve_one(parsed: Parsed, input: &ResolveInput<'_>, opts: &ResolveOptions, 
                 .help("give one of them another `slug:` in its front matter, or rename one file");
             continue;
         }
-        by_url.insert(url, d);
+        out.by_url.insert(url, d);
     }
+    out
+}
 
-    // A site in several languages: links to the files of other languages.
-    for (path, target) in &config.link_targets {
-        docs_by_path.entry(path.clone()).or_insert_with(|| target.clone());
-    }
-    let static_urls: HashMap<String, String> =
-        static_files.iter().map(|f| (f.path.clone(), format!("/{}", f.path.trim_start_matches("static/")))).collect();
-    let video = video::VideoState::new(content_files, by_url.values().copied());
-    let mut linker = Linker {
-        theme,
-        docs: docs_by_path,
-        static_urls,
-        images,
-        config: &config,
-        used: Mutex::new(BTreeMap::new()),
-        video,
-        reviews: &reviews,
-        moments: Vec::new(),
-    };
-    linker.moments = moments::resolve_moments(parsed_moments, &linker, opts, &mut left_out, diags);
+fn is_own_url(url: &str, own: OwnPrefixes) -> bool {
+    RESERVED_URLS.contains(&url)
+        || url.starts_with("/tags/")
+        || url.starts_with("/staff/")
+        || url.starts_with("/blog/page/")
+        || url.starts_with("/media/")
+        || (own.reviews && url.starts_with("/reviews/"))
+        || (own.moments && url.starts_with("/moments/"))
+}
 
-    // Staff.
-    let mut staff: Vec<StaffMember> = Vec::new();
-    for s in &parsed_staff {
-        let photo = s.photo.as_deref().and_then(|p| {
-            match resolve_ref("", p).map_err(|e| e.to_string()).and_then(|path| Ok((linker.image(&path)?, path))) {
-                Ok((_, path)) => {
-                    // A photo that turns out not to decode is shown at this line.
-                    diags.named_at(&path, STAFF_FILE, s.photo_span, format!("photo `{p}` of {}", s.id));
-                    Some(ImageUse { path, alt: s.photo_alt.clone().unwrap_or_else(|| s.name.clone()) })
-                }
-                Err(why) => {
-                    diags
-                        .error(STAFF_FILE, s.photo_span, format!("photo `{p}` of {}: {why}", s.id))
-                        .help("write the photo's path from the site folder, such as static/staff/maya.jpg");
-                    None
-                }
+fn resolve_staff(parsed: &[ParsedStaff], images: &ImageTable, diags: &mut Diagnostics) -> Vec<StaffMember> {
+    let mut staff = Vec::with_capacity(parsed.len());
+    for s in parsed {
+        let photo = s.photo.as_deref().and_then(|p| match checked_image(images, "", p) {
+            Ok(path) => {
+                // A photo that turns out not to decode is shown at this line.
+                diags.named_at(&path, STAFF_FILE, s.photo_span, format!("photo `{p}` of {}", s.id));
+                Some(ImageUse { path, alt: s.photo_alt.clone().unwrap_or_else(|| s.name.clone()) })
+            }
+            Err(why) => {
+                diags
+                    .error(STAFF_FILE, s.photo_span, format!("photo `{p}` of {}: {why}", s.id))
+                    .help("write the photo's path from the site folder, such as static/staff/maya.jpg");
+                None
             }
         });
         staff.push(StaffMember {
@@ -275,37 +247,50 @@ fn resolve_one(parsed: Parsed, input: &ResolveInput<'_>, opts: &ResolveOptions, 
             posts: Vec::new(),
         });
     }
-    let staff_index: HashMap<&str, usize> = staff.iter().enumerate().map(|(i, s)| (s.id.as_str(), i)).collect();
+    staff
+}
 
-    // Documents, rendered in parallel.
-    let to_render: Vec<&ParsedDoc> = by_url.values().copied().collect();
-    let rendered: Vec<(Doc, Diagnostics)> = to_render
+/// The published documents, checked in parallel: posts newest first, pages by URL.
+fn resolve_docs(
+    published: &Published<'_>,
+    images: &ImageTable,
+    staff: &[StaffMember],
+    staff_ok: bool,
+    diags: &mut Diagnostics,
+) -> (Vec<Doc>, Vec<Doc>) {
+    let staff_index: HashMap<&str, usize> = staff.iter().enumerate().map(|(i, s)| (s.id.as_str(), i)).collect();
+    let authors = Authors { index: &staff_index, staff, ok: staff_ok };
+    let to_resolve: Vec<&ParsedDoc> = published.by_url.values().copied().collect();
+    let resolved: Vec<(Doc, Diagnostics)> = to_resolve
         .par_iter()
         .map(|d| {
             let mut dg = Diagnostics::new();
-            let doc = resolve_doc(d, &linker, (&staff_index, &staff, staff_ok), &mut dg);
+            let url = published.docs.get(&d.source).map(|(u, _)| u.clone()).unwrap_or_default();
+            let doc = resolve_doc(d, url, images, &authors, &mut dg);
             (doc, dg)
         })
         .collect();
-    let mut all_posts = Vec::new();
-    let mut all_pages = Vec::new();
-    for (doc, dg) in rendered {
+    let (mut posts, mut pages) = (Vec::new(), Vec::new());
+    for (doc, dg) in resolved {
         diags.extend(dg);
         match doc.kind {
-            DocKind::Post => all_posts.push(doc),
-            DocKind::Page => all_pages.push(doc),
+            DocKind::Post => posts.push(doc),
+            DocKind::Page => pages.push(doc),
         }
     }
-    all_posts.sort_by(|a, b| {
+    posts.sort_by(|a, b| {
         let ta = a.date.map(|d| d.timestamp()).unwrap_or(0);
         let tb = b.date.map(|d| d.timestamp()).unwrap_or(0);
         tb.cmp(&ta).then_with(|| a.slug.cmp(&b.slug))
     });
-    all_pages.sort_by(|a, b| a.url.cmp(&b.url));
+    pages.sort_by(|a, b| a.url.cmp(&b.url));
+    (posts, pages)
+}
 
-    // Tags and authors' post lists, in one pass.
+/// Tags and authors' post lists, in one pass over the posts.
+fn tags_and_authors(posts: &[Doc], staff: &mut [StaffMember]) -> Vec<Tag> {
     let mut tags: BTreeMap<String, Tag> = BTreeMap::new();
-    for (i, post) in all_posts.iter().enumerate() {
+    for (i, post) in posts.iter().enumerate() {
         for t in &post.tags {
             tags.entry(t.slug.clone())
                 .or_insert_with(|| Tag {
@@ -321,72 +306,64 @@ fn resolve_one(parsed: Parsed, input: &ResolveInput<'_>, opts: &ResolveOptions, 
             staff[a].posts.push(i);
         }
     }
+    tags.into_values().collect()
+}
 
-    let logo = config.shop.logo.as_deref().and_then(|p| {
-        match resolve_ref("", p).map_err(|e| e.to_string()).and_then(|path| Ok((linker.image(&path)?, path))) {
-            Ok((_, path)) => Some(ImageUse { path, alt: config.shop.name.clone() }),
-            Err(why) => {
-                diags
-                    .error(crate::parse::config::CONFIG_FILE, config.shop.logo_span, format!("shop.logo `{p}`: {why}"))
-                    .help("write the logo's path from the site folder, such as static/logo.png");
-                None
-            }
+fn resolve_logo(config: &SiteConfig, images: &ImageTable, diags: &mut Diagnostics) -> Option<ImageUse> {
+    let p = config.shop.logo.as_deref()?;
+    match checked_image(images, "", p) {
+        Ok(path) => Some(ImageUse { path, alt: config.shop.name.clone() }),
+        Err(why) => {
+            diags
+                .error(crate::parse::config::CONFIG_FILE, config.shop.logo_span, format!("shop.logo `{p}`: {why}"))
+                .help("write the logo's path from the site folder, such as static/logo.png");
+            None
         }
-    });
-
-    let static_out: Vec<StaticFile> = static_files
-        .iter()
-        .map(|f| StaticFile { output: f.path.trim_start_matches("static/").to_string(), abs: f.abs.clone() })
-        .collect();
-    let images = linker.used.into_inner().expect("image table");
-    let media = linker.video.into_media();
-    let moments = linker.moments;
-    Site {
-        config,
-        posts: all_posts,
-        pages: all_pages,
-        staff,
-        tags: tags.into_values().collect(),
-        logo,
-        images,
-        static_files: static_out,
-        reviews,
-        media,
-        moments,
-        left_out,
-        languages: Vec::new(),
     }
 }
 
-fn resolve_doc(
-    d: &ParsedDoc,
-    linker: &Linker<'_>,
-    (staff_index, staff, staff_ok): (&HashMap<&str, usize>, &[StaffMember], bool),
-    diags: &mut Diagnostics,
-) -> Doc {
-    diags.add_source(&d.source, d.text.clone());
-    let author = d.author.as_deref().and_then(|a| match staff_index.get(a) {
-        Some(i) => Some(*i),
+/// The staff, for checking `author:`.
+struct Authors<'a> {
+    index: &'a HashMap<&'a str, usize>,
+    staff: &'a [StaffMember],
+    /// data/staff.yaml has no errors of its own.
+    ok: bool,
+}
+
+impl Authors<'_> {
+    /// The author's index in `Site::staff`, or `None` after reporting.
+    fn find(&self, d: &ParsedDoc, diags: &mut Diagnostics) -> Option<usize> {
+        let a = d.author.as_deref()?;
+        if let Some(i) = self.index.get(a) {
+            return Some(*i);
+        }
         // data/staff.yaml has errors of its own: the author may be one of
         // its broken entries, so only the file's own errors are shown.
-        None if !staff_ok => None,
-        None => {
-            let ids: Vec<&str> = staff.iter().map(|s| s.id.as_str()).collect();
-            let help = if ids.is_empty() {
-                format!("add this person to {STAFF_FILE} (id, name, role, bio), or remove `author:`")
-            } else {
-                match crate::diag::suggest::nearest(a, &ids) {
-                    Some(n) => format!("did you mean `{n}`? The staff ids in {STAFF_FILE} are: {}", ids.join(", ")),
-                    None => format!(
+        if !self.ok {
+            return None;
+        }
+        let ids: Vec<&str> = self.staff.iter().map(|s| s.id.as_str()).collect();
+        let help = if ids.is_empty() {
+            format!("add this person to {STAFF_FILE} (id, name, role, bio), or remove `author:`")
+        } else {
+            match crate::diag::suggest::nearest(a, &ids) {
+                Some(n) => format!("did you mean `{n}`? The staff ids in {STAFF_FILE} are: {}", ids.join(", ")),
+                None => {
+                    format!(
                         "the staff ids in {STAFF_FILE} are: {}; add this person there or fix the id",
                         ids.join(", ")
-                    ),
+                    )
                 }
-            };
-            diags.error(&d.source, d.span_of("author"), format!("author `{a}` is not a staff id")).help(help);
-            None
-        }
-    });
+            }
+        };
+        diags.error(&d.source, d.span_of("author"), format!("author `{a}` is not a staff id")).help(help);
+        None
+    }
+}
+
+fn resolve_doc(d: &ParsedDoc, url: String, images: &ImageTable, authors: &Authors<'_>, diags: &mut Diagnostics) -> Doc {
+    diags.add_source(&d.source, d.text.clone());
+    let author = authors.find(d, diags);
     let cover = d.cover.as_deref().and_then(|c| {
         let path = match resolve_ref(&d.source, c) {
             Ok(path) => path,
@@ -395,7 +372,7 @@ fn resolve_doc(
                 return None;
             }
         };
-        match linker.image(&path) {
+        match find_image(images, &path) {
             Ok(_) => Some(ImageUse { path, alt: d.cover_alt.clone().unwrap_or_default() }),
             Err(why) => {
                 diags.error(&d.source, d.span_of("cover"), format!("cover `{c}` ({path}): {why}"))
@@ -404,14 +381,12 @@ fn resolve_doc(
             }
         }
     });
-    let share_image = d.share_image.as_deref().and_then(|s| {
-        match resolve_ref(&d.source, s).map_err(|e| e.to_string()).and_then(|path| linker.plan_only(&path)) {
-            Ok(planned) => Some(planned),
-            Err(why) => {
-                diags.error(&d.source, d.span_of("share_image"), format!("share_image `{s}`: {why}"))
-                    .help("give a photo next to the page (share_image: card.jpg) or its path from the site folder; it is cropped to 1200x630");
-                None
-            }
+    let share_image = d.share_image.as_deref().and_then(|s| match checked_image(images, &d.source, s) {
+        Ok(path) => Some(path),
+        Err(why) => {
+            diags.error(&d.source, d.span_of("share_image"), format!("share_image `{s}`: {why}"))
+                .help("give a photo next to the page (share_image: card.jpg) or its path from the site folder; it is cropped to 1200x630");
+            None
         }
     });
     if let Some(c) = &cover {
@@ -421,11 +396,6 @@ fn resolve_doc(
                 .help("add `cover_alt: ...` describing the photo; screen readers read it aloud");
         }
     }
-    let input =
-        BodyInput { file: &d.source, body: d.body(), body_offset: d.body_offset, first_image_eager: cover.is_none() };
-    let body = markdown::render(&input, linker, diags);
-    let video = if d.kind == DocKind::Post { linker.resolve_doc_video(d, diags) } else { None };
-    let url = linker.docs.get(&d.source).map(|(u, _)| u.clone()).unwrap_or_default();
     Doc {
         kind: d.kind,
         source: d.source.clone(),
@@ -439,13 +409,14 @@ fn resolve_doc(
         author,
         cover,
         share_image,
-        video_script: linker.has_video_facade(&d.source),
-        video,
+        video: None,
+        video_script: false,
         draft: d.draft,
         template: d.template.clone(),
         nav_title: d.nav_title.clone(),
         extra: d.extra.clone(),
-        body,
+        body: Default::default(),
         translation_key: d.translation_key.clone(),
+        parsed: Arc::new(d.clone()),
     }
 }

@@ -1,21 +1,20 @@
-//! Customer moments, resolved: each parsed moment's photo is planned (so the
-//! site processes it: resized, re-encoded, stripped of every metadata; the
-//! original is never copied), moments dated after today wait like future
+//! Customer moments, resolved: each parsed moment's photo is checked (the
+//! plan stage then makes it resized, re-encoded and stripped of every
+//! metadata; the original is never copied), moments dated after today wait like future
 //! posts, and so do drafts (`draft: true`; a draft waiting for consent is an
-//! error only when drafts are built), and the rest are sorted newest first. Also the data of the
-//! `{{ moment(id="...") }}` shortcode. Pure: no I/O.
+//! error only when drafts are built), and the rest are sorted newest first. Pure: no I/O.
 
-use super::{Linker, ResolveOptions, PHOTO_SIZES_CONTENT};
+use super::ResolveOptions;
 use crate::diag::Diagnostics;
-use crate::markdown::shortcodes::Call;
+use crate::load::images::ImageTable;
+use crate::model::image::find_image;
 use crate::model::moments::Moment;
 use crate::model::ImageUse;
 use crate::parse::moments::ParsedMoment;
-use crate::render::moments::moment_view;
 
 pub(super) fn resolve_moments(
     parsed: Vec<ParsedMoment>,
-    linker: &Linker<'_>,
+    images: &ImageTable,
     opts: &ResolveOptions,
     left_out: &mut super::LeftOut,
     diags: &mut Diagnostics,
@@ -31,7 +30,7 @@ pub(super) fn resolve_moments(
             diags.error(&m.source, u.span, u.message.clone()).help(u.help.clone());
             continue;
         }
-        if let Err(why) = linker.image(&m.photo) {
+        if let Err(why) = find_image(images, &m.photo) {
             diags
                 .error(&m.photo, None, format!("this customer photo cannot be used: {why}"))
                 .help(format!("replace the photo, keeping its name, or remove the moment from {}", m.source));
@@ -57,39 +56,4 @@ pub(super) fn resolve_moments(
     }
     out.sort_by(|a, b| b.date.timestamp().cmp(&a.date.timestamp()).then_with(|| a.id.cmp(&b.id)));
     out
-}
-
-impl Linker<'_> {
-    /// The variables of `shortcodes/moment.html`: `moment`, a `MomentView`.
-    pub(super) fn moment_shortcode_vars(
-        &self,
-        file: &str,
-        call: &Call,
-        diags: &mut Diagnostics,
-    ) -> Option<Vec<(&'static str, serde_json::Value)>> {
-        let Some(id) = call.args.get("id").map(|v| v.as_text()) else {
-            diags
-                .error(file, Some(call.span), "`moment` needs the id of a moment")
-                .help("write {{ moment(id=\"ana-wheel\") }}: the id is the photo's file name in content/moments/, without .jpg");
-            return None;
-        };
-        let Some(m) = self.moments.iter().find(|m| m.id == id) else {
-            let ids: Vec<&str> = self.moments.iter().map(|m| m.id.as_str()).collect();
-            let help = if ids.is_empty() {
-                "the site has no published moments yet: add a photo and its sidecar to content/moments/ (`shopstory new moment`)"
-                    .to_string()
-            } else {
-                let same_but_case = ids.iter().find(|i| i.eq_ignore_ascii_case(&id));
-                match same_but_case.copied().or_else(|| crate::diag::suggest::nearest(&id, &ids)) {
-                    Some(n) => format!("did you mean `{n}`? The moments are: {}", ids.join(", ")),
-                    None => format!("the moments are: {}", ids.join(", ")),
-                }
-            };
-            diags.error(file, Some(call.span), format!("there is no moment with id `{id}`")).help(help);
-            return None;
-        };
-        let planned = self.image(&m.photo.path).ok()?;
-        let view = moment_view(&self.config.i18n, m, &planned, self.reviews, false, PHOTO_SIZES_CONTENT);
-        Some(vec![("moment", serde_json::to_value(view).ok()?)])
-    }
 }

@@ -1,49 +1,21 @@
-//! Reviews, resolved: dates checked against the build's "today", texts and
-//! replies rendered as safe markdown, reviews sorted newest first, grouped by
-//! product, placed on their listing page and summarised once. Also the data
-//! of the built-in `review` and `reviews` shortcodes. Pure: no I/O, no clock.
+//! Reviews, resolved: dates checked against the build's "today", texts
+//! read as plain text (their HTML is `render`'s), reviews sorted newest first, grouped by
+//! product, placed on their listing page and summarised once. Pure: no I/O, no clock.
 
-use super::Linker;
 use crate::date::Date;
 use crate::diag::Diagnostics;
-use crate::markdown::shortcodes::Call;
 use crate::model::reviews::{Product, RatingSummary, Review, Reviews};
 use crate::parse::config::SiteConfig;
 use crate::parse::reviews::{check_dates, ParsedReview};
 use crate::paths::slugify;
-use crate::render::reviews::{product_view, review_view};
-use pulldown_cmark::{Event, Parser, Tag, TagEnd};
+use pulldown_cmark::{Event, TagEnd};
 use std::collections::BTreeMap;
-
-/// How many reviews `{{ reviews(product="...") }}` shows unless told.
-const SHORTCODE_LIMIT: usize = 3;
-
-/// Markdown events a customer's text may produce: raw HTML becomes text,
-/// links keep only their text (no spam links, no `javascript:`), images
-/// keep only their alt text (no third-party requests), headings become
-/// paragraphs.
-fn safe_events(text: &str) -> impl Iterator<Item = Event<'_>> {
-    Parser::new_ext(text, crate::markdown::options()).filter_map(|e| match e {
-        Event::Html(h) | Event::InlineHtml(h) => Some(Event::Text(h)),
-        Event::Start(Tag::Link { .. } | Tag::Image { .. }) | Event::End(TagEnd::Link | TagEnd::Image) => None,
-        Event::Start(Tag::Heading { .. }) => Some(Event::Start(Tag::Paragraph)),
-        Event::End(TagEnd::Heading(_)) => Some(Event::End(TagEnd::Paragraph)),
-        other => Some(other),
-    })
-}
-
-/// A customer's markdown as HTML that cannot carry markup of its own.
-pub(super) fn safe_markdown(text: &str) -> String {
-    let mut out = String::new();
-    pulldown_cmark::html::push_html(&mut out, safe_events(text));
-    out
-}
 
 /// A customer's markdown as plain text: paragraphs separated by a blank
 /// line, line breaks as spaces.
 pub(super) fn plain_text(text: &str) -> String {
     let mut out = String::new();
-    for e in safe_events(text) {
+    for e in crate::markdown::customer_events(text) {
         match e {
             Event::Text(t) | Event::Code(t) => out.push_str(&t),
             Event::SoftBreak | Event::HardBreak => out.push(' '),
@@ -105,10 +77,10 @@ pub(super) fn resolve_reviews(
         .map(|(r, url, listed)| Review {
             url,
             listed,
-            text_html: r.text.as_deref().map(safe_markdown),
             text_plain: r.text.as_deref().map(plain_text),
+            text: r.text,
+            response: r.response,
             product: r.product.as_deref().and_then(|p| slugs.binary_search(&slugify(p)).ok()),
-            response_html: r.response.as_deref().map(safe_markdown),
             id: r.id,
             author: r.author,
             halves: r.halves,
@@ -129,86 +101,6 @@ pub(super) fn resolve_reviews(
         .collect();
     let summary = RatingSummary::of_ratings(all.iter().map(|r| (r.halves, r.text_plain.is_some())));
     Reviews { all, summary, products }
-}
-
-impl Linker<'_> {
-    /// The variables of the built-in `review` and `reviews` shortcodes:
-    /// `review` for `{{ review(id="...") }}`; `product` and `reviews` for
-    /// `{{ reviews(product="...", limit=3) }}`. `None` after reporting a
-    /// problem with the call.
-    pub(super) fn review_shortcode_vars(
-        &self,
-        file: &str,
-        call: &Call,
-        diags: &mut Diagnostics,
-    ) -> Option<Vec<(&'static str, serde_json::Value)>> {
-        let reviews = self.reviews;
-        let shop = &self.config.shop.name;
-        let arg = |k: &str| call.args.get(k).map(|v| v.as_text());
-        if call.name == "review" {
-            let Some(id) = arg("id") else {
-                diags
-                    .error(file, Some(call.span), "`review` needs the id of a review")
-                    .help("write {{ review(id=\"r-2026-11-03-ana\") }} with an id from data/reviews.yaml");
-                return None;
-            };
-            let Some(r) = reviews.all.iter().find(|r| r.id == id) else {
-                let ids: Vec<&str> = reviews.all.iter().map(|r| r.id.as_str()).collect();
-                let help = match crate::diag::suggest::nearest(&id, &ids) {
-                    Some(n) => format!("did you mean `{n}`?"),
-                    None if ids.is_empty() => {
-                        "data/reviews.yaml has no reviews yet (or none without errors)".to_string()
-                    }
-                    None => "use the `id:` of a review in data/reviews.yaml".to_string(),
-                };
-                diags.error(file, Some(call.span), format!("there is no review with id `{id}`")).help(help);
-                return None;
-            };
-            return Some(vec![(
-                "review",
-                serde_json::to_value(review_view(&self.config.i18n, reviews, r, shop)).ok()?,
-            )]);
-        }
-        let Some(name) = arg("product") else {
-            diags
-                .error(file, Some(call.span), "`reviews` needs a product")
-                .help("write {{ reviews(product=\"wool cover\") }} with a `product:` from data/reviews.yaml");
-            return None;
-        };
-        let slug = slugify(&name);
-        let Some(p) = reviews.products.iter().find(|p| p.slug == slug) else {
-            let names: Vec<&str> = reviews.products.iter().map(|p| p.name.as_str()).collect();
-            let help = if names.is_empty() {
-                "no review in data/reviews.yaml names a `product:` yet".to_string()
-            } else {
-                format!("the products reviews name are: {}", names.join(", "))
-            };
-            diags.error(file, Some(call.span), format!("no review is about product `{name}`")).help(help);
-            return None;
-        };
-        let limit = match call.args.get("limit") {
-            None => SHORTCODE_LIMIT,
-            Some(v) => match v.as_text().parse::<usize>() {
-                Ok(n) => n,
-                Err(_) => {
-                    diags
-                        .error(file, Some(call.span), format!("`limit` must be a whole number, not `{}`", v.as_text()))
-                        .help("for example limit=3");
-                    return None;
-                }
-            },
-        };
-        let list: Vec<_> = p
-            .reviews
-            .iter()
-            .take(limit)
-            .map(|&i| review_view(&self.config.i18n, reviews, &reviews.all[i], shop))
-            .collect();
-        Some(vec![
-            ("product", serde_json::to_value(product_view(&self.config.i18n, p, false)).ok()?),
-            ("reviews", serde_json::to_value(list).ok()?),
-        ])
-    }
 }
 
 #[cfg(test)]
@@ -233,9 +125,7 @@ mod tests {
     }
 
     #[test]
-    fn customer_markdown_cannot_carry_markup() {
-        let html = safe_markdown("I *love* <script>alert(1)</script> [this](javascript:alert(1)) ![x](https://tracker.example/p.gif)\n\n# Big");
-        assert_eq!(html, "<p>I <em>love</em> &lt;script&gt;alert(1)&lt;/script&gt; this x</p>\n<p>Big</p>\n");
+    fn customer_markdown_reads_as_plain_text() {
         assert_eq!(
             plain_text("Good *coffee*,\nkind people.\n\n- fast\n- fair"),
             "Good coffee, kind people.\n\nfast\n\nfair"
@@ -272,7 +162,7 @@ mod tests {
         assert_eq!(r.products[1].summary.average_text(), "4.8");
         let s = r.summary.unwrap();
         assert_eq!((s.count, s.average_text()), (4, "4.1".to_string()));
-        assert_eq!(r.all[0].text_html.as_deref(), Some("<p>Lovely <strong>shop</strong>.</p>\n"));
+        assert_eq!(r.all[0].text.as_deref(), Some("Lovely **shop**."));
         assert_eq!(r.all[0].text_plain.as_deref(), Some("Lovely shop."));
     }
 

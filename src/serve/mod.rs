@@ -23,7 +23,7 @@ pub mod watch;
 
 use crate::diag::{render, Diagnostics};
 use crate::options::BuildOptions;
-use crate::render::OutputFile;
+use crate::output::OutputFile;
 use crate::report::{Reporter, Verbosity};
 use anyhow::{anyhow, Result};
 use reload::Shared;

@@ -9,7 +9,7 @@
 //! changed files tells the browser whether to reload the page, only swap the
 //! stylesheets, or do nothing.
 
-use crate::render::{Contents, OutputFile};
+use crate::output::{Contents, OutputFile};
 use std::collections::HashMap;
 use std::path::PathBuf;
 use std::sync::{Arc, OnceLock};

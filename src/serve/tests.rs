@@ -6,7 +6,7 @@ use super::http::*;
 use super::reload::View;
 use super::snapshot::Snapshot;
 use super::*;
-use crate::render::{Contents, OutputFile};
+use crate::output::{Contents, OutputFile};
 use proptest::prelude::*;
 use std::net::SocketAddr;
 use std::time::{Duration, SystemTime};

@@ -120,7 +120,7 @@ pub fn check_output(root: &Path, output: &Path) -> Result<(), WriteError> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::render::{Contents, OutputFile};
+    use crate::output::{Contents, OutputFile};
 
     /// The command line prints an error with its causes (`{:#}`): the
     /// system's reason must appear once.

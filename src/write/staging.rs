@@ -25,7 +25,7 @@
 use super::manifest::{stamp_of, Entry, Manifest};
 use super::swap::{self, remove_ours};
 use super::{io_err, WriteError, MARKER, MARKER_TEXT};
-use crate::render::{Contents, OutputFile};
+use crate::output::{Contents, OutputFile};
 use std::collections::BTreeMap;
 use std::fs;
 use std::io::{self, Write};

@@ -1,6 +1,7 @@
 //! The one integration-test binary (each file under tests/ would link the
 //! whole library again). See tests/README.md.
 
+mod architecture;
 mod browser;
 mod build;
 mod cards;

@@ -11,7 +11,7 @@ use super::text::{
     ellipsize, layout_text, line_height, Face, Fonts, TextLayout, FOOTER_SIZE, RATING_SIZE, RULE_GAP, RULE_H,
 };
 use crate::assets::encode::Pixels;
-use crate::render::seo::contrast;
+use crate::colour::contrast;
 use fast_image_resize::images::{Image, ImageRef};
 use fast_image_resize::{FilterType, PixelType, ResizeAlg, ResizeOptions, Resizer};
 use std::sync::Arc;

@@ -10,7 +10,7 @@ use crate::assets::cache::{Cache, CacheError};
 use crate::assets::decode::decode;
 use crate::assets::encode::{self, Pixels};
 use crate::diag::Diagnostics;
-use crate::render::{Contents, OutputFile};
+use crate::output::{Contents, OutputFile};
 use rayon::prelude::*;
 use sha2::{Digest, Sha256};
 use std::collections::{BTreeMap, HashMap};

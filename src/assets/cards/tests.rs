@@ -3,9 +3,9 @@ use super::execute::{execute, CardOptions};
 use super::spec::{card_name, CardPhoto, CardSpec, Colour, Layout, PlannedCard, HEIGHT, WIDTH};
 use super::text::{layout_text, line_height, Fonts, TITLE_SIZES};
 use crate::assets::encode::Pixels;
+use crate::colour::contrast;
 use crate::diag::Diagnostics;
-use crate::render::seo::contrast;
-use crate::render::Contents;
+use crate::output::Contents;
 use image::RgbImage;
 use std::collections::BTreeMap;
 

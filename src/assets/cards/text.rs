@@ -17,7 +17,7 @@ use std::sync::OnceLock;
 /// text could never fit the card's three lines (nor its subtitle's two,
 /// even in the narrowest letters), so it is cut here and ends in "…".
 /// `parse` warns about a title this long.
-pub const MAX_CARD_CHARS: usize = 300;
+pub use crate::parse::doc::MAX_CARD_CHARS;
 
 /// `text` cut to `MAX_CARD_CHARS` characters and an ellipsis when longer.
 pub(crate) fn card_text(text: &str) -> std::borrow::Cow<'_, str> {

@@ -18,7 +18,7 @@ fn yaml_id(id: &str) -> String {
 }
 
 fn rating_yaml(halves: u8) -> String {
-    crate::model::reviews::halves_text(halves)
+    crate::parse::reviews::halves_text(halves)
 }
 
 /// The YAML lines of one review, each ending with `nl`.

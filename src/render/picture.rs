@@ -2,8 +2,8 @@
 //! `srcset` over the widths, `width`/`height` against layout shift, and lazy
 //! loading for every image but the first of a page.
 
-use super::PlannedImage;
 use crate::diag::render::escape_html;
+use crate::model::image::PlannedImage;
 use std::fmt::Write;
 
 pub fn mime(format: &str) -> &'static str {

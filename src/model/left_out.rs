@@ -1,4 +1,4 @@
-//! Part of stage 3 (resolve): what a build leaves out of the site and why
+//! Part of the model (filled by stage 3, resolve): what a build leaves out of the site and why
 //! (drafts, and posts or moments dated after today), so that a post dated
 //! 2027 by a typo does not vanish without a word. Takes the files `resolve`
 //! did not publish and returns the one line `build` prints. Pure: it never

@@ -1,4 +1,4 @@
-//! Videos, resolved: the built-in `youtube`, `vimeo` and `video` shortcodes,
+//! Videos, rendered (part of stage 5): the built-in `youtube`, `vimeo` and `video` shortcodes,
 //! bare YouTube/Vimeo URLs alone on a line, and a how-to post's `video:`
 //! front matter. Each becomes a `video` view (ids checked, poster planned or
 //! drawn, local files found) that the theme's `shortcodes/<kind>.html`
@@ -7,111 +7,63 @@
 //! player URL in `data-embed` until the visitor presses play.
 
 use super::{resolve_ref, Linker, PHOTO_SIZES_CONTENT};
-use crate::assets::html as picture_html;
 use crate::diag::{Diagnostics, Span};
 use crate::embeds::{self, poster, Provider, VideoRef};
 use crate::load::OtherFile;
 use crate::markdown::shortcodes::{ArgValue, Call};
 use crate::model::video::{DocVideo, MediaFile, Poster, VideoSource};
 use crate::model::ImageUse;
+use crate::model::Site;
 use crate::parse::doc::ParsedDoc;
 use crate::paths::percent_encode;
-use serde::Serialize;
-use std::collections::{BTreeMap, BTreeSet, HashMap};
-use std::sync::Mutex;
+use crate::render::picture as picture_html;
+use crate::render::views::{PosterView, SourceView, TrackView, VideoEmbedView};
+use std::cell::{Cell, RefCell};
+use std::collections::{BTreeMap, HashMap};
 
 /// The shortcodes whose `video` view is prepared here.
 pub(super) const VIDEO_SHORTCODES: &[&str] = &["youtube", "vimeo", "video"];
 const PLATFORM_ARGS: &[&str] = &["id", "start", "title", "poster"];
 const LOCAL_ARGS: &[&str] = &["src", "poster", "captions", "title"];
-pub(crate) const VIDEO_FILES: &[(&str, &str)] =
-    &[("mp4", "video/mp4"), ("m4v", "video/mp4"), ("webm", "video/webm"), ("ogv", "video/ogg")];
+use crate::embeds::VIDEO_FILES;
 const CAPTION_FILES: &[(&str, &str)] = &[("vtt", "text/vtt")];
 
 /// What a document lends to the videos of its body.
-struct DocDefaults {
+pub struct DocDefaults {
     title: String,
     /// Site path of the post's `poster:`, else its cover.
     poster: Option<String>,
 }
 
-/// Video bookkeeping shared by the documents rendered in parallel.
+/// The defaults of every published document, by site path.
+pub(super) fn defaults(site: &Site) -> HashMap<String, DocDefaults> {
+    site.posts
+        .iter()
+        .chain(&site.pages)
+        .map(|doc| {
+            let d = &doc.parsed;
+            let poster = d.poster.as_deref().or(d.cover.as_deref()).and_then(|p| resolve_ref(&d.source, p).ok());
+            (d.source.clone(), DocDefaults { title: d.title.clone(), poster })
+        })
+        .collect()
+}
+
+/// What one document's videos used.
 pub(super) struct VideoState<'a> {
     content_files: &'a BTreeMap<String, OtherFile>,
-    defaults: HashMap<String, DocDefaults>,
-    media: Mutex<BTreeMap<String, MediaFile>>,
-    /// Documents that show a click-to-load facade.
-    scripted: Mutex<BTreeSet<String>>,
+    defaults: &'a HashMap<String, DocDefaults>,
+    pub(super) media: RefCell<BTreeMap<String, MediaFile>>,
+    /// The document shows a click-to-load facade.
+    pub(super) scripted: Cell<bool>,
 }
 
 impl<'a> VideoState<'a> {
-    pub(super) fn new<'d>(
+    pub(super) fn new(
         content_files: &'a BTreeMap<String, OtherFile>,
-        docs: impl Iterator<Item = &'d ParsedDoc>,
+        defaults: &'a HashMap<String, DocDefaults>,
     ) -> Self {
-        let defaults = docs
-            .map(|d| {
-                let poster = d.poster.as_deref().or(d.cover.as_deref()).and_then(|p| resolve_ref(&d.source, p).ok());
-                (d.source.clone(), DocDefaults { title: d.title.clone(), poster })
-            })
-            .collect();
-        VideoState { content_files, defaults, media: Mutex::default(), scripted: Mutex::default() }
+        VideoState { content_files, defaults, media: RefCell::default(), scripted: Cell::new(false) }
     }
-
-    /// The files videos add to the output, by output path.
-    pub(super) fn into_media(self) -> BTreeMap<String, MediaFile> {
-        self.media.into_inner().expect("video media")
-    }
-}
-
-#[derive(Debug, Serialize)]
-struct PosterView {
-    /// A `<picture>` or `<img>` (use with `| safe`), with empty alt: the
-    /// facade's link carries the name.
-    html: String,
-    url: String,
-    width: u32,
-    height: u32,
-}
-
-#[derive(Debug, Serialize)]
-struct SourceView {
-    url: String,
-    mime: String,
-}
-
-#[derive(Debug, Serialize)]
-struct TrackView {
-    url: String,
-    srclang: String,
-    label: String,
-}
-
-/// The `video` value of the video templates (documented in docs/templates.md).
-#[derive(Debug, Serialize)]
-pub(super) struct VideoView {
-    /// `youtube`, `vimeo` or `local`.
-    kind: &'static str,
-    /// `YouTube`, `Vimeo`, or empty for a local file.
-    provider: &'static str,
-    id: String,
-    start: u32,
-    title: String,
-    /// The facade's accessible name: `Play: <title>`.
-    label: String,
-    /// Whether the title should be shown as a caption (it was given in the
-    /// shortcode, rather than being the page's own title).
-    show_title: bool,
-    /// The video's page on its platform (or the local file): the link that
-    /// works without JavaScript.
-    watch_url: String,
-    /// The player the facade loads after the click (empty for local files).
-    embed_url: String,
-    poster: PosterView,
-    /// Local files: the `<source>`s.
-    sources: Vec<SourceView>,
-    /// Local files: the captions track.
-    captions: Option<TrackView>,
 }
 
 fn language_label(lang: &str) -> String {
@@ -148,12 +100,7 @@ impl Linker<'_> {
         let svg =
             poster::draw(&poster::PosterSpec { title, site, background: &c.brand.color, accent: &c.brand.accent });
         let output = poster::output_path(&svg);
-        self.video
-            .media
-            .lock()
-            .expect("video media")
-            .entry(output.clone())
-            .or_insert_with(|| MediaFile::Drawn(svg.into_bytes()));
+        self.video.media.borrow_mut().entry(output.clone()).or_insert_with(|| MediaFile::Drawn(svg.into_bytes()));
         Poster::Drawn { url: format!("/{output}") }
     }
 
@@ -234,18 +181,30 @@ impl Linker<'_> {
         let path = resolve_ref(from, written).map_err(|e| e.to_string())?;
         if let Some(f) = self.video.content_files.get(&path) {
             let output = format!("media/{}", path.trim_start_matches("content/"));
-            self.video.media.lock().expect("video media").insert(output.clone(), MediaFile::Copy(f.abs.clone()));
+            self.video.media.borrow_mut().insert(output.clone(), MediaFile::Copy(f.abs.clone()));
             return Ok((url_of(&output), mime.to_string()));
         }
-        let in_static = self.static_urls.get(&path).or_else(|| self.static_urls.get(&format!("static/{path}")));
+        let in_static = self
+            .site
+            .links
+            .static_urls
+            .get(&path)
+            .or_else(|| self.site.links.static_urls.get(&format!("static/{path}")));
         match in_static {
             Some(url) => Ok((url_of(url.trim_start_matches('/')), mime.to_string())),
             None => Err(format!("there is no such file (looked for {path})")),
         }
     }
 
-    fn platform_view(&self, r: &VideoRef, title: &str, show_title: bool, poster: &Poster, eager: bool) -> VideoView {
-        VideoView {
+    fn platform_view(
+        &self,
+        r: &VideoRef,
+        title: &str,
+        show_title: bool,
+        poster: &Poster,
+        eager: bool,
+    ) -> VideoEmbedView {
+        VideoEmbedView {
             kind: r.provider.name(),
             provider: r.provider.label(),
             id: r.id.clone(),
@@ -268,9 +227,9 @@ impl Linker<'_> {
         title: &str,
         show_title: bool,
         poster: &Poster,
-    ) -> VideoView {
+    ) -> VideoEmbedView {
         let (url, mime) = src;
-        VideoView {
+        VideoEmbedView {
             kind: "local",
             provider: "",
             id: String::new(),
@@ -292,7 +251,7 @@ impl Linker<'_> {
 
     /// The `video` view of a `youtube`, `vimeo` or `video` shortcode, or
     /// `None` after reporting what is wrong with its arguments.
-    pub(super) fn video_call_view(&self, file: &str, call: &Call, diags: &mut Diagnostics) -> Option<VideoView> {
+    pub(super) fn video_call_view(&self, file: &str, call: &Call, diags: &mut Diagnostics) -> Option<VideoEmbedView> {
         let name = call.name.as_str();
         let known = if name == "video" { LOCAL_ARGS } else { PLATFORM_ARGS };
         let example = match name {
@@ -397,7 +356,7 @@ impl Linker<'_> {
         file: &str,
         span: Option<Span>,
         template: &str,
-        view: &VideoView,
+        view: &VideoEmbedView,
         args: serde_json::Map<String, serde_json::Value>,
         diags: &mut Diagnostics,
     ) -> Option<String> {
@@ -416,7 +375,7 @@ impl Linker<'_> {
         match theme.tera.render(&name, &ctx) {
             Ok(html) => {
                 if view.kind != "local" {
-                    self.video.scripted.lock().expect("video pages").insert(file.to_string());
+                    self.video.scripted.set(true);
                 }
                 Some(html.trim_end().to_string())
             }
@@ -585,10 +544,5 @@ impl Linker<'_> {
         }
         let html = self.render_video(file, span, template, &view, args, diags).unwrap_or_default();
         Some(DocVideo { source, poster, duration_seconds: duration, html })
-    }
-
-    /// Whether a document shows a click-to-load facade (and needs the script).
-    pub(super) fn has_video_facade(&self, file: &str) -> bool {
-        self.video.scripted.lock().expect("video pages").contains(file)
     }
 }

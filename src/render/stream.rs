@@ -1,0 +1,194 @@
+//! Part of stage 5 (render): the posts, streamed. Each post's body is
+//! rendered and its page right after it, in parallel, and only what the
+//! listings show of the post (title, summary, reading time, video) is kept:
+//! a post's HTML is not alive once its page is in the sink, so memory does
+//! not grow with the posts' bodies. Takes the site and the shared page
+//! values; returns each page's result and the share cards the pages name.
+//!
+//! A post whose page reads what other bodies decide (a `share_image:`, or a
+//! video poster photo that only bodies plan) waits until every body is
+//! rendered and is rendered then: the output is the same either way.
+
+use super::alternates::LangOutput;
+use super::body::{self, BodyOut, DocDefaults};
+use super::pages::post_job;
+use super::share::{Planner, Warned};
+use super::site::nav_current;
+use super::{render_job, site_values, PageResult, PageSink, Shared};
+use crate::assets::cards::PlannedCard;
+use crate::diag::Diagnostics;
+use crate::model::video::Poster;
+use crate::model::{Doc, Site};
+use crate::parse::doc::DocKind;
+use crate::theme::Theme;
+use rayon::prelude::*;
+use std::collections::{BTreeMap, HashMap};
+use tera::Value;
+
+/// A post after the first pass: its body, and its page and card unless
+/// the page waits for every body. A written page's body keeps only what
+/// listings show.
+struct Streamed {
+    body: BodyOut,
+    page: Option<(PageResult, Option<PlannedCard>)>,
+}
+
+/// Where a language's pages go: the sink, and on a site in several
+/// languages the language's folder and links to its translations.
+pub(super) struct Out<'a> {
+    pub(super) sink: &'a PageSink<'a>,
+    pub(super) lang: Option<&'a LangOutput>,
+}
+
+/// What rendering a post's page reads besides the post.
+struct Ctx<'a> {
+    site: &'a Site,
+    theme: &'a Theme,
+    shared: &'a Shared,
+    out: &'a Out<'a>,
+    site_values: BTreeMap<Vec<bool>, Value>,
+}
+
+/// Renders every post's body and page; puts the bodies (without their
+/// HTML, but for the feed's) into `site.posts`.
+pub(super) fn posts(
+    site: &mut Site,
+    theme: &Theme,
+    shared: &Shared,
+    out: &Out<'_>,
+    cards: &mut BTreeMap<String, PlannedCard>,
+    diags: &mut Diagnostics,
+) -> Vec<PageResult> {
+    let streamed: Vec<Streamed> = {
+        let site = &*site;
+        let ctx = Ctx {
+            site,
+            theme,
+            shared,
+            out,
+            site_values: site_values(shared, site.posts.iter().map(|p| p.url.as_str())),
+        };
+        let defaults = body::video_defaults(site);
+        // The site-wide warning is given with the other pages' cards.
+        let planner = Planner::new(site, &mut Diagnostics::new());
+        site.posts.par_iter().enumerate().map(|(i, doc)| first_pass(&ctx, &defaults, &planner, i, doc)).collect()
+    };
+    let mut results = Vec::with_capacity(streamed.len());
+    let mut bodies = Vec::with_capacity(streamed.len());
+    let mut waiting = Vec::new();
+    for (i, s) in streamed.into_iter().enumerate() {
+        bodies.push(s.body);
+        match s.page {
+            Some((page, card)) => {
+                results.push(page);
+                if let Some(card) = card {
+                    cards.entry(card.output.clone()).or_insert(card);
+                }
+            }
+            None => waiting.push(i),
+        }
+    }
+    body::put_back(site, DocKind::Post, bodies, diags);
+    if !waiting.is_empty() {
+        results.extend(second_pass(site, theme, shared, out, &waiting, cards, diags));
+    }
+    results
+}
+
+/// Renders a post's body, and its page unless it must wait.
+fn first_pass(
+    ctx: &Ctx<'_>,
+    defaults: &HashMap<String, DocDefaults>,
+    planner: &Planner<'_>,
+    i: usize,
+    doc: &Doc,
+) -> Streamed {
+    let site = ctx.site;
+    let mut out = body::render_doc(site, Some(ctx.theme), defaults, doc);
+    let mut post = doc.clone();
+    post.body = std::mem::take(&mut out.body);
+    post.video = out.video.take();
+    post.video_script = out.video_script;
+    let poster_planned_by_a_body = post
+        .video
+        .as_ref()
+        .is_some_and(|v| matches!(&v.poster, Poster::Photo(p) if !site.images.contains_key(&p.path)));
+    if post.share_image.is_some() || poster_planned_by_a_body {
+        (out.body, out.video) = (post.body, post.video);
+        return Streamed { body: out, page: None };
+    }
+    let (page, card) = render_post(ctx, planner, i, &post, &mut out.diags);
+    (out.body, out.video) = (keep_for_listings(site.config.search, i, post.body), post.video);
+    Streamed { body: out, page: Some((page, card)) }
+}
+
+/// Plans a post's share card and renders its page.
+fn render_post<'a>(
+    ctx: &Ctx<'a>,
+    planner: &Planner<'a>,
+    i: usize,
+    post: &'a Doc,
+    diags: &mut Diagnostics,
+) -> (PageResult, Option<PlannedCard>) {
+    let mut job = post_job(ctx.site, i, post);
+    let card = planner.plan_page(&mut job.meta, &job.rendering, Some(post), &mut Warned::new(), diags);
+    if let Some(lang) = ctx.out.lang {
+        lang.link(&mut job.meta);
+    }
+    let site_value = &ctx.site_values[&nav_current(&ctx.shared.site, &job.meta.url)];
+    (render_job(ctx.site, ctx.theme, ctx.shared, site_value, &job, ctx.out), card)
+}
+
+/// The pages of the posts that waited, now that every body is rendered.
+fn second_pass(
+    site: &mut Site,
+    theme: &Theme,
+    shared: &Shared,
+    out: &Out<'_>,
+    waiting: &[usize],
+    cards: &mut BTreeMap<String, PlannedCard>,
+    diags: &mut Diagnostics,
+) -> Vec<PageResult> {
+    let done: Vec<(PageResult, Option<PlannedCard>, Diagnostics)> = {
+        let site = &*site;
+        let urls = waiting.iter().map(|&i| site.posts[i].url.as_str());
+        let ctx = Ctx { site, theme, shared, out, site_values: site_values(shared, urls) };
+        let planner = Planner::new(site, &mut Diagnostics::new());
+        waiting
+            .par_iter()
+            .map(|&i| {
+                let mut d = Diagnostics::new();
+                let (page, card) = render_post(&ctx, &planner, i, &site.posts[i], &mut d);
+                (page, card, d)
+            })
+            .collect()
+    };
+    for &i in waiting {
+        let body = std::mem::take(&mut site.posts[i].body);
+        site.posts[i].body = keep_for_listings(site.config.search, i, body);
+    }
+    let mut results = Vec::with_capacity(done.len());
+    for (page, card, d) in done {
+        diags.extend(d);
+        if let Some(card) = card {
+            cards.entry(card.output.clone()).or_insert(card);
+        }
+        results.push(page);
+    }
+    results
+}
+
+/// What the rest of the site reads of a rendered post's body: all of it
+/// for the feed's newest posts, else all but the HTML (of which the site
+/// search keeps the words).
+fn keep_for_listings(search: bool, i: usize, mut body: crate::markdown::RenderedBody) -> crate::markdown::RenderedBody {
+    if i >= super::feed::FEED_ENTRIES {
+        if search {
+            body.search_words = super::search::body_words(&body.html);
+        }
+        body.html = String::new();
+        body.summary_html = None;
+        body.toc = Vec::new();
+    }
+    body
+}

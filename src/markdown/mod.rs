@@ -106,36 +106,10 @@ pub struct BodyInput<'a> {
 
 /// Renders a markdown body.
 pub fn render(input: &BodyInput<'_>, targets: &dyn Targets, diags: &mut Diagnostics) -> RenderedBody {
-    let BodyInput { file, body: original, body_offset, first_image_eager } = *input;
-    let (found, scan_errors) = shortcodes::scan(original, body_offset);
-    for e in scan_errors {
-        diags.error(file, Some(e.span), e.message).help(e.help);
-    }
-    // Cut the shortcodes out, remembering how offsets move.
-    let mut body_text = String::with_capacity(original.len());
-    let mut shifts: Vec<(usize, isize)> = Vec::new();
-    let mut embeds: Vec<(String, String)> = Vec::new();
-    let mut last = 0;
-    for (range, f) in &found {
-        let html = match f {
-            shortcodes::Found::Call(call) => Some(targets.shortcode(file, call, diags).unwrap_or_default()),
-            shortcodes::Found::Url { url, span } => targets.embed_url(file, url, *span, diags),
-        };
-        let Some(html) = html else { continue };
-        body_text.push_str(&original[last..range.start]);
-        let ph = shortcodes::placeholder(embeds.len());
-        body_text.push_str(&ph);
-        shifts.push((body_text.len(), range.end as isize - body_text.len() as isize));
-        embeds.push((ph, html));
-        last = range.end;
-    }
-    body_text.push_str(&original[last..]);
-    let body = body_text.as_str();
-    let to_original = |o: usize| -> usize {
-        let i = shifts.partition_point(|(at, _)| *at <= o);
-        let delta = if i == 0 { 0 } else { shifts[i - 1].1 };
-        (o as isize + delta).max(0) as usize
-    };
+    let BodyInput { file, body: _, body_offset, first_image_eager } = *input;
+    let cut = cut_embeds(input, targets, diags);
+    let body = cut.text.as_str();
+    let to_original = |o: usize| cut.to_original(o);
     let span =
         |r: &std::ops::Range<usize>| Some(Span::new(to_original(r.start), to_original(r.end)).shifted(body_offset));
     let mut events: Vec<Event<'_>> = Vec::new();
@@ -262,6 +236,64 @@ pub fn render(input: &BodyInput<'_>, targets: &dyn Targets, diags: &mut Diagnost
     }
 
     figures(&mut events, &captioned);
+    finish(events, more_at, cut.embeds, body.len(), out)
+}
+
+/// A body with its shortcodes and lone video URLs cut out (each replaced by
+/// a placeholder, its HTML kept aside), and how offsets moved.
+struct Cut {
+    text: String,
+    /// (offset in `text` after a placeholder, shift back to the original).
+    shifts: Vec<(usize, isize)>,
+    /// The HTML of each placeholder, in order.
+    embeds: Vec<String>,
+}
+
+impl Cut {
+    /// An offset in the cut text, in the original body.
+    fn to_original(&self, o: usize) -> usize {
+        let i = self.shifts.partition_point(|(at, _)| *at <= o);
+        let delta = if i == 0 { 0 } else { self.shifts[i - 1].1 };
+        (o as isize + delta).max(0) as usize
+    }
+}
+
+/// Step 1 of `render`: finds the shortcodes and lone URLs, has `targets`
+/// render each, and cuts them out of the body.
+fn cut_embeds(input: &BodyInput<'_>, targets: &dyn Targets, diags: &mut Diagnostics) -> Cut {
+    let (file, original) = (input.file, input.body);
+    let (found, scan_errors) = shortcodes::scan(original, input.body_offset);
+    for e in scan_errors {
+        diags.error(file, Some(e.span), e.message).help(e.help);
+    }
+    let mut cut = Cut { text: String::with_capacity(original.len()), shifts: Vec::new(), embeds: Vec::new() };
+    let mut last = 0;
+    for (range, f) in &found {
+        let html = match f {
+            shortcodes::Found::Call(call) => Some(targets.shortcode(file, call, diags).unwrap_or_default()),
+            shortcodes::Found::Url { url, span } => targets.embed_url(file, url, *span, diags),
+        };
+        let Some(html) = html else { continue };
+        cut.text.push_str(&original[last..range.start]);
+        cut.text.push_str(&shortcodes::placeholder(cut.embeds.len()));
+        cut.shifts.push((cut.text.len(), range.end as isize - cut.text.len() as isize));
+        cut.embeds.push(html);
+        last = range.end;
+    }
+    cut.text.push_str(&original[last..]);
+    cut
+}
+
+/// The last step of `render`: heading ids and the table of contents, the
+/// summary (before `<!-- more -->`), the HTML with the embeds put back, and
+/// the excerpt and word count without them.
+fn finish(
+    mut events: Vec<Event<'_>>,
+    more_at: Option<usize>,
+    embed_html: Vec<String>,
+    body_len: usize,
+    mut out: RenderedBody,
+) -> RenderedBody {
     out.toc = assign_heading_ids(&mut events);
     out.excerpt = out.excerpt.split_whitespace().collect::<Vec<_>>().join(" ");
     if let Some(cut) = more_at {
@@ -269,9 +301,8 @@ pub fn render(input: &BodyInput<'_>, targets: &dyn Targets, diags: &mut Diagnost
         pulldown_cmark::html::push_html(&mut summary, events[..cut].iter().cloned());
         out.summary_html = Some(summary);
     }
-    let mut html = String::with_capacity(body.len() * 3 / 2);
+    let mut html = String::with_capacity(body_len * 3 / 2);
     pulldown_cmark::html::push_html(&mut html, events.into_iter());
-    let embed_html: Vec<String> = embeds.into_iter().map(|(_, html)| html).collect();
     out.html = shortcodes::put_back(&html, &embed_html);
     if let Some(summary) = out.summary_html.take() {
         out.summary_html = Some(shortcodes::put_back(&summary, &embed_html));

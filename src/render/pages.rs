@@ -1,6 +1,7 @@
 //! The list of pages to render: one `Job` per output page, with its head
 //! data (`PageMeta`) built now and its page-specific context built only when
-//! the page is rendered.
+//! the page is rendered. `jobs` is the recipe: one short function per kind
+//! of page; a post's job is made as its body is rendered (`post_job`).
 
 use super::views::*;
 use super::{
@@ -37,13 +38,30 @@ impl Extra {
     }
 }
 
+/// Every page but the posts' (rendered as their bodies are, `post_job`).
 pub(super) fn jobs(site: &Site, shared: &Shared) -> Vec<Job> {
-    let c = &site.config;
-    let i18n = &c.i18n;
     let mut jobs = Vec::new();
-    let cards_of = |ix: &[usize]| Value::from(ix.iter().map(|&i| shared.cards[i].clone()).collect::<Vec<_>>());
+    jobs.extend(home(site, shared));
+    jobs.extend(blog(site, shared));
+    jobs.extend(pages(site));
+    jobs.extend(tags(site, shared));
+    jobs.extend(staff(site, shared));
+    jobs.extend(reviews_pages(site));
+    jobs.extend(videos::jobs(site));
+    jobs.extend(moments::jobs(site));
+    jobs.extend(not_found(site));
+    jobs
+}
 
-    // Home.
+fn cards_of(shared: &Shared, ix: &[usize]) -> Value {
+    Value::from(ix.iter().map(|&i| shared.cards[i].clone()).collect::<Vec<_>>())
+}
+
+/// The home page.
+fn home(site: &Site, shared: &Shared) -> Vec<Job> {
+    let c = &site.config;
+    let cards_of = |ix: &[usize]| cards_of(shared, ix);
+    let mut jobs = Vec::new();
     let mut home = meta(site, "home", &c.title, "/", &c.description);
     let home_image = home.image.as_ref().map(|i| i.url.clone());
     home.json_ld = seo::json_ld_text(&seo::home(site, home_image.as_deref()));
@@ -57,8 +75,15 @@ pub(super) fn jobs(site: &Site, shared: &Shared) -> Vec<Job> {
         ),
         lastmod: None,
     });
+    jobs
+}
 
-    // Blog listing, paginated.
+/// The blog listing, paginated.
+fn blog(site: &Site, shared: &Shared) -> Vec<Job> {
+    let c = &site.config;
+    let i18n = &c.i18n;
+    let cards_of = |ix: &[usize]| cards_of(shared, ix);
+    let mut jobs = Vec::new();
     let per_page = c.posts.per_page.max(1);
     let total = site.posts.len().div_ceil(per_page).max(1);
     let page_url = |n: usize| if n == 1 { "/blog/".to_string() } else { format!("/blog/page/{n}/") };
@@ -87,9 +112,13 @@ pub(super) fn jobs(site: &Site, shared: &Shared) -> Vec<Job> {
             lastmod: None,
         });
     }
+    jobs
+}
 
-    // Posts are rendered as their bodies are (`post_job`), not from this list.
-    // Pages.
+/// The standalone pages.
+fn pages(site: &Site) -> Vec<Job> {
+    let c = &site.config;
+    let mut jobs = Vec::new();
     for (pi, page) in site.pages.iter().enumerate() {
         let description = page.meta_description(&c.description);
         let mut m = meta(site, "page", &page.title, &page.url, &description);
@@ -108,8 +137,15 @@ pub(super) fn jobs(site: &Site, shared: &Shared) -> Vec<Job> {
             lastmod: page.updated.or(page.date).map(|d| d.date.to_string()),
         });
     }
+    jobs
+}
 
-    // Tags.
+/// `/tags/` and each tag's page.
+fn tags(site: &Site, shared: &Shared) -> Vec<Job> {
+    let c = &site.config;
+    let i18n = &c.i18n;
+    let cards_of = |ix: &[usize]| cards_of(shared, ix);
+    let mut jobs = Vec::new();
     let tags_heading = i18n.t("tags_heading");
     let mut m = meta(site, "tags", tags_heading, "/tags/", &i18n.tf("tags_description", &[("shop", &c.shop.name)]));
     m.json_ld = seo::json_ld_text(&seo::web_page(site, "CollectionPage", tags_heading, "/tags/", &m.description));
@@ -135,8 +171,15 @@ pub(super) fn jobs(site: &Site, shared: &Shared) -> Vec<Job> {
             lastmod: None,
         });
     }
+    jobs
+}
 
-    // Staff.
+/// `/staff/` and each staff member's page.
+fn staff(site: &Site, shared: &Shared) -> Vec<Job> {
+    let c = &site.config;
+    let i18n = &c.i18n;
+    let cards_of = |ix: &[usize]| cards_of(shared, ix);
+    let mut jobs = Vec::new();
     if !site.staff.is_empty() {
         let description = i18n.tf("team_description", &[("shop", &c.shop.name)]);
         let team = i18n.t("team_heading");
@@ -180,8 +223,12 @@ pub(super) fn jobs(site: &Site, shared: &Shared) -> Vec<Job> {
             lastmod: None,
         });
     }
+    jobs
+}
 
-    // Reviews: /reviews/ and each product's.
+/// `/reviews/` and each product's page.
+fn reviews_pages(site: &Site) -> Vec<Job> {
+    let mut jobs = Vec::new();
     for p in reviews::pages(site) {
         jobs.push(Job {
             template: p.template.into(),
@@ -191,11 +238,14 @@ pub(super) fn jobs(site: &Site, shared: &Shared) -> Vec<Job> {
             lastmod: None,
         });
     }
+    jobs
+}
 
-    jobs.extend(videos::jobs(site));
-    jobs.extend(moments::jobs(site));
-
-    // 404.
+/// The 404 page.
+fn not_found(site: &Site) -> Vec<Job> {
+    let c = &site.config;
+    let i18n = &c.i18n;
+    let mut jobs = Vec::new();
     let (not_found, gone) = (i18n.t("not_found_heading"), i18n.t("not_found_description"));
     let mut m = meta(site, "404", not_found, "/404.html", gone);
     m.noindex = true;

@@ -254,7 +254,7 @@ fn prepare(site: &Site, diags: &mut Diagnostics) -> Prepared {
     let search = search::add(site, visit.as_ref().map(|(_, words)| std::slice::from_ref(words)).unwrap_or(&[]));
     jobs.extend(visit.map(|(job, _)| job));
     let search_index = search.map(|(job, index)| {
-        jobs.push(job);
+        jobs.extend(job);
         index
     });
     let cards = share::plan(site, jobs.iter_mut().map(|j| (&mut j.meta, j.rendering.as_str())), diags);

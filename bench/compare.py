@@ -12,8 +12,9 @@ median wall time, the peak memory (/usr/bin/time) and the ratio shopstory/peer.
 
 Env: GEN_CORPUS=path to gen_corpus.py (default ../shared/bench/gen_corpus.py),
 ZOLA=path to a zola binary, SHOPSTORY=a shopstory binary (default: cargo build --release),
-SHOPSTORY_BEFORE=another shopstory binary (an older build) measured in the same
-rounds on its own copy of the site, as `shopstory-before`: a before/after in one run.
+SHOPSTORY_BEFORE=another shopstory binary (an older build, say main's) measured in
+the same rounds on its own copy of the site, as `shopstory-before` (and its cards
+build as `before+cards`): a before/after in one run.
 
 `shopstory` runs with `share_cards: false` (like for like: the peers draw no
 share cards); `shopstory+cards` is the same site with the defaults (a share
@@ -148,6 +149,14 @@ def tools(corpus, zola, with_cards):
             "edit": editor(first_post(os.path.join(cards, "content", "posts"))),
             "cmd": [SHOPSTORY, "--quiet", "build", "--root", cards],
         }
+    before = os.environ.get("SHOPSTORY_BEFORE")
+    if with_cards and before:
+        found["before+cards"] = {
+            "cold": lambda: aside(os.path.join(cards, "public"), os.path.join(cards, ".shopstory-cache")),
+            "warm": lambda: None,
+            "edit": editor(first_post(os.path.join(cards, "content", "posts"))),
+            "cmd": [before, "--quiet", "build", "--root", cards],
+        }
     if shutil.which("hugo"):
         found["hugo"] = {
             "cold": lambda: aside(os.path.join(h, "public"), os.path.join(h, "resources")),
@@ -182,6 +191,11 @@ def main():
     if args.photos:
         corpora.append((f"{args.photos} photos", ["--posts", str(args.photos), "--photos", str(args.photos)]))
     versions = {"shopstory": subprocess.run([SHOPSTORY, "--version"], capture_output=True, text=True).stdout.strip()}
+    if os.environ.get("SHOPSTORY_BEFORE"):
+        versions["before"] = subprocess.run([os.environ["SHOPSTORY_BEFORE"], "--version"], capture_output=True,
+                                            text=True).stdout.strip()
+    if zola:
+        versions["zola"] = subprocess.run([zola, "--version"], capture_output=True, text=True).stdout.strip()
     if shutil.which("hugo"):
         versions["hugo"] = subprocess.run(["hugo", "version"], capture_output=True, text=True).stdout.split()[1]
     print("versions:", ", ".join(f"{k} {v}" for k, v in versions.items()))
@@ -212,13 +226,18 @@ def main():
         cells = []
         for peer in ("hugo", "zola"):
             p = results.get((label, mode, peer))
-            cells.append(f"{secs / p[0]:.2f}x" if name.startswith("shopstory") and p else "")
+            cells.append(f"{secs / p[0]:.2f}x" if ours(name) and p else "")
         h = results.get((label, mode, "hugo"))
-        mem = f"{kib / h[1]:.2f}x" if name.startswith("shopstory") and h else ""
+        mem = f"{kib / h[1]:.2f}x" if ours(name) and h else ""
         print(f"{label:<16} {mode:<5} {name:<16} {secs:>9.2f} {kib / 1024:>9.0f} {cells[0]:>8} {cells[1]:>8} {mem:>11}")
     print("ratios are shopstory / peer: below 1 means shopstory is faster or smaller;")
     print("shopstory = like for like (share_cards: false), shopstory+cards = the defaults")
     print_goals(results, corpora)
+
+
+def ours(tool):
+    """Whether a row is a shopstory build (the rows given ratios to the peers)."""
+    return tool not in ("hugo", "zola")
 
 
 def print_goals(results, corpora):

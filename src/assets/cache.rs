@@ -6,6 +6,9 @@
 //! only ever added to: eviction is a separate concern. Every file is written
 //! to a temporary name in the same folder and then renamed, so an
 //! interrupted build never leaves a half-written file under a real name.
+//! The writer hard-links these files into the output (`Staging::link_from`),
+//! so a file here must never be opened for writing once it has its name:
+//! it is replaced by rename or not at all.
 
 use sha2::{Digest, Sha256};
 use std::io;

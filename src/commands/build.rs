@@ -73,7 +73,7 @@ pub fn build(args: &BuildArgs, reporter: &Reporter) -> Result<ExitCode> {
     // those that differ from the output, when the record says what it
     // holds); the output changes only when everything succeeded.
     let spare = record.with_extension("spare");
-    let staging = Staging::new(&target, previous, Some(&spare))?;
+    let staging = Staging::new(&target, previous, Some(&spare))?.link_from(&cache_dir);
     let sink = |f: crate::output::OutputFile| staging.write_one(&f).map_err(|e| e.to_string());
     let mut outcome = crate::check_with(&opts, &sink);
     if !outcome.diags.has_errors() {

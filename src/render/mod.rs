@@ -300,7 +300,7 @@ fn page_jobs(site: &Site, shared: &Shared) -> (Vec<Job>, Option<OutputFile>) {
     let search = search::add(site, visit.as_ref().map(|(_, words)| std::slice::from_ref(words)).unwrap_or(&[]));
     jobs.extend(visit.map(|(job, _)| job));
     let search_index = search.map(|(job, index)| {
-        jobs.push(job);
+        jobs.extend(job);
         index
     });
     (jobs, search_index)
@@ -325,7 +325,8 @@ fn planned_pages(site: &Site) -> Vec<(String, Option<&Doc>)> {
     if visit::is_generated(site) {
         out.push((visit::URL.to_string(), None));
     }
-    if site.config.search {
+    // An owner's own page at /search/ is among `jobs` already.
+    if site.config.search && !out.iter().any(|(url, _)| url == search::PAGE_URL) {
         out.push((search::PAGE_URL.to_string(), None));
     }
     out

@@ -279,7 +279,7 @@ fn index_json(site: &Site, extra_pages: &[(String, String, String)]) -> String {
 
 /// The search page and its index, when `search` is on. `extra_pages` are
 /// generated pages to find as well: `(title, url, text)`.
-pub(super) fn add(site: &Site, extra_pages: &[(String, String, String)]) -> Option<(Job, OutputFile)> {
+pub(super) fn add(site: &Site, extra_pages: &[(String, String, String)]) -> Option<(Option<Job>, OutputFile)> {
     if !site.config.search {
         return None;
     }
@@ -302,6 +302,8 @@ pub(super) fn add(site: &Site, extra_pages: &[(String, String, String)]) -> Opti
         path: INDEX_PATH.into(),
         contents: super::Contents::Bytes(index_json(site, extra_pages).into_bytes()),
     };
+    // An owner's own page at /search/ (content/pages/search.md) is kept; the index is still written.
+    let job = (!site.pages.iter().any(|p| p.url == PAGE_URL)).then_some(job);
     Some((job, file))
 }
 

@@ -201,6 +201,82 @@ mod tests {
         assert_eq!(names.len(), 2, "{names:?}");
     }
 
+    #[cfg(unix)]
+    #[test]
+    fn files_of_the_cache_are_linked_and_the_owners_are_copied() {
+        let tmp = tempfile::tempdir().unwrap();
+        let (out, cache) = (tmp.path().join("public"), tmp.path().join("cache"));
+        let record = cache.join("outputs/x.json");
+        let card = cache.join("images/card-a.png");
+        let owners = tmp.path().join("static/prices.txt");
+        fs::create_dir_all(card.parent().unwrap()).unwrap();
+        fs::create_dir_all(owners.parent().unwrap()).unwrap();
+        fs::write(&card, "card one").unwrap();
+        fs::write(&owners, "tea 3").unwrap();
+        let files = [
+            OutputFile { path: "media/card-a.png".into(), contents: Contents::Copy(card.clone()) },
+            OutputFile { path: "prices.txt".into(), contents: Contents::Copy(owners.clone()) },
+            file("index.html", "home"),
+        ];
+        let build = || {
+            let spare = record.with_extension("spare");
+            let s = Staging::new(&out, Manifest::read(&record, &out), Some(&spare)).unwrap().link_from(&cache);
+            s.write_files(&files).unwrap();
+            let (mut m, changes) = s.commit(&record).unwrap();
+            m.write(&record).unwrap();
+            changes
+        };
+        build();
+        assert_eq!(inode(&out.join("media/card-a.png")), inode(&card));
+        assert_ne!(inode(&out.join("prices.txt")), inode(&owners));
+        assert_eq!(fs::read_to_string(out.join("prices.txt")).unwrap(), "tea 3");
+        // Linking moved the card's change time: it is still unchanged.
+        assert_eq!(build(), Changes { written: 0, unchanged: 3, removed: 0 });
+        assert_eq!(build(), Changes { written: 0, unchanged: 3, removed: 0 });
+        // The cache replaces a file by rename; the next builds link the new
+        // one and never write through the old one (still in the spare).
+        let old_inode = inode(&card);
+        fs::write(cache.join("images/card-a.png.tmp"), "card two").unwrap();
+        fs::rename(cache.join("images/card-a.png.tmp"), &card).unwrap();
+        assert_eq!(build(), Changes { written: 1, unchanged: 2, removed: 0 });
+        assert_eq!(fs::read_to_string(out.join("media/card-a.png")).unwrap(), "card two");
+        assert_eq!(inode(&out.join("media/card-a.png")), inode(&card));
+        assert_eq!(inode(&record.with_extension("spare").join("media/card-a.png")), old_inode);
+        fs::write(&owners, "tea 4").unwrap();
+        assert_eq!(build(), Changes { written: 1, unchanged: 2, removed: 0 });
+        assert_eq!(fs::read_to_string(&card).unwrap(), "card two");
+        assert_eq!(fs::read_to_string(out.join("prices.txt")).unwrap(), "tea 4");
+        assert_eq!(fs::read_to_string(&owners).unwrap(), "tea 4");
+    }
+
+    /// A cache on another file system (here /dev/shm, a tmpfs, when the
+    /// temporary folder is not one) is copied from.
+    #[cfg(target_os = "linux")]
+    #[test]
+    fn a_cache_on_another_file_system_is_copied_from() {
+        use std::os::unix::fs::MetadataExt;
+        let tmp = tempfile::tempdir().unwrap();
+        let Ok(cache) = tempfile::tempdir_in("/dev/shm") else { return };
+        if fs::metadata(cache.path()).unwrap().dev() == fs::metadata(tmp.path()).unwrap().dev() {
+            return;
+        }
+        let out = tmp.path().join("public");
+        let card = cache.path().join("images/card-a.png");
+        fs::create_dir_all(card.parent().unwrap()).unwrap();
+        fs::write(&card, "card one").unwrap();
+        let s = Staging::new(&out, None, None).unwrap().link_from(cache.path());
+        let files = [
+            OutputFile { path: "media/card-a.png".into(), contents: Contents::Copy(card.clone()) },
+            OutputFile { path: "media/card-b.png".into(), contents: Contents::Copy(card.clone()) },
+        ];
+        s.write_files(&files).unwrap();
+        s.commit(&tmp.path().join("record.json")).unwrap();
+        for name in ["media/card-a.png", "media/card-b.png"] {
+            assert_eq!(fs::read_to_string(out.join(name)).unwrap(), "card one");
+            assert_ne!(inode(&out.join(name)), inode(&card));
+        }
+    }
+
     #[test]
     fn staging_swaps_in_and_cleans_up() {
         let tmp = tempfile::tempdir().unwrap();

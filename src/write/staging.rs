@@ -17,6 +17,15 @@
 //! (same inode) stays, anything else is replaced (never written through, as
 //! it may be a link to a live file) or pruned.
 //!
+//! A file the build copies out of its own cache folder (a photo variant, a
+//! share card: written once by temporary file and rename, under a name that
+//! hashes what it holds, and never changed in place) is hard-linked into the
+//! staging folder rather than copied (`link_from`), so that each card costs
+//! one new file on disk, not two; across file systems it is copied (which
+//! clones the blocks where the file system can). The owner's files
+//! (`static/`, videos) are always copied: the output never shares a file
+//! with anything the owner may edit in place.
+//!
 //! Nothing in the output changes until every page rendered and every file
 //! was written, and then it changes all at once: a failed or killed build
 //! leaves the output as it was, whole. This module must never write into
@@ -30,6 +39,7 @@ use std::collections::BTreeMap;
 use std::fs;
 use std::io::{self, Write};
 use std::path::{Path, PathBuf};
+use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::Mutex;
 use std::time::{Duration, UNIX_EPOCH};
 
@@ -47,6 +57,10 @@ pub struct Staging {
     previous: Option<Manifest>,
     /// What this build made, by output path.
     made: Mutex<BTreeMap<String, Made>>,
+    /// The build's cache folder, whose files are linked, not copied.
+    ours: Option<PathBuf>,
+    /// A link from `ours` failed (another file system): copy from then on.
+    links_fail: AtomicBool,
 }
 
 #[derive(Clone, Copy)]
@@ -107,7 +121,39 @@ impl Staging {
             reusing,
             previous,
             made: Mutex::new(BTreeMap::new()),
+            ours: None,
+            links_fail: AtomicBool::new(false),
         })
+    }
+
+    /// Files copied out of `cache_dir` (the site's cache folder, where
+    /// shopstory writes every file once by rename and never changes one in
+    /// place) are hard-linked into the output instead, or copied where no
+    /// link can be made. Never give it a folder of the owner's.
+    pub fn link_from(mut self, cache_dir: &Path) -> Staging {
+        self.ours = Some(cache_dir.to_path_buf());
+        self
+    }
+
+    /// Whether `src` is a file of ours (in the cache folder).
+    fn is_ours(&self, src: &Path) -> bool {
+        self.ours.as_deref().is_some_and(|dir| src.starts_with(dir))
+    }
+
+    /// Puts the cache's file `src` at `dest` (where nothing is): a hard
+    /// link, or a copy when the two are on different file systems.
+    fn link_ours(&self, src: &Path, dest: &Path) -> io::Result<()> {
+        if !self.links_fail.load(Ordering::Relaxed) {
+            match fs::hard_link(src, dest) {
+                Ok(()) => return Ok(()),
+                Err(e) if e.kind() == io::ErrorKind::NotFound || e.kind() == io::ErrorKind::AlreadyExists => {
+                    return Err(e)
+                }
+                // Another file system, or one without links.
+                Err(_) => self.links_fail.store(true, Ordering::Relaxed),
+            }
+        }
+        fs::copy(src, dest).map(|_| ())
     }
 
     /// Whether unchanged files are reused from the output.
@@ -118,7 +164,7 @@ impl Staging {
     /// Writes one file into the staging folder (or links the output's copy
     /// when it is unchanged).
     pub fn write_one(&self, f: &OutputFile) -> io::Result<()> {
-        let key = key_of(&f.contents)?;
+        let key = key_of(&f.contents, matches!(&f.contents, Contents::Copy(src) if self.is_ours(src)))?;
         let dest = self.dir.join(&f.path);
         if let Some(parent) = dest.parent() {
             if let Err(e) = ensure_dir(parent) {
@@ -148,6 +194,10 @@ impl Staging {
                 let written = match &f.contents {
                     Contents::Bytes(b) => write_file(&dest, b)?,
                     Contents::Embedded(b) => write_file(&dest, b)?,
+                    Contents::Copy(src) if self.is_ours(src) => {
+                        self.link_ours(src, &dest)?;
+                        stamp_of(&fs::symlink_metadata(&dest)?)
+                    }
                     Contents::Copy(src) => {
                         fs::copy(src, &dest)?;
                         stamp_of(&fs::symlink_metadata(&dest)?)
@@ -326,8 +376,10 @@ fn link_or_copy(from: &Path, to: &Path, e: &Entry) -> io::Result<Entry> {
 /// modification and change times, inode: as `load::fingerprint` does, so
 /// that an edit whose modification time was put back, by `touch -d`,
 /// `cp -p` or rsync, is still seen). Reading a photo or a video again to
-/// learn that it did not change would cost more than copying it.
-fn key_of(contents: &Contents) -> io::Result<u128> {
+/// learn that it did not change would cost more than copying it. A file of
+/// the cache (`ours`) leaves out the change time, which every link made to
+/// it moves: it is only ever replaced by rename, which the inode shows.
+fn key_of(contents: &Contents, ours: bool) -> io::Result<u128> {
     use xxhash_rust::xxh3::{xxh3_128, Xxh3};
     Ok(match contents {
         Contents::Bytes(b) => xxh3_128(b),
@@ -336,9 +388,23 @@ fn key_of(contents: &Contents) -> io::Result<u128> {
             let meta = fs::metadata(src)
                 .map_err(|e| io::Error::new(e.kind(), format!("cannot read {}: {e}", src.display())))?;
             let mut h = Xxh3::new();
-            h.update(b"copy\0");
-            h.update(src.as_os_str().as_encoded_bytes());
-            crate::load::fingerprint::add_metadata(&mut h, &meta);
+            if ours {
+                h.update(b"cache\0");
+                h.update(src.as_os_str().as_encoded_bytes());
+                let (len, mtime) = stamp_of(&meta).unwrap_or_default();
+                h.update(&len.to_le_bytes());
+                h.update(&mtime.to_le_bytes());
+                #[cfg(unix)]
+                {
+                    use std::os::unix::fs::MetadataExt;
+                    h.update(&meta.ino().to_le_bytes());
+                    h.update(&meta.dev().to_le_bytes());
+                }
+            } else {
+                h.update(b"copy\0");
+                h.update(src.as_os_str().as_encoded_bytes());
+                crate::load::fingerprint::add_metadata(&mut h, &meta);
+            }
             h.digest128()
         }
     })

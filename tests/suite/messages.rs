@@ -128,18 +128,18 @@ fn commands_run_in_a_sub_folder_find_the_site_above() {
         (run.code, run.stderr.as_str()),
         (
             0,
-            "using the site in [ROOT] (the nearest folder above with a site.yaml)\nno errors: 12 pages and 2 posts would be built\n"
+            "using the site in [ROOT] (the nearest folder above with a site.yaml)\nno errors: 14 pages and 2 posts would be built\n"
         )
     );
     let run = run_in(&site, "content/posts", &["build"]);
     assert_eq!(run.code, 0, "{}", run.stderr);
     assert!(run.stderr.starts_with("using the site in [ROOT] (the nearest folder above with a site.yaml)\n"));
-    assert!(run.stderr.ends_with("built 12 pages, 2 posts and 0 images into [ROOT]/public\n"), "{}", run.stderr);
+    assert!(run.stderr.ends_with("built 14 pages, 2 posts and 0 images into [ROOT]/public\n"), "{}", run.stderr);
     assert!(site.public().join("index.html").is_file());
     assert!(!site.root.join("content/posts/public").exists());
     // In the site folder itself nothing extra is said.
     let run = site.run(&["check"]);
-    assert_eq!(run.stderr, "no errors: 12 pages and 2 posts would be built\n");
+    assert_eq!(run.stderr, "no errors: 14 pages and 2 posts would be built\n");
     // `--root` is taken as given: no search above it.
     let run = run_in(&site, "content", &["check", "--root", "posts"]);
     assert_eq!(run.code, 1);
@@ -239,12 +239,12 @@ const LEFT_OUT: &str = "left out: 1 draft, 1 dated in the future (2027-01-01: co
 fn a_build_says_what_it_left_out() {
     let site = SiteTest::fixture("basic");
     let run = site.build_ok();
-    assert_eq!(run.stderr, format!("{LEFT_OUT}built 12 pages, 2 posts and 0 images into [ROOT]/public\n"));
+    assert_eq!(run.stderr, format!("{LEFT_OUT}built 14 pages, 2 posts and 0 images into [ROOT]/public\n"));
     // A build that finds nothing changed says it again.
     let run = site.build_ok();
     assert_eq!(
         run.stderr,
-        format!("nothing changed since the last build: 12 pages, 2 posts and 0 images in [ROOT]/public are up to date\n{LEFT_OUT}")
+        format!("nothing changed since the last build: 14 pages, 2 posts and 0 images in [ROOT]/public are up to date\n{LEFT_OUT}")
     );
     // --quiet silences it.
     let quiet = SiteTest::fixture("basic");
@@ -252,7 +252,7 @@ fn a_build_says_what_it_left_out() {
     // --drafts builds them: nothing is left out.
     let drafts = SiteTest::fixture("basic");
     let run = drafts.run_ok(&["build", "--drafts"]);
-    assert_eq!(run.stderr, "built 15 pages, 4 posts and 0 images into [ROOT]/public\n");
+    assert_eq!(run.stderr, "built 17 pages, 4 posts and 0 images into [ROOT]/public\n");
     assert!(drafts.public().join("blog/next-year/index.html").is_file());
 }
 
@@ -262,11 +262,11 @@ fn a_build_that_leaves_nothing_out_says_nothing_of_it() {
     fs::remove_file(site.root.join("content/posts/2026-11-10-winter-blend.md")).unwrap();
     fs::remove_file(site.root.join("content/posts/2027-01-01-next-year.md")).unwrap();
     let run = site.build_ok();
-    assert_eq!(run.stderr, "built 12 pages, 2 posts and 0 images into [ROOT]/public\n");
+    assert_eq!(run.stderr, "built 14 pages, 2 posts and 0 images into [ROOT]/public\n");
     let run = site.build_ok();
     assert_eq!(
         run.stderr,
-        "nothing changed since the last build: 12 pages, 2 posts and 0 images in [ROOT]/public are up to date\n"
+        "nothing changed since the last build: 14 pages, 2 posts and 0 images in [ROOT]/public are up to date\n"
     );
 }
 

@@ -95,7 +95,7 @@ fn issue_12_5000_reviews_check_cleanly() {
     }
     site.write("data/reviews.yaml", &text);
     let run = site.run(&["check"]);
-    assert_eq!((run.code, run.stderr.as_str()), (0, "no errors: 262 pages and 2 posts would be built\n"));
+    assert_eq!((run.code, run.stderr.as_str()), (0, "no errors: 264 pages and 2 posts would be built\n"));
 }
 
 #[test]
@@ -107,7 +107,7 @@ fn issue_12_10000_video_embeds_in_one_post_check_cleanly() {
     }
     site.write("content/posts/2026-11-01-videos.md", &text);
     let run = site.run(&["check"]);
-    assert_eq!((run.code, run.stderr.as_str()), (0, "no errors: 14 pages and 3 posts would be built\n"));
+    assert_eq!((run.code, run.stderr.as_str()), (0, "no errors: 16 pages and 3 posts would be built\n"));
 }
 
 #[test]
@@ -125,7 +125,7 @@ fn issue_12_a_40_kb_title_is_a_warning_and_the_card_is_drawn() {
             " --> content/posts/2026-11-01-long.md:2:8",
         ]
     );
-    assert!(run.stderr.ends_with("  = help: keep the title short (a search result shows about 60 characters); put the rest in `description:` or in the text\n\n0 errors, 1 warning\nleft out: 1 draft, 1 dated in the future (2027-01-01: content/posts/2027-01-01-next-year.md); build with --drafts to include them\nbuilt 14 pages, 3 posts and 0 images into [ROOT]/public\n"), "{}", run.stderr);
+    assert!(run.stderr.ends_with("  = help: keep the title short (a search result shows about 60 characters); put the rest in `description:` or in the text\n\n0 errors, 1 warning\nleft out: 1 draft, 1 dated in the future (2027-01-01: content/posts/2027-01-01-next-year.md); build with --drafts to include them\nbuilt 16 pages, 3 posts and 0 images into [ROOT]/public\n"), "{}", run.stderr);
     // The post's share card was drawn and written.
     let html = site.read("public/blog/long/index.html");
     let at = html.find("/media/card-").expect("a card URL");
@@ -223,7 +223,7 @@ fn issue_12_an_unreadable_youtube_start_time_is_a_warning_at_its_line() {
   = help: write the time as seconds (t=90), as 1m30s, or as 1:30
 
 0 errors, 1 warning
-no errors: 14 pages and 3 posts would be built
+no errors: 16 pages and 3 posts would be built
 "
     );
 }

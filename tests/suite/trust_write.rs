@@ -95,7 +95,7 @@ fn the_owners_dot_entries_survive_whole_and_incremental_builds() {
     let post = "content/posts/2026-10-01-open-day.md";
     site.write(post, &site.read(post).replace("Three teas", "Four teas"));
     let run = site.build_ok();
-    assert!(run.stderr.ends_with(" into [ROOT]/public (2 written, 28 unchanged, 0 removed)\n"), "{}", run.stderr);
+    assert!(run.stderr.ends_with(" into [ROOT]/public (3 written, 33 unchanged, 0 removed)\n"), "{}", run.stderr);
     assert_eq!(owners(&site), expected);
     assert!(!site.public().join("stray.html").exists());
     assert_same(&site_tree(&site.public()), &fresh_tree(&site), "public/ and a fresh build");
@@ -223,7 +223,7 @@ fn a_static_file_edited_with_its_old_modification_time_is_copied_again() {
     fs::write(&src, &new).unwrap();
     fs::File::options().write(true).open(&src).unwrap().set_modified(mtime).unwrap();
     let run = site.build_ok();
-    assert!(run.stderr.ends_with("(1 written, 29 unchanged, 0 removed)\n"), "{}", run.stderr);
+    assert!(run.stderr.ends_with("(1 written, 35 unchanged, 0 removed)\n"), "{}", run.stderr);
     assert_eq!(site.read("public/prices.txt"), new);
 }
 
@@ -256,7 +256,7 @@ fn a_second_build_waits_for_the_first_and_says_so() {
     let mut rest = String::new();
     std::io::Read::read_to_string(&mut stderr, &mut rest).unwrap();
     assert!(child.wait().unwrap().success(), "{rest}");
-    assert!(rest.ends_with("(2 written, 28 unchanged, 0 removed)\n"), "{rest}");
+    assert!(rest.ends_with("(3 written, 33 unchanged, 0 removed)\n"), "{rest}");
     assert!(site.read("public/blog/open-day/index.html").contains("Four teas"));
 }
 
@@ -287,8 +287,9 @@ fn two_builds_at_once_never_break_the_output() {
     }
 }
 
-/// Writes version `v` of the site: 120 static files and one post, so
-/// that every rebuild changes many files.
+/// Writes version `v` of the site: 120 static files and one post, whose
+/// title changes too (so its share card, linked from the cache), so that
+/// every rebuild changes many files.
 fn version(site: &SiteTest, v: usize) {
     let bulk = site.root.join("static/bulk");
     fs::create_dir_all(&bulk).unwrap();
@@ -299,7 +300,10 @@ fn version(site: &SiteTest, v: usize) {
     let text = site.read(post);
     let start = text.find("Three teas").or_else(|| text.find("Version ")).unwrap();
     let end = text[start..].find(" and one cake").unwrap() + start;
-    site.write(post, &format!("{}Version {v} teas{}", &text[..start], &text[end..]));
+    let text = format!("{}Version {v} teas{}", &text[..start], &text[end..]);
+    let title = text.find("title: ").unwrap();
+    let title_end = text[title..].find('\n').unwrap() + title;
+    site.write(post, &format!("{}title: \"Open day, version {v}\"{}", &text[..title], &text[title_end..]));
 }
 
 #[test]
@@ -375,4 +379,57 @@ fn what_a_killed_build_left_is_repaired_even_when_nothing_changed() {
     assert!(run.stderr.starts_with("nothing changed since the last build"), "{}", run.stderr);
     assert_eq!(leftovers(&site.root), Vec::<String>::new());
     assert_eq!(git_of(&site.public()).len(), 2);
+}
+
+#[cfg(unix)]
+fn inode(p: &Path) -> (u64, u64) {
+    use std::os::unix::fs::MetadataExt;
+    let m = fs::symlink_metadata(p).unwrap_or_else(|e| panic!("{}: {e}", p.display()));
+    (m.dev(), m.ino())
+}
+
+/// Issue 19: the share cards and photo variants of the output are the
+/// cache's own files (hard links: one file made per card, not two), the
+/// owner's files are copies, and builds that change cards back and forth,
+/// staging into the spare that holds links to cache files, never write
+/// through one: every cache file keeps its bytes.
+#[cfg(unix)]
+#[test]
+fn cards_and_photos_are_linked_from_the_cache_and_never_written_through() {
+    let site = SiteTest::fixture("basic");
+    let img = image::RgbImage::from_fn(1200, 800, |x, y| image::Rgb([(x / 5) as u8, (y / 4) as u8, 120]));
+    let mut jpeg = Vec::new();
+    image::codecs::jpeg::JpegEncoder::new_with_quality(&mut jpeg, 85).encode_image(&img).unwrap();
+    fs::write(site.root.join("content/posts/table.jpg"), jpeg).unwrap();
+    let post = "content/posts/2026-10-01-open-day.md";
+    let text = site.read(post).replacen("---\n", "---\ncover: table.jpg\ncover_alt: The shop table\n", 1);
+    site.write(post, &text);
+    site.build_ok();
+    let (public, cache) = (site.public(), site.root.join(".shopstory-cache/images"));
+    let media: Vec<String> = tree(&public).into_keys().filter(|p| p.starts_with("media/")).collect();
+    let cards = media.iter().filter(|p| p.starts_with("media/card-")).count();
+    let photos = media.iter().filter(|p| p.starts_with("media/table-")).count();
+    assert!(cards >= 8 && photos >= 2, "{media:?}");
+    for p in &media {
+        assert_eq!(inode(&public.join(p)), inode(&cache.join(&p["media/".len()..])), "{p}");
+    }
+    // No file of the output is one of the owner's.
+    let mut owners = Vec::new();
+    for d in ["content", "static"].map(|d| site.root.join(d)) {
+        owners.extend(tree(&d).into_keys().map(|p| inode(&d.join(p))));
+    }
+    assert!(owners.len() >= 5, "{owners:?}");
+    let shared: Vec<String> = tree(&public).into_keys().filter(|p| owners.contains(&inode(&public.join(p)))).collect();
+    assert!(shared.is_empty(), "{shared:?}");
+    assert_eq!(site.read("public/prices.txt"), site.read("static/prices.txt"));
+    let cached = tree(&cache);
+    for v in [1, 2, 0, 1, 0] {
+        let title = if v == 0 { "Open day: tea, yarn & <cake>".to_string() } else { format!("Open day number {v}") };
+        site.write(post, &text.replacen("Open day: tea, yarn & <cake>", &title, 1));
+        site.build_ok();
+        assert_same(&site_tree(&public), &fresh_tree(&site), &format!("title {v}: public/ and a fresh build"));
+        let now = tree(&cache);
+        let changed: Vec<&String> = cached.keys().filter(|p| now.get(*p) != cached.get(*p)).collect();
+        assert!(changed.is_empty(), "title {v}: cache files changed: {changed:?}");
+    }
 }

@@ -47,6 +47,8 @@ fn video_site_has_exactly_the_expected_files() {
         "media/posts/chain-check.mp4",
         "media/posts/chain-check.vtt",
         "robots.txt",
+        "search/index.html",
+        "search/index.json",
         "sitemap.xml",
         "staff/ana/index.html",
         "staff/ben/index.html",
@@ -57,6 +59,7 @@ fn video_site_has_exactly_the_expected_files() {
         "tags/news/index.html",
         "tags/tires/index.html",
         "tags/wheels/index.html",
+        "theme/search.js",
         "theme/style.css",
         "theme/video.js",
         "videos/index.html",
@@ -96,7 +99,7 @@ fn nothing_is_requested_from_a_third_party_before_the_click() {
         }
         assert!(!html.contains("ytimg.com") && !html.contains("vimeocdn.com"), "{path} hot-links a platform thumbnail");
     }
-    assert_eq!(pages, 18);
+    assert_eq!(pages, 19);
 }
 
 #[test]

@@ -1,6 +1,7 @@
 //! Making the card files (I/O, `build` only): the cards the image cache
 //! lacks are drawn (or cropped from a `share_image:`) in parallel, encoded
-//! and stored in the cache; every card file is a copy of its cache file.
+//! and stored in the cache; every card file names its cache file, which the
+//! writer links into the output.
 
 use super::draw::{card_png, cover};
 use super::spec::{CardKind, CardPhoto, PlannedCard, HEIGHT, WIDTH};
@@ -39,7 +40,7 @@ pub struct CardStats {
 /// The card files and what it took.
 #[derive(Debug)]
 pub struct ExecutedCards {
-    /// One per card, copied from the cache, sorted by output path.
+    /// One per card, its cache file (linked into the output), sorted by output path.
     pub files: Vec<OutputFile>,
     pub stats: CardStats,
 }
@@ -102,7 +103,7 @@ fn make(
 }
 
 /// Draws every planned card the cache lacks, in parallel, and returns the
-/// card files (copies of their cache files). A photo that cannot be read or
+/// card files (their cache files, which the writer links). A photo that cannot be read or
 /// decoded is an error naming it; a cache that cannot be written is a failure.
 /// A logo that cannot be decoded is reported once and the cards use a monogram.
 pub fn execute(

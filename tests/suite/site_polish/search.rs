@@ -142,3 +142,13 @@ fn under_a_sub_path_the_index_links_there() {
         "{page}"
     );
 }
+
+#[test]
+fn an_owners_own_search_page_is_kept() {
+    let site = cafe();
+    site.write("content/pages/search.md", "---\ntitle: Find things\n---\n\nOur own search page.\n");
+    site.build_ok();
+    let page = site.read("public/search/index.html");
+    assert!(page.contains("<h1>Find things</h1>") && !page.contains("search.js"), "{page}");
+    assert!(index(&site)["docs"].as_array().unwrap().iter().any(|d| d[1] == "Find things"));
+}

@@ -152,3 +152,28 @@ fn an_owners_own_search_page_is_kept() {
     assert!(page.contains("<h1>Find things</h1>") && !page.contains("search.js"), "{page}");
     assert!(index(&site)["docs"].as_array().unwrap().iter().any(|d| d[1] == "Find things"));
 }
+
+/// Posts stream (issue 16): each post's page is written right after its
+/// body, and all but the feed's newest posts drop their HTML. The index
+/// still holds the words of every post's body, the oldest's too, and each
+/// word finds its post only.
+#[test]
+fn the_body_words_of_every_post_are_found_however_many_posts() {
+    let site = cafe();
+    const NOTES: usize = 24; // more than the feed's 20 newest posts
+    for n in 1..=NOTES {
+        site.write(
+            &format!("content/posts/2026-01-{n:02}-note-{n}.md"),
+            &format!("---\ntitle: Note {n}\n---\n\nA short note about the Zanzibar{n}x blend.\n"),
+        );
+    }
+    site.build_ok();
+    let index = index(&site);
+    let urls: Vec<String> =
+        index["docs"].as_array().unwrap().iter().map(|d| d[2].as_str().unwrap().to_string()).collect();
+    for n in 1..=NOTES {
+        let doc = urls.iter().position(|u| u.starts_with("/blog/") && u.ends_with(&format!("-{n}/"))).unwrap();
+        assert_eq!(find(&index, &format!("zanzibar{n}x")), [doc as u64], "note {n} in {urls:?}");
+    }
+    assert_eq!(find(&index, "zanzibar").len(), NOTES);
+}

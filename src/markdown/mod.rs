@@ -52,10 +52,11 @@ pub struct RenderedBody {
     pub excerpt: String,
     /// Site paths of the local images the body shows, in order.
     pub images: Vec<String>,
-    /// The folded words of `html`'s text, each once, for the site search:
-    /// kept when a streamed post's `html` is dropped (`render::stream`),
-    /// else empty.
-    pub search_words: Vec<String>,
+    /// The folded words of `html`'s text, each once, space-separated, for
+    /// the site search: kept when a streamed post's `html` is dropped
+    /// (`render::stream`), else empty. One string, not one per word: it
+    /// stays with every post until the index is written.
+    pub search_words: String,
 }
 
 impl RenderedBody {

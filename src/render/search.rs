@@ -75,11 +75,12 @@ pub fn html_text(html: &str) -> String {
         .replace("&amp;", "&")
 }
 
-/// The folded words of a body's HTML, each once (sorted): what the search
-/// keeps of a post whose HTML is dropped once its page is written.
-pub fn body_words(html: &str) -> Vec<String> {
+/// The folded words of a body's HTML, each once (sorted), space-separated
+/// (a folded word holds letters and digits only): what the search keeps of
+/// a post whose HTML is dropped once its page is written.
+pub fn body_words(html: &str) -> String {
     let set: std::collections::BTreeSet<String> = words(&html_text(html)).collect();
-    set.into_iter().collect()
+    set.into_iter().collect::<Vec<_>>().join(" ")
 }
 
 /// One thing the search finds.
@@ -93,7 +94,7 @@ struct Document {
     /// Everything searched: title, tags, text...
     text: String,
     /// ...and a body's words (`body_words`), when they were kept apart.
-    body_words: Vec<String>,
+    body_words: String,
 }
 
 #[derive(Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
@@ -123,7 +124,7 @@ fn documents(site: &Site, extra_pages: &[(String, String, String)]) -> Vec<Docum
             let (body, body_words) = if d.body.html.is_empty() {
                 (String::new(), d.body.search_words.clone())
             } else {
-                (html_text(&d.body.html), Vec::new())
+                (html_text(&d.body.html), String::new())
             };
             docs.push(Document {
                 kind: if d.video.is_some() { Kind::Video } else { kind },
@@ -146,7 +147,7 @@ fn documents(site: &Site, extra_pages: &[(String, String, String)]) -> Vec<Docum
             date_display: String::new(),
             snippet: snippet(text),
             text: format!("{title} {text}"),
-            body_words: Vec::new(),
+            body_words: String::new(),
         });
     }
     for m in &site.moments {
@@ -165,7 +166,7 @@ fn documents(site: &Site, extra_pages: &[(String, String, String)]) -> Vec<Docum
             url: m.url.clone(),
             date,
             date_display,
-            body_words: Vec::new(),
+            body_words: String::new(),
         });
     }
     for r in site.reviews.all.iter().filter(|r| r.listed) {
@@ -179,7 +180,7 @@ fn documents(site: &Site, extra_pages: &[(String, String, String)]) -> Vec<Docum
             date_display: i18n.date_long(r.date),
             snippet: snippet(text),
             text: format!("{} {product} {text}", r.author),
-            body_words: Vec::new(),
+            body_words: String::new(),
         });
     }
     docs
@@ -247,7 +248,7 @@ fn index_json(site: &Site, extra_pages: &[(String, String, String)]) -> String {
     let base = crate::paths::base_path(&site.config.base_url);
     let mut postings: BTreeMap<String, Vec<usize>> = BTreeMap::new();
     for (n, d) in docs.iter().enumerate() {
-        for w in words(&d.text).chain(d.body_words.iter().cloned()) {
+        for w in words(&d.text).chain(d.body_words.split_whitespace().map(str::to_string)) {
             let list = postings.entry(w).or_default();
             if list.last() != Some(&n) {
                 list.push(n);
@@ -323,6 +324,12 @@ mod tests {
             html_text("<p>Fish &amp; <em>chips</em></p>").split_whitespace().collect::<Vec<_>>(),
             ["Fish", "&", "chips"]
         );
+    }
+
+    #[test]
+    fn a_streamed_bodys_words_are_kept_once_each() {
+        assert_eq!(body_words("<p>Café <em>crème</em>, CAFÉ &amp; naïve</p>"), "cafe creme naive");
+        assert_eq!(body_words(""), "");
     }
 
     #[test]

@@ -15,9 +15,10 @@
 use super::pages::{Extra, Job};
 use super::{date_strings, meta, seo, ser, OutputFile};
 use crate::model::Site;
+use rayon::prelude::*;
 use serde::Serialize;
-use std::collections::BTreeMap;
-use unicode_normalization::{char::is_combining_mark, UnicodeNormalization};
+use std::collections::HashMap;
+use unicode_normalization::char::{decompose_canonical, is_combining_mark};
 
 /// Where the index is written, and the search page's URL.
 pub const INDEX_PATH: &str = "search/index.json";
@@ -31,29 +32,47 @@ const MAX_WORD: usize = 32;
 /// accent to strip spelled in plain Latin (`ß` → `ss`, `ø` → `o`).
 pub fn fold(text: &str) -> String {
     let mut out = String::with_capacity(text.len());
-    for c in text.nfd().filter(|c| !is_combining_mark(*c)).flat_map(char::to_lowercase) {
-        match c {
-            'ß' => out.push_str("ss"),
-            'æ' => out.push_str("ae"),
-            'œ' => out.push_str("oe"),
-            'ø' => out.push('o'),
-            'ł' => out.push('l'),
-            'đ' | 'ð' => out.push('d'),
-            'þ' => out.push_str("th"),
-            'ı' => out.push('i'),
-            c => out.push(c),
+    for c in text.chars() {
+        if c.is_ascii() {
+            out.push(c.to_ascii_lowercase());
+            continue;
         }
+        // Decomposing one character at a time is NFD without its reordering
+        // of accents, which are all dropped here anyway.
+        decompose_canonical(c, |d| {
+            if is_combining_mark(d) {
+                return;
+            }
+            for l in d.to_lowercase() {
+                match l {
+                    'ß' => out.push_str("ss"),
+                    'æ' => out.push_str("ae"),
+                    'œ' => out.push_str("oe"),
+                    'ø' => out.push('o'),
+                    'ł' => out.push('l'),
+                    'đ' | 'ð' => out.push('d'),
+                    'þ' => out.push_str("th"),
+                    'ı' => out.push('i'),
+                    l => out.push(l),
+                }
+            }
+        });
     }
     out
 }
 
 /// The folded words of `text`: runs of letters and digits.
-pub fn words(text: &str) -> impl Iterator<Item = String> + '_ {
-    text.split(|c: char| !c.is_alphanumeric())
-        .filter(|w| !w.is_empty())
-        .map(fold)
-        .flat_map(|w| w.split(|c: char| !c.is_alphanumeric()).map(str::to_string).collect::<Vec<_>>())
-        .filter(|w| !w.is_empty() && w.chars().count() <= MAX_WORD)
+pub fn words(text: &str) -> impl Iterator<Item = String> {
+    let folded = fold(text);
+    split_words(&folded).map(str::to_string).collect::<Vec<_>>().into_iter()
+}
+
+/// The words of text already folded (`fold`), as slices of it. Folding
+/// the whole text once and then splitting gives the words folding each
+/// word would: folding maps letters and digits to letters and digits and
+/// drops only accents.
+fn split_words(folded: &str) -> impl Iterator<Item = &str> {
+    folded.split(|c: char| !c.is_alphanumeric()).filter(|w| !w.is_empty() && w.chars().count() <= MAX_WORD)
 }
 
 /// The text of an HTML fragment: tags dropped, the common entities read.
@@ -66,6 +85,9 @@ pub fn html_text(html: &str) -> String {
         rest = rest[open..].find('>').map_or("", |close| &rest[open + close + 1..]);
     }
     out.push_str(rest);
+    if !out.contains('&') {
+        return out;
+    }
     out.replace("&lt;", "<")
         .replace("&gt;", ">")
         .replace("&quot;", "\"")
@@ -79,8 +101,11 @@ pub fn html_text(html: &str) -> String {
 /// (a folded word holds letters and digits only): what the search keeps of
 /// a post whose HTML is dropped once its page is written.
 pub fn body_words(html: &str) -> String {
-    let set: std::collections::BTreeSet<String> = words(&html_text(html)).collect();
-    set.into_iter().collect::<Vec<_>>().join(" ")
+    let folded = fold(&html_text(html));
+    let mut set: Vec<&str> = split_words(&folded).collect();
+    set.sort_unstable();
+    set.dedup();
+    set.join(" ")
 }
 
 /// One thing the search finds.
@@ -246,15 +271,20 @@ fn encode_docs(list: &[usize], total: usize) -> String {
 fn index_json(site: &Site, extra_pages: &[(String, String, String)]) -> String {
     let docs = documents(site, extra_pages);
     let base = crate::paths::base_path(&site.config.base_url);
-    let mut postings: BTreeMap<String, Vec<usize>> = BTreeMap::new();
+    // Each document's text folded once, in parallel; words are slices of it.
+    let folded: Vec<String> = docs.par_iter().map(|d| fold(&d.text)).collect();
+    let mut postings: HashMap<&str, Vec<usize>> = HashMap::new();
     for (n, d) in docs.iter().enumerate() {
-        for w in words(&d.text).chain(d.body_words.split_whitespace().map(str::to_string)) {
+        for w in split_words(&folded[n]).chain(d.body_words.split_whitespace()) {
             let list = postings.entry(w).or_default();
             if list.last() != Some(&n) {
                 list.push(n);
             }
         }
     }
+    // Sorted by their bytes, as the browser's prefix search expects.
+    let mut postings: Vec<(&str, Vec<usize>)> = postings.into_iter().collect();
+    postings.sort_unstable_by(|a, b| a.0.cmp(b.0));
     let i18n = &site.config.i18n;
     let index = Index {
         v: 1,
@@ -272,8 +302,8 @@ fn index_json(site: &Site, extra_pages: &[(String, String, String)]) -> String {
                 )
             })
             .collect(),
-        words: postings.keys().map(String::as_str).collect(),
-        docs_of: postings.values().map(|list| encode_docs(list, docs.len())).collect(),
+        words: postings.iter().map(|(w, _)| *w).collect(),
+        docs_of: postings.iter().map(|(_, list)| encode_docs(list, docs.len())).collect(),
     };
     serde_json::to_string(&index).unwrap_or_default()
 }

@@ -174,4 +174,36 @@ impl Browser {
         }
         &self.events
     }
+
+    /// The value of a JavaScript expression in the page (promises awaited).
+    pub(crate) fn eval(&mut self, expression: &str, deadline: Instant) -> Value {
+        let r = self.call(
+            "Runtime.evaluate",
+            json!({"expression": expression, "returnByValue": true, "awaitPromise": true}),
+            deadline,
+        );
+        r["result"]["value"].clone()
+    }
+
+    /// Evaluates `expression` until it is truthy, or panics at `deadline`.
+    pub(crate) fn eval_until(&mut self, expression: &str, deadline: Instant) -> Value {
+        loop {
+            let v = self.eval(expression, deadline);
+            if !(v.is_null() || v == json!(false) || v == json!("") || v == json!(0)) {
+                return v;
+            }
+            assert!(Instant::now() < deadline, "timed out waiting for {expression}");
+            std::thread::sleep(std::time::Duration::from_millis(50));
+        }
+    }
+
+    /// Opens `url` in a new page (network events recorded) and waits until it has loaded.
+    pub(crate) fn open(&mut self, url: &str, deadline: Instant) {
+        self.attach_page(deadline);
+        self.call("Network.enable", json!({}), deadline);
+        self.call("Page.enable", json!({}), deadline);
+        self.call("Page.navigate", json!({"url": url}), deadline);
+        self.wait_for("Page.loadEventFired", deadline);
+        self.eval_until("document.readyState === 'complete'", deadline);
+    }
 }

@@ -25,30 +25,16 @@ impl Browser {
     }
 
     fn eval(&mut self, expression: &str) -> Value {
-        let r = self
-            .call("Runtime.evaluate", json!({"expression": expression, "returnByValue": true, "awaitPromise": true}));
-        r["result"]["value"].clone()
+        self.0.eval(expression, Instant::now() + TIMEOUT)
     }
 
+    /// Evaluates `expression` until it is truthy (or times out).
     fn eval_until(&mut self, expression: &str) -> Value {
-        let deadline = Instant::now() + TIMEOUT;
-        loop {
-            let v = self.eval(expression);
-            if !(v.is_null() || v == json!(false) || v == json!("") || v == json!(0)) {
-                return v;
-            }
-            assert!(Instant::now() < deadline, "timed out waiting for {expression}");
-            std::thread::sleep(Duration::from_millis(50));
-        }
+        self.0.eval_until(expression, Instant::now() + TIMEOUT)
     }
 
     fn open(&mut self, url: &str) {
-        self.0.attach_page(Instant::now() + TIMEOUT);
-        self.call("Network.enable", json!({}));
-        self.call("Page.enable", json!({}));
-        self.call("Page.navigate", json!({"url": url}));
-        self.0.wait_for("Page.loadEventFired", Instant::now() + TIMEOUT);
-        self.eval_until("document.readyState === 'complete'");
+        self.0.open(url, Instant::now() + TIMEOUT);
     }
 
     /// Types `text` into the focused field, one character at a time.

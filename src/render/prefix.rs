@@ -46,20 +46,7 @@ pub fn prefix_html<'a>(html: &'a str, base: &str) -> Cow<'a, str> {
     if base.is_empty() {
         return Cow::Borrowed(html);
     }
-    let mut at = Vec::new();
-    scan(html, &Rule { base, pages: None }, &mut at);
-    if at.is_empty() {
-        return Cow::Borrowed(html);
-    }
-    let mut out = String::with_capacity(html.len() + at.len() * base.len());
-    let mut last = 0;
-    for i in at {
-        out.push_str(&html[last..i]);
-        out.push_str(base);
-        last = i;
-    }
-    out.push_str(&html[last..]);
-    Cow::Owned(out)
+    insert(html, &Rule { base, pages: None })
 }
 
 /// `html` with a language's folder (`/en`) put in front of every
@@ -72,16 +59,21 @@ pub fn prefix_pages<'a>(html: &'a str, folder: &str, pages: &std::collections::H
     if folder.is_empty() {
         return Cow::Borrowed(html);
     }
+    insert(html, &Rule { base: folder, pages: Some(pages) })
+}
+
+/// `html` with `rule.base` put in front of every URL the rule picks.
+fn insert<'a>(html: &'a str, rule: &Rule<'_>) -> Cow<'a, str> {
     let mut at = Vec::new();
-    scan(html, &Rule { base: folder, pages: Some(pages) }, &mut at);
+    scan(html, rule, &mut at);
     if at.is_empty() {
         return Cow::Borrowed(html);
     }
-    let mut out = String::with_capacity(html.len() + at.len() * folder.len());
+    let mut out = String::with_capacity(html.len() + at.len() * rule.base.len());
     let mut last = 0;
     for i in at {
         out.push_str(&html[last..i]);
-        out.push_str(folder);
+        out.push_str(rule.base);
         last = i;
     }
     out.push_str(&html[last..]);

@@ -41,12 +41,7 @@ impl Browser {
 
     /// Every URL the page has asked for so far.
     fn requested(&mut self) -> Vec<String> {
-        self.0
-            .events()
-            .iter()
-            .filter(|e| e["method"] == "Network.requestWillBeSent")
-            .filter_map(|e| e["params"]["request"]["url"].as_str().map(str::to_string))
-            .collect()
+        self.0.requested()
     }
 }
 

@@ -175,6 +175,15 @@ impl Browser {
         &self.events
     }
 
+    /// Every URL the page has asked for so far (with `Network.enable`).
+    pub(crate) fn requested(&mut self) -> Vec<String> {
+        self.events()
+            .iter()
+            .filter(|e| e["method"] == "Network.requestWillBeSent")
+            .filter_map(|e| e["params"]["request"]["url"].as_str().map(str::to_string))
+            .collect()
+    }
+
     /// The value of a JavaScript expression in the page (promises awaited).
     pub(crate) fn eval(&mut self, expression: &str, deadline: Instant) -> Value {
         let r = self.call(

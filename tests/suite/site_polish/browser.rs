@@ -55,12 +55,7 @@ impl Browser {
     }
 
     fn requested(&mut self) -> Vec<String> {
-        self.0
-            .events()
-            .iter()
-            .filter(|e| e["method"] == "Network.requestWillBeSent")
-            .filter_map(|e| e["params"]["request"]["url"].as_str().map(str::to_string))
-            .collect()
+        self.0.requested()
     }
 
     /// The results as the visitor sees them.

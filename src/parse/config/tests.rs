@@ -1,0 +1,67 @@
+use super::*;
+use crate::diag::render::all_to_text;
+use crate::diag::Diagnostics;
+use std::sync::Arc;
+
+fn parse(text: &str) -> (SiteConfig, String) {
+    let mut diags = Diagnostics::new();
+    diags.add_source(CONFIG_FILE, Arc::from(text));
+    let c = parse_config(Some(text), &mut diags);
+    (c, all_to_text(&diags))
+}
+
+#[test]
+fn defaults_apply() {
+    let (c, errs) = parse("title: Shop\nbase_url: https://shop.example/\n");
+    assert_eq!(errs, "");
+    assert_eq!(c.base_url, "https://shop.example");
+    assert_eq!(c.posts.per_page, 10);
+    assert_eq!(c.images.widths, vec![480, 960, 1600]);
+    assert_eq!(c.shop.name, "Shop");
+    assert!(c.moments.require_consent);
+}
+
+#[test]
+fn unknown_keys_suggest_the_nearest() {
+    let (_, errs) = parse("title: Shop\nbaseurl: https://shop.example\nbrand:\n  colour: \"#fff\"\n");
+    assert!(errs.contains("unknown key `baseurl` in site.yaml"), "{errs}");
+    assert!(errs.contains("site.yaml:2:1"), "{errs}");
+    assert!(errs.contains("did you mean `base_url`?"), "{errs}");
+    assert!(errs.contains("unknown key `colour` in brand"), "{errs}");
+    assert!(errs.contains("site.yaml:4:3"), "{errs}");
+    assert!(errs.contains("did you mean `color`?"), "{errs}");
+    assert!(errs.contains("site.yaml has no `base_url`"), "{errs}");
+}
+
+#[test]
+fn bad_values_are_reported_at_their_line() {
+    let (c, errs) = parse(
+        "title: Shop\nbase_url: shop.example\nbrand:\n  color: green\nposts:\n  per_page: 0\nimages:\n  formats: [gif]\n",
+    );
+    assert!(errs.contains("base_url `shop.example` is not a web address\n --> site.yaml:2:11"), "{errs}");
+    assert!(errs.contains("brand.color `green` is not a colour\n --> site.yaml:4:10"), "{errs}");
+    assert!(errs.contains("posts.per_page must be at least 1"), "{errs}");
+    assert!(errs.contains("`gif` is not a format"), "{errs}");
+    assert_eq!(c.posts.per_page, 10);
+}
+
+#[test]
+fn paths_are_checked_at_their_line() {
+    let (c, errs) = parse(
+        "title: Shop\nbase_url: https://shop.example\nposts: { per_page: 2, permalink: \"/../../victim/{slug}.html\" }\nshop:\n  logo: ../logo.png\n",
+    );
+    assert_eq!(
+        errs,
+        "error: posts.permalink `/../../victim/{slug}.html`: it has a `..` folder, which would lead out of the output folder\n --> site.yaml:3:8\n  |\n3 | posts: { per_page: 2, permalink: \"/../../victim/{slug}.html\" }\n  |        ^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^\n  = help: write a path inside the site, of letters, digits, `-` and `/`, such as `/blog/{slug}/` or `/{year}/{month}/{slug}/`\n\n\
+         error: shop.logo `../logo.png`: it points outside the site folder\n --> site.yaml:5:9\n  |\n5 |   logo: ../logo.png\n  |         ^^^^^^^^^^^\n  = help: put the logo inside the site folder and write its path from there, such as static/logo.png\n\n"
+    );
+    assert_eq!((c.posts.permalink.as_str(), c.shop.logo), ("/blog/{slug}/", None));
+}
+
+#[test]
+fn missing_file_says_what_to_do() {
+    let mut diags = Diagnostics::new();
+    parse_config(None, &mut diags);
+    let text = all_to_text(&diags);
+    assert!(text.contains("shopstory init"), "{text}");
+}

@@ -73,6 +73,15 @@ pub(super) fn resolve_languages(
 fn language_part(parsed: &Parsed, lang: &str) -> Parsed {
     let mut config = parsed.config.clone();
     config.language = lang.to_string();
+    for (field, text) in [("title", &mut config.title), ("description", &mut config.description)] {
+        if let Some(t) = crate::parse::translatable::text_in(&parsed.config.texts, field, lang) {
+            *text = t.clone();
+        }
+    }
+    if parsed.config.shop.name == parsed.config.title {
+        // The shop's name was not written apart from the title: it follows it.
+        config.shop.name = config.title.clone();
+    }
     config.i18n = parsed.config.other_i18n.get(lang).cloned().unwrap_or_default();
     config.files_url = Some(parsed.config.base_url.clone());
     config.base_url = format!("{}{}", parsed.config.base_url, language_prefix(lang));

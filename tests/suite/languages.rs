@@ -478,3 +478,31 @@ fn the_switcher_works_in_a_browser_with_the_mouse_and_the_keyboard() {
         json!(["fr", "Portes ouvertes à l'atelier"])
     );
 }
+
+#[test]
+fn the_site_title_and_description_may_be_written_per_language() {
+    let site = SiteTest::fixture("montreal");
+    let yaml = site.read("site.yaml");
+    let yaml = yaml
+        .replace("title: Atelier Érable\n", "title: {fr: Atelier Érable, en: Maple Workshop}\n")
+        .replace(
+            "description: Couvre-couches en laine, cousues à la main à Montréal.\n",
+            "description:\n  fr: Couvre-couches en laine, cousues à la main à Montréal.\n  en: Wool diaper covers, sewn by hand in Montreal.\n",
+        );
+    site.write("site.yaml", &yaml);
+    site.build_ok();
+    let head = |rel: &str| {
+        let html = site.read(rel);
+        let title = html[html.find("<title>").unwrap() + 7..html.find("</title>").unwrap()].to_string();
+        (
+            title,
+            html.contains("Wool diaper covers, sewn by hand in Montreal."),
+            html.contains("Couvre-couches en laine"),
+        )
+    };
+    assert_eq!(head("public/index.html"), ("Atelier Érable".to_string(), false, true));
+    assert_eq!(head("public/en/index.html"), ("Maple Workshop".to_string(), true, false));
+    let feed = site.read("public/en/feed.xml");
+    assert!(feed.contains("<title>Maple Workshop</title>"), "{feed}");
+    assert!(site.read("public/feed.xml").contains("<title>Atelier Érable</title>"));
+}

@@ -27,6 +27,11 @@ pub const DEFAULT_CACHE_DIR: &str = ".shopstory-cache";
 #[derive(Debug, Clone, Serialize)]
 pub struct SiteConfig {
     pub title: String,
+    /// `title:` and `description:` written once per language
+    /// (`title: {fr: Atelier Érable, en: Maple Workshop}`), by field and
+    /// language; `title`/`description` hold the default language's.
+    #[serde(skip)]
+    pub texts: crate::parse::translatable::Texts,
     pub base_url: String,
     pub language: String,
     /// `languages: [fr, en]`: every language the site is published in, the
@@ -177,6 +182,7 @@ impl SiteConfig {
     pub fn placeholder() -> Self {
         SiteConfig {
             title: "Untitled shop".into(),
+            texts: Default::default(),
             base_url: "https://example.com".into(),
             language: "en".into(),
             languages: Vec::new(),

@@ -18,18 +18,60 @@ pub fn parse_config(text: Option<&str>, diags: &mut Diagnostics) -> SiteConfig {
     };
     let region = Region { file: CONFIG_FILE, text, offset: 0 };
     let Some(map) = read_mapping(text, region, diags) else { return config };
+    // `title: {fr: ..., en: ...}`: one text per language, the first for now.
+    let (map, texts) = super::super::translatable::split_mapping(&map, PER_LANGUAGE);
+    config.texts = texts;
     // `logo:` at the top belongs under `shop:`: say so, not "unknown key".
     let sections: &[(&str, &[&str])] = &[("shop", keys_of("shop")), ("brand", keys_of("brand"))];
     region.check_top_keys(diags, &map, (keys_of(""), sections), "site.yaml");
 
     let mut ctx = Ctx { region, diags, map: &map };
     top_level(&mut config, &mut ctx);
+    texts_per_language(&mut config, &mut ctx);
     sections::shop(&mut config, &mut ctx);
     sections::brand(&mut config, &mut ctx);
     sections::posts(&mut config, &mut ctx);
     sections::images(&mut config, &mut ctx);
     sections::moments_and_reviews(&mut config, &mut ctx);
     config
+}
+
+/// The settings an owner may write once per language.
+const PER_LANGUAGE: &[&str] = &["title", "description"];
+
+/// With `title`/`description` written per language: the default language's
+/// text is the site's own (the first written when it has none), and a text
+/// in a language the site is not published in is a warning at its line.
+fn texts_per_language(config: &mut SiteConfig, ctx: &mut Ctx<'_, '_>) {
+    let languages = if config.languages.is_empty() { vec![config.language.clone()] } else { config.languages.clone() };
+    for field in PER_LANGUAGE {
+        let Some(by) = config.texts.get(*field) else { continue };
+        for tag in by.keys() {
+            if !languages.iter().any(|l| l.eq_ignore_ascii_case(tag) || l.split('-').next() == Some(tag.as_str())) {
+                let span = ctx
+                    .region
+                    .span(&[Seg::Key(field), Seg::Key(tag.as_str())])
+                    .or_else(|| ctx.region.span(&[Seg::Key(field)]));
+                ctx.diags
+                    .warning(
+                        CONFIG_FILE,
+                        span,
+                        format!(
+                            "`{field}` has a text in `{tag}`, which is not one of the site's languages ({})",
+                            languages.join(", ")
+                        ),
+                    )
+                    .help(format!("add `{tag}` to `languages`, or remove its text; it is not published"));
+            }
+        }
+        if let Some(text) = super::super::translatable::text_in(&config.texts, field, &config.language) {
+            let text = text.clone();
+            match *field {
+                "title" => config.title = text,
+                _ => config.description = text,
+            }
+        }
+    }
 }
 
 /// The YAML of site.yaml as a mapping (empty for an empty file), or `None`

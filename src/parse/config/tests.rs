@@ -65,3 +65,22 @@ fn missing_file_says_what_to_do() {
     let text = all_to_text(&diags);
     assert!(text.contains("shopstory init"), "{text}");
 }
+
+#[test]
+fn title_and_description_may_be_written_per_language() {
+    let (c, errs) = parse(
+        "title: {en: Maple Workshop, fr: Atelier Érable}\ndescription: {fr: Couvre-couches, en: Wool covers, de: Wollhosen}\nbase_url: https://a.example\nlanguages: [fr, en]\n",
+    );
+    // The default language's text is the site's own, wherever it is written.
+    assert_eq!(c.title, "Atelier Érable");
+    assert_eq!(c.description, "Couvre-couches");
+    assert_eq!(c.shop.name, "Atelier Érable");
+    assert_eq!(
+        crate::parse::translatable::text_in(&c.texts, "title", "en").map(String::as_str),
+        Some("Maple Workshop")
+    );
+    assert_eq!(
+        errs,
+        "warning: `description` has a text in `de`, which is not one of the site's languages (fr, en)\n --> site.yaml:2:14\n  |\n2 | description: {fr: Couvre-couches, en: Wool covers, de: Wollhosen}\n  |              ^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^\n  = help: add `de` to `languages`, or remove its text; it is not published\n\n"
+    );
+}

@@ -65,12 +65,8 @@ enum Built {
 
 /// Runs the whole pipeline, keeping every output file in memory.
 fn build_once(opts: &BuildOptions, reporter: &Reporter) -> Built {
-    let pages: Mutex<Vec<OutputFile>> = Mutex::new(Vec::new());
-    let sink = |f: OutputFile| {
-        pages.lock().map_err(|_| "a render thread panicked".to_string())?.push(f);
-        Ok(())
-    };
-    let mut outcome = crate::check_with(opts, &sink);
+    let pages = InMemory(Mutex::new(Vec::new()));
+    let mut outcome = crate::check_with(opts, &pages);
     if !outcome.diags.has_errors() {
         if let Err(e) = crate::build_files(opts, &mut outcome, reporter) {
             outcome.diags.error(&outcome.cache_dir, None, format!("could not use the image cache: {e}")).help(
@@ -81,7 +77,7 @@ fn build_once(opts: &BuildOptions, reporter: &Reporter) -> Built {
     if outcome.diags.has_errors() {
         return Built::Failed { diags: outcome.diags };
     }
-    let mut files = pages.into_inner().unwrap_or_else(|e| e.into_inner());
+    let mut files = pages.0.into_inner().unwrap_or_else(|e| e.into_inner());
     // As in `build`: pages first, then the other files (written last, so
     // they win on the same path).
     files.sort_by(|a, b| a.path.cmp(&b.path));
@@ -93,6 +89,16 @@ fn build_once(opts: &BuildOptions, reporter: &Reporter) -> Built {
         diags: outcome.diags,
         cache_dir: outcome.cache_dir,
         base_path: outcome.base_path,
+    }
+}
+
+/// Every rendered page, in memory.
+struct InMemory(Mutex<Vec<OutputFile>>);
+
+impl crate::render::Pages for InMemory {
+    fn put(&self, f: OutputFile, _: crate::output::Deps) -> Result<(), String> {
+        self.0.lock().map_err(|_| "a render thread panicked".to_string())?.push(f);
+        Ok(())
     }
 }
 

@@ -165,3 +165,56 @@ fn without_the_record_the_output_is_built_whole() {
     let run = site.build_ok();
     assert!(run.stderr.contains("nothing changed"), "the record was not written again: {}", run.stderr);
 }
+
+/// The pages a verbose rebuild says it rendered again, of how many.
+fn rendered(stderr: &str) -> (usize, usize) {
+    let line = stderr
+        .lines()
+        .find(|l| l.starts_with("rendered ") && l.contains(" pages (the others' inputs had not changed)"))
+        .unwrap_or_else(|| panic!("no `rendered N of M pages` line: {stderr}"));
+    let words: Vec<&str> = line.split_whitespace().collect();
+    (words[1].parse().unwrap(), words[3].parse().unwrap())
+}
+
+/// Each page's dependency set is kept with the build record: after an
+/// edit only the pages whose inputs changed are rendered again, and the
+/// output is still a fresh build's, byte for byte.
+#[test]
+fn only_the_pages_whose_inputs_changed_are_rendered_again() {
+    let site = SiteTest::fixture("basic");
+    site.build_ok();
+    let rebuild = |step: &str| {
+        let run = site.run_ok(&["build", "-v"]);
+        assert_same_as_fresh(&site, step);
+        rendered(&run.stderr)
+    };
+    let post = "content/posts/2026-11-02-dye-with-onion-skins.md";
+    let text = site.read(post);
+
+    // A body edit that leaves the summary (the front matter's description)
+    // as it was: that post's page only.
+    site.write(post, &text.replace("Save the skins", "Keep the dry skins"));
+    assert_eq!(rebuild("a body edit"), (1, 14));
+
+    // Nothing changed (but a file saved again): nothing rendered.
+    site.write(post, &site.read(post));
+    assert_eq!(rebuild("saved as it was"), (0, 14));
+
+    // A summary edit: the post, and every listing that shows its card
+    // (home, blog, its two tags, its author's page), and the post beside it
+    // (its `older` link is unchanged, so not that one).
+    site.write(post, &site.read(post).replace("A two-hour how-to", "A three-hour how-to"));
+    assert_eq!(rebuild("a summary edit"), (6, 14));
+
+    // A title edit: the same, and the post linking to it as `newer`.
+    site.write(post, &site.read(post).replace("title: Dye with onion skins", "title: Dyeing with onion skins"));
+    assert_eq!(rebuild("a title edit"), (7, 14));
+
+    // A template that only post.html and page.html include: their pages.
+    site.write("templates/_toc.html", "<nav class=\"toc\">{{ toc | length }}</nav>\n");
+    assert_eq!(rebuild("a template edit"), (3, 14));
+
+    // site.yaml: everything.
+    site.write("site.yaml", &site.read("site.yaml").replace("Tea & Thread\nbase_url", "Tea and Thread\nbase_url"));
+    assert_eq!(rebuild("a site.yaml edit"), (14, 14));
+}

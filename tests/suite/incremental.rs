@@ -13,7 +13,7 @@ fn mtime(path: &Path) -> SystemTime {
 
 /// Builds into `fresh/` with no record of an earlier build, and checks that
 /// `public/` (built incrementally) holds exactly the same files.
-fn assert_same_as_fresh(site: &SiteTest, step: &str) {
+pub(crate) fn assert_same_as_fresh(site: &SiteTest, step: &str) {
     let fresh = site.root.join("fresh");
     // With fresh/ gone, the record of the last step's build into it is
     // not used: this build writes the whole output.

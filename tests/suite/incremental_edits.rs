@@ -99,7 +99,7 @@ fn apply(site: &SiteTest, posts: &mut Vec<Post>, e: &Edit) {
                 Edit::Title(..) => p.title = format!("Batch {} take {n}", p.slug),
                 Edit::Summary(..) => p.summary = format!("Summary {n} of {}.", p.slug),
                 Edit::Tag(..) => {
-                    p.tags = [vec!["news"], vec!["tea"], vec!["how-to", "tea"], vec![]][usize::from(n) % 4].clone()
+                    p.tags = [vec!["news"], vec!["tea"], vec!["how-to", "tea"], vec![]][usize::from(n) % 4].clone();
                 }
                 _ => p.day = 1 + n % 28,
             }

@@ -218,3 +218,28 @@ fn only_the_pages_whose_inputs_changed_are_rendered_again() {
     site.write("site.yaml", &site.read("site.yaml").replace("Tea & Thread\nbase_url", "Tea and Thread\nbase_url"));
     assert_eq!(rebuild("a site.yaml edit"), (14, 14));
 }
+
+/// The preview keeps the same dependency sets in memory: after a body
+/// edit it renders that post's page only, and serves the other pages'
+/// bytes as they were.
+#[test]
+fn the_preview_renders_again_only_the_pages_whose_inputs_changed() {
+    use crate::serve::Serve;
+    let site = SiteTest::fixture("basic");
+    let serve = Serve::start(&site.root, &["-v"]);
+    let about = serve.get("/about/");
+    assert_eq!(about.status, 200);
+    let post = "content/posts/2026-11-02-dye-with-onion-skins.md";
+    site.write(post, &site.read(post).replace("Save the skins", "Keep the dry skins"));
+    serve.wait_for("/blog/dye-with-onion-skins/", "the edited body", |t| t.contains("Keep the dry skins"));
+    let deadline = std::time::Instant::now() + crate::serve::WAIT;
+    while !serve.stderr().contains("rendered 1 of 14 pages") {
+        assert!(std::time::Instant::now() < deadline, "no `rendered 1 of 14 pages`: {}", serve.stderr());
+        std::thread::sleep(std::time::Duration::from_millis(50));
+    }
+    // The preview's reload snippet (which carries the generation) aside.
+    let page = |t: String| t.split("<!-- shopstory serve").next().unwrap_or_default().to_string();
+    assert!(page(serve.get("/about/").text()) == page(about.text()), "a page whose inputs did not change changed");
+    // The listings' pages were not rendered, and still show the post.
+    assert!(serve.get("/").text().contains("Dye with onion skins"));
+}

@@ -79,9 +79,17 @@ fn renderer(lang: Option<&LangOutput>, base_path: &str) -> u64 {
 }
 
 /// Each template's closure: itself and every template it extends, includes
-/// or imports, directly or not, each with a digest of its text.
+/// or imports, directly or not, each with a digest of its text. A template
+/// that defines a Tera component is in every closure: any template may call
+/// a component without naming the file that defines it.
 fn closures(theme: &Theme) -> BTreeMap<String, Vec<(String, u64)>> {
-    let direct: BTreeMap<&str, Vec<String>> = theme.texts.iter().map(|(n, t)| (n.as_str(), references(t))).collect();
+    let everywhere: Vec<String> =
+        theme.texts.iter().filter(|(_, t)| defines_component(t)).map(|(n, _)| n.clone()).collect();
+    let direct: BTreeMap<&str, Vec<String>> = theme
+        .texts
+        .iter()
+        .map(|(n, t)| (n.as_str(), references(t).into_iter().chain(everywhere.iter().cloned()).collect()))
+        .collect();
     let digest = |name: &str| theme.texts.get(name).map_or(0, |t| xxh3_64(t.as_bytes()));
     theme
         .texts
@@ -119,6 +127,12 @@ fn references(text: &str) -> Vec<String> {
         rest = &rest[end..];
     }
     out
+}
+
+/// Whether a template's text defines a component (`{% component x(...) %}`).
+fn defines_component(text: &str) -> bool {
+    text.match_indices("{%")
+        .any(|(at, _)| text[at + 2..].trim_start_matches(['-', ' ', '\t', '\n', '\r']).starts_with("component "))
 }
 
 /// The strings in quotes (single, double or backticks) in a tag's text.
@@ -198,6 +212,12 @@ mod tests {
 {%- include "partials/a.html" -%}{% include ["x.html", "y.html"] ignore missing %}
 {% if include %}{{ "include.html" }}{% endif %}"#;
         assert_eq!(references(text), ["base.html", "macros.html", "partials/a.html", "x.html", "y.html"]);
+    }
+
+    #[test]
+    fn a_template_defining_a_component_is_in_every_closure() {
+        assert!(defines_component("{%- component button(label: string) %}<b>{{ label }}</b>{% endcomponent %}"));
+        assert!(!defines_component("{% if component %}x{% endif %}"));
     }
 
     #[test]

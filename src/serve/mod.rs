@@ -84,7 +84,11 @@ fn build_once(opts: &BuildOptions, reporter: &Reporter, previous: Option<&Snapsh
     if outcome.diags.has_errors() {
         return Built::Failed { diags: outcome.diags };
     }
-    let Made { mut files, kept, deps } = pages.made.into_inner().unwrap_or_else(|e| e.into_inner());
+    let Made { mut files, kept, mut deps } = pages.made.into_inner().unwrap_or_else(|e| e.into_inner());
+    // A file written over a page (a static file at its path) is not that page.
+    for f in &outcome.files {
+        deps.remove(&f.path);
+    }
     // As in `build`: pages first, then the other files (written last, so
     // they win on the same path).
     files.sort_by(|a, b| a.path.cmp(&b.path));

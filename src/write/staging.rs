@@ -167,7 +167,7 @@ impl Staging {
     /// Writes a rendered page (`write_one`) and records what it was made
     /// from.
     pub fn write_page(&self, f: &OutputFile, deps: Deps) -> io::Result<()> {
-        self.write_one(f)?;
+        self.write_file(f)?;
         self.deps.lock().unwrap_or_else(|e| e.into_inner()).insert(f.path.clone(), deps);
         Ok(())
     }
@@ -210,9 +210,18 @@ impl Staging {
         Ok(())
     }
 
+    /// Writes one file that is not a rendered page (`write_file`); one
+    /// written over a page (a static file at a page's path) takes the page's
+    /// dependency set away with it.
+    pub fn write_one(&self, f: &OutputFile) -> io::Result<()> {
+        self.write_file(f)?;
+        self.deps.lock().unwrap_or_else(|e| e.into_inner()).remove(&f.path);
+        Ok(())
+    }
+
     /// Writes one file into the staging folder (or links the output's copy
     /// when it is unchanged).
-    pub fn write_one(&self, f: &OutputFile) -> io::Result<()> {
+    fn write_file(&self, f: &OutputFile) -> io::Result<()> {
         let key = key_of(&f.contents, matches!(&f.contents, Contents::Copy(src) if self.is_ours(src)))?;
         let dest = self.dir.join(&f.path);
         self.make_parent(&dest)?;

@@ -243,3 +243,20 @@ fn the_preview_renders_again_only_the_pages_whose_inputs_changed() {
     // The listings' pages were not rendered, and still show the post.
     assert!(serve.get("/").text().contains("Dye with onion skins"));
 }
+
+/// A static file at a page's path wins over the page; once it is taken
+/// away, the page is rendered again (its dependency set went with it).
+#[test]
+fn a_page_under_a_static_file_comes_back_when_the_file_goes() {
+    let site = SiteTest::fixture("basic");
+    site.build_ok();
+    site.write("static/about/index.html", "<p>The owner's own about page.</p>\n");
+    site.build_ok();
+    assert_eq!(site.read("public/about/index.html"), "<p>The owner's own about page.</p>\n");
+    assert_same_as_fresh(&site, "a static file over a page");
+    fs::remove_file(site.root.join("static/about/index.html")).unwrap();
+    let run = site.run_ok(&["build", "-v"]);
+    assert_eq!(rendered(&run.stderr), (1, 14));
+    assert!(site.read("public/about/index.html").starts_with("<!doctype html>"));
+    assert_same_as_fresh(&site, "the static file taken away");
+}

@@ -1,6 +1,6 @@
 //! Random edit sequences against fresh builds: after every edit (a post's
 //! body, title, summary, tags or date; a post added or removed; a template,
-//! a review, a staff entry, site.yaml), `build` renders again only what the
+//! a review, a staff entry, site.yaml, a static file over a page), `build` renders again only what the
 //! pages' dependency sets say changed, and the output must still be a fresh
 //! build's, byte for byte. Bounded: `SHOPSTORY_EDIT_CASES` sequences
 //! (default 12, ~15 s in a debug build) of up to 4 edits; PROPTEST_RNG_SEED (fixed by .ci/run) picks
@@ -66,6 +66,8 @@ enum Edit {
     Review(u8),
     Staff(u8),
     SiteYaml(u8),
+    /// A static file put at a page's path (it wins), or taken away.
+    StaticOverPage,
 }
 
 fn edit() -> impl Strategy<Value = Edit> {
@@ -81,6 +83,7 @@ fn edit() -> impl Strategy<Value = Edit> {
         any::<u8>().prop_map(Edit::Review),
         any::<u8>().prop_map(Edit::Staff),
         any::<u8>().prop_map(Edit::SiteYaml),
+        Just(Edit::StaticOverPage),
     ]
 }
 
@@ -137,6 +140,14 @@ fn apply(site: &SiteTest, posts: &mut Vec<Post>, e: &Edit) {
             let role =
                 staff.lines().find(|l| l.trim_start().starts_with("role:")).unwrap_or("  role: Owner").to_string();
             site.write("data/staff.yaml", &staff.replacen(&role, &format!("  role: Owner {n}"), 1));
+        }
+        Edit::StaticOverPage => {
+            let file = site.root.join("static/about/index.html");
+            if file.is_file() {
+                fs::remove_file(file).unwrap();
+            } else {
+                site.write("static/about/index.html", "<p>The owner's own about page.</p>\n");
+            }
         }
         Edit::SiteYaml(n) => {
             let config = site.read("site.yaml");

@@ -12,6 +12,7 @@ median and the 90th percentile, and the rebuild times serve reported.
     python3 bench/serve_latency.py                   # both sites, 30 saves each
     python3 bench/serve_latency.py --runs 50 --sites example
     python3 bench/serve_latency.py --runs 10 --sites 10000-posts
+    python3 bench/serve_latency.py --runs 10 --before /tmp/shopstory-main   # before/after in one run
 
 Only the standard library is needed. The machine is shared and noisy:
 compare medians, and run it more than once.
@@ -70,7 +71,7 @@ def page_state(port, url):
     return gen, inst
 
 
-def measure(binary, name, root, post, url, runs):
+def measure(binary, name, root, post, url, runs, label=None):
     proc, port, log = start_serve(binary, root)
     try:
         path = os.path.join(root, post)
@@ -118,9 +119,10 @@ def measure(binary, name, root, post, url, runs):
     med = statistics.median(latencies)
     goal = GOALS_MS.get(name)
     verdict = "" if goal is None else (f"  (goal < {goal} ms: {'met' if med < goal else 'NOT met'})")
-    print(f"{name:>11}: save -> reload answer  median {med:6.1f} ms   p90 {p90:6.1f} ms   min {latencies[0]:6.1f}   max {latencies[-1]:6.1f}   ({len(latencies)} saves){verdict}")
+    name_shown = label or name
+    print(f"{name_shown:>18}: save -> reload answer  median {med:6.1f} ms   p90 {p90:6.1f} ms   min {latencies[0]:6.1f}   max {latencies[-1]:6.1f}   ({len(latencies)} saves){verdict}")
     if rebuilds:
-        print(f"{'':>11}  of which the rebuild: median {statistics.median(rebuilds)} ms (serve's own timing)")
+        print(f"{'':>18}  of which the rebuild: median {statistics.median(rebuilds)} ms (serve's own timing)")
     return med
 
 
@@ -129,11 +131,19 @@ def main():
     ap.add_argument("--binary", default=os.path.join(REPO, "target", "release", "shopstory"))
     ap.add_argument("--runs", type=int, default=30)
     ap.add_argument("--sites", default="example,1000-posts", help="comma-separated: example, 1000-posts, 10000-posts")
+    ap.add_argument("--before", help="another shopstory binary (say main's), measured on the same site right "
+                    "before --binary: a before/after in one run")
     ap.add_argument("--gen-corpus", default=os.path.join(REPO, "..", "shared", "bench", "gen_corpus.py"))
     args = ap.parse_args()
     if not os.path.exists(args.binary):
         sys.exit(f"{args.binary} not found: run `cargo build --release` first")
     tmp = tempfile.mkdtemp(prefix="shopstory-serve-bench-")
+
+    def measure_all(name, root, post, url):
+        if args.before:
+            measure(args.before, name, root, post, url, args.runs, label=f"{name} before")
+        measure(args.binary, name, root, post, url, args.runs)
+
     try:
         for name in args.sites.split(","):
             if name == "example":
@@ -141,7 +151,7 @@ def main():
                 shutil.copytree(os.path.join(REPO, "example-site"), root, ignore=shutil.ignore_patterns("public"))
                 posts = sorted(os.listdir(os.path.join(root, "content", "posts")))
                 post = "content/posts/" + next(p for p in posts if p.startswith("2026-05-02"))
-                measure(args.binary, name, root, post, "/blog/how-we-true-a-wheel/", args.runs)
+                measure_all(name, root, post, "/blog/how-we-true-a-wheel/")
             elif name in ("1000-posts", "10000-posts"):
                 out = os.path.join(tmp, "corpus-" + name)
                 count = name.split("-")[0]
@@ -153,7 +163,7 @@ def main():
                 with open(os.path.join(root, "site.yaml"), encoding="utf-8") as f:
                     permalink = re.search(r'permalink:\s*"([^"]+)"', f.read())
                 url = (permalink.group(1) if permalink else "/blog/{slug}/").replace("{slug}", slug)
-                measure(args.binary, name, root, post, url, args.runs)
+                measure_all(name, root, post, url)
             else:
                 sys.exit(f"unknown site {name}")
     finally:

@@ -54,6 +54,9 @@ pub struct Outcome {
     /// The rendered files (none when there were errors).
     pub files: Vec<OutputFile>,
     pub pages: usize,
+    /// Of `pages`, those rendered (the others' inputs had not changed since
+    /// the last build, and the sink kept them).
+    pub rendered: usize,
     pub posts: usize,
     pub images: usize,
     /// The images the site uses, planned; `build_files` makes their files.
@@ -94,7 +97,7 @@ impl Phases {
 /// Runs every stage but writing: load, parse, resolve, theme, render.
 /// Rendered pages are counted and dropped.
 pub fn check(opts: &BuildOptions) -> Outcome {
-    check_with(opts, &|_| Ok(()))
+    check_with(opts, &render::Dropped)
 }
 
 /// Like `check`, handing each rendered page to `sink` as soon as it is
@@ -191,13 +194,25 @@ fn render_site(
             render::body::render_bodies(lang, None, &mut d);
             diags.extend_unique(d);
         }
-        return render::Rendered { pages: 0, files: Vec::new(), cards: Default::default() };
+        return render::Rendered { pages: 0, rendered: 0, files: Vec::new(), cards: Default::default() };
     };
-    let guarded = |f: OutputFile| match paths::OutputPath::parse(&f.path) {
-        Ok(_) => sink(f),
-        Err(why) => Err(format!("shopstory refused to write `{}`: {why}", f.path.escape_debug())),
-    };
-    render::render(site, theme, &guarded, diags)
+    render::render(site, theme, &Guarded(sink), diags)
+}
+
+/// The sink behind the last guard: no page outside the output folder.
+struct Guarded<'a, 'b>(&'a render::PageSink<'b>);
+
+impl render::Pages for Guarded<'_, '_> {
+    fn put(&self, f: OutputFile, deps: render::Deps) -> Result<(), String> {
+        match paths::OutputPath::parse(&f.path) {
+            Ok(_) => self.0.put(f, deps),
+            Err(why) => Err(format!("shopstory refused to write `{}`: {why}", f.path.escape_debug())),
+        }
+    }
+
+    fn keep(&self, path: &str, deps: &render::Deps) -> bool {
+        paths::OutputPath::parse(path).is_ok() && self.0.keep(path, deps)
+    }
 }
 
 /// What a check reports: the files (none after an error) and the counts.
@@ -208,7 +223,7 @@ fn outcome(
     mut diags: Diagnostics,
     phases: Phases,
 ) -> Outcome {
-    let render::Rendered { pages, mut files, cards: planned_cards } = rendered;
+    let render::Rendered { pages, rendered, mut files, cards: planned_cards } = rendered;
     for f in &files {
         if let Err(why) = paths::OutputPath::parse(&f.path) {
             diags
@@ -228,6 +243,7 @@ fn outcome(
         diags,
         files,
         pages,
+        rendered,
         posts,
         images: site.images.len(),
         cache_dir: site.config.cache_dir.clone(),

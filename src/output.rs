@@ -20,3 +20,32 @@ pub struct OutputFile {
     pub path: String,
     pub contents: Contents,
 }
+
+/// What a rendered page was made from (its dependency set): each input it
+/// reads, by name, with a digest of it. The names are `template:<name>`
+/// for its template and every template that one extends, includes or
+/// imports; `shopstory` for the renderer and the output's settings (the
+/// language's folder, the base path); and one per value of its context
+/// (`site`, `t`, `staff`, `tags`, `page`, and its own: `post`, `posts`,
+/// `pagination`, ...), which hold what it shows of other pages and of the
+/// data files. Two renderings with equal `Deps` give the same bytes, so a
+/// page whose `Deps` did not change since the last build need not be
+/// rendered again. Kept with the build record (`write::Manifest`).
+#[derive(Debug, Clone, Default, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+pub struct Deps(pub std::collections::BTreeMap<String, u64>);
+
+impl Deps {
+    /// The names of the inputs that differ between `self` and `other`
+    /// (present in one only, or with another digest).
+    pub fn changed<'a>(&'a self, other: &'a Deps) -> Vec<&'a str> {
+        let mut out: Vec<&str> = self
+            .0
+            .iter()
+            .filter(|(k, v)| other.0.get(*k) != Some(v))
+            .map(|(k, _)| k.as_str())
+            .chain(other.0.keys().filter(|k| !self.0.contains_key(*k)).map(String::as_str))
+            .collect();
+        out.sort_unstable();
+        out
+    }
+}

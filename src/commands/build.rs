@@ -74,8 +74,7 @@ pub fn build(args: &BuildArgs, reporter: &Reporter) -> Result<ExitCode> {
     // holds); the output changes only when everything succeeded.
     let spare = record.with_extension("spare");
     let staging = Staging::new(&target, previous, Some(&spare))?.link_from(&cache_dir);
-    let sink = |f: crate::output::OutputFile| staging.write_one(&f).map_err(|e| e.to_string());
-    let mut outcome = crate::check_with(&opts, &sink);
+    let mut outcome = crate::check_with(&opts, &ToStaging(&staging));
     if !outcome.diags.has_errors() {
         crate::build_files(&opts, &mut outcome, reporter)?;
     }
@@ -97,6 +96,12 @@ pub fn build(args: &BuildArgs, reporter: &Reporter) -> Result<ExitCode> {
         reporter.status(&format!("note: could not record this build in {}: {e}", record.display()));
     }
     reporter.timing(&outcome.phases.summary());
+    if changes_only {
+        reporter.detail(&format!(
+            "rendered {} of {} pages (the others' inputs had not changed)",
+            outcome.rendered, outcome.pages
+        ));
+    }
     // Kept beside the record, for a build that finds nothing changed.
     let left_out_record = record.with_extension(LEFT_OUT_EXT);
     match outcome.left_out.line() {
@@ -120,6 +125,21 @@ pub fn build(args: &BuildArgs, reporter: &Reporter) -> Result<ExitCode> {
     ));
     reporter.timing(&format!("done in {:.2} s", started.elapsed().as_secs_f64()));
     Ok(ExitCode::SUCCESS)
+}
+
+/// Pages go into the staging folder; a page whose inputs did not change
+/// since the last build is linked from the output instead of rendered.
+struct ToStaging<'a>(&'a Staging);
+
+impl crate::render::Pages for ToStaging<'_> {
+    fn put(&self, f: crate::output::OutputFile, deps: crate::output::Deps) -> Result<(), String> {
+        self.0.write_page(&f, deps).map_err(|e| e.to_string())
+    }
+
+    fn keep(&self, path: &str, deps: &crate::output::Deps) -> bool {
+        // A page that cannot be linked is rendered and written instead.
+        self.0.keep_page(path, deps).unwrap_or(false)
+    }
 }
 
 /// The output as the owner names it: `public/` inside the site, else the

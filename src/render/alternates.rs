@@ -154,7 +154,7 @@ pub(super) fn render_languages(
         lang_outputs(&sites)
     };
     let mut others = std::mem::take(&mut site.languages);
-    let mut pages = 0;
+    let (mut pages, mut rendered) = (0, 0);
     let mut files = Vec::new();
     let mut cards = BTreeMap::new();
     let mut sitemap: Vec<SitemapEntry> = Vec::new();
@@ -165,6 +165,7 @@ pub(super) fn render_languages(
         // Reviews, moments and staff are the same in every language: report them once.
         diags.extend_unique(d);
         pages += done.pages;
+        rendered += done.rendered;
         files.extend(done.files);
         for (k, v) in done.cards {
             cards.entry(k).or_insert(v);
@@ -189,7 +190,7 @@ pub(super) fn render_languages(
         contents: Contents::Bytes(sitemap_with_alternates(root_url, &sitemap).into_bytes()),
     });
     files.sort_by(|a, b| a.path.cmp(&b.path));
-    Rendered { pages, files, cards }
+    Rendered { pages, rendered, files, cards }
 }
 
 /// The sitemap of a site in several languages: each page with its

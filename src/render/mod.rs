@@ -6,6 +6,7 @@
 
 mod alternates;
 pub mod body;
+mod deps;
 pub mod feed;
 pub mod moments;
 mod pages;
@@ -34,7 +35,7 @@ use site::{nav_current, nav_for, site_view};
 use tera::{Context, Value};
 use views::*;
 
-pub use crate::output::{Contents, OutputFile};
+pub use crate::output::{Contents, Deps, OutputFile};
 
 pub const HOME_POSTS: usize = 6;
 const CARD_SIZES: &str = "(min-width: 60rem) 20rem, (min-width: 40rem) 45vw, 100vw";
@@ -191,14 +192,39 @@ fn staff_view(site: &Site, s: &StaffMember) -> StaffView {
 }
 
 /// Where rendered pages go as soon as they are rendered: written to the
-/// staging folder by `build`, counted and dropped by `check`. Streaming keeps
-/// memory flat however many posts a site has.
-pub type PageSink<'a> = dyn Fn(OutputFile) -> Result<(), String> + Sync + 'a;
+/// staging folder by `build`, kept in memory by `serve`, counted and
+/// dropped by `check`. Streaming keeps memory flat however many posts a
+/// site has.
+pub trait Pages: Sync {
+    /// Takes a page just rendered, with what it was made from.
+    fn put(&self, file: OutputFile, deps: Deps) -> Result<(), String>;
+
+    /// Whether the page at `path` (output-relative) that the last build
+    /// rendered from exactly `deps` is still there and is carried into the
+    /// new output as it is: then it is not rendered again.
+    fn keep(&self, path: &str, deps: &Deps) -> bool {
+        let _ = (path, deps);
+        false
+    }
+}
+
+/// Pages counted and dropped (`check`).
+pub struct Dropped;
+
+impl Pages for Dropped {
+    fn put(&self, _: OutputFile, _: Deps) -> Result<(), String> {
+        Ok(())
+    }
+}
+
+pub type PageSink<'a> = dyn Pages + 'a;
 
 /// What `render` produced besides the streamed pages.
 pub struct Rendered {
-    /// Pages rendered and handed to the sink.
+    /// Pages of the new output: rendered and handed to the sink, or kept.
     pub pages: usize,
+    /// Of those, the pages rendered (the others' inputs had not changed).
+    pub rendered: usize,
     /// Every other file (feed, sitemap, robots.txt, theme and static files).
     pub files: Vec<OutputFile>,
     /// The share cards the pages name, by output path; `build` draws them.
@@ -216,6 +242,8 @@ struct SitemapEntry {
 /// One page rendered and handed to the sink (or why not).
 struct PageResult {
     written: bool,
+    /// Rendered, not kept from the last build.
+    rendered: bool,
     diags: Diagnostics,
     /// The sitemap's entry, when written and indexed.
     sitemap: Option<SitemapEntry>,
@@ -224,6 +252,7 @@ struct PageResult {
 /// What rendering one language made besides the streamed pages.
 struct Executed {
     pages: usize,
+    rendered: usize,
     /// Its feed and search index.
     files: Vec<OutputFile>,
     cards: std::collections::BTreeMap<String, crate::assets::cards::PlannedCard>,
@@ -247,7 +276,7 @@ pub fn render(site: &mut Site, theme: &Theme, sink: &PageSink<'_>, diags: &mut D
         contents: Contents::Bytes(feed::sitemap(&site.config.base_url, &sitemap_urls).into_bytes()),
     });
     files.sort_by(|a, b| a.path.cmp(&b.path));
-    Rendered { pages: done.pages, files, cards: done.cards }
+    Rendered { pages: done.pages, rendered: done.rendered, files, cards: done.cards }
 }
 
 /// Renders one language's pages (the site's only one when `lang` is
@@ -264,13 +293,15 @@ fn render_language(
 ) -> Executed {
     let mut shared = shared_values(site);
     let mut cards = std::collections::BTreeMap::new();
-    let out = stream::Out { sink, lang };
+    let base_path = crate::paths::base_path(site.config.files_url());
+    let common = [("t", &shared.t), ("staff", &shared.staff), ("tags", &shared.tags)];
+    let out = stream::Out { sink, lang, deps: deps::Base::new(theme, lang, base_path, common) };
     let mut results = stream::posts(site, theme, &shared, &out, &mut cards, diags);
     body::render_page_bodies(site, Some(theme), diags);
     shared.cards = site.posts.par_iter().map(|p| ser(&card(site, p))).collect();
     let (jobs, search_index) = page_jobs(site, &shared);
     results.extend(other_pages(site, theme, &shared, jobs, &out, &mut cards, diags));
-    let (pages, sitemap) = report_results(results, diags);
+    let (pages, rendered, sitemap) = report_results(results, diags);
     let folder = lang.map_or("", |l| l.folder.as_str());
     let mut files = vec![match lang {
         None => OutputFile { path: "feed.xml".into(), contents: Contents::Bytes(feed::atom(site).into_bytes()) },
@@ -279,7 +310,7 @@ fn render_language(
     files.extend(
         search_index.map(|f| OutputFile { path: alternates::output_path(folder, &format!("/{}", f.path)), ..f }),
     );
-    Executed { pages, files, cards, sitemap }
+    Executed { pages, rendered, files, cards, sitemap }
 }
 
 /// The values every page's context shares but the listing cards.
@@ -333,17 +364,18 @@ fn planned_pages(site: &Site) -> Vec<(String, Option<&Doc>)> {
 }
 
 /// `site` differs between pages only in which navigation links are
-/// current: one value per combination, not one per page.
+/// current: one value (and its digest) per combination, not one per page.
 fn site_values<'u>(
     shared: &Shared,
     urls: impl Iterator<Item = &'u str>,
-) -> std::collections::BTreeMap<Vec<bool>, Value> {
+) -> std::collections::BTreeMap<Vec<bool>, (Value, u64)> {
     urls.map(|url| nav_current(&shared.site, url))
         .collect::<std::collections::BTreeSet<_>>()
         .into_iter()
         .map(|current| {
             let value = ser(&nav_for(&shared.site, &current));
-            (current, value)
+            let digest = deps::value(&value);
+            (current, (value, digest))
         })
         .collect()
 }
@@ -364,7 +396,7 @@ fn other_pages(
         jobs.iter_mut().for_each(|j| lang.link(&mut j.meta));
     }
     let site_values = site_values(shared, jobs.iter().map(|j| j.meta.url.as_str()));
-    jobs.par_iter()
+    jobs.into_par_iter()
         .map(|job| {
             let site_value = &site_values[&nav_current(&shared.site, &job.meta.url)];
             render_job(site, theme, shared, site_value, job, out)
@@ -372,17 +404,32 @@ fn other_pages(
         .collect()
 }
 
-/// Renders one page through its template and hands it to the sink.
+/// Renders one page through its template and hands it to the sink, unless
+/// the sink keeps the last build's page made from the same inputs.
 fn render_job(
     site: &Site,
     theme: &Theme,
     shared: &Shared,
-    site_value: &Value,
-    job: &Job,
+    (site_value, site_digest): &(Value, u64),
+    job: Job,
     out: &stream::Out<'_>,
 ) -> PageResult {
     let mut d = Diagnostics::new();
-    let failed = |d| PageResult { written: false, diags: d, sitemap: None };
+    let failed = |d| PageResult { written: false, rendered: false, diags: d, sitemap: None };
+    let folder = out.lang.map_or("", |l| l.folder.as_str());
+    let path = alternates::output_path(folder, &job.meta.url);
+    let sitemap = (!job.meta.noindex).then(|| SitemapEntry {
+        url: format!("{folder}{}", job.meta.url),
+        lastmod: job.lastmod.clone(),
+        alternates: job.meta.translations.clone(),
+    });
+    let page = ser(&job.meta);
+    let extra = job.extra.build(site);
+    let values = [("site", *site_digest), ("page", deps::value(&page))];
+    let deps = out.deps.deps(&job.template, values.into_iter().chain(extra.iter().map(|(k, v)| (*k, deps::value(v)))));
+    if theme.has(&job.template) && out.sink.keep(&path, &deps) {
+        return PageResult { written: true, rendered: false, diags: d, sitemap };
+    }
     if !theme.has(&job.template) {
         if job.rendering.starts_with("content/") {
             d.error(&job.rendering, None, format!("there is no template `{}` to render this page", job.template))
@@ -395,11 +442,11 @@ fn render_job(
     }
     let mut ctx = Context::new();
     ctx.insert_value("site", site_value.clone());
-    ctx.insert("page", &job.meta);
+    ctx.insert_value("page", page);
     ctx.insert_value("t", shared.t.clone());
     ctx.insert_value("staff", shared.staff.clone());
     ctx.insert_value("tags", shared.tags.clone());
-    for (k, v) in job.extra.build(site) {
+    for (k, v) in extra {
         ctx.insert_value(k, v);
     }
     let html = match theme.tera.render(&job.template, &ctx) {
@@ -423,27 +470,23 @@ fn render_job(
         std::borrow::Cow::Borrowed(_) => html,
         std::borrow::Cow::Owned(p) => p,
     };
-    let folder = out.lang.map_or("", |l| l.folder.as_str());
-    let path = alternates::output_path(folder, &job.meta.url);
-    if let Err(why) = (out.sink)(OutputFile { path: path.clone(), contents: Contents::Bytes(html.into_bytes()) }) {
+    if let Err(why) =
+        out.sink.put(OutputFile { path: path.clone(), contents: Contents::Bytes(html.into_bytes()) }, deps)
+    {
         d.error(&job.rendering, None, format!("could not write {path}: {why}"))
             .help("check that the output folder's disk is not full and that you may write there");
         return failed(d);
     }
-    let sitemap = (!job.meta.noindex).then(|| SitemapEntry {
-        url: format!("{folder}{}", job.meta.url),
-        lastmod: job.lastmod.clone(),
-        alternates: job.meta.translations.clone(),
-    });
-    PageResult { written: true, diags: d, sitemap }
+    PageResult { written: true, rendered: true, diags: d, sitemap }
 }
 
 /// Adds the pages' diagnostics to `diags` (one template error usually
-/// repeats on every page: it is reported once); the pages written and the
-/// sitemap's entries.
-fn report_results(results: Vec<PageResult>, diags: &mut Diagnostics) -> (usize, Vec<SitemapEntry>) {
+/// repeats on every page: it is reported once); the pages written (or
+/// kept), those of them rendered, and the sitemap's entries.
+fn report_results(results: Vec<PageResult>, diags: &mut Diagnostics) -> (usize, usize, Vec<SitemapEntry>) {
     let mut seen_errors = std::collections::HashSet::new();
     let mut pages = 0;
+    let mut rendered = 0;
     let mut sitemap = Vec::new();
     for r in results {
         let d = r.diags;
@@ -453,10 +496,11 @@ fn report_results(results: Vec<PageResult>, diags: &mut Diagnostics) -> (usize, 
         }
         if r.written {
             pages += 1;
+            rendered += usize::from(r.rendered);
             sitemap.extend(r.sitemap);
         }
     }
-    (pages, sitemap)
+    (pages, rendered, sitemap)
 }
 
 /// The files every language shares: robots.txt, theme and static files,

@@ -38,6 +38,8 @@ struct Streamed {
 pub(super) struct Out<'a> {
     pub(super) sink: &'a PageSink<'a>,
     pub(super) lang: Option<&'a LangOutput>,
+    /// What every page's dependency set shares.
+    pub(super) deps: super::deps::Base,
 }
 
 /// What rendering a post's page reads besides the post.
@@ -46,7 +48,7 @@ struct Ctx<'a> {
     theme: &'a Theme,
     shared: &'a Shared,
     out: &'a Out<'a>,
-    site_values: BTreeMap<Vec<bool>, Value>,
+    site_values: BTreeMap<Vec<bool>, (Value, u64)>,
 }
 
 /// Renders every post's body and page; puts the bodies (without their
@@ -136,7 +138,7 @@ fn render_post<'a>(
         lang.link(&mut job.meta);
     }
     let site_value = &ctx.site_values[&nav_current(&ctx.shared.site, &job.meta.url)];
-    (render_job(ctx.site, ctx.theme, ctx.shared, site_value, &job, ctx.out), card)
+    (render_job(ctx.site, ctx.theme, ctx.shared, site_value, job, ctx.out), card)
 }
 
 /// The pages of the posts that waited, now that every body is rendered.

@@ -23,7 +23,7 @@ pub mod watch;
 
 use crate::diag::{render, Diagnostics};
 use crate::options::BuildOptions;
-use crate::output::OutputFile;
+use crate::output::{Deps, OutputFile};
 use crate::report::{Reporter, Verbosity};
 use anyhow::{anyhow, Result};
 use reload::Shared;
@@ -52,7 +52,12 @@ pub struct ServeOptions {
 enum Built {
     Good {
         files: Vec<OutputFile>,
+        /// Pages not rendered: the last good build's, inputs unchanged.
+        kept: Vec<String>,
+        deps: std::collections::HashMap<String, Deps>,
         pages: usize,
+        /// Of `pages`, those rendered.
+        rendered: usize,
         posts: usize,
         diags: Diagnostics,
         cache_dir: String,
@@ -63,14 +68,12 @@ enum Built {
     },
 }
 
-/// Runs the whole pipeline, keeping every output file in memory.
-fn build_once(opts: &BuildOptions, reporter: &Reporter) -> Built {
-    let pages: Mutex<Vec<OutputFile>> = Mutex::new(Vec::new());
-    let sink = |f: OutputFile| {
-        pages.lock().map_err(|_| "a render thread panicked".to_string())?.push(f);
-        Ok(())
-    };
-    let mut outcome = crate::check_with(opts, &sink);
+/// Runs the whole pipeline, keeping every output file in memory; a page
+/// whose inputs are those `previous` rendered it from is kept from it, not
+/// rendered.
+fn build_once(opts: &BuildOptions, reporter: &Reporter, previous: Option<&Snapshot>) -> Built {
+    let pages = InMemory { previous, made: Mutex::new(Made::default()) };
+    let mut outcome = crate::check_with(opts, &pages);
     if !outcome.diags.has_errors() {
         if let Err(e) = crate::build_files(opts, &mut outcome, reporter) {
             outcome.diags.error(&outcome.cache_dir, None, format!("could not use the image cache: {e}")).help(
@@ -81,18 +84,59 @@ fn build_once(opts: &BuildOptions, reporter: &Reporter) -> Built {
     if outcome.diags.has_errors() {
         return Built::Failed { diags: outcome.diags };
     }
-    let mut files = pages.into_inner().unwrap_or_else(|e| e.into_inner());
+    let Made { mut files, kept, mut deps } = pages.made.into_inner().unwrap_or_else(|e| e.into_inner());
+    // A file written over a page (a static file at its path) is not that page.
+    for f in &outcome.files {
+        deps.remove(&f.path);
+    }
     // As in `build`: pages first, then the other files (written last, so
     // they win on the same path).
     files.sort_by(|a, b| a.path.cmp(&b.path));
     files.append(&mut outcome.files);
     Built::Good {
         files,
+        kept,
+        deps,
+        rendered: outcome.rendered,
         pages: outcome.pages,
         posts: outcome.posts,
         diags: outcome.diags,
         cache_dir: outcome.cache_dir,
         base_path: outcome.base_path,
+    }
+}
+
+/// Every rendered page, in memory, and the pages kept from the last good
+/// build (the same mechanism as `build`'s record, without a disk).
+struct InMemory<'a> {
+    previous: Option<&'a Snapshot>,
+    made: Mutex<Made>,
+}
+
+#[derive(Default)]
+struct Made {
+    files: Vec<OutputFile>,
+    kept: Vec<String>,
+    deps: std::collections::HashMap<String, Deps>,
+}
+
+impl crate::render::Pages for InMemory<'_> {
+    fn put(&self, f: OutputFile, deps: Deps) -> Result<(), String> {
+        let mut made = self.made.lock().map_err(|_| "a render thread panicked".to_string())?;
+        made.deps.insert(f.path.clone(), deps);
+        made.files.push(f);
+        Ok(())
+    }
+
+    fn keep(&self, path: &str, deps: &Deps) -> bool {
+        let Some(previous) = self.previous else { return false };
+        if previous.deps.get(path) != Some(deps) || previous.get(path).is_none() {
+            return false;
+        }
+        let Ok(mut made) = self.made.lock() else { return false };
+        made.deps.insert(path.to_string(), deps.clone());
+        made.kept.push(path.to_string());
+        true
     }
 }
 
@@ -184,7 +228,7 @@ impl Rebuilder {
         // Rebuilds stay quiet about cache statistics; diagnostics are printed below.
         let inner =
             if why.is_some() { Reporter { verbosity: Verbosity::Quiet, tty: reporter.tty } } else { reporter.clone() };
-        let built = build_once(&self.opts, &inner);
+        let built = build_once(&self.opts, &inner, self.current.as_deref());
         let elapsed = started.elapsed();
         let timing = if reporter.verbosity == Verbosity::Verbose || reporter.tty {
             format!(" in {} ms", elapsed.as_millis())
@@ -192,9 +236,11 @@ impl Rebuilder {
             String::new()
         };
         match built {
-            Built::Good { files, pages, posts, diags, cache_dir, base_path } => {
-                let (mut snapshot, changes) = Snapshot::new(files, self.current.as_deref(), SystemTime::now());
+            Built::Good { files, kept, deps, pages, rendered, posts, diags, cache_dir, base_path } => {
+                let (mut snapshot, changes) =
+                    Snapshot::keeping(files, kept, self.current.as_deref(), SystemTime::now());
                 snapshot.base_path = base_path;
+                snapshot.deps = deps;
                 let snapshot = Arc::new(snapshot);
                 self.current = Some(snapshot.clone());
                 let was_failed = std::mem::replace(&mut self.failed, false);
@@ -214,6 +260,10 @@ impl Rebuilder {
                         if was_failed { "errors fixed; " } else { "" },
                         describe(&changes)
                     )),
+                }
+                if why.is_some() {
+                    reporter
+                        .detail(&format!("rendered {rendered} of {pages} pages (the others' inputs had not changed)"));
                 }
                 // Printed first, published next: the terminal never lags the browser.
                 self.shared.publish(snapshot, changes.reload());

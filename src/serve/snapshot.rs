@@ -9,7 +9,7 @@
 //! changed files tells the browser whether to reload the page, only swap the
 //! stylesheets, or do nothing.
 
-use crate::output::{Contents, OutputFile};
+use crate::output::{Contents, Deps, OutputFile};
 use std::collections::HashMap;
 use std::path::PathBuf;
 use std::sync::{Arc, OnceLock};
@@ -132,6 +132,9 @@ impl Changes {
 #[derive(Debug, Default)]
 pub struct Snapshot {
     files: HashMap<String, Arc<Entry>>,
+    /// What each rendered page was made from: the next rebuild keeps the
+    /// pages whose inputs did not change instead of rendering them.
+    pub deps: HashMap<String, Deps>,
     /// The path of the site's `base_url` (`/shop`, or empty): the preview
     /// serves the site under it, as its host will.
     pub base_path: String,
@@ -142,8 +145,24 @@ impl Snapshot {
     /// `build`, where they are written last), reusing the entries of
     /// `previous` that did not change.
     pub fn new(files: Vec<OutputFile>, previous: Option<&Snapshot>, now: SystemTime) -> (Snapshot, Changes) {
-        let mut map: HashMap<String, Arc<Entry>> = HashMap::with_capacity(files.len());
+        Snapshot::keeping(files, Vec::new(), previous, now)
+    }
+
+    /// Like `new`, with the pages `kept` from `previous` as they are (the
+    /// rebuild did not render them: their inputs had not changed).
+    pub fn keeping(
+        files: Vec<OutputFile>,
+        kept: Vec<String>,
+        previous: Option<&Snapshot>,
+        now: SystemTime,
+    ) -> (Snapshot, Changes) {
+        let mut map: HashMap<String, Arc<Entry>> = HashMap::with_capacity(files.len() + kept.len());
         let mut changes = Changes::default();
+        for path in kept {
+            if let Some(entry) = previous.and_then(|p| p.files.get(&path)) {
+                map.insert(path, entry.clone());
+            }
+        }
         for f in files {
             let body = match f.contents {
                 Contents::Bytes(b) => Body::Bytes(b),
@@ -173,7 +192,7 @@ impl Snapshot {
         changes.changed.sort();
         changes.changed.dedup();
         changes.removed.sort();
-        (Snapshot { files: map, base_path: String::new() }, changes)
+        (Snapshot { files: map, deps: HashMap::new(), base_path: String::new() }, changes)
     }
 
     pub fn get(&self, key: &str) -> Option<&Arc<Entry>> {

@@ -1,8 +1,10 @@
 //! The record of the last build into an output folder: for each file, a
 //! digest of its contents and the size and modification time it was left
-//! with on disk; a digest of the inputs the build read; and whether that
-//! build reported anything. The next build writes only what differs, and
-//! when nothing it reads has changed, does not build at all.
+//! with on disk; for each rendered page, its dependency set (`Deps`: what
+//! it was rendered from); a digest of the inputs the build read; and
+//! whether that build reported anything. The next build renders again only
+//! the pages whose inputs changed, writes only what differs, and when
+//! nothing it reads has changed, does not build at all.
 //!
 //! It lives in the site's cache folder (`<cache_dir>/outputs/`, one file per
 //! output folder), not in the output: hosts never receive it, and a record
@@ -16,7 +18,8 @@ use std::io;
 use std::path::{Path, PathBuf};
 use std::time::UNIX_EPOCH;
 
-const FORMAT: u32 = 1;
+/// 2: with each page's dependency set (`deps`).
+const FORMAT: u32 = 2;
 
 /// One output file as the last build left it.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
@@ -53,6 +56,11 @@ pub struct Manifest {
     pub images: usize,
     /// Output-relative path → entry.
     pub files: BTreeMap<String, Entry>,
+    /// Output-relative path of each rendered page → what it was rendered
+    /// from: the next build renders again only the pages whose inputs
+    /// changed, and keeps the others' files.
+    #[serde(default)]
+    pub deps: BTreeMap<String, crate::output::Deps>,
 }
 
 impl Manifest {

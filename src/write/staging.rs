@@ -34,7 +34,7 @@
 use super::manifest::{stamp_of, Entry, Manifest};
 use super::swap::{self, remove_ours};
 use super::{io_err, WriteError, MARKER, MARKER_TEXT};
-use crate::output::{Contents, OutputFile};
+use crate::output::{Contents, Deps, OutputFile};
 use std::collections::BTreeMap;
 use std::fs;
 use std::io::{self, Write};
@@ -57,6 +57,8 @@ pub struct Staging {
     previous: Option<Manifest>,
     /// What this build made, by output path.
     made: Mutex<BTreeMap<String, Made>>,
+    /// What each page was rendered from (or kept for), for the record.
+    deps: Mutex<BTreeMap<String, Deps>>,
     /// The build's cache folder, whose files are linked, not copied.
     ours: Option<PathBuf>,
     /// A link from `ours` failed (another file system): copy from then on.
@@ -121,6 +123,7 @@ impl Staging {
             reusing,
             previous,
             made: Mutex::new(BTreeMap::new()),
+            deps: Mutex::new(BTreeMap::new()),
             ours: None,
             links_fail: AtomicBool::new(false),
         })
@@ -161,11 +164,40 @@ impl Staging {
         self.previous.is_some()
     }
 
-    /// Writes one file into the staging folder (or links the output's copy
-    /// when it is unchanged).
-    pub fn write_one(&self, f: &OutputFile) -> io::Result<()> {
-        let key = key_of(&f.contents, matches!(&f.contents, Contents::Copy(src) if self.is_ours(src)))?;
-        let dest = self.dir.join(&f.path);
+    /// Writes a rendered page (`write_one`) and records what it was made
+    /// from.
+    pub fn write_page(&self, f: &OutputFile, deps: Deps) -> io::Result<()> {
+        self.write_file(f)?;
+        self.deps.lock().unwrap_or_else(|e| e.into_inner()).insert(f.path.clone(), deps);
+        Ok(())
+    }
+
+    /// Carries the output's page at `path` into the staging folder (linked,
+    /// as an unchanged file) when the last build rendered it from exactly
+    /// `deps` and it is still on disk as recorded; says whether it did. The
+    /// page is then not rendered at all.
+    pub fn keep_page(&self, path: &str, deps: &Deps) -> io::Result<bool> {
+        let Some(previous) = &self.previous else { return Ok(false) };
+        let current = self.output.join(path);
+        let entry = match previous.files.get(path) {
+            Some(e) if previous.deps.get(path) == Some(deps) && e.is_on_disk(&current) => *e,
+            _ => return Ok(false),
+        };
+        let dest = self.dir.join(path);
+        self.make_parent(&dest)?;
+        let made = if self.reusing && same_file(&current, &dest) {
+            Made { entry, reused: true }
+        } else {
+            clear(&dest, self.reusing)?;
+            Made { entry: link_or_copy(&current, &dest, &entry)?, reused: true }
+        };
+        self.made.lock().unwrap_or_else(|e| e.into_inner()).insert(path.to_string(), made);
+        self.deps.lock().unwrap_or_else(|e| e.into_inner()).insert(path.to_string(), deps.clone());
+        Ok(true)
+    }
+
+    /// Makes the folder `dest` goes in.
+    fn make_parent(&self, dest: &Path) -> io::Result<()> {
         if let Some(parent) = dest.parent() {
             if let Err(e) = ensure_dir(parent) {
                 if !self.reusing {
@@ -175,6 +207,24 @@ impl Staging {
                 make_way(&self.dir, parent)?;
             }
         }
+        Ok(())
+    }
+
+    /// Writes one file that is not a rendered page (`write_file`); one
+    /// written over a page (a static file at a page's path) takes the page's
+    /// dependency set away with it.
+    pub fn write_one(&self, f: &OutputFile) -> io::Result<()> {
+        self.write_file(f)?;
+        self.deps.lock().unwrap_or_else(|e| e.into_inner()).remove(&f.path);
+        Ok(())
+    }
+
+    /// Writes one file into the staging folder (or links the output's copy
+    /// when it is unchanged).
+    fn write_file(&self, f: &OutputFile) -> io::Result<()> {
+        let key = key_of(&f.contents, matches!(&f.contents, Contents::Copy(src) if self.is_ours(src)))?;
+        let dest = self.dir.join(&f.path);
+        self.make_parent(&dest)?;
         let current = self.output.join(&f.path);
         let previous = self.previous.as_ref().and_then(|m| m.files.get(&f.path));
         let made = match previous {
@@ -253,8 +303,10 @@ impl Staging {
             }
             None => Changes { written: made.len(), ..Changes::default() },
         };
+        let mut deps = std::mem::take(&mut *self.deps.lock().unwrap_or_else(|e| e.into_inner()));
+        deps.retain(|path, _| made.contains_key(path));
         let files = made.into_iter().map(|(p, m)| (p, m.entry)).collect();
-        let manifest = Manifest { output: self.output.display().to_string(), files, ..Manifest::default() };
+        let manifest = Manifest { output: self.output.display().to_string(), files, deps, ..Manifest::default() };
         Ok((manifest, changes))
     }
 }

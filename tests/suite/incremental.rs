@@ -13,7 +13,7 @@ fn mtime(path: &Path) -> SystemTime {
 
 /// Builds into `fresh/` with no record of an earlier build, and checks that
 /// `public/` (built incrementally) holds exactly the same files.
-fn assert_same_as_fresh(site: &SiteTest, step: &str) {
+pub(crate) fn assert_same_as_fresh(site: &SiteTest, step: &str) {
     let fresh = site.root.join("fresh");
     // With fresh/ gone, the record of the last step's build into it is
     // not used: this build writes the whole output.
@@ -164,4 +164,99 @@ fn without_the_record_the_output_is_built_whole() {
     assert!(!run.stderr.contains("nothing changed") && !run.stderr.contains("written"), "{}", run.stderr);
     let run = site.build_ok();
     assert!(run.stderr.contains("nothing changed"), "the record was not written again: {}", run.stderr);
+}
+
+/// The pages a verbose rebuild says it rendered again, of how many.
+fn rendered(stderr: &str) -> (usize, usize) {
+    let line = stderr
+        .lines()
+        .find(|l| l.starts_with("rendered ") && l.contains(" pages (the others' inputs had not changed)"))
+        .unwrap_or_else(|| panic!("no `rendered N of M pages` line: {stderr}"));
+    let words: Vec<&str> = line.split_whitespace().collect();
+    (words[1].parse().unwrap(), words[3].parse().unwrap())
+}
+
+/// Each page's dependency set is kept with the build record: after an
+/// edit only the pages whose inputs changed are rendered again, and the
+/// output is still a fresh build's, byte for byte.
+#[test]
+fn only_the_pages_whose_inputs_changed_are_rendered_again() {
+    let site = SiteTest::fixture("basic");
+    site.build_ok();
+    let rebuild = |step: &str| {
+        let run = site.run_ok(&["build", "-v"]);
+        assert_same_as_fresh(&site, step);
+        rendered(&run.stderr)
+    };
+    let post = "content/posts/2026-11-02-dye-with-onion-skins.md";
+    let text = site.read(post);
+
+    // A body edit that leaves the summary (the front matter's description)
+    // as it was: that post's page only.
+    site.write(post, &text.replace("Save the skins", "Keep the dry skins"));
+    assert_eq!(rebuild("a body edit"), (1, 14));
+
+    // Nothing changed (but a file saved again): nothing rendered.
+    site.write(post, &site.read(post));
+    assert_eq!(rebuild("saved as it was"), (0, 14));
+
+    // A summary edit: the post, and every listing that shows its card
+    // (home, blog, its two tags, its author's page), and the post beside it
+    // (its `older` link is unchanged, so not that one).
+    site.write(post, &site.read(post).replace("A two-hour how-to", "A three-hour how-to"));
+    assert_eq!(rebuild("a summary edit"), (6, 14));
+
+    // A title edit: the same, and the post linking to it as `newer`.
+    site.write(post, &site.read(post).replace("title: Dye with onion skins", "title: Dyeing with onion skins"));
+    assert_eq!(rebuild("a title edit"), (7, 14));
+
+    // A template that only post.html and page.html include: their pages.
+    site.write("templates/_toc.html", "<nav class=\"toc\">{{ toc | length }}</nav>\n");
+    assert_eq!(rebuild("a template edit"), (3, 14));
+
+    // site.yaml: everything.
+    site.write("site.yaml", &site.read("site.yaml").replace("Tea & Thread\nbase_url", "Tea and Thread\nbase_url"));
+    assert_eq!(rebuild("a site.yaml edit"), (14, 14));
+}
+
+/// The preview keeps the same dependency sets in memory: after a body
+/// edit it renders that post's page only, and serves the other pages'
+/// bytes as they were.
+#[test]
+fn the_preview_renders_again_only_the_pages_whose_inputs_changed() {
+    use crate::serve::Serve;
+    let site = SiteTest::fixture("basic");
+    let serve = Serve::start(&site.root, &["-v"]);
+    let about = serve.get("/about/");
+    assert_eq!(about.status, 200);
+    let post = "content/posts/2026-11-02-dye-with-onion-skins.md";
+    site.write(post, &site.read(post).replace("Save the skins", "Keep the dry skins"));
+    serve.wait_for("/blog/dye-with-onion-skins/", "the edited body", |t| t.contains("Keep the dry skins"));
+    let deadline = std::time::Instant::now() + crate::serve::WAIT;
+    while !serve.stderr().contains("rendered 1 of 14 pages") {
+        assert!(std::time::Instant::now() < deadline, "no `rendered 1 of 14 pages`: {}", serve.stderr());
+        std::thread::sleep(std::time::Duration::from_millis(50));
+    }
+    // The preview's reload snippet (which carries the generation) aside.
+    let page = |t: String| t.split("<!-- shopstory serve").next().unwrap_or_default().to_string();
+    assert!(page(serve.get("/about/").text()) == page(about.text()), "a page whose inputs did not change changed");
+    // The listings' pages were not rendered, and still show the post.
+    assert!(serve.get("/").text().contains("Dye with onion skins"));
+}
+
+/// A static file at a page's path wins over the page; once it is taken
+/// away, the page is rendered again (its dependency set went with it).
+#[test]
+fn a_page_under_a_static_file_comes_back_when_the_file_goes() {
+    let site = SiteTest::fixture("basic");
+    site.build_ok();
+    site.write("static/about/index.html", "<p>The owner's own about page.</p>\n");
+    site.build_ok();
+    assert_eq!(site.read("public/about/index.html"), "<p>The owner's own about page.</p>\n");
+    assert_same_as_fresh(&site, "a static file over a page");
+    fs::remove_file(site.root.join("static/about/index.html")).unwrap();
+    let run = site.run_ok(&["build", "-v"]);
+    assert_eq!(rendered(&run.stderr), (1, 14));
+    assert!(site.read("public/about/index.html").starts_with("<!doctype html>"));
+    assert_same_as_fresh(&site, "the static file taken away");
 }

@@ -14,6 +14,7 @@ mod fuzz;
 mod harness;
 mod i18n;
 mod incremental;
+mod incremental_edits;
 mod languages;
 mod messages;
 mod moments;

@@ -7,6 +7,7 @@
 mod alternates;
 pub mod body;
 pub mod feed;
+mod menu;
 pub mod moments;
 mod pages;
 pub mod picture;
@@ -129,7 +130,12 @@ fn card(site: &Site, post: &Doc) -> PostCard {
         date,
         date_display,
         summary: post.meta_description(""),
-        cover: post.cover.as_ref().and_then(|c| image_view(site, c, false, CARD_SIZES)),
+        // A video post without a cover shows its video's poster.
+        cover: post
+            .cover
+            .as_ref()
+            .and_then(|c| image_view(site, c, false, CARD_SIZES))
+            .or_else(|| post.video.as_ref().and_then(|v| videos::poster_image(site, v, false, CARD_SIZES))),
         tags: post
             .tags
             .iter()
@@ -233,6 +239,7 @@ struct Executed {
 /// Renders the whole site: pages go to `sink`, the rest is returned. A
 /// site in several languages renders each (`alternates.rs`).
 pub fn render(site: &mut Site, theme: &Theme, sink: &PageSink<'_>, diags: &mut Diagnostics) -> Rendered {
+    menu::check_menu(site, diags);
     if !site.languages.is_empty() {
         return alternates::render_languages(site, theme, sink, diags);
     }

@@ -76,7 +76,7 @@ pub(super) fn nav(site: &Site) -> Vec<LinkView> {
 
 /// Reports each name of `menu:` that names no link of the default menu
 /// (a misspelt page, a section without content), and a name listed twice.
-pub(super) fn check_menu(site: &Site, diags: &mut Diagnostics) {
+pub fn check_menu(site: &Site, diags: &mut Diagnostics) {
     let menu = &site.config.menu;
     let names: Vec<String> = defaults(site).into_iter().map(|(n, _)| n).collect();
     let listed = menu.items.iter().filter_map(|i| match i {

@@ -8,6 +8,7 @@ mod alternates;
 pub mod body;
 pub mod feed;
 mod menu;
+pub use menu::check_menu;
 pub mod moments;
 mod pages;
 pub mod picture;
@@ -239,7 +240,6 @@ struct Executed {
 /// Renders the whole site: pages go to `sink`, the rest is returned. A
 /// site in several languages renders each (`alternates.rs`).
 pub fn render(site: &mut Site, theme: &Theme, sink: &PageSink<'_>, diags: &mut Diagnostics) -> Rendered {
-    menu::check_menu(site, diags);
     if !site.languages.is_empty() {
         return alternates::render_languages(site, theme, sink, diags);
     }

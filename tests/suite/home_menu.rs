@@ -204,8 +204,21 @@ fn the_header_is_one_row_of_links_reachable_by_keyboard_at_390_and_1280_px() {
     let port = crate::harness::static_host(site.public(), "/", false);
     for (width, max_header) in [(390, 100.0), (1280, 80.0)] {
         let profile = site._tmp.path().join(format!("chromium-{width}"));
-        let mut b = Page(cdp::Browser::launch(&profile, &[&format!("--window-size={width},900")]));
+        let mut b = Page(cdp::Browser::launch(&profile, &["--window-size=1280,900"]));
         b.0.open(&format!("http://127.0.0.1:{port}/"), Instant::now() + TIMEOUT);
+        // Headless windows are at least 500 px wide: the phone's width is emulated.
+        let params = json!({"width": width, "height": 844, "deviceScaleFactor": 1, "mobile": false});
+        b.0.call("Emulation.setDeviceMetricsOverride", params, Instant::now() + TIMEOUT);
+        b.0.call(
+            "Page.navigate",
+            json!({"url": format!("http://127.0.0.1:{port}/?w={width}")}),
+            Instant::now() + TIMEOUT,
+        );
+        b.0.eval_until(
+            &format!("location.search === '?w={width}' && document.readyState === 'complete'"),
+            Instant::now() + TIMEOUT,
+        );
+        assert_eq!(b.eval("innerWidth"), json!(width));
         b.0.eval_until("document.querySelector('.hero-photo img').complete", Instant::now() + TIMEOUT);
         let header = b.eval("document.querySelector('.site-header').getBoundingClientRect().height").as_f64().unwrap();
         assert!(header <= max_header, "at {width} px the header is {header} px tall");
@@ -233,7 +246,8 @@ fn the_header_is_one_row_of_links_reachable_by_keyboard_at_390_and_1280_px() {
                 "(a => a.closest('.site-nav') ? [a.textContent, (r => r.left >= 0 && r.right <= innerWidth)(a.getBoundingClientRect())] : null)(document.activeElement)",
             );
             if let Some([text, shown]) = focused.as_array().map(|a| [a[0].clone(), a[1].clone()]) {
-                assert_eq!(shown, json!(true), "{text} is scrolled into view at {width} px");
+                let why = b.eval("(a => JSON.stringify([a.getBoundingClientRect().left, a.getBoundingClientRect().right, innerWidth, a.closest('ul').scrollLeft, a.closest('ul').scrollWidth, a.closest('ul').clientWidth]))(document.activeElement)");
+                assert_eq!(shown, json!(true), "{text} is scrolled into view at {width} px: {why}");
                 reached.push(text.as_str().unwrap().to_string());
             }
         }
@@ -242,5 +256,14 @@ fn the_header_is_one_row_of_links_reachable_by_keyboard_at_390_and_1280_px() {
             ["Blog", "Videos", "Visit", "Book a repair", "Moments", "About", "Reviews"],
             "at {width} px"
         );
+        // The current page's link, last in the menu, is shown whole and inside the page.
+        let url = format!("http://127.0.0.1:{port}/reviews/");
+        b.0.call("Page.navigate", json!({ "url": url }), Instant::now() + TIMEOUT);
+        b.0.eval_until(
+            "location.pathname === '/reviews/' && document.readyState === 'complete'",
+            Instant::now() + TIMEOUT,
+        );
+        let current = b.eval("(r => [r.left >= 0, r.right <= document.documentElement.clientWidth])(document.querySelector('.site-nav [aria-current]').getBoundingClientRect())");
+        assert_eq!(current, json!([true, true]), "the current link at {width} px");
     }
 }

@@ -116,6 +116,8 @@ pub fn check_with(opts: &BuildOptions, sink: &render::PageSink<'_>) -> Outcome {
     drop(sources);
     phases.lap("resolve", &mut clock);
     plan_assets(&mut site);
+    // Before site.yaml's text is let go: the menu's names are checked against the resolved site.
+    render::check_menu(&site, &mut diags);
     diags.retain_used_sources();
     let rendered = render_site(&mut site, theme.as_ref(), sink, &mut diags);
     diags.retain_used_sources();

@@ -153,6 +153,8 @@ pub struct Site {
     /// By slug.
     pub tags: Vec<Tag>,
     pub logo: Option<ImageUse>,
+    /// `home.hero` of site.yaml, found (issue 17).
+    pub hero: Option<ImageUse>,
     /// Every image some page shows, by site path (`assets::plan`, then the
     /// images of bodies from `render::bodies`).
     pub images: BTreeMap<String, PlannedImage>,

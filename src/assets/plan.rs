@@ -32,6 +32,7 @@ pub fn plan(site: &Site) -> AssetPlan {
         .filter_map(|d| d.cover.as_ref())
         .chain(site.staff.iter().filter_map(|s| s.photo.as_ref()))
         .chain(site.logo.as_ref())
+        .chain(site.hero.as_ref())
         .chain(site.moments.iter().map(|m| &m.photo))
         .map(|u: &ImageUse| u.path.as_str());
     let images = uses.filter_map(plan_one).collect();

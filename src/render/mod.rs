@@ -8,6 +8,8 @@ mod alternates;
 pub mod body;
 mod deps;
 pub mod feed;
+mod menu;
+pub use menu::check_menu;
 pub mod moments;
 mod pages;
 pub mod picture;
@@ -130,7 +132,12 @@ fn card(site: &Site, post: &Doc) -> PostCard {
         date,
         date_display,
         summary: post.meta_description(""),
-        cover: post.cover.as_ref().and_then(|c| image_view(site, c, false, CARD_SIZES)),
+        // A video post without a cover shows its video's poster.
+        cover: post
+            .cover
+            .as_ref()
+            .and_then(|c| image_view(site, c, false, CARD_SIZES))
+            .or_else(|| post.video.as_ref().and_then(|v| videos::poster_image(site, v, false, CARD_SIZES))),
         tags: post
             .tags
             .iter()

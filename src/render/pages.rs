@@ -71,12 +71,38 @@ fn home(site: &Site, shared: &Shared) -> Vec<Job> {
         meta: home,
         rendering: "the home page".into(),
         extra: Extra::Ready(
-            [vec![("posts", cards_of(&latest))], reviews::home_context(site), moments::home_context(site)].concat(),
+            [
+                vec![("posts", cards_of(&latest)), ("home", ser(&home_view(site)))],
+                reviews::home_context(site),
+                moments::home_context(site),
+            ]
+            .concat(),
         ),
         lastmod: None,
     });
     jobs
 }
+
+/// The home's hero photo, sections and where "Visit the shop" leads.
+fn home_view(site: &Site) -> HomeView {
+    let home = &site.config.home;
+    let shop = &site.config.shop;
+    let has_page = site.pages.iter().any(|p| p.url == super::visit::URL) || super::visit::is_generated(site);
+    let shows_visit = home.sections.iter().any(|s| s == "visit")
+        && (shop.address.is_some() || !shop.hours.is_empty() || shop.phone.is_some() || shop.email.is_some());
+    HomeView {
+        sections: home.sections.clone(),
+        hero: site.hero.as_ref().and_then(|h| super::image_view(site, h, true, HERO_SIZES)),
+        visit_url: if has_page {
+            Some(super::visit::URL.to_string())
+        } else {
+            shows_visit.then(|| "#visit-h".to_string())
+        },
+    }
+}
+
+/// The hero's width: the whole column on a phone, half the page's width from 60rem.
+const HERO_SIZES: &str = "(min-width: 60rem) 34rem, calc(100vw - 2.5rem)";
 
 /// The blog listing, paginated.
 fn blog(site: &Site, shared: &Shared) -> Vec<Job> {

@@ -369,7 +369,7 @@ pub(super) fn add(site: &Site, extra_pages: &[(String, String, String)]) -> Opti
     m.noindex = true;
     m.share = Vec::new();
     m.json_ld = seo::json_ld_text(&seo::web_page(site, "SearchResultsPage", heading, PAGE_URL, &description));
-    let browse: Vec<super::views::LinkView> = super::site::site_view(site).nav;
+    let browse: Vec<super::views::NavLinkView> = super::site::site_view(site).nav;
     let job = Job {
         template: "search.html".into(),
         meta: m,

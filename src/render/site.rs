@@ -1,8 +1,8 @@
 //! The site-wide view every template gets (`site`): shop facts made
 //! readable, brand colours with readable text colours, the navigation.
 
+use super::image_view;
 use super::views::*;
-use super::{image_view, videos};
 use crate::model::{ImageUse, Site};
 
 pub(super) fn site_view(site: &Site) -> SiteView {
@@ -28,28 +28,7 @@ pub(super) fn site_view(site: &Site) -> SiteView {
         format!("https://www.openstreetmap.org/search?query={}", crate::paths::percent_encode(&q))
     });
     let i18n = &c.i18n;
-    let mut nav = vec![LinkView { title: i18n.t("nav_blog").into(), url: "/blog/".into(), current: false }];
-    if videos::has_videos(site) {
-        nav.push(LinkView { title: i18n.t("nav_videos").into(), url: "/videos/".into(), current: false });
-    }
-    if !site.moments.is_empty() {
-        nav.push(LinkView { title: i18n.t("nav_moments").into(), url: "/moments/".into(), current: false });
-    }
-    for p in &site.pages {
-        if p.url.matches('/').count() == 2 {
-            let title = p.nav_title.clone().unwrap_or_else(|| p.title.clone());
-            nav.push(LinkView { title, url: p.url.clone(), current: false });
-        }
-    }
-    if !site.reviews.is_empty() {
-        nav.push(LinkView { title: i18n.t("nav_reviews").into(), url: "/reviews/".into(), current: false });
-    }
-    if !site.staff.is_empty() {
-        nav.push(LinkView { title: i18n.t("nav_team").into(), url: "/staff/".into(), current: false });
-    }
-    if super::visit::is_generated(site) {
-        nav.push(LinkView { title: i18n.t("nav_visit").into(), url: super::visit::URL.into(), current: false });
-    }
+    let nav = super::menu::nav(site);
     let year = site.posts.iter().filter_map(|p| p.updated.or(p.date)).map(|d| d.date.year).max().unwrap_or(1970);
     let white = (255, 255, 255);
     SiteView {

@@ -20,7 +20,7 @@ pub(super) fn has_videos(site: &Site) -> bool {
     site.posts.iter().any(|p| p.parsed.video.is_some())
 }
 
-fn poster_image(site: &Site, video: &DocVideo, eager: bool, sizes: &str) -> Option<ImageView> {
+pub(super) fn poster_image(site: &Site, video: &DocVideo, eager: bool, sizes: &str) -> Option<ImageView> {
     match &video.poster {
         Poster::Photo(p) => image_view(site, p, eager, sizes),
         Poster::Drawn { url } => {

@@ -26,7 +26,7 @@ pub struct SiteView {
     /// `/favicon.ico` when static/ has one, else the logo's URL.
     pub favicon: Option<String>,
     /// Main navigation: Blog, each page, and the sections that have content.
-    pub nav: Vec<LinkView>,
+    pub nav: Vec<NavLinkView>,
     pub feed_url: String,
     /// The latest year any content carries (for the footer's copyright).
     pub year: i32,
@@ -83,6 +83,30 @@ pub struct LinkView {
     pub url: String,
     /// Whether this link is the current page or one of its parents.
     pub current: bool,
+}
+
+/// What the home page shows besides its listings (`home` in index.html).
+#[derive(Debug, Clone, Serialize)]
+pub struct HomeView {
+    /// The sections, in order: `posts`, `moments`, `team`, `reviews`,
+    /// `visit` (each drawn by `templates/home/<name>.html`).
+    pub sections: Vec<String>,
+    /// `home.hero` of site.yaml, as a responsive `<picture>`.
+    pub hero: Option<ImageView>,
+    /// Where "Visit the shop" leads: the contact page when the site has
+    /// one, else the home's own "Visit us" section; none without either.
+    pub visit_url: Option<String>,
+}
+
+/// A link of the header's menu (`site.nav`).
+#[derive(Debug, Clone, Serialize)]
+pub struct NavLinkView {
+    pub title: String,
+    pub url: String,
+    /// Whether this link is the current page or one of its parents.
+    pub current: bool,
+    /// A link `menu:` adds to another site (`rel="external"`).
+    pub external: bool,
 }
 
 /// A processed image, ready to show.

@@ -103,6 +103,7 @@ fn resolve_one(parsed: Parsed, input: &ResolveInput<'_>, opts: &ResolveOptions, 
     let (posts, pages) = resolve_docs(&published, input.images, &staff, staff_ok, diags);
     let tags = tags_and_authors(&posts, &mut staff);
     let logo = resolve_logo(&config, input.images, diags);
+    let hero = resolve_hero(&config, input.images, diags);
     let static_urls = input
         .static_files
         .iter()
@@ -126,6 +127,7 @@ fn resolve_one(parsed: Parsed, input: &ResolveInput<'_>, opts: &ResolveOptions, 
         staff,
         tags,
         logo,
+        hero,
         images: BTreeMap::new(),
         share_images: BTreeMap::new(),
         probes: input.images.clone(),
@@ -317,6 +319,26 @@ fn resolve_logo(config: &SiteConfig, images: &ImageTable, diags: &mut Diagnostic
             diags
                 .error(crate::parse::config::CONFIG_FILE, config.shop.logo_span, format!("shop.logo `{p}`: {why}"))
                 .help("write the logo's path from the site folder, such as static/logo.png");
+            None
+        }
+    }
+}
+
+/// `home.hero`: a photo inside the site (checked like `shop.logo`).
+fn resolve_hero(config: &SiteConfig, images: &ImageTable, diags: &mut Diagnostics) -> Option<ImageUse> {
+    let hero = config.home.hero.as_ref()?;
+    match checked_image(images, "", &hero.photo) {
+        Ok(path) => Some(ImageUse { path, alt: hero.alt.clone() }),
+        Err(why) => {
+            diags
+                .error(
+                    crate::parse::config::CONFIG_FILE,
+                    config.home.hero_span,
+                    format!("home.hero `{}`: {why}", hero.photo),
+                )
+                .help(
+                    "put the photo inside the site folder and write its path from there, such as static/shop-front.jpg",
+                );
             None
         }
     }

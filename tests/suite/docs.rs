@@ -130,6 +130,7 @@ fn the_starter_site_yaml_names_every_setting_and_builds_with_all_of_them_on() {
     std::fs::write(root.join("data/staff.yaml"), switch_on(&staff)).unwrap();
     let logo = all["shop.logo"].as_str().unwrap();
     png(&root.join(logo));
+    png(&root.join(all["home.hero.photo"].as_str().unwrap()));
     let staff_yaml: Value = serde_yaml::from_str(&switch_on(&staff)).unwrap();
     let photo = staff_yaml[0]["photo"].as_str().expect("the starter staff.yaml shows a photo");
     assert!(!photo.starts_with("data/") && !photo.starts_with('.'), "{photo}");

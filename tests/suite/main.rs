@@ -12,6 +12,7 @@ mod docs;
 mod escaping;
 mod fuzz;
 mod harness;
+mod home_menu;
 mod i18n;
 mod incremental;
 mod incremental_edits;

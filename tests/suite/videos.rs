@@ -65,9 +65,9 @@ fn video_site_has_exactly_the_expected_files() {
         "videos/index.html",
     ];
     assert_eq!(files, expected);
-    // One drawn poster per title without a photo (the shorts clip shares its post's).
+    // One drawn poster per video without a photo: the shorts clip in a post's body has its own (issue 17 item 4).
     let posters: Vec<String> = tree(&site.public()).into_keys().filter(|f| f.starts_with("media/poster-")).collect();
-    assert_eq!(posters.len(), 5, "{posters:?}");
+    assert_eq!(posters.len(), 6, "{posters:?}");
     let copied = std::fs::read(site.public().join("media/posts/chain-check.mp4")).unwrap();
     assert_eq!(copied, std::fs::read(site.root.join("content/posts/chain-check.mp4")).unwrap());
 }

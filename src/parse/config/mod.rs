@@ -7,12 +7,14 @@
 //! `settings.rs` the table of every key (`SETTINGS`), `parse.rs` the recipe
 //! that reads site.yaml and `sections.rs` the checks of each section.
 
+mod home;
 mod parse;
 mod sections;
 mod settings;
 #[cfg(test)]
 mod tests;
 
+pub use home::{is_external, Hero, HomeSettings, MenuItem, MenuName, MenuSettings, HOME_SECTIONS};
 pub(in crate::parse) use parse::is_language_tag;
 pub use parse::{check_cache_dir, is_hex_colour, parse_config};
 pub use settings::{keys_of, setting_paths, IMAGE_FORMATS, SETTINGS};
@@ -51,6 +53,10 @@ pub struct SiteConfig {
     pub search: bool,
     /// `analytics:`: off unless set.
     pub analytics: super::site_extras::Analytics,
+    /// `home:`: the hero photo and the home page's sections.
+    pub home: HomeSettings,
+    /// `menu:`: the header's links (order, labels, hidden, added).
+    pub menu: MenuSettings,
     /// Where `cache_dir` is written in site.yaml (checked by `check_cache_dir`).
     #[serde(skip)]
     pub cache_dir_span: Option<Span>,
@@ -198,6 +204,8 @@ impl SiteConfig {
             cache_dir: DEFAULT_CACHE_DIR.into(),
             search: true,
             analytics: Default::default(),
+            home: HomeSettings::default(),
+            menu: MenuSettings::default(),
             cache_dir_span: None,
             i18n: Default::default(),
             other_i18n: BTreeMap::new(),

@@ -25,6 +25,8 @@ pub const SETTINGS: &[(&str, &[&str])] = &[
             "cache_dir",
             "search",
             "analytics",
+            "home",
+            "menu",
         ],
     ),
     ("shop", &["name", "address", "phone", "email", "hours", "social", "logo"]),
@@ -35,6 +37,9 @@ pub const SETTINGS: &[(&str, &[&str])] = &[
     ("moments", &["require_consent"]),
     ("reviews", &["per_page", "home", "show_rating_only"]),
     ("analytics", &["plausible", "goatcounter"]),
+    ("home", &["hero", "sections"]),
+    ("home.hero", &["photo", "alt"]),
+    ("menu", &["items", "hide"]),
 ];
 
 /// The keys of one section of `SETTINGS` (none for a name that is not one).

@@ -84,3 +84,44 @@ fn title_and_description_may_be_written_per_language() {
         "warning: `description` has a text in `de`, which is not one of the site's languages (fr, en)\n --> site.yaml:2:14\n  |\n2 | description: {fr: Couvre-couches, en: Wool covers, de: Wollhosen}\n  |              ^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^\n  = help: add `de` to `languages`, or remove its text; it is not published\n\n"
     );
 }
+
+#[test]
+fn home_and_menu_are_read_in_both_forms() {
+    let (c, errs) = parse(
+        "title: Shop\nbase_url: https://shop.example\nhome:\n  hero: static/front.jpg\n  sections: [visit, posts]\nmenu:\n  items:\n    - blog\n    - { page: about, label: Our story }\n    - { label: Shop, url: \"https://shop.example/buy\" }\n  hide: [team]\n",
+    );
+    assert_eq!(errs, "");
+    assert_eq!(c.home.hero, Some(Hero { photo: "static/front.jpg".into(), alt: String::new() }));
+    assert_eq!(c.home.sections, ["visit", "posts"]);
+    let names: Vec<String> = c
+        .menu
+        .items
+        .iter()
+        .map(|i| match i {
+            MenuItem::Page { page, label } => format!("{}={}", page.name, label.clone().unwrap_or_default()),
+            MenuItem::Link { label, url } => format!("{label}->{url}"),
+        })
+        .collect();
+    assert_eq!(names, ["blog=", "about=Our story", "Shop->https://shop.example/buy"]);
+    assert_eq!(c.menu.hide.iter().map(|h| h.name.as_str()).collect::<Vec<_>>(), ["team"]);
+    let (c, errs) =
+        parse("title: Shop\nbase_url: https://shop.example\nhome:\n  hero: { photo: a.jpg, alt: The door }\n");
+    assert_eq!(errs, "");
+    assert_eq!(c.home.hero, Some(Hero { photo: "a.jpg".into(), alt: "The door".into() }));
+    assert_eq!(c.home.sections, HOME_SECTIONS);
+}
+
+#[test]
+fn a_bad_home_or_menu_is_an_error_at_its_line() {
+    let (c, errs) = parse(
+        "title: Shop\nbase_url: https://shop.example\nhome:\n  hero: ../../etc/passwd.jpg\n  sections:\n    - posts\n    - evnts\nmenu:\n  items:\n    - { label: Shop, url: \"javascript:alert(1)\" }\n    - Blog\n",
+    );
+    assert_eq!(
+        errs,
+        "error: home.hero `../../etc/passwd.jpg`: it points outside the site folder\n --> site.yaml:4:9\n  |\n4 |   hero: ../../etc/passwd.jpg\n  |         ^^^^^^^^^^^^^^^^^^^^\n  = help: write the photo's path from the site folder: `hero: static/shop-front.jpg`, or with a description for visitors who cannot see it: `hero: { photo: static/shop-front.jpg, alt: \"The shop window on Harbor Street\" }`\n\n\
+         error: home.sections: `evnts` is not a section of the home page\n --> site.yaml:7:5\n  |\n7 |     - evnts\n  |     ^^^^^^^\n  = help: the sections are: posts, moments, team, reviews, visit\n\n\
+         error: menu link `javascript:alert(1)`: it is not a web address, an email or a path of this site\n  --> site.yaml:10:5\n   |\n10 |     - { label: Shop, url: \"javascript:alert(1)\" }\n   |     ^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^\n   = help: write a full address (https://shop.example/book), an email (mailto:hello@myshop.example) or a path of this site (/gift-cards/)\n\n\
+         error: `Blog` is not a menu name\n  --> site.yaml:11:5\n   |\n11 |     - Blog\n   |     ^^^^^^\n   = help: an item is a page's name (`blog`, `about`), a page with its own label (`{ page: blog, label: Journal }`) or a link (`{ label: Shop, url: \"https://shop.example\" }`)\n\n"
+    );
+    assert_eq!((c.home.hero, c.home.sections.len(), c.menu.items.len()), (None, HOME_SECTIONS.len(), 0));
+}

@@ -33,6 +33,8 @@ pub struct DocDefaults {
     title: String,
     /// Site path of the post's `poster:`, else its cover.
     poster: Option<String>,
+    /// The document has a `video:` of its own (its body's videos count from 2).
+    has_video: bool,
 }
 
 /// The defaults of every published document, by site path.
@@ -43,7 +45,7 @@ pub(super) fn defaults(site: &Site) -> HashMap<String, DocDefaults> {
         .map(|doc| {
             let d = &doc.parsed;
             let poster = d.poster.as_deref().or(d.cover.as_deref()).and_then(|p| resolve_ref(&d.source, p).ok());
-            (d.source.clone(), DocDefaults { title: d.title.clone(), poster })
+            (d.source.clone(), DocDefaults { title: d.title.clone(), poster, has_video: d.video.is_some() })
         })
         .collect()
 }
@@ -55,6 +57,8 @@ pub(super) struct VideoState<'a> {
     pub(super) media: RefCell<BTreeMap<String, MediaFile>>,
     /// The document shows a click-to-load facade.
     pub(super) scripted: Cell<bool>,
+    /// The videos of the body so far (each untitled one is named by its number).
+    inline: Cell<usize>,
 }
 
 impl<'a> VideoState<'a> {
@@ -62,7 +66,13 @@ impl<'a> VideoState<'a> {
         content_files: &'a BTreeMap<String, OtherFile>,
         defaults: &'a HashMap<String, DocDefaults>,
     ) -> Self {
-        VideoState { content_files, defaults, media: RefCell::default(), scripted: Cell::new(false) }
+        VideoState {
+            content_files,
+            defaults,
+            media: RefCell::default(),
+            scripted: Cell::new(false),
+            inline: Cell::new(0),
+        }
     }
 }
 
@@ -102,6 +112,41 @@ impl Linker<'_> {
         let output = poster::output_path(&svg);
         self.video.media.borrow_mut().entry(output.clone()).or_insert_with(|| MediaFile::Drawn(svg.into_bytes()));
         Poster::Drawn { url: format!("/{output}") }
+    }
+
+    /// The title of a video of the body: the one written, else the
+    /// document's title and the video's number in it ("Fit a helmet, video
+    /// 2"), so that two videos of one post never share a name.
+    fn inline_title(&self, file: &str, written: Option<String>) -> String {
+        let n = self.video.inline.get() + 1;
+        self.video.inline.set(n);
+        if let Some(t) = written {
+            return t;
+        }
+        let d = self.video.defaults.get(file);
+        let title = d.map_or("Video", |d| d.title.as_str());
+        let n = n + usize::from(d.is_some_and(|d| d.has_video));
+        if n == 1 {
+            return title.to_string();
+        }
+        self.config.i18n.tf("nth_video", &[("title", title), ("n", &n.to_string())])
+    }
+
+    /// The poster of a video of the body: the one written (`poster=`),
+    /// else one drawn with its own title (never the document's cover,
+    /// which belongs to the document's own video).
+    fn inline_poster(
+        &self,
+        file: &str,
+        written: Option<&str>,
+        title: &str,
+        span: Option<Span>,
+        diags: &mut Diagnostics,
+    ) -> Option<Poster> {
+        match written {
+            Some(_) => self.video_poster(file, written, title, span, diags),
+            None => Some(self.drawn_poster(title)),
+        }
     }
 
     /// The poster: the one written (a `poster=` argument or `poster:`), else
@@ -268,10 +313,7 @@ impl Linker<'_> {
         }
         let text = |key: &str| call.args.get(key).map(ArgValue::as_text).map(|s| s.trim().to_string());
         let explicit_title = text("title").filter(|t| !t.is_empty());
-        let title = explicit_title
-            .clone()
-            .or_else(|| self.video.defaults.get(file).map(|d| d.title.clone()))
-            .unwrap_or_else(|| "Video".into());
+        let title = self.inline_title(file, explicit_title.clone());
         if name == "video" {
             let Some(src) = text("src").filter(|s| !s.is_empty()) else {
                 diags
@@ -299,7 +341,7 @@ impl Linker<'_> {
                 },
                 None => Some(None),
             };
-            let poster = self.video_poster(file, text("poster").as_deref(), &title, Some(call.span), diags);
+            let poster = self.inline_poster(file, text("poster").as_deref(), &title, Some(call.span), diags);
             let (source, captions, poster) = (source?, captions?, poster?);
             return ok.then(|| self.local_view(source, captions, &title, explicit_title.is_some(), &poster));
         }
@@ -345,7 +387,7 @@ impl Linker<'_> {
                 return None;
             }
         };
-        let poster = self.video_poster(file, text("poster").as_deref(), &title, Some(call.span), diags)?;
+        let poster = self.inline_poster(file, text("poster").as_deref(), &title, Some(call.span), diags)?;
         ok.then(|| self.platform_view(&reference, &title, explicit_title.is_some(), &poster, false))
     }
 
@@ -422,8 +464,8 @@ impl Linker<'_> {
                 )
                 .help("write the time as seconds (t=90), as 1m30s, or as 1:30");
         }
-        let title = self.video.defaults.get(file).map_or_else(|| "Video".to_string(), |d| d.title.clone());
-        let poster = self.video_poster(file, None, &title, Some(span), diags)?;
+        let title = self.inline_title(file, None);
+        let poster = self.inline_poster(file, None, &title, Some(span), diags)?;
         let view = self.platform_view(&reference, &title, false, &poster, false);
         let mut args = serde_json::Map::new();
         args.insert("id".into(), reference.id.clone().into());

@@ -48,7 +48,8 @@ fn the_owners_own_visit_page_wins_and_an_empty_shop_has_none() {
     site.build_ok();
     let page = site.read("public/visit/index.html");
     assert!(page.contains("<h1>Come and see us</h1>") && page.contains("Up the steep street."), "{page}");
-    assert_eq!(site.read("public/index.html").matches("href=\"/visit/\"").count(), 1);
+    // The menu's link and the home's "Visit the shop" button (issue 17 item 2).
+    assert_eq!(site.read("public/index.html").matches("href=\"/visit/\"").count(), 2);
 
     let bare = cafe();
     bare.write("site.yaml", "title: Café Mañana\nbase_url: https://cafe.example/\n");

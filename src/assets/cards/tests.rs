@@ -395,3 +395,29 @@ fn photo_ref() -> CardPhoto {
         limits: Default::default(),
     }
 }
+
+#[test]
+fn blending_a_run_of_pixels_is_blending_each() {
+    // Every coverage over every channel value, in runs longer and shorter than a block.
+    for c in [(0, 0, 0), (255, 255, 255), (17, 200, 93)] {
+        for len in [1, 15, 16, 17, 256, 300] {
+            let cover: Vec<u8> = (0..len).map(|i| (i * 37 % 256) as u8).collect();
+            let mut run: Vec<u8> = (0..3 * len).map(|i| (i * 101 % 256) as u8).collect();
+            let mut each = run.clone();
+            let cover3: Vec<u8> = cover.iter().flat_map(|&a| [a; 3]).collect();
+            super::draw::blend_run(&mut run, &cover3, &super::draw::pattern(c));
+            for (px, &a) in each.chunks_exact_mut(3).zip(&cover) {
+                super::draw::blend_px(px, c, u32::from(a));
+            }
+            assert_eq!(run, each, "colour {c:?}, {len} pixels");
+        }
+    }
+    for d in 0..=255u16 {
+        for a in 0..=255u16 {
+            for v in [0u16, 1, 128, 254, 255] {
+                let x = d * (255 - a) + v * a + 127;
+                assert_eq!(u16::from(super::draw::div255(x)), x / 255);
+            }
+        }
+    }
+}

@@ -106,7 +106,7 @@ impl Palette {
 
 /// Blends `c` over one RGB pixel with `a` in 0..=255 (rounded).
 #[inline]
-fn blend_px(px: &mut [u8], c: Colour, a: u32) {
+pub(super) fn blend_px(px: &mut [u8], c: Colour, a: u32) {
     if a == 0 {
         return;
     }
@@ -116,6 +116,43 @@ fn blend_px(px: &mut [u8], c: Colour, a: u32) {
     }
     for (d, v) in px.iter_mut().zip([c.0, c.1, c.2]) {
         *d = ((u32::from(*d) * (255 - a) + u32::from(v) * a + 127) / 255) as u8;
+    }
+}
+
+/// `x / 255` rounded down, for `x` up to 65,152 (255 x 255 + 127), without a division.
+#[inline]
+pub(super) fn div255(x: u16) -> u8 {
+    ((x + 1 + (x >> 8)) >> 8) as u8
+}
+
+/// Bytes blended at once: 16 RGB pixels.
+const B: usize = 48;
+
+/// A colour repeated over `B` bytes, as `blend_run` takes it.
+pub(super) type Pattern = [u16; B];
+
+pub(super) fn pattern(c: Colour) -> Pattern {
+    std::array::from_fn(|i| u16::from([c.0, c.1, c.2][i % 3]))
+}
+
+/// Blends a colour (its `pattern`) over a run of RGB pixels, each channel by its coverage in
+/// `cover3` (0..=255, three per pixel): exactly `blend_px` for each pixel,
+/// computed without a branch in blocks of 16 pixels, which the compiler
+/// turns into SIMD lanes (issue 19: blending glyphs was a tenth of a card).
+pub(super) fn blend_run(px: &mut [u8], cover3: &[u8], colour: &Pattern) {
+    let mut pixels = px.chunks_exact_mut(B);
+    let mut covers = cover3.chunks_exact(B);
+    for (p, a) in (&mut pixels).zip(&mut covers) {
+        let (p, a): (&mut [u8; B], &[u8; B]) =
+            (p.try_into().unwrap_or_else(|_| unreachable!()), a.try_into().unwrap_or_else(|_| unreachable!()));
+        for i in 0..B {
+            let a = u16::from(a[i]);
+            p[i] = div255(u16::from(p[i]) * (255 - a) + colour[i] * a + 127);
+        }
+    }
+    for ((d, &a), &v) in pixels.into_remainder().iter_mut().zip(covers.remainder()).zip(colour) {
+        let a = u16::from(a);
+        *d = div255(u16::from(*d) * (255 - a) + v * a + 127);
     }
 }
 
@@ -232,6 +269,7 @@ impl Canvas {
     #[allow(clippy::too_many_arguments, reason = "a private drawing primitive; a struct would only rename these")]
     fn text(&mut self, face: Face<'_>, size: f32, x: f32, y: f32, text: &str, c: Colour, clip: Option<(f32, f32)>) {
         let (glyphs, _) = face.shape(text, size);
+        let colour = pattern(c);
         let (w, h) = (i64::from(WIDTH), i64::from(HEIGHT));
         for g in glyphs {
             let Some((gx, gy, sprite)) = glyph(face.font(g.main), g.id, size, x + g.x, y) else { continue };
@@ -257,11 +295,10 @@ impl Canvas {
                 let span = &mut self.spans[py as usize];
                 span.0 = span.0.min((x0 as usize + first) as u16);
                 span.1 = span.1.max((x0 as usize + last + 1) as u16);
-                let start = x0 as usize * 3;
-                let pixels = &mut self.row_mut(py as usize)[start..start + line.len() * 3];
-                for (px, &a) in pixels.chunks_exact_mut(3).zip(line) {
-                    blend_px(px, c, u32::from(a));
-                }
+                let (from, to) = (x0 as usize + first, x0 as usize + last + 1);
+                let cover = (row * sprite.width as usize + (from as i64 - left) as usize) * 3;
+                let cover = &sprite.coverage3[cover..cover + (to - from) * 3];
+                blend_run(&mut self.row_mut(py as usize)[from * 3..to * 3], cover, &colour);
             }
         }
     }

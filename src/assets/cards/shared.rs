@@ -55,6 +55,9 @@ pub(super) struct Sprite {
     pub(super) top: i64,
     pub(super) width: u32,
     pub(super) coverage: Vec<u8>,
+    /// `coverage` with each value three times (once per channel of an RGB
+    /// pixel), so that blending runs over bytes in SIMD lanes.
+    pub(super) coverage3: Vec<u8>,
 }
 
 /// (font, glyph, size, sixteenths of a pixel right, the baseline's fraction).
@@ -95,7 +98,8 @@ pub(super) fn glyph(
                 coverage[(gy * w + gx) as usize] = (c.min(1.0) * 255.0 + 0.5) as u8;
             }
         });
-        Arc::new(Sprite { left: b.min.x as i64, top: b.min.y as i64, width: w.max(1), coverage })
+        let coverage3 = coverage.iter().flat_map(|&c| [c; 3]).collect();
+        Arc::new(Sprite { left: b.min.x as i64, top: b.min.y as i64, width: w.max(1), coverage, coverage3 })
     });
     let mut memo = memo.lock().unwrap_or_else(PoisonError::into_inner);
     if memo.len() >= 50_000 {

@@ -344,3 +344,80 @@ fn issue_12_a_title_of_any_length_costs_the_same_to_lay_out() {
     assert_eq!(word.title.lines.len(), 3);
     assert!(word_cost < 200 * MAX_CARD_CHARS as u64, "{word_cost}");
 }
+
+#[test]
+fn a_subtitle_too_long_keeps_its_author_and_leaves_out_the_date() {
+    // Issue 17 item 4: "How-to video (3:33) · 3 November 2026 ·…" lost the author.
+    let fonts = Fonts::embedded();
+    let long = "How-to video (3:33) · 3 November 2026 · by Ana Lima";
+    let short = "How-to video (3:33) · by Ana Lima";
+    let cover = photo(960, 640);
+    for layout in [Layout::Video, Layout::Post] {
+        let mut s = CardSpec { subtitle: long.into(), ..spec(layout, "Truing a wheel at home") };
+        s.photo = Some(photo_ref());
+        let text = layout_text(&s, fonts);
+        assert_eq!(text.subtitle.lines, vec![short.to_string()], "{layout:?}");
+        // The card shows exactly the card with the short line: decoded, pixel for pixel.
+        let px = Some(&cover);
+        let png = card_png(&s, fonts, px, None);
+        let decoded = image::load_from_memory(&png).expect("decodes").to_rgb8();
+        let expected = draw(&CardSpec { subtitle: short.into(), ..s.clone() }, fonts, px, None);
+        assert!(decoded.as_raw() == expected.as_raw(), "{layout:?}: the card shows {short:?}");
+    }
+    // An author too long for the line even alone is cut, from its end.
+    let mut s = CardSpec {
+        subtitle: "3 November 2026 · by Ana Maria Fernanda Lima de Albuquerque e Vasconcelos Rodrigues".into(),
+        ..spec(Layout::Post, "Truing a wheel at home")
+    };
+    s.photo = Some(photo_ref());
+    let text = layout_text(&s, fonts);
+    assert_eq!(text.subtitle.lines.len(), 1);
+    assert!(text.subtitle.lines[0].starts_with("by Ana Maria") && text.subtitle.lines[0].ends_with('…'));
+    // What fits is left as it was, the date included.
+    for layout in [Layout::Video, Layout::Post] {
+        let text = layout_text(&CardSpec { photo: Some(photo_ref()), ..spec(layout, "Truing a wheel") }, fonts);
+        assert_eq!(text.subtitle.lines, vec!["12 May 2026 · by Ana".to_string()]);
+        assert_eq!(text.subtitle.size, 32.0);
+    }
+    // Without a photo the column is wide enough for the whole line.
+    let text = layout_text(&CardSpec { subtitle: long.into(), ..spec(Layout::Video, "Truing a wheel") }, fonts);
+    assert_eq!(text.subtitle.lines, vec![long.to_string()]);
+}
+
+fn photo_ref() -> CardPhoto {
+    CardPhoto {
+        source: "p.jpg".into(),
+        abs: "p.jpg".into(),
+        source_hash: "0".into(),
+        has_alpha: false,
+        variant: None,
+        source_size: (960, 640),
+        limits: Default::default(),
+    }
+}
+
+#[test]
+fn blending_a_run_of_pixels_is_blending_each() {
+    // Every coverage over every channel value, in runs longer and shorter than a block.
+    for c in [(0, 0, 0), (255, 255, 255), (17, 200, 93)] {
+        for len in [1, 15, 16, 17, 256, 300] {
+            let cover: Vec<u8> = (0..len).map(|i| (i * 37 % 256) as u8).collect();
+            let mut run: Vec<u8> = (0..3 * len).map(|i| (i * 101 % 256) as u8).collect();
+            let mut each = run.clone();
+            let cover3: Vec<u8> = cover.iter().flat_map(|&a| [a; 3]).collect();
+            super::draw::blend_run(&mut run, &cover3, &super::draw::pattern(c));
+            for (px, &a) in each.chunks_exact_mut(3).zip(&cover) {
+                super::draw::blend_px(px, c, u32::from(a));
+            }
+            assert_eq!(run, each, "colour {c:?}, {len} pixels");
+        }
+    }
+    for d in 0..=255u16 {
+        for a in 0..=255u16 {
+            for v in [0u16, 1, 128, 254, 255] {
+                let x = d * (255 - a) + v * a + 127;
+                assert_eq!(u16::from(super::draw::div255(x)), x / 255);
+            }
+        }
+    }
+}

@@ -265,6 +265,37 @@ pub(super) fn ellipsize(face: Face<'_>, text: &str, size: f32, max_width: f32) -
     format!("{s}…")
 }
 
+/// Between the parts of a subtitle ("How-to video (3:33) · 3 November 2026 · by Ana").
+pub(crate) const SUBTITLE_SEPARATOR: &str = " · ";
+
+/// Sets a subtitle in `max_lines` lines of `max_width`. One that does not
+/// fit whole keeps its last part (a post's author) and its first (what the
+/// page is, "How-to video (3:33)"), and leaves out parts from the one
+/// before the last backwards (the date first) until it fits; cut with an
+/// ellipsis only when its last part alone is too long (issue 17 item 4:
+/// the author was the part an ellipsis cut).
+fn fit_subtitle(face: Face<'_>, text: &str, max_width: f32, max_lines: usize) -> Lines {
+    const SIZES: [f32; 2] = [SUBTITLE_SIZE, 28.0];
+    let fits = |text: &str| {
+        SIZES.iter().find_map(|&size| {
+            let lines = greedy_wrap(face, text, size, max_width);
+            (lines.len() <= max_lines).then_some(Lines { size, lines })
+        })
+    };
+    if let Some(lines) = fits(text) {
+        return lines;
+    }
+    let mut parts: Vec<&str> = text.split(SUBTITLE_SEPARATOR).collect();
+    while parts.len() > 1 {
+        // Drop the part before the last; the first goes only after all between.
+        parts.remove(parts.len() - 2);
+        if let Some(lines) = fits(&parts.join(SUBTITLE_SEPARATOR)) {
+            return lines;
+        }
+    }
+    fit_lines(face, parts[0], max_width, max_lines, &SIZES)
+}
+
 pub(super) const TITLE_SIZES: [f32; 7] = [80.0, 74.0, 68.0, 62.0, 56.0, 50.0, 46.0];
 const SUBTITLE_SIZE: f32 = 32.0;
 pub(super) const FOOTER_SIZE: f32 = 26.0;
@@ -311,7 +342,7 @@ pub(crate) fn layout_text(spec: &CardSpec, fonts: &Fonts) -> TextLayout {
     let subtitle = if spec.subtitle.trim().is_empty() {
         Lines { size: SUBTITLE_SIZE, lines: Vec::new() }
     } else {
-        fit_lines(regular, &card_text(spec.subtitle.trim()), width, sub_lines, &[SUBTITLE_SIZE, 28.0])
+        fit_subtitle(regular, &card_text(spec.subtitle.trim()), width, sub_lines)
     };
     let title_widths = title.lines.iter().map(|l| bold.width(l, title.size)).collect();
     // Centre the block (title, rule, rating, subtitle) between the mark and the footer.

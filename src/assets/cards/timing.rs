@@ -53,3 +53,24 @@ fn before(img: &image::RgbImage) -> Vec<u8> {
     .expect("encode");
     out
 }
+
+/// Distinct colours of photo-less cards (an indexed-colour PNG holds 256):
+/// `cargo test --release --lib cards::timing::colours -- --ignored --nocapture`
+#[test]
+#[ignore = "a probe, not a test"]
+fn colours() {
+    let fonts = Fonts::embedded();
+    for layout in [Layout::Post, Layout::Page, Layout::Home, Layout::Video, Layout::Reviews, Layout::Staff] {
+        let s = CardSpec {
+            subtitle: "7 March 2026 · by Rosa Delgado".into(),
+            rating: Some(4.3),
+            ..super::samples::base(layout, "How to fold a wool cover for the small-batch market stall")
+        };
+        let img = draw(&s, fonts, None, None);
+        let mut set = std::collections::HashSet::new();
+        for p in img.pixels() {
+            set.insert(p.0);
+        }
+        eprintln!("{layout:?}: {} colours", set.len());
+    }
+}

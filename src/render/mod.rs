@@ -6,7 +6,9 @@
 
 mod alternates;
 pub mod body;
+pub mod events;
 pub mod feed;
+pub mod ics;
 pub mod moments;
 mod pages;
 pub mod picture;
@@ -276,6 +278,7 @@ fn render_language(
         None => OutputFile { path: "feed.xml".into(), contents: Contents::Bytes(feed::atom(site).into_bytes()) },
         Some(l) => alternates::feed(site, l),
     }];
+    files.extend(events::ics_files(site, folder));
     files.extend(
         search_index.map(|f| OutputFile { path: alternates::output_path(folder, &format!("/{}", f.path)), ..f }),
     );

@@ -32,6 +32,9 @@ pub(super) fn site_view(site: &Site) -> SiteView {
     if videos::has_videos(site) {
         nav.push(LinkView { title: i18n.t("nav_videos").into(), url: "/videos/".into(), current: false });
     }
+    if !site.events.is_empty() {
+        nav.push(LinkView { title: i18n.t("nav_events").into(), url: super::events::URL.into(), current: false });
+    }
     if !site.moments.is_empty() {
         nav.push(LinkView { title: i18n.t("nav_moments").into(), url: "/moments/".into(), current: false });
     }

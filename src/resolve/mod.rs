@@ -5,6 +5,7 @@
 //! posts). It renders nothing (bodies are `render::bodies`'), plans no image
 //! (`assets::plan`), holds no lock and does no I/O.
 
+mod events;
 mod languages;
 mod moments;
 mod reviews;
@@ -93,7 +94,7 @@ pub fn resolve(parsed: Parsed, input: &ResolveInput<'_>, opts: &ResolveOptions, 
 
 /// Resolves the site of one language.
 fn resolve_one(parsed: Parsed, input: &ResolveInput<'_>, opts: &ResolveOptions, diags: &mut Diagnostics) -> Site {
-    let Parsed { config, posts, pages, staff, reviews, moments, config_ok: _, staff_ok } = parsed;
+    let Parsed { config, posts, pages, staff, reviews, moments, events, config_ok: _, staff_ok } = parsed;
     let reviews = reviews::resolve_reviews(reviews, &config, opts.today, diags);
     let mut left_out = LeftOut::default();
     let own_prefixes = OwnPrefixes { reviews: !reviews.is_empty(), moments: !moments.is_empty() };
@@ -102,6 +103,8 @@ fn resolve_one(parsed: Parsed, input: &ResolveInput<'_>, opts: &ResolveOptions, 
     let mut staff = resolve_staff(&staff, input.images, diags);
     let (posts, pages) = resolve_docs(&published, input.images, &staff, staff_ok, diags);
     let tags = tags_and_authors(&posts, &mut staff);
+    let event_input = events::EventInput { images: input.images, staff: &staff, staff_ok };
+    let events = events::resolve_events(events, &config, &event_input, opts, &mut left_out, diags);
     let logo = resolve_logo(&config, input.images, diags);
     let static_urls = input
         .static_files
@@ -135,6 +138,7 @@ fn resolve_one(parsed: Parsed, input: &ResolveInput<'_>, opts: &ResolveOptions, 
         reviews,
         media: BTreeMap::new(),
         moments,
+        events,
         left_out,
         languages: Vec::new(),
     }

@@ -29,6 +29,8 @@ pub fn parse_config(text: Option<&str>, diags: &mut Diagnostics) -> SiteConfig {
     sections::posts(&mut config, &mut ctx);
     sections::images(&mut config, &mut ctx);
     sections::moments_and_reviews(&mut config, &mut ctx);
+    super::events::timezone(&mut config, &mut ctx);
+    super::events::events(&mut config, &mut ctx);
     config
 }
 

@@ -379,3 +379,23 @@ pub(super) fn ics_files(site: &Site, folder: &str) -> Vec<crate::output::OutputF
         })
         .collect()
 }
+
+/// The second line of an event's share card: "13 Mar 2027, 09:00 ·
+/// Cathedral Tree trailhead · 20 USD" ("Free" when free; the
+/// status first when not scheduled).
+pub(super) fn card_subtitle(site: &Site, e: &Event) -> String {
+    let i18n = &site.config.i18n;
+    let o = e.next();
+    let day = i18n.date_short(date_of(&o.start));
+    let t = o.start.datetime().time();
+    let when = match i18n.time(t.hour() as u32, t.minute() as u32) {
+        Some(time) if !e.all_day => format!("{day}, {time}"),
+        _ => day,
+    };
+    let mut parts = vec![when, place_view(site, e).name];
+    parts.extend(Some(price_text(site, e)).filter(|p| !p.is_empty()));
+    if e.status != Status::Scheduled {
+        parts.insert(0, status_label(site, e.status));
+    }
+    parts.join(" · ")
+}

@@ -399,3 +399,67 @@ pub(super) fn card_subtitle(site: &Site, e: &Event) -> String {
     }
     parts.join(" · ")
 }
+
+/// The Atom entries of the upcoming events (`events.in_feed`), soonest
+/// first: when, where and the price, then the body. An entry's id is the
+/// event's address and its `updated` the build's day, so a reader shows
+/// each event once, as new on the day it is first published.
+pub(super) fn feed_entries(site: &Site, body: &(dyn Fn(&str) -> String + Sync)) -> String {
+    use super::feed::xml_escape;
+    let c = &site.config;
+    let stamp = &site.events.stamp;
+    let updated = format!("{}-{}-{}T00:00:00Z", &stamp[0..4], &stamp[4..6], &stamp[6..8]);
+    let mut out = String::new();
+    for e in site.events.upcoming().take(super::feed::FEED_ENTRIES) {
+        let url = absolute_url(&c.base_url, &e.url);
+        let v = event_view(site, e);
+        let facts = [v.next.display.clone(), v.place.name.clone(), v.price.clone(), v.status_label.clone()]
+            .into_iter()
+            .filter(|s| !s.is_empty())
+            .collect::<Vec<_>>()
+            .join(" · ");
+        let summary = match &e.description {
+            Some(d) => format!("{facts}. {d}"),
+            None => facts.clone(),
+        };
+        let html = format!("<p>{}</p>\n{}", xml_escape(&facts), v.content);
+        out.push_str(&format!(
+            "  <entry>\n    <title>{}</title>\n    <link rel=\"alternate\" type=\"text/html\" href=\"{}\"/>\n    <id>{}</id>\n    <published>{updated}</published>\n    <updated>{updated}</updated>\n    <category term=\"event\" label=\"{}\"/>\n    <summary>{}</summary>\n    <content type=\"html\" xml:base=\"{}\">{}</content>\n  </entry>\n",
+            xml_escape(&e.title),
+            xml_escape(&url),
+            xml_escape(&url),
+            xml_escape(c.i18n.t("search_kind_event")),
+            xml_escape(&summary),
+            xml_escape(&url),
+            xml_escape(&body(&html)),
+        ));
+    }
+    out
+}
+
+/// The variables of `shortcodes/event.html` (`{{ event(id="...") }}` in a
+/// post): `event`, an `EventView`; `None` after reporting an unknown id.
+pub(crate) fn shortcode_vars(
+    site: &Site,
+    file: &str,
+    call: &crate::markdown::shortcodes::Call,
+    diags: &mut crate::diag::Diagnostics,
+) -> Option<(&'static str, Value)> {
+    let ids: Vec<&str> = site.events.list.iter().map(|e| e.id.as_str()).collect();
+    let Some(id) = call.args.get("id").map(|v| v.as_text()) else {
+        diags
+            .error(file, Some(call.span), "`event` needs the id of an event")
+            .help("write {{ event(id=\"fitting-workshop\") }}: the id is the event's file name in content/events/, without .md");
+        return None;
+    };
+    let Some(e) = site.events.by_id(&id) else {
+        let help = match crate::diag::suggest::nearest(&id, &ids) {
+            Some(n) => format!("did you mean `{n}`? The events are: {}", ids.join(", ")),
+            None if ids.is_empty() => "the site has no published events: add one to content/events/".to_string(),
+            None => format!("the events are: {}", ids.join(", ")),
+        };
+        diags.error(file, Some(call.span), format!("there is no event with id `{id}`")).help(help);
+        return None;
+    };
+    Some(("event", serde_json::to_value(event_view(site, e)).ok()?))
+}

@@ -258,3 +258,55 @@ fn each_language_has_its_own_events() {
     assert_eq!(card_titles(&en_list), ["Sewing workshop"]);
     assert!(site.public().join("en/events/atelier.ics").exists());
 }
+
+#[test]
+fn a_post_embeds_an_event_and_the_feed_and_search_carry_events() {
+    let site = SiteTest::fixture("basic");
+    let config =
+        site.read("site.yaml").replace("  name: Tea & Thread\n", "  name: Tea & Thread\n  timezone: Europe/London\n");
+    site.write("site.yaml", &format!("{config}events: {{ in_feed: true, currency: GBP }}\n"));
+    site.write("content/events/dye-day.md", "---\ntitle: Onion-skin dye day\ndescription: Dye a skein with onion skins.\nstart: 2026-12-05 11:00\nend: \"15:30\"\nprice: 12.5\nstaff: [ada]\n---\nAprons provided.\n");
+    site.write(
+        "content/posts/2026-11-12-dates.md",
+        "---\ntitle: Winter dates\n---\nCome and dye:\n\n{{ event(id=\"dye-day\") }}\n",
+    );
+    site.build_ok();
+    let read = |p: &str| std::fs::read_to_string(site.public().join(p)).unwrap_or_else(|e| panic!("{p}: {e}"));
+    let post = read("blog/dates/index.html");
+    assert!(
+        post.contains("<p class=\"event-embed-title\"><a href=\"/events/dye-day/\">Onion-skin dye day</a></p>"),
+        "{post}"
+    );
+    assert!(post.contains("<time datetime=\"2026-12-05T11:00:00+00:00\">Saturday 5 December 2026, 11:00–15:30</time> · Tea &amp; Thread · 12.50 GBP"), "{post}");
+    let feed = read("feed.xml");
+    let entry = &feed[feed.find("<title>Onion-skin dye day</title>").expect("the event is in the feed")..];
+    assert!(entry.contains("<id>https://tea-and-thread.example/events/dye-day/</id>"), "{entry}");
+    assert!(entry.contains("<summary>Saturday 5 December 2026, 11:00–15:30 · Tea &amp; Thread · 12.50 GBP. Dye a skein with onion skins.</summary>"), "{entry}");
+    let index: Value = serde_json::from_str(&read("search/index.json")).unwrap();
+    let kinds = index["kinds"].as_array().unwrap();
+    let event = index["docs"].as_array().unwrap().iter().find(|d| d[1] == "Onion-skin dye day").expect("in the search");
+    assert_eq!(kinds[event[0].as_u64().unwrap() as usize], "Event");
+    assert_eq!(event[2], "/events/dye-day/");
+    let ada = read("staff/ada/index.html");
+    assert_eq!(card_titles(&ada), ["Onion-skin dye day"]);
+
+    // An unknown id is an error at the post's line.
+    site.write(
+        "content/posts/2026-11-12-dates.md",
+        "---\ntitle: Winter dates\n---\nCome and dye:\n\n{{ event(id=\"dye-days\") }}\n",
+    );
+    let run = site.build();
+    assert_eq!(run.code, 1);
+    assert!(
+        run.stderr.contains("error: there is no event with id `dye-days`\n --> content/posts/2026-11-12-dates.md:6:1"),
+        "{}",
+        run.stderr
+    );
+    assert!(run.stderr.contains("did you mean `dye-day`?"), "{}", run.stderr);
+
+    // Without `events.in_feed`, the feed has posts only.
+    site.write("site.yaml", &config);
+    site.write("content/posts/2026-11-12-dates.md", "---\ntitle: Winter dates\n---\nSoon.\n");
+    site.build_ok();
+    assert!(!read("feed.xml").contains("dye-day"));
+}

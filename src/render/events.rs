@@ -81,6 +81,13 @@ pub struct MonthView {
     pub events: Vec<EventView>,
 }
 
+/// The folder of this site's language (`/en`), or "" for the default one:
+/// calendar files are not pages, so a language's links to them carry it.
+fn folder(site: &Site) -> &str {
+    let c = &site.config;
+    c.base_url.strip_prefix(c.files_url()).unwrap_or("")
+}
+
 fn date_of(z: &jiff::ZonedDateTime) -> Date {
     let d = z.datetime().date();
     Date { year: i32::from(d.year()), month: d.month() as u32, day: d.day() as u32 }
@@ -192,7 +199,7 @@ pub(crate) fn event_view(site: &Site, e: &Event) -> EventView {
         booking: e.booking.clone(),
         capacity: e.capacity,
         hosts: e.hosts.iter().map(|&h| author_view(site, &site.staff[h])).collect(),
-        ics_url: format!("/{}", super::ics::event_path(e)),
+        ics_url: format!("{}/{}", folder(site), super::ics::event_path(e)),
     }
 }
 
@@ -341,7 +348,7 @@ pub(super) fn jobs(site: &Site) -> Vec<Job> {
         extra: Extra::Ready(vec![
             ("months", ser(&months(site))),
             ("past", ser(&past)),
-            ("calendar_url", ser(&format!("/{}", super::ics::CALENDAR_PATH))),
+            ("calendar_url", ser(&format!("{}/{}", folder(site), super::ics::CALENDAR_PATH))),
         ]),
         lastmod: None,
     }];

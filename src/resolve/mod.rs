@@ -97,7 +97,8 @@ fn resolve_one(parsed: Parsed, input: &ResolveInput<'_>, opts: &ResolveOptions, 
     let Parsed { config, posts, pages, staff, reviews, moments, events, config_ok: _, staff_ok } = parsed;
     let reviews = reviews::resolve_reviews(reviews, &config, opts.today, diags);
     let mut left_out = LeftOut::default();
-    let own_prefixes = OwnPrefixes { reviews: !reviews.is_empty(), moments: !moments.is_empty() };
+    let own_prefixes =
+        OwnPrefixes { reviews: !reviews.is_empty(), moments: !moments.is_empty(), events: !events.is_empty() };
     let published = publish(&posts, &pages, &config, opts, own_prefixes, &mut left_out, diags);
     let moments = moments::resolve_moments(moments, input.images, opts, &mut left_out, diags);
     let mut staff = resolve_staff(&staff, input.images, diags);
@@ -144,11 +145,12 @@ fn resolve_one(parsed: Parsed, input: &ResolveInput<'_>, opts: &ResolveOptions, 
     }
 }
 
-/// Whether `/reviews/` and `/moments/` are the site's own (it has some).
+/// Whether `/reviews/`, `/moments/` and `/events/` are the site's own (it has some).
 #[derive(Clone, Copy)]
 struct OwnPrefixes {
     reviews: bool,
     moments: bool,
+    events: bool,
 }
 
 /// Gives each document its URL, leaves out drafts and future posts, and
@@ -222,6 +224,7 @@ fn is_own_url(url: &str, own: OwnPrefixes) -> bool {
         || url.starts_with("/media/")
         || (own.reviews && url.starts_with("/reviews/"))
         || (own.moments && url.starts_with("/moments/"))
+        || (own.events && url.starts_with("/events/"))
 }
 
 fn resolve_staff(parsed: &[ParsedStaff], images: &ImageTable, diags: &mut Diagnostics) -> Vec<StaffMember> {

@@ -256,7 +256,24 @@ fn each_language_has_its_own_events() {
     assert!(en.contains("Saturday 12 December 2026, 10:00–12:00") && en.contains("Bring your wool."));
     let en_list = std::fs::read_to_string(site.public().join("en/events/index.html")).unwrap();
     assert_eq!(card_titles(&en_list), ["Sewing workshop"]);
-    assert!(site.public().join("en/events/atelier.ics").exists());
+    assert!(en.contains("<a href=\"/en/events/atelier.ics\" download>Add to calendar</a>"), "{en}");
+    assert!(fr.contains("<a href=\"/events/atelier.ics\" download>"), "{fr}");
+    let ics = std::fs::read_to_string(site.public().join("en/events/atelier.ics")).unwrap();
+    assert!(
+        ics.contains("SUMMARY:Sewing workshop\r\n")
+            && ics.contains("URL:https://atelier-erable.example/en/events/atelier/\r\n"),
+        "{ics}"
+    );
+
+    // A page of the owner's may not take /events/ once the site has events.
+    site.write("content/pages/events.md", "---\ntitle: Nos événements\n---\n");
+    let run = site.build();
+    assert_eq!(run.code, 1);
+    assert!(
+        run.stderr.contains("error: this page's URL /events/ is one shopstory uses for its own pages"),
+        "{}",
+        run.stderr
+    );
 }
 
 #[test]

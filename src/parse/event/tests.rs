@@ -1,3 +1,4 @@
+use super::place::amount;
 use super::*;
 use crate::diag::render::all_to_text;
 

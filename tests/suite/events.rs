@@ -282,7 +282,11 @@ fn a_post_embeds_an_event_and_the_feed_and_search_carry_events() {
     let config =
         site.read("site.yaml").replace("  name: Tea & Thread\n", "  name: Tea & Thread\n  timezone: Europe/London\n");
     site.write("site.yaml", &format!("{config}events: {{ in_feed: true, currency: GBP }}\n"));
-    site.write("content/events/dye-day.md", "---\ntitle: Onion-skin dye day\ndescription: Dye a skein with onion skins.\nstart: 2026-12-05 11:00\nend: \"15:30\"\nprice: 12.5\nstaff: [ada]\n---\nAprons provided.\n");
+    site.write("content/events/dye-day.md", "---\ntitle: Onion-skin dye day\ndescription: Dye a skein with onion skins.\nstart: 2026-12-05 11:00\nend: \"15:30\"\nprice: 12.5\nstaff: [ada]\ncover: skeins.png\ncover_alt: Skeins drying\n---\nAprons provided.\n");
+    // A cover only the event shows is planned and published.
+    image::RgbImage::from_fn(640, 400, |x, y| image::Rgb([x as u8, y as u8, 90]))
+        .save(site.root.join("content/events/skeins.png"))
+        .unwrap();
     site.write(
         "content/posts/2026-11-12-dates.md",
         "---\ntitle: Winter dates\n---\nCome and dye:\n\n{{ event(id=\"dye-day\") }}\n",
@@ -304,6 +308,11 @@ fn a_post_embeds_an_event_and_the_feed_and_search_carry_events() {
     let event = index["docs"].as_array().unwrap().iter().find(|d| d[1] == "Onion-skin dye day").expect("in the search");
     assert_eq!(kinds[event[0].as_u64().unwrap() as usize], "Event");
     assert_eq!(event[2], "/events/dye-day/");
+    let page = read("events/dye-day/index.html");
+    let cover = json_ld(&page)["image"][0].as_str().unwrap().to_string();
+    assert!(cover.starts_with("https://tea-and-thread.example/media/skeins-"), "{cover}");
+    assert!(site.public().join(cover.trim_start_matches("https://tea-and-thread.example/")).is_file(), "{cover}");
+    assert!(page.contains("alt=\"Skeins drying\""), "the cover is on the page");
     let ada = read("staff/ada/index.html");
     assert_eq!(card_titles(&ada), ["Onion-skin dye day"]);
 

@@ -36,6 +36,8 @@ pub struct Event {
     /// ISO 4217 (`EUR`).
     pub currency: String,
     pub booking: Option<String>,
+    /// When places go on sale (`on_sale:`), in the shop's time zone.
+    pub on_sale: Option<jiff::ZonedDateTime>,
     pub capacity: Option<u32>,
     pub cover: Option<ImageUse>,
     pub tags: Vec<String>,

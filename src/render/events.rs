@@ -313,6 +313,9 @@ fn one_json_ld(site: &Site, e: &Event, o: &Occurrence, description: &str, image:
             "availability": format!("https://schema.org/{availability}"),
             "url": e.booking.clone().unwrap_or_else(|| permalink.clone()),
         });
+        if let Some(z) = &e.on_sale {
+            v["offers"]["validFrom"] = json!(z.strftime("%Y-%m-%dT%H:%M:%S%:z").to_string());
+        }
     }
     if let Some(n) = e.capacity {
         v["maximumAttendeeCapacity"] = json!(n);

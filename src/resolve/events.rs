@@ -88,6 +88,7 @@ pub(super) fn resolve_events(
             price: e.price.clone(),
             currency: e.currency.clone().unwrap_or_else(|| config.events.currency.clone()),
             booking: e.booking.clone(),
+            on_sale: e.on_sale.map(|dt| zoned(&tz, dt)),
             capacity: e.capacity,
             cover,
             tags: e.tags.clone(),

@@ -87,7 +87,8 @@ fn the_example_sites_events_pages_and_calendars() {
     assert_eq!(
         ld["offers"],
         serde_json::json!({"@type": "Offer", "price": "20", "priceCurrency": "USD",
-            "availability": "https://schema.org/InStock", "url": "https://harborstreetcycles.example/book/gravel-ride"})
+            "availability": "https://schema.org/InStock", "url": "https://harborstreetcycles.example/book/gravel-ride",
+            "validFrom": "2026-11-01T09:00:00-08:00"})
     );
     assert_eq!(ld["organizer"]["name"], "Harbor Street Cycles");
     let performers: Vec<&str> =

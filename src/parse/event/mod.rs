@@ -35,6 +35,7 @@ pub const EVENT_KEYS: &[&str] = &[
     "free",
     "currency",
     "booking",
+    "on_sale",
     "capacity",
     "cover",
     "cover_alt",
@@ -118,6 +119,8 @@ pub struct ParsedEvent {
     pub price: Price,
     pub currency: Option<String>,
     pub booking: Option<String>,
+    /// `on_sale:` when places or tickets go on sale (wall-clock).
+    pub on_sale: Option<jiff::civil::DateTime>,
     pub capacity: Option<u32>,
     pub cover: Option<String>,
     pub cover_alt: Option<String>,
@@ -332,6 +335,18 @@ pub fn parse_event(file: &TextFile, config: &SiteConfig, diags: &mut Diagnostics
         }
     }
     let booking = f.web_address("booking");
+    let on_sale = match f.text("on_sale").map(|t| when::parse_written(&t, false)) {
+        None => None,
+        Some(Ok(w)) => w.date.map(|d| d.to_datetime(w.time.unwrap_or(jiff::civil::Time::midnight()))),
+        Some(Err(why)) => {
+            f.error(
+                "on_sale",
+                format!("invalid on_sale: {why}"),
+                "write when places go on sale as 2026-11-01, or 2026-11-01 09:00",
+            );
+            None
+        }
+    };
     let capacity = match f.map.get("capacity") {
         None | Some(Value::Null) => None,
         Some(Value::Number(n)) if n.as_u64().is_some_and(|n| n > 0 && n <= u64::from(u32::MAX)) => {
@@ -390,6 +405,7 @@ pub fn parse_event(file: &TextFile, config: &SiteConfig, diags: &mut Diagnostics
         price,
         currency,
         booking,
+        on_sale,
         capacity,
         cover,
         cover_alt,

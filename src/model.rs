@@ -12,6 +12,7 @@ use image::PlannedImage;
 use std::collections::BTreeMap;
 use std::path::PathBuf;
 
+pub mod events;
 pub mod image;
 pub mod left_out;
 pub mod moments;
@@ -173,6 +174,8 @@ pub struct Site {
     pub reviews: reviews::Reviews,
     /// Customer moments with recorded consent, newest first.
     pub moments: Vec<moments::Moment>,
+    /// Events (content/events/), upcoming first.
+    pub events: events::Events,
     /// Drafts and future-dated files this build did not publish.
     pub left_out: left_out::LeftOut,
     /// The site's other languages (`languages: [fr, en]`), each a site of

@@ -1,7 +1,7 @@
 //! Stage 4, the plan: `Site` → `AssetPlan`. Decides, from the probed photos
 //! and site.yaml's `images:` alone, which files every photo a front matter
 //! or data file names becomes (covers, staff photos, the logo, customer
-//! moments, share images). Pure: it reads no file and encodes nothing;
+//! moments, event covers, share images). Pure: it reads no file and encodes nothing;
 //! `execute` makes the files later. The photos of bodies are planned by
 //! `render::bodies` with the same `plan_image`, as it meets them.
 
@@ -34,6 +34,7 @@ pub fn plan(site: &Site) -> AssetPlan {
         .chain(site.logo.as_ref())
         .chain(site.hero.as_ref())
         .chain(site.moments.iter().map(|m| &m.photo))
+        .chain(site.events.list.iter().filter_map(|e| e.cover.as_ref()))
         .map(|u: &ImageUse| u.path.as_str());
     let images = uses.filter_map(plan_one).collect();
     let shares = site.posts.iter().chain(&site.pages).filter_map(|d| d.share_image.as_deref());

@@ -6,7 +6,7 @@
 use super::I18n;
 use crate::date::Date;
 use icu_calendar::{Date as IcuDate, Gregorian};
-use icu_datetime::fieldsets::{E, T, YMD};
+use icu_datetime::fieldsets::{E, T, YM, YMD};
 use icu_datetime::input::Time;
 use icu_datetime::{FixedCalendarDateTimeFormatter, NoCalendarFormatter};
 use icu_locale_core::Locale;
@@ -17,6 +17,7 @@ pub(super) struct Formats {
     long: Option<FixedCalendarDateTimeFormatter<Gregorian, YMD>>,
     short: Option<FixedCalendarDateTimeFormatter<Gregorian, YMD>>,
     weekday: Option<FixedCalendarDateTimeFormatter<Gregorian, E>>,
+    month_year: Option<FixedCalendarDateTimeFormatter<Gregorian, YM>>,
     time: Option<NoCalendarFormatter<T>>,
 }
 
@@ -40,6 +41,7 @@ impl Formats {
             long: FixedCalendarDateTimeFormatter::try_new((&locale).into(), YMD::long()).ok(),
             short: FixedCalendarDateTimeFormatter::try_new((&locale).into(), YMD::medium()).ok(),
             weekday: FixedCalendarDateTimeFormatter::try_new((&locale).into(), E::long()).ok(),
+            month_year: FixedCalendarDateTimeFormatter::try_new((&locale).into(), YM::long()).ok(),
             time: NoCalendarFormatter::try_new((&locale).into(), T::hm()).ok(),
         }
     }
@@ -71,6 +73,13 @@ impl Formats {
         match (&self.short, Self::icu_date(d)) {
             (Some(f), Some(date)) => f.format(&date).to_string(),
             _ => d.to_string(),
+        }
+    }
+
+    pub(super) fn month_year(&self, d: Date) -> String {
+        match (&self.month_year, Self::icu_date(d)) {
+            (Some(f), Some(date)) => f.format(&date).to_string(),
+            _ => format!("{} {}", crate::date::MONTHS[d.month as usize - 1], d.year),
         }
     }
 

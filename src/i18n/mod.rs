@@ -204,6 +204,11 @@ impl I18n {
         self.0.formats.date_short(d)
     }
 
+    /// "December 2026", "Dezember 2026": a month heading.
+    pub fn month_year(&self, d: Date) -> String {
+        self.0.formats.month_year(d)
+    }
+
     /// An hour of the day as the locale writes it ("18:00", "6:00 PM").
     pub fn time(&self, hour: u32, minute: u32) -> Option<String> {
         self.0.formats.time(hour, minute)

@@ -46,6 +46,8 @@ pub struct Sources {
     pub content_files: BTreeMap<String, OtherFile>,
     /// `content/moments/**/*.yaml`: moment sidecars and `moments.yaml` lists.
     pub moments: Vec<TextFile>,
+    /// `content/events/**/*.md`: one event per file.
+    pub events: Vec<TextFile>,
 }
 
 /// Is this file name an editor's temporary or a hidden file?
@@ -263,12 +265,14 @@ pub fn load(root: &Path, diags: &mut Diagnostics) -> Sources {
             sources.posts.push(file);
         } else if file.path.starts_with("content/pages/") {
             sources.pages.push(file);
+        } else if file.path.starts_with("content/events/") {
+            sources.events.push(file);
         } else if !file.path.starts_with("content/moments/") {
             diags
                 .warning(
                     &file.path,
                     None,
-                    "this markdown file is not in content/posts/ or content/pages/, so it is not published",
+                    "this markdown file is not in content/posts/, content/pages/ or content/events/, so it is not published",
                 )
                 .help("move it to content/posts/ (a blog post) or content/pages/ (a page such as about.md)");
         }

@@ -5,6 +5,7 @@
 pub mod config;
 pub mod csv;
 pub mod doc;
+pub mod event;
 pub mod frontmatter;
 pub mod languages;
 pub mod moments;
@@ -33,6 +34,8 @@ pub struct Parsed {
     pub reviews: Vec<reviews::ParsedReview>,
     /// content/moments/, in file order (which of them are published is decided by `resolve`).
     pub moments: Vec<moments::ParsedMoment>,
+    /// content/events/, by file (which are published and upcoming is decided by `resolve`).
+    pub events: Vec<event::ParsedEvent>,
     /// Whether site.yaml parsed without errors (a broken config makes many
     /// later checks meaningless).
     pub config_ok: bool,
@@ -80,5 +83,6 @@ pub fn parse(sources: &Sources, diags: &mut Diagnostics) -> Parsed {
     let reviews = reviews::parse_reviews(sources.data.get(reviews::REVIEWS_FILE), diags);
     let content_files = sources.content_files.keys().map(String::as_str).collect();
     let moments = moments::parse_moments(&sources.moments, &content_files, &config.moments, diags);
-    Parsed { config, posts, pages, staff, reviews, moments, config_ok, staff_ok }
+    let events = event::parse_events(&sources.events, &config, diags);
+    Parsed { config, posts, pages, staff, reviews, moments, events, config_ok, staff_ok }
 }

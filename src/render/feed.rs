@@ -76,6 +76,9 @@ pub fn atom_with(site: &Site, body: &(dyn Fn(&str) -> String + Sync)) -> String 
         );
         out.push_str("  </entry>\n");
     }
+    if c.events.in_feed {
+        out.push_str(&super::events::feed_entries(site, body));
+    }
     out.push_str("</feed>\n");
     out
 }

@@ -22,6 +22,9 @@ fn defaults(site: &Site) -> Vec<(String, LinkView)> {
     if videos::has_videos(site) {
         nav.push(link("videos", i18n.t("nav_videos"), "/videos/"));
     }
+    if !site.events.is_empty() {
+        nav.push(link("events", i18n.t("nav_events"), super::events::URL));
+    }
     if !site.moments.is_empty() {
         nav.push(link("moments", i18n.t("nav_moments"), "/moments/"));
     }

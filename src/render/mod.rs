@@ -7,7 +7,9 @@
 mod alternates;
 pub mod body;
 mod deps;
+pub mod events;
 pub mod feed;
+pub mod ics;
 mod menu;
 pub use menu::check_menu;
 pub mod moments;
@@ -314,6 +316,7 @@ fn render_language(
         None => OutputFile { path: "feed.xml".into(), contents: Contents::Bytes(feed::atom(site).into_bytes()) },
         Some(l) => alternates::feed(site, l),
     }];
+    files.extend(events::ics_files(site, folder));
     files.extend(
         search_index.map(|f| OutputFile { path: alternates::output_path(folder, &format!("/{}", f.path)), ..f }),
     );

@@ -49,6 +49,7 @@ pub(super) fn jobs(site: &Site, shared: &Shared) -> Vec<Job> {
     jobs.extend(reviews_pages(site));
     jobs.extend(videos::jobs(site));
     jobs.extend(moments::jobs(site));
+    jobs.extend(super::events::jobs(site));
     jobs.extend(not_found(site));
     jobs
 }
@@ -75,6 +76,7 @@ fn home(site: &Site, shared: &Shared) -> Vec<Job> {
                 vec![("posts", cards_of(&latest)), ("home", ser(&home_view(site)))],
                 reviews::home_context(site),
                 moments::home_context(site),
+                super::events::home_context(site),
             ]
             .concat(),
         ),
@@ -219,7 +221,7 @@ fn staff(site: &Site, shared: &Shared) -> Vec<Job> {
             lastmod: None,
         });
     }
-    for s in &site.staff {
+    for (si, s) in site.staff.iter().enumerate() {
         let description = match (&s.role, &s.bio) {
             (_, Some(bio)) => crate::model::truncate_words(bio, 160),
             (Some(role), None) => {
@@ -245,6 +247,7 @@ fn staff(site: &Site, shared: &Shared) -> Vec<Job> {
                 ("member", ser(&member)),
                 ("posts", cards_of(&post_ix)),
                 ("videos", videos::video_cards(site, &video_ix)),
+                super::events::staff_context(site, si),
             ]),
             lastmod: None,
         });

@@ -177,10 +177,17 @@ enum Kind {
     Page = 2,
     Moment = 3,
     Review = 4,
+    Event = 5,
 }
 
-const KIND_KEYS: [&str; 5] =
-    ["search_kind_post", "search_kind_video", "search_kind_page", "search_kind_moment", "search_kind_review"];
+const KIND_KEYS: [&str; 6] = [
+    "search_kind_post",
+    "search_kind_video",
+    "search_kind_page",
+    "search_kind_moment",
+    "search_kind_review",
+    "search_kind_event",
+];
 
 fn snippet(text: &str) -> String {
     crate::model::truncate_words(&text.split_whitespace().collect::<Vec<_>>().join(" "), SNIPPET)
@@ -239,6 +246,28 @@ fn documents(site: &Site, extra_pages: &[(String, String, String)]) -> Vec<Docum
             url: m.url.clone(),
             date,
             date_display,
+            body_words: String::new(),
+        });
+    }
+    for e in &site.events.list {
+        let v = super::events::event_view(site, e);
+        let hosts: Vec<&str> = v.hosts.iter().map(|h| h.name.as_str()).collect();
+        docs.push(Document {
+            kind: Kind::Event,
+            title: e.title.clone(),
+            url: e.url.clone(),
+            date: v.next.start.get(..10).unwrap_or_default().to_string(),
+            date_display: v.next.display.clone(),
+            snippet: snippet(e.description.as_deref().unwrap_or(&v.place.name)),
+            text: format!(
+                "{} {} {} {} {} {}",
+                e.title,
+                e.tags.join(" "),
+                e.description.as_deref().unwrap_or(""),
+                v.place.name,
+                hosts.join(" "),
+                html_text(&v.content)
+            ),
             body_words: String::new(),
         });
     }

@@ -168,6 +168,14 @@ fn look<'a>(site: &'a Site, index: &Index<'a>, meta: &PageMeta, rendering: &str,
             }
             None => plain(Layout::Moment, &meta.heading, "", rendering),
         },
+        // An event: its title; when, where and the price below; its cover.
+        "event" => match site.events.list.iter().find(|e| e.url == meta.url) {
+            Some(e) => Look {
+                photo: e.cover.as_ref(),
+                ..plain(Layout::Page, &e.title, &super::events::card_subtitle(site, e), &e.source)
+            },
+            None => plain(Layout::Page, &meta.heading, "", rendering),
+        },
         // The gallery shows its newest photo.
         "moments" => Look {
             photo: site.moments.first().map(|mo| &mo.photo),

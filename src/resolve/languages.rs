@@ -38,6 +38,7 @@ pub(super) fn resolve_languages(
     link_across(&mut parsed, &mut others);
     parsed.posts.retain(|d| d.lang.is_none());
     parsed.pages.retain(|d| d.lang.is_none());
+    parsed.events.retain(|e| e.lang.is_none());
     check_folders(&parsed, diags);
     let default_lang = parsed.config.language.clone();
     localize(&mut parsed, &default_lang);
@@ -93,6 +94,7 @@ fn language_part(parsed: &Parsed, lang: &str) -> Parsed {
         staff: parsed.staff.clone(),
         reviews: parsed.reviews.clone(),
         moments: parsed.moments.clone(),
+        events: parsed.events.iter().filter(|e| e.lang.as_deref() == Some(lang)).cloned().collect(),
         config_ok: parsed.config_ok,
         staff_ok: parsed.staff_ok,
     };

@@ -5,6 +5,7 @@
 //! posts). It renders nothing (bodies are `render::bodies`'), plans no image
 //! (`assets::plan`), holds no lock and does no I/O.
 
+mod events;
 mod languages;
 mod moments;
 mod reviews;
@@ -93,15 +94,18 @@ pub fn resolve(parsed: Parsed, input: &ResolveInput<'_>, opts: &ResolveOptions, 
 
 /// Resolves the site of one language.
 fn resolve_one(parsed: Parsed, input: &ResolveInput<'_>, opts: &ResolveOptions, diags: &mut Diagnostics) -> Site {
-    let Parsed { config, posts, pages, staff, reviews, moments, config_ok: _, staff_ok } = parsed;
+    let Parsed { config, posts, pages, staff, reviews, moments, events, config_ok: _, staff_ok } = parsed;
     let reviews = reviews::resolve_reviews(reviews, &config, opts.today, diags);
     let mut left_out = LeftOut::default();
-    let own_prefixes = OwnPrefixes { reviews: !reviews.is_empty(), moments: !moments.is_empty() };
+    let own_prefixes =
+        OwnPrefixes { reviews: !reviews.is_empty(), moments: !moments.is_empty(), events: !events.is_empty() };
     let published = publish(&posts, &pages, &config, opts, own_prefixes, &mut left_out, diags);
     let moments = moments::resolve_moments(moments, input.images, opts, &mut left_out, diags);
     let mut staff = resolve_staff(&staff, input.images, diags);
     let (posts, pages) = resolve_docs(&published, input.images, &staff, staff_ok, diags);
     let tags = tags_and_authors(&posts, &mut staff);
+    let event_input = events::EventInput { images: input.images, staff: &staff, staff_ok };
+    let events = events::resolve_events(events, &config, &event_input, opts, &mut left_out, diags);
     let logo = resolve_logo(&config, input.images, diags);
     let hero = resolve_hero(&config, input.images, diags);
     let static_urls = input
@@ -137,16 +141,18 @@ fn resolve_one(parsed: Parsed, input: &ResolveInput<'_>, opts: &ResolveOptions, 
         reviews,
         media: BTreeMap::new(),
         moments,
+        events,
         left_out,
         languages: Vec::new(),
     }
 }
 
-/// Whether `/reviews/` and `/moments/` are the site's own (it has some).
+/// Whether `/reviews/`, `/moments/` and `/events/` are the site's own (it has some).
 #[derive(Clone, Copy)]
 struct OwnPrefixes {
     reviews: bool,
     moments: bool,
+    events: bool,
 }
 
 /// Gives each document its URL, leaves out drafts and future posts, and
@@ -220,6 +226,7 @@ fn is_own_url(url: &str, own: OwnPrefixes) -> bool {
         || url.starts_with("/media/")
         || (own.reviews && url.starts_with("/reviews/"))
         || (own.moments && url.starts_with("/moments/"))
+        || (own.events && url.starts_with("/events/"))
 }
 
 fn resolve_staff(parsed: &[ParsedStaff], images: &ImageTable, diags: &mut Diagnostics) -> Vec<StaffMember> {

@@ -98,16 +98,20 @@ fn a_menu_or_home_name_that_names_nothing_is_an_error_at_its_line() {
 
     site.write(
         "site.yaml",
-        &yaml.replace("sections: [posts, moments, reviews, team, visit]", "sections: [posts, events]"),
+        &yaml.replace("sections: [posts, moments, reviews, team, visit]", "sections: [posts, calendar]"),
     );
     let run = site.build();
     assert_eq!(run.code, 1);
     assert!(
-        run.stderr.contains("error: home.sections: `events` is not a section of the home page\n"),
+        run.stderr.contains("error: home.sections: `calendar` is not a section of the home page\n"),
         "{}",
         run.stderr
     );
-    assert!(run.stderr.contains("= help: the sections are: posts, moments, team, reviews, visit\n"), "{}", run.stderr);
+    assert!(
+        run.stderr.contains("= help: the sections are: posts, events, moments, team, reviews, visit\n"),
+        "{}",
+        run.stderr
+    );
 
     site.write("site.yaml", &yaml.replace("photo: static/shop-front.jpg", "photo: static/nothing.jpg"));
     let run = site.build();

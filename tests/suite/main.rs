@@ -10,6 +10,7 @@ mod cdp;
 mod cli;
 mod docs;
 mod escaping;
+mod events;
 mod fuzz;
 mod harness;
 mod home_menu;

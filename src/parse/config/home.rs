@@ -14,7 +14,7 @@ use serde::Serialize;
 
 /// The home page's sections, in their default order. A theme's
 /// `templates/home/<name>.html` draws each.
-pub const HOME_SECTIONS: &[&str] = &["posts", "moments", "team", "reviews", "visit"];
+pub const HOME_SECTIONS: &[&str] = &["posts", "events", "moments", "team", "reviews", "visit"];
 
 /// The longest menu label and link address accepted (hostile input stays bounded).
 const MAX_LABEL: usize = 60;

@@ -7,6 +7,7 @@
 //! `settings.rs` the table of every key (`SETTINGS`), `parse.rs` the recipe
 //! that reads site.yaml and `sections.rs` the checks of each section.
 
+mod events;
 mod home;
 mod parse;
 mod sections;
@@ -14,6 +15,7 @@ mod settings;
 #[cfg(test)]
 mod tests;
 
+pub use events::{is_currency, EventSettings, DEFAULT_TIMEZONE};
 pub use home::{is_external, Hero, HomeSettings, MenuItem, MenuName, MenuSettings, HOME_SECTIONS};
 pub(in crate::parse) use parse::is_language_tag;
 pub use parse::{check_cache_dir, is_hex_colour, parse_config};
@@ -47,6 +49,8 @@ pub struct SiteConfig {
     pub images: ImageSettings,
     pub moments: MomentSettings,
     pub reviews: ReviewSettings,
+    /// `events:`: the feed, the home page and the currency of prices.
+    pub events: EventSettings,
     pub share_cards: bool,
     pub cache_dir: String,
     /// The site search (`/search/`, the header's box): on unless `search: false`.
@@ -88,12 +92,14 @@ pub struct Shop {
     pub hours: Vec<String>,
     pub social: BTreeMap<String, String>,
     pub logo: Option<String>,
+    /// `shop.timezone`: the IANA name of the time zone events are in (checked).
+    pub timezone: Option<String>,
     /// Where `logo` is written in site.yaml.
     #[serde(skip)]
     pub logo_span: Option<Span>,
 }
 
-#[derive(Debug, Clone, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(default)]
 pub struct Address {
     pub street: String,
@@ -200,6 +206,7 @@ impl SiteConfig {
             images: ImageSettings::default(),
             moments: MomentSettings::default(),
             reviews: ReviewSettings::default(),
+            events: EventSettings::default(),
             share_cards: true,
             cache_dir: DEFAULT_CACHE_DIR.into(),
             search: true,
@@ -218,5 +225,10 @@ impl SiteConfig {
     /// under: `base_url`, except on a language published under `/<lang>/`.
     pub fn files_url(&self) -> &str {
         self.files_url.as_deref().unwrap_or(&self.base_url)
+    }
+
+    /// The IANA name of the time zone the shop's events are in.
+    pub fn timezone(&self) -> &str {
+        self.shop.timezone.as_deref().unwrap_or(DEFAULT_TIMEZONE)
     }
 }

@@ -33,8 +33,10 @@ pub fn parse_config(text: Option<&str>, diags: &mut Diagnostics) -> SiteConfig {
     sections::posts(&mut config, &mut ctx);
     sections::images(&mut config, &mut ctx);
     sections::moments_and_reviews(&mut config, &mut ctx);
-    config.home = super::home::parse_home(&map, &region, diags);
-    config.menu = super::home::parse_menu(&map, &region, diags);
+    super::events::timezone(&mut config, &mut ctx);
+    super::events::events(&mut config, &mut ctx);
+    config.home = super::home::parse_home(&map, &region, ctx.diags);
+    config.menu = super::home::parse_menu(&map, &region, ctx.diags);
     config
 }
 

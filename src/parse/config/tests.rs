@@ -119,7 +119,7 @@ fn a_bad_home_or_menu_is_an_error_at_its_line() {
     assert_eq!(
         errs,
         "error: home.hero `../../etc/passwd.jpg`: it points outside the site folder\n --> site.yaml:4:9\n  |\n4 |   hero: ../../etc/passwd.jpg\n  |         ^^^^^^^^^^^^^^^^^^^^\n  = help: write the photo's path from the site folder: `hero: static/shop-front.jpg`, or with a description for visitors who cannot see it: `hero: { photo: static/shop-front.jpg, alt: \"The shop window on Harbor Street\" }`\n\n\
-         error: home.sections: `evnts` is not a section of the home page\n --> site.yaml:7:5\n  |\n7 |     - evnts\n  |     ^^^^^^^\n  = help: the sections are: posts, moments, team, reviews, visit\n\n\
+         error: home.sections: `evnts` is not a section of the home page\n --> site.yaml:7:5\n  |\n7 |     - evnts\n  |     ^^^^^^^\n  = help: did you mean `events`? the sections are: posts, events, moments, team, reviews, visit\n\n\
          error: menu link `javascript:alert(1)`: it is not a web address, an email or a path of this site\n  --> site.yaml:10:5\n   |\n10 |     - { label: Shop, url: \"javascript:alert(1)\" }\n   |     ^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^\n   = help: write a full address (https://shop.example/book), an email (mailto:hello@myshop.example) or a path of this site (/gift-cards/)\n\n\
          error: `Blog` is not a menu name\n  --> site.yaml:11:5\n   |\n11 |     - Blog\n   |     ^^^^^^\n   = help: an item is a page's name (`blog`, `about`), a page with its own label (`{ page: blog, label: Journal }`) or a link (`{ label: Shop, url: \"https://shop.example\" }`)\n\n"
     );

@@ -66,6 +66,10 @@ impl Linker<'_> {
                 ctx.insert(k, &v);
             }
         }
+        if call.name == "event" {
+            let (k, v) = crate::render::events::shortcode_vars(self.site, file, call, diags)?;
+            ctx.insert(k, &v);
+        }
         match theme.tera.render(&template, &ctx) {
             Ok(html) => Some(html.trim_end().to_string()),
             Err(e) => {

@@ -41,7 +41,7 @@ fn the_index_lists_every_kind_of_page_with_folded_words() {
     let site = cafe();
     site.build_ok();
     let index = index(&site);
-    assert_eq!(index["kinds"], json!(["Post", "Video", "Page", "Customer moment", "Review"]));
+    assert_eq!(index["kinds"], json!(["Post", "Video", "Page", "Customer moment", "Review", "Event"]));
     assert_eq!(
         index["docs"],
         json!([

@@ -49,6 +49,7 @@ fn the_menu_follows_menu_items_labels_links_and_hide() {
             "Videos /videos/",
             "Visit /visit/",
             "Book a repair https://book.harborstreetcycles.example (external)",
+            "Events /events/",
             "Moments /moments/",
             "About /about/",
             "Reviews /reviews/",
@@ -58,7 +59,7 @@ fn the_menu_follows_menu_items_labels_links_and_hide() {
     let sections = |html: &str| -> Vec<String> {
         attributes(html, "aria-labelledby").into_iter().filter(|a| *a != "share-h").map(String::from).collect()
     };
-    assert_eq!(sections(&home), ["hero-h", "latest-h", "moments-h", "reviews-h", "team-h", "visit-h"]);
+    assert_eq!(sections(&home), ["hero-h", "latest-h", "events-h", "moments-h", "reviews-h", "team-h", "visit-h"]);
     let hero = &home[home.find("<div class=\"hero-photo\"><picture>").expect("the hero is a <picture>")..];
     assert!(hero.contains("alt=\"The shop front on Harbor Street: a teal sign"), "{}", &hero[..600]);
     assert!(hero.contains("srcset=\"/media/shop-front-"), "{}", &hero[..600]);
@@ -70,7 +71,7 @@ fn the_menu_follows_menu_items_labels_links_and_hide() {
         &site
             .read("site.yaml")
             .replace("    - blog\n", "    - { page: blog, label: Journal }\n    - about\n")
-            .replace("sections: [posts, moments, reviews, team, visit]", "sections: [visit, posts]"),
+            .replace("sections: [posts, events, moments, reviews, team, visit]", "sections: [visit, posts]"),
     );
     site.build_ok();
     let home = site.read("public/index.html");
@@ -93,12 +94,12 @@ fn a_menu_or_home_name_that_names_nothing_is_an_error_at_its_line() {
         "{}",
         run.stderr
     );
-    assert!(run.stderr.contains("= help: did you mean `about`? this site's menu names are: blog, videos, moments, about, visit, reviews, team\n"), "{}", run.stderr);
+    assert!(run.stderr.contains("= help: did you mean `about`? this site's menu names are: blog, videos, events, moments, about, visit, reviews, team\n"), "{}", run.stderr);
     assert!(run.stderr.contains("error: menu: `blog` is named twice"), "{}", run.stderr);
 
     site.write(
         "site.yaml",
-        &yaml.replace("sections: [posts, moments, reviews, team, visit]", "sections: [posts, calendar]"),
+        &yaml.replace("sections: [posts, events, moments, reviews, team, visit]", "sections: [posts, calendar]"),
     );
     let run = site.build();
     assert_eq!(run.code, 1);
@@ -236,14 +237,14 @@ fn the_header_is_one_row_of_links_reachable_by_keyboard_at_390_and_1280_px() {
         assert_eq!(search, json!(true), "the search button is not on a row of its own at {width} px");
         assert_eq!(
             b.eval("[...document.querySelectorAll('main > section')].map(s => s.getAttribute('aria-labelledby'))"),
-            json!(["hero-h", "latest-h", "moments-h", "reviews-h", "team-h", "visit-h"])
+            json!(["hero-h", "latest-h", "events-h", "moments-h", "reviews-h", "team-h", "visit-h"])
         );
         let hero = b.eval("(i => [i.naturalWidth > 0, i.alt.slice(0, 14), i.currentSrc.includes('/media/shop-front-')])(document.querySelector('.hero-photo picture img'))");
         assert_eq!(hero, json!([true, "The shop front", true]));
         // Tab from the top: the skip link, the name, then each menu link in turn, each shown when it has focus.
         b.eval("document.activeElement.blur(); window.scrollTo(0, 0)");
         let mut reached = Vec::new();
-        for _ in 0..10 {
+        for _ in 0..12 {
             b.key("Tab", 9);
             std::thread::sleep(Duration::from_millis(300));
             let focused = b.eval(
@@ -257,7 +258,7 @@ fn the_header_is_one_row_of_links_reachable_by_keyboard_at_390_and_1280_px() {
         }
         assert_eq!(
             reached,
-            ["Blog", "Videos", "Visit", "Book a repair", "Moments", "About", "Reviews"],
+            ["Blog", "Videos", "Visit", "Book a repair", "Events", "Moments", "About", "Reviews"],
             "at {width} px"
         );
         // The current page's link, last in the menu, is shown whole and inside the page.

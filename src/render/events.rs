@@ -60,6 +60,9 @@ pub struct EventView {
     /// The next date to come (else the last).
     pub next: DateView,
     pub dates: Vec<DateView>,
+    /// The next few upcoming dates of a long series (more than `NEXT_DATES`
+    /// dates), shown before the whole list; empty otherwise.
+    pub next_dates: Vec<DateView>,
     pub upcoming: bool,
     pub all_day: bool,
     pub place: PlaceView,
@@ -134,27 +137,21 @@ fn date_view(site: &Site, e: &Event, o: &Occurrence) -> DateView {
     DateView { start: iso(e, &o.start), end: iso(e, &o.end), display: display(site, e, o), upcoming: o.upcoming }
 }
 
-fn address_line(a: &crate::parse::config::Address) -> String {
-    [&a.street, &a.postal_code, &a.city, &a.region, &a.country]
-        .iter()
-        .filter(|s| !s.is_empty())
-        .map(|s| s.as_str())
-        .collect::<Vec<_>>()
-        .join(", ")
-}
-
 fn place_view(site: &Site, e: &Event) -> PlaceView {
     let c = &site.config;
     match &e.location {
         Location::Shop => PlaceView {
             kind: "shop",
             name: c.shop.name.clone(),
-            address: c.shop.address.as_ref().map(address_line),
+            address: c.shop.address.as_ref().map(crate::parse::config::Address::one_line),
             url: None,
         },
-        Location::Place { name, address } => {
-            PlaceView { kind: "place", name: name.clone(), address: address.as_ref().map(address_line), url: None }
-        }
+        Location::Place { name, address } => PlaceView {
+            kind: "place",
+            name: name.clone(),
+            address: address.as_ref().map(crate::parse::config::Address::one_line),
+            url: None,
+        },
         Location::Online(url) => {
             PlaceView { kind: "online", name: c.i18n.t("event_online").into(), address: None, url: Some(url.clone()) }
         }
@@ -178,6 +175,9 @@ fn status_label(site: &Site, s: Status) -> String {
     }
 }
 
+/// How many of a long series' next dates an event's page lists before the whole list.
+const NEXT_DATES: usize = 6;
+
 pub(crate) fn event_view(site: &Site, e: &Event) -> EventView {
     EventView {
         id: e.id.clone(),
@@ -191,6 +191,11 @@ pub(crate) fn event_view(site: &Site, e: &Event) -> EventView {
         status_label: status_label(site, e.status),
         next: date_view(site, e, e.next()),
         dates: e.occurrences.iter().map(|o| date_view(site, e, o)).collect(),
+        next_dates: if e.occurrences.len() > NEXT_DATES {
+            e.occurrences.iter().map(|o| date_view(site, e, o)).filter(|d| d.upcoming).take(NEXT_DATES).collect()
+        } else {
+            Vec::new()
+        },
         upcoming: e.is_upcoming(),
         all_day: e.all_day,
         place: place_view(site, e),

@@ -113,14 +113,7 @@ fn host(base_url: &str) -> &str {
 /// The text of `LOCATION`.
 pub fn location_text(site: &Site, e: &Event) -> String {
     let c = &site.config;
-    let address = |a: &crate::parse::config::Address| {
-        [&a.street, &a.postal_code, &a.city, &a.region, &a.country]
-            .iter()
-            .filter(|s| !s.is_empty())
-            .map(|s| s.as_str())
-            .collect::<Vec<_>>()
-            .join(", ")
-    };
+    let address = crate::parse::config::Address::one_line;
     match &e.location {
         Location::Online(url) => url.clone(),
         Location::Place { name, address: Some(a) } => format!("{name}, {}", address(a)).trim_start_matches(", ").into(),

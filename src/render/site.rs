@@ -9,20 +9,7 @@ pub(super) fn site_view(site: &Site) -> SiteView {
     let c = &site.config;
     let shop = &c.shop;
     let address = shop.address.as_ref();
-    let locality = address.map(|a| {
-        let region_postal = [a.region.as_str(), a.postal_code.as_str()]
-            .iter()
-            .filter(|s| !s.is_empty())
-            .copied()
-            .collect::<Vec<_>>()
-            .join(" ");
-        [a.city.as_str(), region_postal.as_str()]
-            .iter()
-            .filter(|s| !s.is_empty())
-            .copied()
-            .collect::<Vec<_>>()
-            .join(", ")
-    });
+    let locality = address.map(crate::parse::config::Address::locality);
     let map_url = address.map(|a| {
         let q = format!("{}, {}, {} {}, {}", a.street, a.city, a.region, a.postal_code, a.country);
         format!("https://www.openstreetmap.org/search?query={}", crate::paths::percent_encode(&q))

@@ -69,6 +69,19 @@ fn the_example_sites_events_pages_and_calendars() {
         upcoming.contains("<time datetime=\"2026-11-28T10:00:00-08:00\">Saturday 28 November 2026, 10:00–12:00</time>")
     );
 
+    // A long series lists its next six dates, and folds every date (past ones greyed) away below.
+    let clinic = read("events/saturday-repair-clinic/index.html");
+    let (next, all) = clinic.split_once("<details class=\"event-all-dates\">").expect("the clinic's dates fold away");
+    let next = &next[next.rfind("<ul class=\"event-dates\">").unwrap()..];
+    assert_eq!(next.matches("<li>").count(), 6, "{next}");
+    assert!(next.contains("<li><time datetime=\"2026-11-28T10:00:00-08:00\">"), "{next}");
+    let all = &all[..all.find("</details>").unwrap()];
+    let dates = all.matches("<li").count();
+    assert!(dates > 50 && all.contains(&format!("<summary>Dates ({dates})</summary>")), "{all}");
+    assert!(all.contains("<li class=\"event-date-past\"><time datetime=\"2026-11-21T10:00:00-08:00\">"), "{all}");
+    // A single event has no list of dates.
+    assert!(!read("events/spring-gravel-ride/index.html").contains("class=\"event-dates\""));
+
     // Each event's page: Google's Event fields, the calendar link.
     let page = read("events/spring-gravel-ride/index.html");
     assert!(page.contains("<a href=\"/events/spring-gravel-ride.ics\" download>Add to calendar</a>"), "{page}");

@@ -109,6 +109,24 @@ pub struct Address {
     pub country: String,
 }
 
+impl Address {
+    /// `city, region postal_code` ("Astoria, OR 97103"), the parts given.
+    pub fn locality(&self) -> String {
+        let region_postal = join([self.region.as_str(), self.postal_code.as_str()], " ");
+        join([self.city.as_str(), region_postal.as_str()], ", ")
+    }
+
+    /// The address on one line: "214 Harbor Street, Astoria, OR 97103, US".
+    pub fn one_line(&self) -> String {
+        join([self.street.as_str(), self.locality().as_str(), self.country.as_str()], ", ")
+    }
+}
+
+/// The non-empty parts, joined.
+fn join<const N: usize>(parts: [&str; N], sep: &str) -> String {
+    parts.iter().filter(|s| !s.is_empty()).copied().collect::<Vec<_>>().join(sep)
+}
+
 #[derive(Debug, Clone, Serialize, Deserialize)]
 #[serde(default)]
 pub struct Brand {

@@ -4,7 +4,7 @@
 //! puts a card's parts together over its layer (`shared.rs`); `card_png`
 //! turns the card into a file (`png.rs`).
 
-use super::png::{self, Layer, Span, CLEAN};
+use super::png::{self, Dirt, Layer};
 use super::shared::{self, glyph, LayerKey};
 use super::spec::{CardPhoto, CardSpec, Colour, Layout, HEIGHT, MARK_H, MARK_Y, STAFF_CX, STAFF_CY, STAFF_R, WIDTH};
 use super::text::{
@@ -165,7 +165,7 @@ pub(super) struct Canvas {
     base: Option<Arc<Layer>>,
     /// Each row's pixels, or empty while it is the layer's.
     rows: Vec<Vec<u8>>,
-    spans: Vec<Span>,
+    dirt: Vec<Dirt>,
 }
 
 impl Canvas {
@@ -182,7 +182,7 @@ impl Canvas {
                 px.copy_from_slice(&[c.0, c.1, c.2]);
             }
         }
-        Canvas { base: None, rows, spans: vec![CLEAN; h] }
+        Canvas { base: None, rows, dirt: vec![0; h] }
     }
 
     /// A canvas showing `layer`.
@@ -190,7 +190,7 @@ impl Canvas {
         Canvas {
             base: Some(Arc::clone(layer)),
             rows: vec![Vec::new(); HEIGHT as usize],
-            spans: vec![CLEAN; HEIGHT as usize],
+            dirt: vec![0; HEIGHT as usize],
         }
     }
 
@@ -236,9 +236,7 @@ impl Canvas {
         if x < 0 || y < 0 || x >= i64::from(WIDTH) || y >= i64::from(HEIGHT) || a == 0 {
             return;
         }
-        let span = &mut self.spans[y as usize];
-        span.0 = span.0.min(x as u16);
-        span.1 = span.1.max(x as u16 + 1);
+        self.dirt[y as usize] |= png::dirt(x as usize, x as usize + 1);
         let i = x as usize * 3;
         blend_px(&mut self.row_mut(y as usize)[i..i + 3], c, a);
     }
@@ -292,10 +290,8 @@ impl Canvas {
                 let line = &line[(x0 - left) as usize..(x1 - left) as usize];
                 let Some(first) = line.iter().position(|&c| c > 0) else { continue };
                 let last = line.iter().rposition(|&c| c > 0).unwrap_or(first);
-                let span = &mut self.spans[py as usize];
-                span.0 = span.0.min((x0 as usize + first) as u16);
-                span.1 = span.1.max((x0 as usize + last + 1) as u16);
                 let (from, to) = (x0 as usize + first, x0 as usize + last + 1);
+                self.dirt[py as usize] |= png::dirt(from, to);
                 let cover = (row * sprite.width as usize + (from as i64 - left) as usize) * 3;
                 let cover = &sprite.coverage3[cover..cover + (to - from) * 3];
                 blend_run(&mut self.row_mut(py as usize)[from * 3..to * 3], cover, &colour);
@@ -368,7 +364,7 @@ pub(super) struct Drawn {
 impl Drawn {
     /// The card as a PNG file.
     pub(super) fn png(&self) -> Vec<u8> {
-        png::encode(&self.layer, |y| self.canvas.row(y), &self.canvas.spans)
+        png::encode(&self.layer, |y| self.canvas.row(y), &self.canvas.dirt)
     }
 
     #[cfg(test)]

@@ -21,7 +21,7 @@
 //! layout and site (the gradient, the circles, the mark, the site's name and
 //! domain), its rows compressed once; glyphs rasterised once per font, size,
 //! glyph and sixteenth of a pixel. Per card only the title, subtitle, photo
-//! and the layout's extras are drawn, and only the spans of rows they touch
+//! and the layout's extras are drawn, and only the 32-pixel blocks of rows they touch
 //! are compressed.
 //!
 //! Text is rasterised by `ab_glyph` with the font's kerning, from DejaVu Sans

@@ -6,12 +6,10 @@
 //! pixels of each row were drawn; returns the PNG file. Never compresses a
 //! row of a layer twice, never allocates per row.
 //!
-//! The stream is fdeflate's (the `png` crate's fast setting, which cards
-//! used before): one Huffman block with a fixed table made for filtered
-//! images, literals and runs of zeros only. A run never reaches back before
-//! the piece it is in, so pieces compressed apart can be joined bit by bit;
-//! Adler-32 checksums of the pieces are combined. Rows use PNG's Paeth filter.
+//! Rows use PNG's Paeth filter. The stream (`deflate.rs`) is one Huffman
+//! block coded with the layer's own table, made from its filtered rows.
 
+use super::deflate::{adler32, adler_join, Bits, Piece, Table};
 use super::spec::{HEIGHT, WIDTH};
 use std::sync::OnceLock;
 
@@ -32,238 +30,13 @@ const CUTS: usize = W.div_ceil(CUT) + 1;
 /// Blocks of a row.
 const BLOCKS: usize = CUTS - 1;
 
-/// Code lengths of the literal/length alphabet, and the zlib header with the
-/// block header that declares them (53 bytes and 5 bits), from fdeflate 0.3
-/// (MIT OR Apache-2.0): short codes for 0 and the small values a filtered
-/// image is made of.
-const LENGTHS: [u8; 286] = [
-    2, 3, 4, 5, 5, 6, 6, 7, 7, 7, 8, 8, 8, 8, 8, 9, 9, 9, 9, 9, 9, 9, 10, 10, 10, 10, 10, 10, 10, 10, 10, 11, 11, 11,
-    11, 11, 11, 11, 11, 11, 11, 11, 11, 12, 12, 12, 12, 12, 12, 12, 12, 12, 12, 12, 12, 12, 12, 12, 12, 12, 12, 12, 12,
-    12, 12, 12, 12, 12, 12, 12, 12, 12, 12, 12, 12, 12, 12, 12, 12, 12, 12, 12, 12, 12, 12, 12, 12, 12, 12, 12, 12, 12,
-    12, 12, 12, 12, 12, 12, 12, 12, 12, 12, 12, 12, 12, 12, 12, 12, 12, 12, 12, 12, 12, 12, 12, 12, 12, 12, 12, 12, 12,
-    12, 12, 12, 12, 12, 12, 12, 12, 12, 12, 12, 12, 12, 12, 12, 12, 12, 12, 12, 12, 12, 12, 12, 12, 12, 12, 12, 12, 12,
-    12, 12, 12, 12, 12, 12, 12, 12, 12, 12, 12, 12, 12, 12, 12, 12, 12, 12, 12, 12, 12, 12, 12, 12, 12, 12, 12, 12, 12,
-    12, 12, 12, 12, 12, 12, 12, 12, 12, 12, 12, 12, 12, 12, 12, 12, 12, 12, 12, 12, 12, 12, 12, 12, 12, 12, 12, 12, 12,
-    12, 12, 12, 12, 12, 12, 11, 11, 11, 11, 11, 11, 11, 11, 11, 11, 10, 11, 10, 10, 10, 10, 10, 10, 10, 10, 10, 9, 9,
-    9, 9, 9, 8, 9, 8, 8, 8, 8, 8, 7, 7, 7, 6, 6, 6, 5, 4, 3, 12, 12, 12, 9, 9, 11, 10, 11, 11, 10, 11, 11, 11, 11, 11,
-    11, 12, 11, 12, 12, 12, 12, 12, 12, 12, 12, 12, 12, 12, 9,
-];
-const HEADER: [u8; 54] = [
-    120, 1, 237, 192, 3, 160, 36, 89, 150, 198, 241, 255, 119, 238, 141, 200, 204, 167, 114, 75, 99, 174, 109, 219,
-    182, 109, 219, 182, 109, 219, 182, 109, 105, 140, 158, 150, 74, 175, 158, 50, 51, 34, 238, 249, 118, 183, 106, 122,
-    166, 135, 59, 107, 213, 15,
-];
-const CODES: [u16; 286] = canonical_codes(&LENGTHS);
-
-/// Deflate's canonical codes for code lengths, bit-reversed (deflate sends
-/// codes most significant bit first into a least-significant-first stream).
-const fn canonical_codes(lengths: &[u8; 286]) -> [u16; 286] {
-    let mut codes = [0u16; 286];
-    let mut code = 0u32;
-    let mut len = 1;
-    while len <= 16 {
-        let mut i = 0;
-        while i < lengths.len() {
-            if lengths[i] == len {
-                codes[i] = (code as u16).reverse_bits() >> (16 - len);
-                code += 1;
-            }
-            i += 1;
-        }
-        code <<= 1;
-        len += 1;
-    }
-    assert!(code == 2 << 16, "the code lengths form a complete code");
-    codes
-}
-
-/// Match lengths: the first length of each length symbol (257..=285) and its extra bits.
-const LEN_BASE: [u32; 29] =
-    [3, 4, 5, 6, 7, 8, 9, 10, 11, 13, 15, 17, 19, 23, 27, 31, 35, 43, 51, 59, 67, 83, 99, 115, 131, 163, 195, 227, 258];
-const LEN_EXTRA: [u32; 29] = [0, 0, 0, 0, 0, 0, 0, 0, 1, 1, 1, 1, 2, 2, 2, 2, 3, 3, 3, 3, 4, 4, 4, 4, 5, 5, 5, 5, 0];
-/// For a match of length 3 + i, the index into `LEN_BASE`.
-const LEN_SYMBOL: [u8; 256] = {
-    let mut t = [0u8; 256];
-    let mut s = 0;
-    let mut i = 0;
-    while i < 256 {
-        while s + 1 < 29 && LEN_BASE[s + 1] as usize <= i + 3 {
-            s += 1;
-        }
-        t[i] = s as u8;
-        i += 1;
-    }
-    t
-};
-
-/// A little-endian bit writer.
-struct Bits {
-    out: Vec<u8>,
-    buf: u64,
-    n: u32,
-}
-
-impl Bits {
-    fn new(out: Vec<u8>) -> Bits {
-        Bits { out, buf: 0, n: 0 }
-    }
-
-    /// Appends the low `nbits` (at most 64) of `bits`; higher bits must be 0.
-    #[inline]
-    fn put(&mut self, bits: u64, nbits: u32) {
-        if nbits == 0 {
-            return;
-        }
-        self.buf |= bits << self.n;
-        self.n += nbits;
-        if self.n >= 64 {
-            self.out.extend_from_slice(&self.buf.to_le_bytes());
-            self.n -= 64;
-            self.buf = if self.n == 0 { 0 } else { bits >> (nbits - self.n) };
-        }
-    }
-
-    #[inline]
-    fn literal(&mut self, b: u8) {
-        self.put(u64::from(CODES[b as usize]), u32::from(LENGTHS[b as usize]));
-    }
-
-    /// Literals, four codes (at most 48 bits) at a time.
-    #[inline]
-    fn literals(&mut self, bytes: &[u8]) {
-        let mut quads = bytes.chunks_exact(4);
-        for q in &mut quads {
-            let (mut bits, mut n) = (0u64, 0u32);
-            for &b in q {
-                bits |= u64::from(CODES[b as usize]) << n;
-                n += u32::from(LENGTHS[b as usize]);
-            }
-            self.put(bits, n);
-        }
-        for &b in quads.remainder() {
-            self.literal(b);
-        }
-    }
-
-    /// A run of `run` zero bytes: a literal 0, then copies at distance 1.
-    fn run(&mut self, run: u32) {
-        self.literal(0);
-        let mut rest = run - 1;
-        while rest >= 258 {
-            // Length 258; the distance code (distance 1) is one 0 bit.
-            self.put(u64::from(CODES[285]), u32::from(LENGTHS[285]) + 1);
-            rest -= 258;
-        }
-        if rest > 4 {
-            let s = LEN_SYMBOL[rest as usize - 3] as usize;
-            self.put(u64::from(CODES[257 + s]), u32::from(LENGTHS[257 + s]));
-            self.put(u64::from(rest - LEN_BASE[s]), LEN_EXTRA[s] + 1);
-        } else {
-            // The code of 0 is all zero bits.
-            self.put(0, rest * u32::from(LENGTHS[0]));
-        }
-    }
-
-    /// Compresses `data` on its own: no run reaches before it or past it.
-    fn data(&mut self, data: &[u8]) {
-        let mut run = 0u32;
-        let mut chunks = data.chunks_exact(8);
-        for chunk in &mut chunks {
-            let word = u64::from_le_bytes(chunk.try_into().unwrap_or([0; 8]));
-            if word == 0 {
-                run += 8;
-                continue;
-            }
-            let lead = word.trailing_zeros() / 8;
-            let tail = word.leading_zeros() / 8;
-            if run > 0 {
-                self.run(run + lead);
-                self.literals(&chunk[lead as usize..8 - tail as usize]);
-            } else {
-                self.literals(&chunk[..8 - tail as usize]);
-            }
-            run = tail;
-        }
-        if run > 0 {
-            self.run(run);
-        }
-        for &b in chunks.remainder() {
-            self.literal(b);
-        }
-    }
-
-    /// Appends the bits of a piece compressed apart.
-    fn append(&mut self, p: &Piece) {
-        let mut chunks = p.bytes.chunks_exact(8);
-        for c in &mut chunks {
-            self.put(u64::from_le_bytes(c.try_into().unwrap_or([0; 8])), 64);
-        }
-        for &b in chunks.remainder() {
-            self.put(u64::from(b), 8);
-        }
-        self.put(p.tail, p.tail_bits);
-    }
-
-    /// Pads to a whole byte and returns the bytes.
-    fn finish(mut self) -> Vec<u8> {
-        let bytes = self.n.div_ceil(8) as usize;
-        self.out.extend_from_slice(&self.buf.to_le_bytes()[..bytes]);
-        self.out
-    }
-}
-
-/// A piece of the stream compressed apart: its bits and the Adler-32 of its bytes.
-struct Piece {
-    bytes: Vec<u8>,
-    tail: u64,
-    tail_bits: u32,
-    adler: u32,
-    len: usize,
-}
-
-impl Piece {
-    fn of(data: &[u8]) -> Piece {
-        let mut bits = Bits::new(Vec::new());
-        bits.data(data);
-        Piece { bytes: bits.out, tail: bits.buf, tail_bits: bits.n, adler: adler32(data), len: data.len() }
-    }
-}
-
-fn adler32(data: &[u8]) -> u32 {
-    let mut a = simd_adler32::Adler32::new();
-    a.write(data);
-    a.finish()
-}
-
-/// The Adler-32 of two pieces joined, from theirs (zlib's `adler32_combine`).
-fn adler_join(first: u32, second: u32, second_len: usize) -> u32 {
-    const BASE: u32 = 65521;
-    let rem = (second_len % BASE as usize) as u32;
-    let mut sum1 = first & 0xffff;
-    let mut sum2 = (rem * sum1) % BASE;
-    sum1 += (second & 0xffff) + BASE - 1;
-    sum2 += (first >> 16) + (second >> 16) + BASE - rem;
-    if sum1 >= BASE {
-        sum1 -= BASE;
-    }
-    if sum1 >= BASE {
-        sum1 -= BASE;
-    }
-    if sum2 >= BASE << 1 {
-        sum2 -= BASE << 1;
-    }
-    if sum2 >= BASE {
-        sum2 -= BASE;
-    }
-    sum1 | (sum2 << 16)
-}
-
 /// The part of many cards that is the same, with its rows compressed once:
 /// whole, and cut before and after every multiple of `CUT` pixels (each cut
 /// compressed the first time a card needs it).
 pub(super) struct Layer {
     /// RGB, `WIDTH` x `HEIGHT`.
     pixels: Vec<u8>,
+    table: Table,
     filtered: Vec<u8>,
     rows: Vec<Piece>,
     before: Vec<OnceLock<Vec<Piece>>>,
@@ -325,9 +98,11 @@ impl Layer {
             filtered.push(PAETH);
             filtered.extend_from_slice(&row);
         }
-        let rows = filtered.chunks_exact(STRIDE).map(Piece::of).collect();
+        let table = Table::for_data(filtered.chunks_exact(STRIDE));
+        let rows = filtered.chunks_exact(STRIDE).map(|r| Piece::of(r, &table)).collect();
         Layer {
             pixels,
+            table,
             filtered,
             rows,
             before: (0..CUTS).map(|_| OnceLock::new()).collect(),
@@ -343,21 +118,23 @@ impl Layer {
 
     /// Each row's stream bytes before pixel `cut_x(i)` (the filter byte and the pixels).
     fn before(&self, i: usize) -> &[Piece] {
-        self.before[i]
-            .get_or_init(|| self.filtered.chunks_exact(STRIDE).map(|r| Piece::of(&r[..1 + 3 * cut_x(i)])).collect())
+        self.before[i].get_or_init(|| {
+            self.filtered.chunks_exact(STRIDE).map(|r| Piece::of(&r[..1 + 3 * cut_x(i)], &self.table)).collect()
+        })
     }
 
     /// Each row's stream bytes from pixel `cut_x(i)` on.
     fn after(&self, i: usize) -> &[Piece] {
-        self.after[i]
-            .get_or_init(|| self.filtered.chunks_exact(STRIDE).map(|r| Piece::of(&r[1 + 3 * cut_x(i)..])).collect())
+        self.after[i].get_or_init(|| {
+            self.filtered.chunks_exact(STRIDE).map(|r| Piece::of(&r[1 + 3 * cut_x(i)..], &self.table)).collect()
+        })
     }
 
     /// Each row's stream bytes of block `k` alone.
     fn block(&self, k: usize) -> &[Piece] {
         self.blocks[k].get_or_init(|| {
             let (a, b) = (1 + 3 * cut_x(k), 1 + 3 * cut_x(k + 1));
-            self.filtered.chunks_exact(STRIDE).map(|r| Piece::of(&r[a..b])).collect()
+            self.filtered.chunks_exact(STRIDE).map(|r| Piece::of(&r[a..b], &self.table)).collect()
         })
     }
 }
@@ -383,12 +160,12 @@ fn chunk(out: &mut Vec<u8>, kind: &[u8; 4], data: &[u8]) {
 }
 
 /// The stream of a card being written: its bits and the Adler-32 of its bytes so far.
-struct Stream {
-    bits: Bits,
+struct Stream<'t> {
+    bits: Bits<'t>,
     adler: u32,
 }
 
-impl Stream {
+impl Stream<'_> {
     /// Appends a piece compressed before.
     fn piece(&mut self, p: &Piece) {
         self.bits.append(p);
@@ -418,10 +195,7 @@ pub(super) fn encode<'a>(layer: &Layer, row: impl Fn(usize) -> &'a [u8], dirt: &
     let idat = out.len();
     out.extend_from_slice(&[0, 0, 0, 0]);
     out.extend_from_slice(b"IDAT");
-    out.extend_from_slice(&HEADER[..53]);
-    let mut bits = Bits::new(out);
-    bits.put(u64::from(HEADER[53]), 5);
-    let mut s = Stream { bits, adler: 1 };
+    let mut s = Stream { bits: Bits::start(out, &layer.table), adler: 1 };
     let mut middle = Vec::with_capacity(3 * W);
     for y in 0..H {
         // The filtered bytes of a row change where it or the row above was drawn on.
@@ -446,8 +220,7 @@ pub(super) fn encode<'a>(layer: &Layer, row: impl Fn(usize) -> &'a [u8], dirt: &
         }
         s.piece(&layer.after(last + 1)[y]);
     }
-    let Stream { mut bits, adler } = s;
-    bits.put(u64::from(CODES[256]), u32::from(LENGTHS[256]));
+    let Stream { bits, adler } = s;
     let mut out = bits.finish();
     out.extend_from_slice(&adler.to_be_bytes());
     let len = out.len() - idat - 8;
@@ -461,15 +234,6 @@ pub(super) fn encode<'a>(layer: &Layer, row: impl Fn(usize) -> &'a [u8], dirt: &
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn joined_checksums_are_the_checksum_of_the_whole() {
-        let data: Vec<u8> = (0..100_000u32).map(|i| (i * 7919 % 251) as u8).collect();
-        for cut in [0, 1, 5552, 65521, 70_000, 100_000] {
-            let (a, b) = data.split_at(cut);
-            assert_eq!(adler_join(adler32(a), adler32(b), b.len()), adler32(&data), "cut at {cut}");
-        }
-    }
 
     #[test]
     fn pixels_drawn_anywhere_decode_back_exactly() {

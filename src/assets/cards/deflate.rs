@@ -365,11 +365,21 @@ impl<'t> Bits<'t> {
         }
     }
 
-    /// Appends the bits of a piece compressed apart.
+    /// Appends the bits of a piece compressed apart: its whole words
+    /// shifted into place (a piece's bytes are whole words, see `put`),
+    /// then its tail.
     pub(super) fn append(&mut self, p: &Piece) {
         let mut chunks = p.bytes.chunks_exact(8);
-        for c in &mut chunks {
-            self.put(u64::from_le_bytes(c.try_into().unwrap_or([0; 8])), 64);
+        if self.n == 0 {
+            self.out.extend_from_slice(&p.bytes[..p.bytes.len() - chunks.remainder().len()]);
+        } else {
+            let n = self.n;
+            self.out.reserve(p.bytes.len());
+            for c in &mut chunks {
+                let word = u64::from_le_bytes(c.try_into().unwrap_or([0; 8]));
+                self.out.extend_from_slice(&(self.buf | word << n).to_le_bytes());
+                self.buf = word >> (64 - n);
+            }
         }
         for &b in chunks.remainder() {
             self.put(u64::from(b), 8);

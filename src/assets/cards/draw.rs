@@ -392,6 +392,12 @@ impl Drawn {
         png::encode(&self.layer, |y| self.canvas.row(y), &self.canvas.dirt)
     }
 
+    /// The card as a PNG file coded with fdeflate's fixed table.
+    #[cfg(test)]
+    pub(super) fn png_with_fixed_table(&self) -> Vec<u8> {
+        png::encode(&self.layer.with_fixed_table(), |y| self.canvas.row(y), &self.canvas.dirt)
+    }
+
     #[cfg(test)]
     pub(super) fn image(self) -> image::RgbImage {
         image::RgbImage::from_raw(WIDTH, HEIGHT, self.canvas.into_pixels()).expect("a canvas is WIDTH x HEIGHT RGB")
@@ -404,6 +410,12 @@ impl Drawn {
 #[cfg(test)]
 pub(crate) fn draw(spec: &CardSpec, fonts: &Fonts, photo: Option<&Pixels>, logo: Option<&Pixels>) -> image::RgbImage {
     paint(spec, fonts, photo, logo).image()
+}
+
+/// A card drawn, to encode both ways.
+#[cfg(test)]
+pub(super) fn paint_for_test(spec: &CardSpec, fonts: &Fonts, photo: Option<&Pixels>, logo: Option<&Pixels>) -> Drawn {
+    paint(spec, fonts, photo, logo)
 }
 
 /// A card as a PNG file (what `draw` shows).

@@ -89,6 +89,17 @@ fn cut_x(i: usize) -> usize {
 
 impl Layer {
     pub(super) fn new(pixels: Vec<u8>) -> Layer {
+        Layer::with_table(pixels, |filtered| Table::for_data(filtered.chunks_exact(STRIDE)))
+    }
+
+    /// The same layer coded with fdeflate's fixed table (what cards used
+    /// before each layer had its own), to compare sizes.
+    #[cfg(test)]
+    pub(super) fn with_fixed_table(&self) -> Layer {
+        Layer::with_table(self.pixels.clone(), |_| Table::fixed())
+    }
+
+    fn with_table(pixels: Vec<u8>, table: impl FnOnce(&[u8]) -> Table) -> Layer {
         assert_eq!(pixels.len(), 3 * W * H, "a layer is a whole card");
         let mut filtered = Vec::with_capacity(STRIDE * H);
         let mut row = Vec::with_capacity(3 * W);
@@ -98,7 +109,7 @@ impl Layer {
             filtered.push(PAETH);
             filtered.extend_from_slice(&row);
         }
-        let table = Table::for_data(filtered.chunks_exact(STRIDE));
+        let table = table(&filtered);
         let rows = filtered.chunks_exact(STRIDE).map(|r| Piece::of(r, &table)).collect();
         Layer {
             pixels,

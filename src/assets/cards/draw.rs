@@ -4,7 +4,7 @@
 //! puts a card's parts together over its layer (`shared.rs`); `card_png`
 //! turns the card into a file (`png.rs`).
 
-use super::png::{self, Layer, Span, CLEAN};
+use super::png::{self, Dirt, Layer};
 use super::shared::{self, glyph, LayerKey};
 use super::spec::{CardPhoto, CardSpec, Colour, Layout, HEIGHT, MARK_H, MARK_Y, STAFF_CX, STAFF_CY, STAFF_R, WIDTH};
 use super::text::{
@@ -14,6 +14,7 @@ use crate::assets::encode::Pixels;
 use crate::colour::contrast;
 use fast_image_resize::images::{Image, ImageRef};
 use fast_image_resize::{FilterType, PixelType, ResizeAlg, ResizeOptions, Resizer};
+use std::cell::RefCell;
 use std::sync::Arc;
 
 /// The colours of a card, chosen so that text meets WCAG AA on every
@@ -156,6 +157,28 @@ pub(super) fn blend_run(px: &mut [u8], cover3: &[u8], colour: &Pattern) {
     }
 }
 
+thread_local! {
+    /// The row buffers of the canvases dropped on this thread, emptied, for
+    /// the next card's (a card copies a few hundred rows of its layer to
+    /// draw on; allocating each anew was 8% of a cold build, issue 19).
+    static SPARE_ROWS: RefCell<Vec<Vec<u8>>> = const { RefCell::new(Vec::new()) };
+}
+
+impl Drop for Canvas {
+    fn drop(&mut self) {
+        SPARE_ROWS.with(|s| {
+            let mut spare = s.borrow_mut();
+            for mut row in self.rows.drain(..).filter(|r| r.capacity() > 0) {
+                if spare.len() >= HEIGHT as usize {
+                    break;
+                }
+                row.clear();
+                spare.push(row);
+            }
+        });
+    }
+}
+
 /// An opaque RGB picture being drawn, and which pixels of each row were
 /// drawn since it was made (so that only those are compressed anew).
 /// Rows are copied from the layer the first time they are drawn on: most
@@ -165,7 +188,7 @@ pub(super) struct Canvas {
     base: Option<Arc<Layer>>,
     /// Each row's pixels, or empty while it is the layer's.
     rows: Vec<Vec<u8>>,
-    spans: Vec<Span>,
+    dirt: Vec<Dirt>,
 }
 
 impl Canvas {
@@ -182,7 +205,7 @@ impl Canvas {
                 px.copy_from_slice(&[c.0, c.1, c.2]);
             }
         }
-        Canvas { base: None, rows, spans: vec![CLEAN; h] }
+        Canvas { base: None, rows, dirt: vec![0; h] }
     }
 
     /// A canvas showing `layer`.
@@ -190,7 +213,7 @@ impl Canvas {
         Canvas {
             base: Some(Arc::clone(layer)),
             rows: vec![Vec::new(); HEIGHT as usize],
-            spans: vec![CLEAN; HEIGHT as usize],
+            dirt: vec![0; HEIGHT as usize],
         }
     }
 
@@ -206,7 +229,9 @@ impl Canvas {
     fn row_mut(&mut self, y: usize) -> &mut [u8] {
         if self.rows[y].is_empty() {
             if let Some(layer) = &self.base {
-                self.rows[y] = layer.row(y).to_vec();
+                let mut row = SPARE_ROWS.with(|s| s.borrow_mut().pop()).unwrap_or_default();
+                row.extend_from_slice(layer.row(y));
+                self.rows[y] = row;
             }
         }
         &mut self.rows[y]
@@ -236,9 +261,7 @@ impl Canvas {
         if x < 0 || y < 0 || x >= i64::from(WIDTH) || y >= i64::from(HEIGHT) || a == 0 {
             return;
         }
-        let span = &mut self.spans[y as usize];
-        span.0 = span.0.min(x as u16);
-        span.1 = span.1.max(x as u16 + 1);
+        self.dirt[y as usize] |= png::dirt(x as usize, x as usize + 1);
         let i = x as usize * 3;
         blend_px(&mut self.row_mut(y as usize)[i..i + 3], c, a);
     }
@@ -292,10 +315,8 @@ impl Canvas {
                 let line = &line[(x0 - left) as usize..(x1 - left) as usize];
                 let Some(first) = line.iter().position(|&c| c > 0) else { continue };
                 let last = line.iter().rposition(|&c| c > 0).unwrap_or(first);
-                let span = &mut self.spans[py as usize];
-                span.0 = span.0.min((x0 as usize + first) as u16);
-                span.1 = span.1.max((x0 as usize + last + 1) as u16);
                 let (from, to) = (x0 as usize + first, x0 as usize + last + 1);
+                self.dirt[py as usize] |= png::dirt(from, to);
                 let cover = (row * sprite.width as usize + (from as i64 - left) as usize) * 3;
                 let cover = &sprite.coverage3[cover..cover + (to - from) * 3];
                 blend_run(&mut self.row_mut(py as usize)[from * 3..to * 3], cover, &colour);
@@ -368,7 +389,13 @@ pub(super) struct Drawn {
 impl Drawn {
     /// The card as a PNG file.
     pub(super) fn png(&self) -> Vec<u8> {
-        png::encode(&self.layer, |y| self.canvas.row(y), &self.canvas.spans)
+        png::encode(&self.layer, |y| self.canvas.row(y), &self.canvas.dirt)
+    }
+
+    /// The card as a PNG file coded with fdeflate's fixed table.
+    #[cfg(test)]
+    pub(super) fn png_with_fixed_table(&self) -> Vec<u8> {
+        png::encode(&self.layer.with_fixed_table(), |y| self.canvas.row(y), &self.canvas.dirt)
     }
 
     #[cfg(test)]
@@ -383,6 +410,12 @@ impl Drawn {
 #[cfg(test)]
 pub(crate) fn draw(spec: &CardSpec, fonts: &Fonts, photo: Option<&Pixels>, logo: Option<&Pixels>) -> image::RgbImage {
     paint(spec, fonts, photo, logo).image()
+}
+
+/// A card drawn, to encode both ways.
+#[cfg(test)]
+pub(super) fn paint_for_test(spec: &CardSpec, fonts: &Fonts, photo: Option<&Pixels>, logo: Option<&Pixels>) -> Drawn {
+    paint(spec, fonts, photo, logo)
 }
 
 /// A card as a PNG file (what `draw` shows).

@@ -21,7 +21,7 @@
 //! layout and site (the gradient, the circles, the mark, the site's name and
 //! domain), its rows compressed once; glyphs rasterised once per font, size,
 //! glyph and sixteenth of a pixel. Per card only the title, subtitle, photo
-//! and the layout's extras are drawn, and only the spans of rows they touch
+//! and the layout's extras are drawn, and only the 32-pixel blocks of rows they touch
 //! are compressed.
 //!
 //! Text is rasterised by `ab_glyph` with the font's kerning, from DejaVu Sans
@@ -35,10 +35,12 @@
 //! `card_name`), `text.rs` (fonts, wrapping, shrinking, missing
 //! characters, where the text goes), `draw.rs` (the palette, the canvas and
 //! `draw`), `shared.rs` (the layers and glyphs cards share), `png.rs`
-//! (encoding over a layer) and `execute.rs` (drawing in parallel and the
+//! (encoding over a layer), `deflate.rs` (the bit writer and each layer's
+//! Huffman table) and `execute.rs` (drawing in parallel and the
 //! cache). `samples.rs` checks a sample of cards against reference PNGs. This file
 //! is the public face: everything callers use is re-exported here.
 
+mod deflate;
 mod draw;
 mod execute;
 mod png;

@@ -191,3 +191,30 @@ fn the_sample_cards_match_their_references() {
     }
     assert!(failures.is_empty(), "cards differ from tests/fixtures/cards/:\n{}", failures.join("\n"));
 }
+
+/// Each layer's own Huffman table (issue 19) makes every sample card,
+/// with or without a photo or logo, no larger than fdeflate's fixed table
+/// (what cards used before), and the cards without a photo smaller.
+#[test]
+fn issue_19_a_layers_own_table_never_makes_a_card_larger() {
+    let fonts = Fonts::embedded();
+    let photo = photo_px(1600, 1067);
+    let logo = logo_px();
+    for (name, mut spec, with_photo, with_logo) in sample() {
+        if with_photo {
+            spec.photo = Some(photo_ref("cover.jpg", false));
+        }
+        if with_logo {
+            spec.logo = Some(photo_ref("logo.png", true));
+        }
+        let drawn = super::draw::paint_for_test(&spec, fonts, with_photo.then_some(&photo), with_logo.then_some(&logo));
+        let (own, fixed) = (drawn.png(), drawn.png_with_fixed_table());
+        let decode = |png: &[u8]| image::load_from_memory(png).expect("the card decodes").to_rgb8();
+        assert_eq!(decode(&own).as_raw(), decode(&fixed).as_raw(), "{name}: the same pixels either way");
+        let (own, fixed) = (own.len(), fixed.len());
+        assert!(own <= fixed, "{name}: {own} bytes with the layer's table, {fixed} with the fixed one");
+        if !with_photo {
+            assert!(own * 100 < fixed * 95, "{name}: {own} bytes with the layer's table, {fixed} with the fixed one");
+        }
+    }
+}

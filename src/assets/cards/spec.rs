@@ -15,8 +15,10 @@ pub const HEIGHT: u32 = 630;
 /// Bumped whenever the drawing changes (layout, sizes, colours, encoder), so
 /// that every cached card is drawn again under a new name. 4: glyphs placed
 /// to a sixteenth of a pixel, rows compressed apart (issue 19). 5: a subtitle
-/// too long keeps its last part (issue 17 item 4).
-pub const CARD_EPOCH: u32 = 5;
+/// too long keeps its last part (issue 17 item 4). 6: only the 32-pixel
+/// blocks of a row that were drawn on are compressed anew (issue 19). 7:
+/// each layer's own Huffman table (issue 19).
+pub const CARD_EPOCH: u32 = 7;
 
 /// The card fonts, as paths in the default theme.
 pub const BOLD_FONT: &str = "fonts/DejaVuSans-Bold.ttf";

@@ -215,6 +215,10 @@ impl render::Pages for Guarded<'_, '_> {
     fn keep(&self, path: &str, deps: &render::Deps) -> bool {
         paths::OutputPath::parse(path).is_ok() && self.0.keep(path, deps)
     }
+
+    fn bodies(&self) -> Option<&render::body::memo::Bodies> {
+        self.0.bodies()
+    }
 }
 
 /// What a check reports: the files (none after an error) and the counts.

@@ -75,16 +75,22 @@ pub fn build(args: &BuildArgs, reporter: &Reporter) -> Result<ExitCode> {
     let spare = record.with_extension("spare");
     let staging = Staging::new(&target, previous, Some(&spare))?.link_from(&cache_dir);
     // The bodies the last build rendered (`render::body::memo`).
+    let memo_read = Instant::now();
     let bodies = crate::write::memo::read(&cache_dir);
+    let memo_read = memo_read.elapsed();
     let mut outcome = crate::check_with(&opts, &ToStaging(&staging, &bodies.bodies));
+    outcome.phases.add("memo read", memo_read);
     if !outcome.diags.has_errors() {
         crate::build_files(&opts, &mut outcome, reporter)?;
     }
     let mut clock = Instant::now();
-    if let Err(e) = crate::write::memo::write(&cache_dir, bodies) {
+    // After errors some bodies may not have been asked for: the memo stays as it was.
+    if outcome.diags.has_errors() {
+        crate::write::memo::discard(bodies);
+    } else if let Err(e) = crate::write::memo::write(&cache_dir, bodies) {
         reporter.status(&format!("note: could not keep the rendered bodies in {}: {e}", cache_dir.display()));
     }
-    outcome.phases.lap("memo", &mut clock);
+    outcome.phases.lap("memo write", &mut clock);
     reporter.diagnostics(&outcome.diags);
     if outcome.diags.has_errors() {
         reporter.status(&format!("build failed; {} left as it was", opts.output.display()));

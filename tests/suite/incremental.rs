@@ -268,3 +268,35 @@ fn a_page_under_a_static_file_comes_back_when_the_file_goes() {
     assert!(site.read("public/about/index.html").starts_with("<!doctype html>"));
     assert_same_as_fresh(&site, "the static file taken away");
 }
+
+/// The bodies kept across builds (`render::body::memo`): in the cache
+/// folder, and a damaged or foreign file there is only a slower build.
+#[test]
+fn a_damaged_memo_of_bodies_is_rendered_again_never_used() {
+    let site = SiteTest::fixture("basic");
+    site.build_ok();
+    let memo = site.root.join(".shopstory-cache/bodies.bin");
+    let bytes = fs::read(&memo).expect("build keeps the bodies in the cache folder");
+    assert!(bytes.len() > 100, "{} bytes", bytes.len());
+    let post = "content/posts/2026-10-01-open-day.md";
+    for (n, damaged) in [
+        bytes[..bytes.len() / 2].to_vec(),
+        bytes.iter().map(|b| b ^ 0x01).collect(),
+        b"shopstory bodies\n\xff\xff\xff\xff".to_vec(),
+        Vec::new(),
+    ]
+    .into_iter()
+    .enumerate()
+    {
+        fs::write(&memo, damaged).unwrap();
+        site.write(post, &format!("{}\nEdit {n}.\n", site.read(post)));
+        site.build_ok();
+        assert_same_as_fresh(&site, &format!("damage {n}"));
+        let names: Vec<_> = fs::read_dir(site.root.join(".shopstory-cache"))
+            .unwrap()
+            .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+            .filter(|n| n.contains("bodies"))
+            .collect();
+        assert_eq!(names, ["bodies.bin"], "damage {n}: no temporary file left");
+    }
+}

@@ -41,6 +41,17 @@ pub fn encode_records(entries: &HashMap<u128, Arc<Entry>>, keys: &[u128]) -> Vec
     w
 }
 
+/// The record of one entry.
+pub(super) fn encode_record(key: u128, entry: &Entry) -> Vec<u8> {
+    let mut record = key.to_le_bytes().to_vec();
+    put_entry(&mut record, entry);
+    let mut w = Vec::with_capacity(record.len() + 16);
+    put_u64(&mut w, record.len() as u64);
+    w.extend_from_slice(&record);
+    put_u64(&mut w, xxh3_64(&record));
+    w
+}
+
 /// What a memo file holds.
 pub struct Decoded {
     pub entries: HashMap<u128, Arc<Entry>>,

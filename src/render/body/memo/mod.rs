@@ -66,22 +66,36 @@ impl Entry {
 pub struct Bodies {
     old: HashMap<u128, Arc<Entry>>,
     new: Mutex<New>,
+    /// Where the records of entries made by this build go, as they are
+    /// made (`build`: a file), instead of into `new`: so a build does not
+    /// hold every body it renders.
+    sink: Option<Sink>,
 }
+
+/// Takes each made entry's record (`encode_records`).
+pub type Sink = Box<dyn Fn(&[u8]) + Send + Sync>;
 
 /// What this build used or made.
 #[derive(Default)]
 pub struct New {
     pub entries: HashMap<u128, Arc<Entry>>,
-    /// The keys of the entries made by this build (not in `old`).
+    /// The keys of the entries made by this build (not in `old`; with a
+    /// sink, they went there and not into `entries`).
     pub made: Vec<u128>,
-    /// The size of `entries`.
+    /// The size of `entries` (and of those that went to the sink).
     pub bytes: usize,
+    seen: std::collections::HashSet<u128>,
 }
 
 impl Bodies {
     /// A memo starting from `entries` (the last build's).
     pub fn from_entries(entries: HashMap<u128, Arc<Entry>>) -> Bodies {
-        Bodies { old: entries, new: Mutex::default() }
+        Bodies { old: entries, new: Mutex::default(), sink: None }
+    }
+
+    /// A memo starting from `entries`, handing made entries to `sink`.
+    pub fn with_sink(entries: HashMap<u128, Arc<Entry>>, sink: Sink) -> Bodies {
+        Bodies { old: entries, new: Mutex::default(), sink: Some(sink) }
     }
 
     /// The entries this build used or made.
@@ -109,15 +123,23 @@ impl Bodies {
     /// Keeps `entry` for the next build, unless the memo is full; `made`
     /// when it was rendered by this build.
     pub(crate) fn put(&self, key: u128, entry: Arc<Entry>, made: bool) {
-        let Ok(mut new) = self.new.lock() else { return };
         let size = entry.size();
-        if new.bytes + size > MAX_BYTES || new.entries.contains_key(&key) {
-            return;
+        {
+            let Ok(mut new) = self.new.lock() else { return };
+            if new.bytes + size > MAX_BYTES || !new.seen.insert(key) {
+                return;
+            }
+            new.bytes += size;
+            if made {
+                new.made.push(key);
+            }
+            if !made || self.sink.is_none() {
+                new.entries.insert(key, entry);
+                return;
+            }
         }
-        new.bytes += size;
-        new.entries.insert(key, entry);
-        if made {
-            new.made.push(key);
+        if let Some(sink) = &self.sink {
+            sink(&codec::encode_record(key, &entry));
         }
     }
 }

@@ -135,11 +135,12 @@ fn remembered<'a>(
     diags: &mut Diagnostics,
 ) -> (Linker<'a>, RenderedBody) {
     let key = memo::key(input, (site.config.i18n.t("task_done"), site.config.i18n.t("task_not_done")));
-    if let Some(entry) = memo.get(key) {
+    if let Some(entry) = memo.take(key) {
         let linker = Linker::new(site, theme, defaults);
         if memo::replay(&entry.trace, &linker) {
             memo.put(key, entry.clone(), false);
-            return (linker, entry.body.clone());
+            let body = std::sync::Arc::try_unwrap(entry).map_or_else(|e| e.body.clone(), |e| e.body);
+            return (linker, body);
         }
     }
     let linker = Linker::new(site, theme, defaults);

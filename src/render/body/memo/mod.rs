@@ -62,9 +62,11 @@ impl Entry {
 
 /// The bodies of the last build (`old`) and those this build used or made
 /// (`new`, which the next build starts from).
+/// An entry is taken out of `old` when used (its body moved, not copied,
+/// when nothing else holds it).
 #[derive(Default)]
 pub struct Bodies {
-    old: HashMap<u128, Arc<Entry>>,
+    old: Mutex<HashMap<u128, Arc<Entry>>>,
     new: Mutex<New>,
     /// Where the records of entries made by this build go, as they are
     /// made (`build`: a file), instead of into `new`: so a build does not
@@ -72,8 +74,15 @@ pub struct Bodies {
     sink: Option<Sink>,
 }
 
-/// Takes each made entry's record (`encode_records`).
-pub type Sink = Box<dyn Fn(&[u8]) + Send + Sync>;
+/// Writes one record.
+pub type WriteRecord = Box<dyn Fn(&[u8]) + Send + Sync>;
+
+/// Takes the record of each entry made by this build and, when `all`, of
+/// each entry used too (`build` writes its memo file again).
+pub struct Sink {
+    pub write: WriteRecord,
+    pub all: bool,
+}
 
 /// What this build used or made.
 #[derive(Default)]
@@ -90,12 +99,12 @@ pub struct New {
 impl Bodies {
     /// A memo starting from `entries` (the last build's).
     pub fn from_entries(entries: HashMap<u128, Arc<Entry>>) -> Bodies {
-        Bodies { old: entries, new: Mutex::default(), sink: None }
+        Bodies { old: Mutex::new(entries), new: Mutex::default(), sink: None }
     }
 
-    /// A memo starting from `entries`, handing made entries to `sink`.
+    /// A memo starting from `entries`, handing records to `sink` instead of keeping entries.
     pub fn with_sink(entries: HashMap<u128, Arc<Entry>>, sink: Sink) -> Bodies {
-        Bodies { old: entries, new: Mutex::default(), sink: Some(sink) }
+        Bodies { old: Mutex::new(entries), new: Mutex::default(), sink: Some(sink) }
     }
 
     /// The entries this build used or made.
@@ -106,18 +115,20 @@ impl Bodies {
     /// The entries of the last build and those this one made (after a
     /// build that failed before it rendered every body).
     pub fn into_all(self) -> HashMap<u128, Arc<Entry>> {
-        let mut all = self.old;
+        let mut all = self.old.into_inner().unwrap_or_else(|e| e.into_inner());
         all.extend(self.new.into_inner().unwrap_or_else(|e| e.into_inner()).entries);
         all
     }
 
     /// The entries of the last build.
     pub fn old_len(&self) -> usize {
-        self.old.len()
+        self.old.lock().map_or(0, |o| o.len())
     }
 
-    pub(crate) fn get(&self, key: u128) -> Option<&Arc<Entry>> {
-        self.old.get(&key)
+    /// The last build's entry of `key`, taken out of the memo (`put` it
+    /// back to keep it).
+    pub(crate) fn take(&self, key: u128) -> Option<Arc<Entry>> {
+        self.old.lock().ok()?.remove(&key)
     }
 
     /// Keeps `entry` for the next build, unless the memo is full; `made`
@@ -133,13 +144,13 @@ impl Bodies {
             if made {
                 new.made.push(key);
             }
-            if !made || self.sink.is_none() {
+            if self.sink.is_none() {
                 new.entries.insert(key, entry);
                 return;
             }
         }
-        if let Some(sink) = &self.sink {
-            sink(&codec::encode_record(key, &entry));
+        if let Some(sink) = self.sink.as_ref().filter(|s| made || s.all) {
+            (sink.write)(&codec::encode_record(key, &entry));
         }
     }
 }

@@ -103,7 +103,8 @@ fn a_memo_of_another_epoch_is_empty() {
 fn the_memo_keeps_what_a_build_used_and_made_within_its_bound() {
     let old: HashMap<u128, Arc<Entry>> = [(1, Arc::new(entry("a"))), (2, Arc::new(entry("b")))].into();
     let memo = Bodies::from_entries(old);
-    let used = memo.get(1).unwrap().clone();
+    let used = memo.take(1).unwrap();
+    assert!(memo.take(1).is_none(), "taken out");
     memo.put(1, used, false);
     memo.put(3, Arc::new(entry("c")), true);
     let huge = Entry { body: RenderedBody { html: "x".repeat(MAX_BYTES), ..entry("").body }, trace: vec![] };

@@ -252,6 +252,21 @@ fn the_preview_renders_again_only_the_pages_whose_inputs_changed() {
     assert!(serve.get("/").text().contains("Dye with onion skins"));
 }
 
+/// The preview keeps bodies in memory between rebuilds; one that links to
+/// a post whose URL changed is rendered again (its question gets another
+/// answer), and the post's new URL is in it.
+#[test]
+fn the_preview_renders_a_kept_body_again_when_a_page_it_links_to_moves() {
+    use crate::serve::Serve;
+    let site = SiteTest::fixture("basic");
+    let serve = Serve::start(&site.root, &[]);
+    assert!(serve.get("/about/").text().contains("href=\"/blog/dye-with-onion-skins/\""));
+    let post = "content/posts/2026-11-02-dye-with-onion-skins.md";
+    site.write(post, &site.read(post).replacen("---\n", "---\nslug: onion-dye\n", 1));
+    serve.wait_for("/about/", "the link to the moved post", |t| t.contains("href=\"/blog/onion-dye/\""));
+    assert!(!serve.get("/about/").text().contains("/blog/dye-with-onion-skins/"));
+}
+
 /// A static file at a page's path wins over the page; once it is taken
 /// away, the page is rendered again (its dependency set went with it).
 #[test]

@@ -87,6 +87,11 @@ impl Phases {
         *since = now;
     }
 
+    /// Records `took` under `name`.
+    pub fn add(&mut self, name: &'static str, took: std::time::Duration) {
+        self.0.push((name, took));
+    }
+
     /// `load 0.21 s · parse 0.30 s · …`
     pub fn summary(&self) -> String {
         let parts: Vec<String> = self.0.iter().map(|(n, d)| format!("{n} {:.2} s", d.as_secs_f64())).collect();
@@ -214,6 +219,10 @@ impl render::Pages for Guarded<'_, '_> {
 
     fn keep(&self, path: &str, deps: &render::Deps) -> bool {
         paths::OutputPath::parse(path).is_ok() && self.0.keep(path, deps)
+    }
+
+    fn bodies(&self) -> Option<&render::body::memo::Bodies> {
+        self.0.bodies()
     }
 }
 

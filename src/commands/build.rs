@@ -74,16 +74,28 @@ pub fn build(args: &BuildArgs, reporter: &Reporter) -> Result<ExitCode> {
     // holds); the output changes only when everything succeeded.
     let spare = record.with_extension("spare");
     let staging = Staging::new(&target, previous, Some(&spare))?.link_from(&cache_dir);
-    let mut outcome = crate::check_with(&opts, &ToStaging(&staging));
+    // The bodies the last build rendered (`render::body::memo`).
+    let memo_read = Instant::now();
+    let bodies = crate::write::memo::read(&cache_dir);
+    let memo_read = memo_read.elapsed();
+    let mut outcome = crate::check_with(&opts, &ToStaging(&staging, &bodies.bodies));
+    outcome.phases.add("memo read", memo_read);
     if !outcome.diags.has_errors() {
         crate::build_files(&opts, &mut outcome, reporter)?;
     }
+    let mut clock = Instant::now();
+    // After errors some bodies may not have been asked for: the memo stays as it was.
+    if outcome.diags.has_errors() {
+        crate::write::memo::discard(bodies);
+    } else if let Err(e) = crate::write::memo::write(&cache_dir, bodies) {
+        reporter.status(&format!("note: could not keep the rendered bodies in {}: {e}", cache_dir.display()));
+    }
+    outcome.phases.lap("memo write", &mut clock);
     reporter.diagnostics(&outcome.diags);
     if outcome.diags.has_errors() {
         reporter.status(&format!("build failed; {} left as it was", opts.output.display()));
         return Ok(ExitCode::from(1));
     }
-    let mut clock = Instant::now();
     let changes_only = staging.changes_only();
     staging.write_files(&outcome.files)?;
     let (mut manifest, changes) = staging.commit(&record)?;
@@ -129,7 +141,7 @@ pub fn build(args: &BuildArgs, reporter: &Reporter) -> Result<ExitCode> {
 
 /// Pages go into the staging folder; a page whose inputs did not change
 /// since the last build is linked from the output instead of rendered.
-struct ToStaging<'a>(&'a Staging);
+struct ToStaging<'a>(&'a Staging, &'a crate::render::body::memo::Bodies);
 
 impl crate::render::Pages for ToStaging<'_> {
     fn put(&self, f: crate::output::OutputFile, deps: crate::output::Deps) -> Result<(), String> {
@@ -139,6 +151,10 @@ impl crate::render::Pages for ToStaging<'_> {
     fn keep(&self, path: &str, deps: &crate::output::Deps) -> bool {
         // A page that cannot be linked is rendered and written instead.
         self.0.keep_page(path, deps).unwrap_or(false)
+    }
+
+    fn bodies(&self) -> Option<&crate::render::body::memo::Bodies> {
+        Some(self.1)
     }
 }
 

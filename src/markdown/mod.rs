@@ -43,7 +43,7 @@ pub struct TocEntry {
     pub children: Vec<TocEntry>,
 }
 
-#[derive(Debug, Clone, Default)]
+#[derive(Debug, Clone, Default, PartialEq)]
 pub struct RenderedBody {
     pub html: String,
     pub summary_html: Option<String>,

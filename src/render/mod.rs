@@ -215,6 +215,12 @@ pub trait Pages: Sync {
         let _ = (path, deps);
         false
     }
+
+    /// The bodies of the last build, and where this build's go
+    /// (`body::memo`): none unless the sink keeps them.
+    fn bodies(&self) -> Option<&body::memo::Bodies> {
+        None
+    }
 }
 
 /// Pages counted and dropped (`check`).
@@ -306,7 +312,7 @@ fn render_language(
     let common = [("t", &shared.t), ("staff", &shared.staff), ("tags", &shared.tags)];
     let out = stream::Out { sink, lang, deps: deps::Base::new(theme, lang, base_path, common) };
     let mut results = stream::posts(site, theme, &shared, &out, &mut cards, diags);
-    body::render_page_bodies(site, Some(theme), diags);
+    body::render_page_bodies(site, Some(theme), sink.bodies(), diags);
     shared.cards = site.posts.par_iter().map(|p| ser(&card(site, p))).collect();
     let (jobs, search_index) = page_jobs(site, &shared);
     results.extend(other_pages(site, theme, &shared, jobs, &out, &mut cards, diags));

@@ -106,7 +106,7 @@ fn first_pass(
     doc: &Doc,
 ) -> Streamed {
     let site = ctx.site;
-    let mut out = body::render_doc(site, Some(ctx.theme), defaults, doc);
+    let mut out = body::render_doc(site, Some(ctx.theme), defaults, doc, ctx.out.sink.bodies());
     let mut post = doc.clone();
     post.body = std::mem::take(&mut out.body);
     post.video = out.video.take();
@@ -185,7 +185,7 @@ fn second_pass(
 /// search keeps the words).
 fn keep_for_listings(search: bool, i: usize, mut body: crate::markdown::RenderedBody) -> crate::markdown::RenderedBody {
     if i >= super::feed::FEED_ENTRIES {
-        if search {
+        if search && body.search_words.is_empty() {
             body.search_words = super::search::body_words(&body.html);
         }
         body.html = String::new();

@@ -24,6 +24,7 @@ pub mod watch;
 use crate::diag::{render, Diagnostics};
 use crate::options::BuildOptions;
 use crate::output::{Deps, OutputFile};
+use crate::render::body::memo::Bodies;
 use crate::report::{Reporter, Verbosity};
 use anyhow::{anyhow, Result};
 use reload::Shared;
@@ -71,8 +72,8 @@ enum Built {
 /// Runs the whole pipeline, keeping every output file in memory; a page
 /// whose inputs are those `previous` rendered it from is kept from it, not
 /// rendered.
-fn build_once(opts: &BuildOptions, reporter: &Reporter, previous: Option<&Snapshot>) -> Built {
-    let pages = InMemory { previous, made: Mutex::new(Made::default()) };
+fn build_once(opts: &BuildOptions, reporter: &Reporter, previous: Option<&Snapshot>, bodies: &Bodies) -> Built {
+    let pages = InMemory { previous, made: Mutex::new(Made::default()), bodies };
     let mut outcome = crate::check_with(opts, &pages);
     if !outcome.diags.has_errors() {
         if let Err(e) = crate::build_files(opts, &mut outcome, reporter) {
@@ -111,6 +112,8 @@ fn build_once(opts: &BuildOptions, reporter: &Reporter, previous: Option<&Snapsh
 struct InMemory<'a> {
     previous: Option<&'a Snapshot>,
     made: Mutex<Made>,
+    /// The bodies of the last rebuilds (`render::body::memo`), in memory.
+    bodies: &'a Bodies,
 }
 
 #[derive(Default)]
@@ -137,6 +140,10 @@ impl crate::render::Pages for InMemory<'_> {
         made.deps.insert(path.to_string(), deps.clone());
         made.kept.push(path.to_string());
         true
+    }
+
+    fn bodies(&self) -> Option<&Bodies> {
+        Some(self.bodies)
     }
 }
 
@@ -214,6 +221,8 @@ struct Rebuilder {
     opts: BuildOptions,
     shared: Arc<Shared>,
     current: Option<Arc<Snapshot>>,
+    /// The bodies the last rebuilds rendered.
+    bodies: Bodies,
     /// The warnings printed last, so a rebuild repeats them only when they change.
     last_warnings: String,
     failed: bool,
@@ -228,7 +237,13 @@ impl Rebuilder {
         // Rebuilds stay quiet about cache statistics; diagnostics are printed below.
         let inner =
             if why.is_some() { Reporter { verbosity: Verbosity::Quiet, tty: reporter.tty } } else { reporter.clone() };
-        let built = build_once(&self.opts, &inner, self.current.as_deref());
+        let memo = std::mem::take(&mut self.bodies);
+        let built = build_once(&self.opts, &inner, self.current.as_deref(), &memo);
+        // A good build used every body it will need next; a failed one may not have.
+        self.bodies = Bodies::from_entries(match built {
+            Built::Good { .. } => memo.into_new().entries,
+            Built::Failed { .. } => memo.into_all(),
+        });
         let elapsed = started.elapsed();
         let timing = if reporter.verbosity == Verbosity::Verbose || reporter.tty {
             format!(" in {} ms", elapsed.as_millis())
@@ -322,8 +337,14 @@ pub fn serve(opts: &ServeOptions, reporter: &Reporter) -> Result<ExitCode> {
     });
     server::spawn(listener, server::LIMITS, handler).map_err(|e| anyhow!("cannot start the server on {addr}: {e}"))?;
 
-    let mut rebuilder =
-        Rebuilder { opts: opts.build.clone(), shared, current: None, last_warnings: String::new(), failed: false };
+    let mut rebuilder = Rebuilder {
+        opts: opts.build.clone(),
+        shared,
+        current: None,
+        bodies: Bodies::default(),
+        last_warnings: String::new(),
+        failed: false,
+    };
     // Watch before the first build, so that a save during a long first
     // build (a cold image cache) is not missed.
     let mut filter = watch::Filter::new(root, DEFAULT_CACHE_DIR);

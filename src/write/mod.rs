@@ -11,6 +11,7 @@
 
 pub mod lock;
 pub mod manifest;
+pub mod memo;
 mod staging;
 mod swap;
 

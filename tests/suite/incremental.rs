@@ -12,13 +12,21 @@ fn mtime(path: &Path) -> SystemTime {
 }
 
 /// Builds into `fresh/` with no record of an earlier build, and checks that
-/// `public/` (built incrementally) holds exactly the same files.
+/// `public/` (built incrementally) holds exactly the same files. The fresh
+/// build renders every body (the memo of bodies is moved aside for it and
+/// put back after, for the next incremental build).
 pub(crate) fn assert_same_as_fresh(site: &SiteTest, step: &str) {
     let fresh = site.root.join("fresh");
     // With fresh/ gone, the record of the last step's build into it is
     // not used: this build writes the whole output.
     let _ = fs::remove_dir_all(&fresh);
+    let memo = site.root.join(".shopstory-cache/bodies.bin");
+    let aside = site.root.join("bodies.bin.aside");
+    let had_memo = fs::rename(&memo, &aside).is_ok();
     let run = site.run_ok(&["build", "--output", "fresh"]);
+    if had_memo {
+        fs::rename(&aside, &memo).unwrap();
+    }
     assert!(!run.stderr.contains("written"), "{step}: fresh/ was built whole: {}", run.stderr);
     let (a, b) = (tree(&site.public()), tree(&fresh));
     let names = |t: &std::collections::BTreeMap<String, Vec<u8>>| t.keys().cloned().collect::<Vec<_>>();
@@ -244,6 +252,21 @@ fn the_preview_renders_again_only_the_pages_whose_inputs_changed() {
     assert!(serve.get("/").text().contains("Dye with onion skins"));
 }
 
+/// The preview keeps bodies in memory between rebuilds; one that links to
+/// a post whose URL changed is rendered again (its question gets another
+/// answer), and the post's new URL is in it.
+#[test]
+fn the_preview_renders_a_kept_body_again_when_a_page_it_links_to_moves() {
+    use crate::serve::Serve;
+    let site = SiteTest::fixture("basic");
+    let serve = Serve::start(&site.root, &[]);
+    assert!(serve.get("/about/").text().contains("href=\"/blog/dye-with-onion-skins/\""));
+    let post = "content/posts/2026-11-02-dye-with-onion-skins.md";
+    site.write(post, &site.read(post).replacen("---\n", "---\nslug: onion-dye\n", 1));
+    serve.wait_for("/about/", "the link to the moved post", |t| t.contains("href=\"/blog/onion-dye/\""));
+    assert!(!serve.get("/about/").text().contains("/blog/dye-with-onion-skins/"));
+}
+
 /// A static file at a page's path wins over the page; once it is taken
 /// away, the page is rendered again (its dependency set went with it).
 #[test]
@@ -259,4 +282,36 @@ fn a_page_under_a_static_file_comes_back_when_the_file_goes() {
     assert_eq!(rendered(&run.stderr), (1, 14));
     assert!(site.read("public/about/index.html").starts_with("<!doctype html>"));
     assert_same_as_fresh(&site, "the static file taken away");
+}
+
+/// The bodies kept across builds (`render::body::memo`): in the cache
+/// folder, and a damaged or foreign file there is only a slower build.
+#[test]
+fn a_damaged_memo_of_bodies_is_rendered_again_never_used() {
+    let site = SiteTest::fixture("basic");
+    site.build_ok();
+    let memo = site.root.join(".shopstory-cache/bodies.bin");
+    let bytes = fs::read(&memo).expect("build keeps the bodies in the cache folder");
+    assert!(bytes.len() > 100, "{} bytes", bytes.len());
+    let post = "content/posts/2026-10-01-open-day.md";
+    for (n, damaged) in [
+        bytes[..bytes.len() / 2].to_vec(),
+        bytes.iter().map(|b| b ^ 0x01).collect(),
+        b"shopstory bodies\n\xff\xff\xff\xff".to_vec(),
+        Vec::new(),
+    ]
+    .into_iter()
+    .enumerate()
+    {
+        fs::write(&memo, damaged).unwrap();
+        site.write(post, &format!("{}\nEdit {n}.\n", site.read(post)));
+        site.build_ok();
+        assert_same_as_fresh(&site, &format!("damage {n}"));
+        let names: Vec<_> = fs::read_dir(site.root.join(".shopstory-cache"))
+            .unwrap()
+            .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+            .filter(|n| n.contains("bodies") && n != "bodies.live")
+            .collect();
+        assert_eq!(names, ["bodies.bin"], "damage {n}: no temporary file left");
+    }
 }

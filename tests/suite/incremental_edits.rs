@@ -1,8 +1,11 @@
 //! Random edit sequences against fresh builds: after every edit (a post's
 //! body, title, summary, tags or date; a post added or removed; a template,
-//! a review, a staff entry, site.yaml, a static file over a page), `build` renders again only what the
+//! a review, a staff entry, site.yaml, a static file over a page; and what
+//! the bodies kept across builds read: the URL of the page they link to,
+//! the shortcode template they call and the review it shows, the photo
+//! they show), `build` renders again only what the
 //! pages' dependency sets say changed, and the output must still be a fresh
-//! build's, byte for byte. Bounded: `SHOPSTORY_EDIT_CASES` sequences
+//! build's, byte for byte (the fresh build renders every body). Bounded: `SHOPSTORY_EDIT_CASES` sequences
 //! (default 12, ~15 s in a debug build) of up to 4 edits; PROPTEST_RNG_SEED (fixed by .ci/run) picks
 //! them.
 
@@ -34,7 +37,9 @@ impl Post {
             summary: format!("The dye batch number {n}."),
             tags: vec!["news"],
             day: 3 + n % 20,
-            body: format!("Batch {n} is dyed.\n\nMore about it.\n"),
+            body: format!(
+                "Batch {n} is dyed. See [who we are](../pages/about.md).\n\n{{{{ review(id=\"r-ana\") }}}}\n\n![A jar of batch {n}](photo.png)\n\nMore about it.\n"
+            ),
         }
     }
 
@@ -68,6 +73,14 @@ enum Edit {
     SiteYaml(u8),
     /// A static file put at a page's path (it wins), or taken away.
     StaticOverPage,
+    /// The URL of the page every managed body links to.
+    LinkedPage(u8),
+    /// The shortcode template every managed body calls.
+    ShortcodeTemplate(u8),
+    /// The text of the review that shortcode shows.
+    ReviewText(u8),
+    /// The photo every managed body shows (another size).
+    Photo(u8),
 }
 
 fn edit() -> impl Strategy<Value = Edit> {
@@ -84,6 +97,10 @@ fn edit() -> impl Strategy<Value = Edit> {
         any::<u8>().prop_map(Edit::Staff),
         any::<u8>().prop_map(Edit::SiteYaml),
         Just(Edit::StaticOverPage),
+        any::<u8>().prop_map(Edit::LinkedPage),
+        any::<u8>().prop_map(Edit::ShortcodeTemplate),
+        any::<u8>().prop_map(Edit::ReviewText),
+        any::<u8>().prop_map(Edit::Photo),
     ]
 }
 
@@ -149,12 +166,39 @@ fn apply(site: &SiteTest, posts: &mut Vec<Post>, e: &Edit) {
                 site.write("static/about/index.html", "<p>The owner's own about page.</p>\n");
             }
         }
+        Edit::LinkedPage(n) => {
+            let about = site.read("content/pages/about.md");
+            let about = about.lines().filter(|l| !l.starts_with("slug:")).collect::<Vec<_>>().join("\n");
+            let slug = if n % 3 == 0 { String::new() } else { format!("slug: about-{}\n", n % 3) };
+            site.write("content/pages/about.md", &about.replacen("---\n", &format!("---\n{slug}"), 1));
+        }
+        Edit::ShortcodeTemplate(n) => {
+            let text = format!("<figure class=\"review-embed\" data-v=\"{}\">{{{{ review.author }}}}: {{{{ review.text_html | safe }}}}</figure>\n", n % 4);
+            site.write("templates/shortcodes/review.html", &text);
+        }
+        Edit::ReviewText(n) => {
+            let reviews = site.read("data/reviews.yaml");
+            let line = reviews.lines().find(|l| l.starts_with("  text:")).unwrap().to_string();
+            site.write(
+                "data/reviews.yaml",
+                &reviews.replacen(&line, &format!("  text: Friendly help, visit {}.", n % 4), 1),
+            );
+        }
+        Edit::Photo(n) => photo(site, 20 + u32::from(n % 4) * 10),
         Edit::SiteYaml(n) => {
             let config = site.read("site.yaml");
             let line = config.lines().find(|l| l.starts_with("description:")).unwrap().to_string();
             site.write("site.yaml", &config.replacen(&line, &format!("description: Tea and yarn, edit {n}."), 1));
         }
     }
+}
+
+/// The photo the managed posts show: `w`×20 pixels of one colour.
+fn photo(site: &SiteTest, w: u32) {
+    let img = image::RgbImage::from_pixel(w, 20, image::Rgb([90, 60, 110]));
+    let mut bytes = std::io::Cursor::new(Vec::new());
+    img.write_to(&mut bytes, image::ImageFormat::Png).unwrap();
+    fs::write(site.root.join("content/posts/photo.png"), bytes.into_inner()).unwrap();
 }
 
 proptest! {
@@ -167,6 +211,7 @@ proptest! {
         // of its card is in its `page` value like the rest of its head.
         site.write("site.yaml", &format!("{}share_cards: false\n", site.read("site.yaml")));
         site.write("data/reviews.yaml", REVIEWS);
+        photo(&site, 20);
         let mut posts: Vec<Post> = (0..3).map(Post::new).collect();
         for p in &posts {
             site.write(&p.file(), &p.text());

@@ -7,6 +7,7 @@
 //! script) as values; `render_bodies` puts them into the site. Each
 //! document is rendered by its own `Linker` on one thread: no lock, no I/O.
 
+pub mod memo;
 mod shortcodes;
 mod video;
 
@@ -22,6 +23,7 @@ use crate::model::{Doc, Site};
 use crate::parse::doc::DocKind;
 use crate::render::picture as picture_html;
 use crate::theme::Theme;
+use memo::Bodies;
 use rayon::prelude::*;
 use std::cell::RefCell;
 use std::collections::{BTreeMap, HashMap};
@@ -46,20 +48,21 @@ pub struct BodyOut {
 /// `Doc` (and what they used into `site.images` and `site.media`). `check`
 /// without a theme uses it; `render` streams posts instead (`stream`).
 pub fn render_bodies(site: &mut Site, theme: Option<&Theme>, diags: &mut Diagnostics) {
-    let posts = render_all(site, &site.posts, theme);
+    let posts = render_all(site, &site.posts, theme, None);
     put_back(site, DocKind::Post, posts, diags);
-    render_page_bodies(site, theme, diags);
+    render_page_bodies(site, theme, None, diags);
 }
 
-/// Renders the bodies of the pages (not posts), like `render_bodies`.
-pub fn render_page_bodies(site: &mut Site, theme: Option<&Theme>, diags: &mut Diagnostics) {
-    let pages = render_all(site, &site.pages, theme);
+/// Renders the bodies of the pages (not posts), like `render_bodies`,
+/// taking those `memo` holds from it.
+pub fn render_page_bodies(site: &mut Site, theme: Option<&Theme>, memo: Option<&Bodies>, diags: &mut Diagnostics) {
+    let pages = render_all(site, &site.pages, theme, memo);
     put_back(site, DocKind::Page, pages, diags);
 }
 
-fn render_all(site: &Site, docs: &[Doc], theme: Option<&Theme>) -> Vec<BodyOut> {
+fn render_all(site: &Site, docs: &[Doc], theme: Option<&Theme>, memo: Option<&Bodies>) -> Vec<BodyOut> {
     let defaults = video::defaults(site);
-    docs.par_iter().map(|d| render_doc(site, theme, &defaults, d)).collect()
+    docs.par_iter().map(|d| render_doc(site, theme, &defaults, d, memo)).collect()
 }
 
 /// Puts rendered bodies into the posts (or pages), in order.
@@ -80,24 +83,33 @@ pub fn video_defaults(site: &Site) -> HashMap<String, video::DocDefaults> {
     video::defaults(site)
 }
 
-/// Renders one document's body (and a post's `video:`).
+/// Renders one document's body (and a post's `video:`); with a `memo`,
+/// takes the body from it when it holds one made from the same inputs
+/// (`memo::replay`), and else keeps the body for the next build.
 pub fn render_doc(
     site: &Site,
     theme: Option<&Theme>,
     defaults: &HashMap<String, video::DocDefaults>,
     doc: &Doc,
+    memo: Option<&Bodies>,
 ) -> BodyOut {
     let d = &*doc.parsed;
     let mut diags = Diagnostics::new();
     diags.add_source(&d.source, d.text.clone());
-    let linker = Linker::new(site, theme, defaults);
     let input = BodyInput {
         file: &d.source,
         body: d.body(),
         body_offset: d.body_offset,
         first_image_eager: doc.cover.is_none(),
     };
-    let body = markdown::render(&input, &linker, &mut diags);
+    let (linker, body) = match memo {
+        None => {
+            let linker = Linker::new(site, theme, defaults);
+            let body = markdown::render(&input, &linker, &mut diags);
+            (linker, body)
+        }
+        Some(memo) => remembered(site, theme, defaults, &input, d.kind, memo, &mut diags),
+    };
     let video = if d.kind == DocKind::Post { linker.resolve_doc_video(d, &mut diags) } else { None };
     let video_script = linker.video.scripted.get();
     BodyOut {
@@ -108,6 +120,40 @@ pub fn render_doc(
         media: linker.video.media.into_inner(),
         diags,
     }
+}
+
+/// A body from `memo` when it is there and its questions get the same
+/// answers, else rendered and kept in `memo` (when it had no diagnostic),
+/// with the linker that answered (it holds what the body used).
+fn remembered<'a>(
+    site: &'a Site,
+    theme: Option<&'a Theme>,
+    defaults: &'a HashMap<String, video::DocDefaults>,
+    input: &BodyInput<'_>,
+    kind: DocKind,
+    memo: &Bodies,
+    diags: &mut Diagnostics,
+) -> (Linker<'a>, RenderedBody) {
+    let key = memo::key(input, (site.config.i18n.t("task_done"), site.config.i18n.t("task_not_done")));
+    if let Some(entry) = memo.take(key) {
+        let linker = Linker::new(site, theme, defaults);
+        if memo::replay(&entry.trace, &linker) {
+            memo.put(key, entry.clone(), false);
+            let body = std::sync::Arc::try_unwrap(entry).map_or_else(|e| e.body.clone(), |e| e.body);
+            return (linker, body);
+        }
+    }
+    let linker = Linker::new(site, theme, defaults);
+    let recorder = memo::Recorder::new(&linker);
+    let mut body = markdown::render(input, &recorder, diags);
+    if diags.is_empty() {
+        // A streamed post keeps only these of its HTML (`stream::keep_for_listings`).
+        if kind == DocKind::Post && site.config.search {
+            body.search_words = crate::render::search::body_words(&body.html);
+        }
+        memo.put(key, std::sync::Arc::new(memo::Entry { trace: recorder.into_trace(), body: body.clone() }), true);
+    }
+    (linker, body)
 }
 
 /// The site's facts a body reads, and what the body used so far.

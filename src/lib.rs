@@ -18,10 +18,7 @@
 //!
 //! Only `load`, `theme` (reading templates), `assets::execute` and `write`
 //! touch the disk; `check` runs every stage but the last two, and `build`
-//! adds `build_files` (assets::execute) and then writes. `build` starts
-//! drawing share cards early: its page sink hands each card the render
-//! stage names to `assets::cards::EarlyCards`, which draws it alongside,
-//! and `build_files` waits for those and draws the rest.
+//! adds `build_files` (assets::execute) and then writes.
 
 #![warn(clippy::print_stdout, clippy::print_stderr)]
 
@@ -227,10 +224,6 @@ impl render::Pages for Guarded<'_, '_> {
     fn bodies(&self) -> Option<&render::body::memo::Bodies> {
         self.0.bodies()
     }
-
-    fn card(&self, card: &assets::cards::PlannedCard) {
-        self.0.card(card);
-    }
 }
 
 /// What a check reports: the files (none after an error) and the counts.
@@ -278,14 +271,11 @@ fn outcome(
 /// cards (filling the image cache with what it lacks; cards may be drawn
 /// from image variants) and adds them to `outcome.files`. A photo that
 /// fails to decode becomes an error in `outcome.diags` and leaves `files`
-/// empty; a cache that cannot be written is a failure. `early`: the cards
-/// drawn while the pages were rendered (the sink handed them over), waited
-/// for here and counted as drawn by this build.
+/// empty; a cache that cannot be written is a failure.
 pub fn build_files(
     opts: &BuildOptions,
     outcome: &mut Outcome,
     reporter: &report::Reporter,
-    early: Option<&assets::cards::EarlyCards>,
 ) -> Result<(), assets::CacheError> {
     let cache_dir = opts.root.join(&outcome.cache_dir);
     let mut clock = std::time::Instant::now();
@@ -304,28 +294,22 @@ pub fn build_files(
     outcome.files.extend(done.files);
     outcome.phases.lap("images", &mut clock);
     let progress = reporter.progress("share cards", outcome.planned_cards.len());
-    let started = std::time::Instant::now();
-    // Those drawn early are in the cache now: `execute` counts them as found there.
-    let early = early.map(|e| e.finish()).unwrap_or_default();
-    let early = outcome.planned_cards.keys().filter(|k| early.contains(*k)).count();
-    (0..early).for_each(|_| progress.tick());
     let card_opts = assets::cards::CardOptions { cache_dir: &cache_dir, on_card_done: &|| progress.tick() };
+    let started = std::time::Instant::now();
     let cards = assets::cards::execute(&outcome.planned_cards, &card_opts, &mut outcome.diags);
     progress.finish();
-    let mut cards = cards?;
+    let cards = cards?;
     if outcome.diags.has_errors() {
         outcome.files.clear();
         return Ok(());
     }
-    let moved = early.min(cards.stats.from_cache);
-    (cards.stats.drawn, cards.stats.from_cache) = (cards.stats.drawn + moved, cards.stats.from_cache - moved);
     outcome.card_stats = cards.stats;
     if cards.stats.drawn > 0 {
         let secs = started.elapsed().as_secs_f64();
         reporter.timing(&format!(
-            "drew {} share cards, {moved} of them while the pages were rendered; the rest took {secs:.2} s after ({:.0} cards/s on {} threads)",
+            "drew {} share cards in {secs:.2} s ({:.0} cards/s on {} threads)",
             cards.stats.drawn,
-            (cards.stats.drawn - moved) as f64 / secs.max(1e-9),
+            cards.stats.drawn as f64 / secs.max(1e-9),
             rayon::current_num_threads()
         ));
     }

@@ -1,6 +1,5 @@
 //! `shopstory build` and `shopstory check`.
 
-use crate::assets::cards::EarlyCards;
 use crate::cli::{BuildArgs, CheckArgs};
 use crate::options::BuildOptions;
 use crate::report::Reporter;
@@ -79,13 +78,10 @@ pub fn build(args: &BuildArgs, reporter: &Reporter) -> Result<ExitCode> {
     let memo_read = Instant::now();
     let bodies = crate::write::memo::read(&cache_dir);
     let memo_read = memo_read.elapsed();
-    // Share cards are drawn as the pages name them, alongside the rendering
-    // (a cache that cannot be opened is reported by `build_files`).
-    let early = EarlyCards::new(&cache_dir).ok();
-    let mut outcome = crate::check_with(&opts, &ToStaging(&staging, &bodies.bodies, early.as_ref()));
+    let mut outcome = crate::check_with(&opts, &ToStaging(&staging, &bodies.bodies));
     outcome.phases.add("memo read", memo_read);
     if !outcome.diags.has_errors() {
-        crate::build_files(&opts, &mut outcome, reporter, early.as_ref())?;
+        crate::build_files(&opts, &mut outcome, reporter)?;
     }
     let mut clock = Instant::now();
     // After errors some bodies may not have been asked for: the memo stays as it was.
@@ -145,8 +141,7 @@ pub fn build(args: &BuildArgs, reporter: &Reporter) -> Result<ExitCode> {
 
 /// Pages go into the staging folder; a page whose inputs did not change
 /// since the last build is linked from the output instead of rendered.
-/// Share cards go to the early drawing.
-struct ToStaging<'a>(&'a Staging, &'a crate::render::body::memo::Bodies, Option<&'a EarlyCards>);
+struct ToStaging<'a>(&'a Staging, &'a crate::render::body::memo::Bodies);
 
 impl crate::render::Pages for ToStaging<'_> {
     fn put(&self, f: crate::output::OutputFile, deps: crate::output::Deps) -> Result<(), String> {
@@ -160,12 +155,6 @@ impl crate::render::Pages for ToStaging<'_> {
 
     fn bodies(&self) -> Option<&crate::render::body::memo::Bodies> {
         Some(self.1)
-    }
-
-    fn card(&self, card: &crate::assets::cards::PlannedCard) {
-        if let Some(early) = self.2 {
-            early.submit(card);
-        }
     }
 }
 

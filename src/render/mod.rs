@@ -221,13 +221,6 @@ pub trait Pages: Sync {
     fn bodies(&self) -> Option<&body::memo::Bodies> {
         None
     }
-
-    /// Takes a share card a page names, as soon as it is planned (it is
-    /// in `Rendered.cards` as well, and may come more than once): `build`
-    /// starts drawing it while the pages are rendered. Nothing by default.
-    fn card(&self, card: &crate::assets::cards::PlannedCard) {
-        let _ = card;
-    }
 }
 
 /// Pages counted and dropped (`check`).
@@ -415,8 +408,6 @@ fn other_pages(
 ) -> Vec<PageResult> {
     let planner = share::Planner::new(site, diags);
     share::plan(&planner, jobs.iter_mut().map(|j| (&mut j.meta, j.rendering.as_str())), cards, diags);
-    // To the sink, as the posts' cards went when they were planned (those again: it takes each name once).
-    cards.values().for_each(|c| out.sink.card(c));
     if let Some(lang) = out.lang {
         jobs.iter_mut().for_each(|j| lang.link(&mut j.meta));
     }

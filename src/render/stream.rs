@@ -134,9 +134,6 @@ fn render_post<'a>(
 ) -> (PageResult, Option<PlannedCard>) {
     let mut job = post_job(ctx.site, i, post);
     let card = planner.plan_page(&mut job.meta, &job.rendering, Some(post), &mut Warned::new(), diags);
-    if let Some(c) = &card {
-        ctx.out.sink.card(c);
-    }
     if let Some(lang) = ctx.out.lang {
         lang.link(&mut job.meta);
     }

@@ -76,7 +76,7 @@ fn build_once(opts: &BuildOptions, reporter: &Reporter, previous: Option<&Snapsh
     let pages = InMemory { previous, made: Mutex::new(Made::default()), bodies };
     let mut outcome = crate::check_with(opts, &pages);
     if !outcome.diags.has_errors() {
-        if let Err(e) = crate::build_files(opts, &mut outcome, reporter, None) {
+        if let Err(e) = crate::build_files(opts, &mut outcome, reporter) {
             outcome.diags.error(&outcome.cache_dir, None, format!("could not use the image cache: {e}")).help(
                 "check that the disk is not full and that you may write to the cache folder (cache_dir in site.yaml)",
             );

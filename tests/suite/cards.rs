@@ -99,30 +99,6 @@ fn cards_are_drawn_once_then_come_from_the_cache_byte_for_byte() {
     assert_eq!(first, tree(&other.public()), "a cold build at another path differs");
 }
 
-/// Issue 19: `build` draws cards while it renders the pages (the verbose
-/// line says how many); `check`, which writes nothing, draws none.
-#[test]
-fn issue_19_build_draws_cards_while_rendering_and_check_draws_none() {
-    let site = SiteTest::fixture("basic");
-    let cards_in_cache = || {
-        std::fs::read_dir(site.root.join(".shopstory-cache/images"))
-            .map(|d| d.filter(|e| e.as_ref().unwrap().file_name().to_string_lossy().starts_with("card-")).count())
-            .unwrap_or(0)
-    };
-    site.run_ok(&["check"]);
-    assert_eq!(cards_in_cache(), 0, "check drew cards");
-    let run = site.run_ok(&["build", "--verbose"]).stderr;
-    let line = run.lines().find(|l| l.starts_with("drew ")).unwrap_or_else(|| panic!("{run}"));
-    let early: usize = line
-        .split(", ")
-        .nth(1)
-        .and_then(|s| s.split(' ').next())
-        .and_then(|n| n.parse().ok())
-        .unwrap_or_else(|| panic!("{line}"));
-    assert!(early >= 1 && early <= drawn(&run), "{line}");
-    assert_eq!(cards_in_cache(), drawn(&run), "{line}");
-}
-
 #[test]
 fn a_changed_title_gets_a_new_card_and_the_others_stay_cached() {
     let site = SiteTest::fixture("basic");

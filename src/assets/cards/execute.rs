@@ -45,18 +45,10 @@ pub struct ExecutedCards {
     pub stats: CardStats,
 }
 
-/// The photo and the logo a card is made from.
-pub(super) fn inputs(card: &PlannedCard) -> (Option<&CardPhoto>, Option<&CardPhoto>) {
-    match &card.kind {
-        CardKind::Drawn(spec) => (spec.photo.as_ref(), spec.logo.as_ref()),
-        CardKind::Photo { photo, .. } => (Some(photo), None),
-    }
-}
-
 /// Reads and decodes a card's photo or logo: the variant from the image
 /// cache when there is one (it is made before the cards), else the source,
 /// checked against the hash it was planned with.
-pub(super) fn load(photo: &CardPhoto, cache: &Cache) -> Result<Pixels, String> {
+fn load(photo: &CardPhoto, cache: &Cache) -> Result<Pixels, String> {
     if let Some(v) = &photo.variant {
         if let Ok(bytes) = std::fs::read(cache.path_of(v)) {
             if let Ok(px) = decode(&bytes, photo.has_alpha, &photo.limits) {
@@ -68,7 +60,7 @@ pub(super) fn load(photo: &CardPhoto, cache: &Cache) -> Result<Pixels, String> {
 }
 
 /// Whether making a card decodes a full-size source (no variant to use).
-pub(super) fn decodes_source(photo: &CardPhoto, cache: &Cache) -> bool {
+fn decodes_source(photo: &CardPhoto, cache: &Cache) -> bool {
     photo.variant.as_ref().is_none_or(|v| !cache.contains(v))
 }
 
@@ -84,13 +76,12 @@ fn load_source(photo: &CardPhoto) -> Result<Pixels, String> {
 /// How making one card went: done, or (the file to blame, why not).
 type Made = Result<(), (String, String)>;
 
-/// Makes one card's bytes, with its logo decoded (none: a monogram). The
-/// error is about its photo.
-pub(super) fn make(
+/// Makes one card's bytes. The error is about its photo.
+fn make(
     card: &PlannedCard,
     fonts: &Fonts,
     cache: &Cache,
-    logo: Option<&Pixels>,
+    logos: &HashMap<String, Option<Pixels>>,
 ) -> Result<Vec<u8>, (String, String)> {
     match &card.kind {
         CardKind::Drawn(spec) => {
@@ -98,6 +89,7 @@ pub(super) fn make(
                 Some(p) => Some(load(p, cache).map_err(|why| (p.source.clone(), why))?),
                 None => None,
             };
+            let logo = spec.logo.as_ref().and_then(|l| logos.get(&l.key())).and_then(Option::as_ref);
             Ok(card_png(spec, fonts, photo.as_ref(), logo))
         }
         CardKind::Photo { photo, quality } => {
@@ -153,15 +145,14 @@ pub fn execute(
         .map(|card| {
             // A card drawn from a full-size source holds a share of the
             // memory budget while it is made (all of `make` is sequential).
-            let _share = inputs(card)
-                .0
+            let source = match &card.kind {
+                CardKind::Drawn(spec) => spec.photo.as_ref(),
+                CardKind::Photo { photo, .. } => Some(photo),
+            };
+            let _share = source
                 .filter(|p| decodes_source(p, &cache))
                 .map(|p| budget::memory().take(budget::decode_cost(p.source_size.0, p.source_size.1, p.has_alpha)));
-            let logo = match &card.kind {
-                CardKind::Drawn(spec) => spec.logo.as_ref().and_then(|l| logos.get(&l.key())).and_then(Option::as_ref),
-                CardKind::Photo { .. } => None,
-            };
-            let r = match make(card, fonts, &cache, logo) {
+            let r = match make(card, fonts, &cache, &logos) {
                 Ok(bytes) => cache.store(&card.output, &bytes).map(|_| Ok(())),
                 Err(e) => Ok(Err(e)),
             };

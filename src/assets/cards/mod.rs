@@ -15,9 +15,7 @@
 //! - `execute` (I/O, `build` only): draws the cards the cache lacks in
 //!   parallel, encodes them as PNG and stores them atomically in the image
 //!   cache next to the photo variants. A warm build draws none; a cold one
-//!   draws each card name once. `build` starts on them earlier: each card
-//!   the render stage names goes to `EarlyCards`, which draws it alongside
-//!   the rendering, and `execute` draws what is left.
+//!   draws each card name once.
 //!
 //! What many cards share is made once per process (issue 19): a layer per
 //! layout and site (the gradient, the circles, the mark, the site's name and
@@ -38,13 +36,12 @@
 //! characters, where the text goes), `draw.rs` (the palette, the canvas and
 //! `draw`), `shared.rs` (the layers and glyphs cards share), `png.rs`
 //! (encoding over a layer), `deflate.rs` (the bit writer and each layer's
-//! Huffman table), `execute.rs` (drawing in parallel and the
-//! cache) and `early.rs` (drawing while the pages are rendered). `samples.rs` checks a sample of cards against reference PNGs. This file
+//! Huffman table) and `execute.rs` (drawing in parallel and the
+//! cache). `samples.rs` checks a sample of cards against reference PNGs. This file
 //! is the public face: everything callers use is re-exported here.
 
 mod deflate;
 mod draw;
-mod early;
 mod execute;
 mod png;
 mod shared;
@@ -59,7 +56,6 @@ mod tests;
 #[allow(clippy::print_stderr, reason = "a timing probe prints its figures")]
 mod timing;
 
-pub use early::EarlyCards;
 pub use execute::{execute, CardOptions, CardStats, ExecutedCards};
 pub use spec::{
     card_name, CardKind, CardPhoto, CardSpec, Colour, Layout, PlannedCard, BOLD_FONT, CARD_EPOCH, HEIGHT, REGULAR_FONT,

@@ -1,5 +1,4 @@
 use super::draw::{card_png, cover, draw, min_contrast, Palette};
-use super::early::EarlyCards;
 use super::execute::{execute, CardOptions};
 use super::spec::{card_name, CardPhoto, CardSpec, Colour, Layout, PlannedCard, HEIGHT, WIDTH};
 use super::text::{layout_text, line_height, Fonts, TITLE_SIZES};
@@ -421,71 +420,4 @@ fn blending_a_run_of_pixels_is_blending_each() {
             }
         }
     }
-}
-
-/// Issue 19: cards drawn while the pages are rendered are stored exactly as
-/// `execute` stores them, each name once, none the cache has, and `execute`
-/// then finds them there.
-#[test]
-fn issue_19_cards_drawn_early_are_the_bytes_execute_draws_and_are_not_drawn_again() {
-    let fonts = Fonts::embedded();
-    let card = |title: &str| PlannedCard::drawn(spec(Layout::Post, title), fonts);
-    let all: BTreeMap<String, PlannedCard> =
-        ["One", "Two", "Three"].into_iter().map(card).map(|c| (c.output.clone(), c)).collect();
-    let reference = tempfile::tempdir().expect("tempdir");
-    let opts = CardOptions { cache_dir: reference.path(), on_card_done: &|| {} };
-    execute(&all, &opts, &mut Diagnostics::new()).expect("execute");
-
-    let tmp = tempfile::tempdir().expect("tempdir");
-    let opts = CardOptions { cache_dir: tmp.path(), on_card_done: &|| {} };
-    let three: BTreeMap<_, _> = [card("Three")].into_iter().map(|c| (c.output.clone(), c)).collect();
-    execute(&three, &opts, &mut Diagnostics::new()).expect("execute");
-    let early = EarlyCards::new(tmp.path()).expect("open");
-    for title in ["One", "Two", "One", "Three", "Two"] {
-        early.submit(&card(title));
-    }
-    let drawn = early.finish();
-    let mut names: Vec<String> = drawn.into_iter().collect();
-    names.sort();
-    let mut want = vec![card("One").output, card("Two").output];
-    want.sort();
-    assert_eq!(names, want, "each card the cache lacks, once");
-    let cached = |dir: &std::path::Path, c: &PlannedCard| {
-        std::fs::read(dir.join("images").join(c.output.rsplit('/').next().expect("name"))).expect("in the cache")
-    };
-    for c in all.values() {
-        assert!(cached(tmp.path(), c) == cached(reference.path(), c), "{} differs", c.output);
-    }
-    // After `finish` nothing more is drawn.
-    early.submit(&card("Four"));
-    assert!(early.finish().is_empty());
-    assert!(!tmp.path().join("images").join(card("Four").output.rsplit('/').next().expect("name")).exists());
-    let run = execute(&all, &opts, &mut Diagnostics::new()).expect("execute");
-    assert_eq!((run.stats.drawn, run.stats.from_cache), (0, 3));
-}
-
-/// Issue 19: a card that needs an image variant this build has not made
-/// yet, or whose photo cannot be read, is not drawn early and reports
-/// nothing there: `execute` makes it (or reports it) as it always did.
-#[test]
-fn issue_19_cards_early_drawing_cannot_make_are_left_to_execute() {
-    let fonts = Fonts::embedded();
-    let tmp = tempfile::tempdir().expect("tempdir");
-    let with = |variant: Option<&str>, title: &str| {
-        let photo =
-            CardPhoto { variant: variant.map(String::from), abs: tmp.path().join("missing.jpg"), ..photo_ref() };
-        PlannedCard::drawn(CardSpec { photo: Some(photo), ..spec(Layout::Post, title) }, fonts)
-    };
-    let waiting = with(Some("media/p-0123456789-960.jpg"), "Waits for its variant");
-    let unreadable = with(None, "Its photo is gone");
-    let early = EarlyCards::new(tmp.path()).expect("open");
-    early.submit(&waiting);
-    early.submit(&unreadable);
-    assert!(early.finish().is_empty());
-    let cards: BTreeMap<_, _> = [waiting, unreadable].into_iter().map(|c| (c.output.clone(), c)).collect();
-    let opts = CardOptions { cache_dir: tmp.path(), on_card_done: &|| {} };
-    let mut diags = Diagnostics::new();
-    let run = execute(&cards, &opts, &mut diags).expect("execute");
-    assert_eq!((run.stats.drawn, run.stats.failed), (0, 2));
-    assert!(diags.has_errors());
 }

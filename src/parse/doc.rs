@@ -3,7 +3,7 @@
 //! name (`2026-11-02-slug.md`); slugs from the front matter, the file name or
 //! the title.
 
-use super::frontmatter::{self, SplitError};
+use super::frontmatter;
 use super::yaml::{self, Region, Seg, Value};
 use crate::date::{Date, DateTime};
 use crate::diag::{Diagnostics, Span};
@@ -164,12 +164,7 @@ impl ParsedDoc {
     }
     /// The span of a front-matter key's value, in file coordinates.
     pub fn span_of(&self, key: &str) -> Option<Span> {
-        let region = Region {
-            file: &self.source,
-            text: &self.text[self.front_offset..self.front_offset + self.front_len],
-            offset: self.front_offset,
-        };
-        region.span(&[Seg::Key(key)])
+        frontmatter::key_span(&self.source, &self.text, self.front_offset, self.front_len, key)
     }
 }
 
@@ -195,25 +190,12 @@ pub fn date_from_file_name(stem: &str) -> Option<Result<(Date, &str), String>> {
 pub fn parse_doc(file: &TextFile, kind: DocKind, diags: &mut Diagnostics) -> Option<ParsedDoc> {
     let path = file.path.as_str();
     let text = &file.text;
-    let split = match frontmatter::split(text) {
-        Ok(s) => s,
-        Err(SplitError::Missing) => {
-            diags
-                .error(
-                    path,
-                    Some(Span::new(0, text.find('\n').unwrap_or(text.len()).min(80))),
-                    "this file has no front matter",
-                )
-                .help("start the file with a `---` line, then `title: ...`, then another `---` line");
-            return None;
-        }
-        Err(SplitError::NotClosed) => {
-            diags
-                .error(path, Some(Span::new(0, 3)), "the front matter opened here is never closed")
-                .help("add a line with just `---` after the last front matter line (such as `title: ...`)");
-            return None;
-        }
+    let wording = frontmatter::Wording {
+        missing: "this file has no front matter",
+        missing_help: "start the file with a `---` line, then `title: ...`, then another `---` line",
+        not_closed_help: "add a line with just `---` after the last front matter line (such as `title: ...`)",
     };
+    let split = frontmatter::split_or_report(path, text, &wording, diags)?;
     let region = Region { file: path, text: split.yaml, offset: split.yaml_offset };
     let help = "front matter is YAML: one `key: value` per line; put quotes around a value that contains `: ` or starts with a special character";
     let value = match yaml::parse_value(split.yaml) {

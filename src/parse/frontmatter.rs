@@ -1,6 +1,9 @@
 //! Splits a markdown file into its YAML front matter and its body, keeping
 //! the byte offset of each so that every later span is in file coordinates.
 
+use super::yaml::{Region, Seg};
+use crate::diag::{Diagnostics, Span};
+
 /// A file cut in two at its `---` lines.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Split<'a> {
@@ -36,6 +39,40 @@ pub fn split(text: &str) -> Result<Split<'_>, SplitError> {
         pos = end + 1;
     }
     Err(SplitError::NotClosed)
+}
+
+/// What the errors of `split_or_report` say, for one kind of file.
+pub struct Wording {
+    /// "this event has no front matter"
+    pub missing: &'static str,
+    pub missing_help: &'static str,
+    pub not_closed_help: &'static str,
+}
+
+/// `split`, with a missing or unclosed front matter reported at its place
+/// in `path` (`None` then).
+pub fn split_or_report<'a>(path: &str, text: &'a str, w: &Wording, diags: &mut Diagnostics) -> Option<Split<'a>> {
+    match split(text) {
+        Ok(s) => Some(s),
+        Err(SplitError::Missing) => {
+            let first_line = text.find('\n').unwrap_or(text.len()).min(80);
+            diags.error(path, Some(Span::new(0, first_line)), w.missing).help(w.missing_help);
+            None
+        }
+        Err(SplitError::NotClosed) => {
+            diags
+                .error(path, Some(Span::new(0, 3)), "the front matter opened here is never closed")
+                .help(w.not_closed_help);
+            None
+        }
+    }
+}
+
+/// The span of a front-matter key's value in a parsed file, in file
+/// coordinates (`front_offset`, `front_len`: where its YAML is in `text`).
+pub fn key_span(source: &str, text: &str, front_offset: usize, front_len: usize, key: &str) -> Option<Span> {
+    let region = Region { file: source, text: &text[front_offset..front_offset + front_len], offset: front_offset };
+    region.span(&[Seg::Key(key)])
 }
 
 #[cfg(test)]

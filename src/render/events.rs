@@ -179,6 +179,7 @@ fn status_label(site: &Site, s: Status) -> String {
 const NEXT_DATES: usize = 6;
 
 pub(crate) fn event_view(site: &Site, e: &Event) -> EventView {
+    let dates: Vec<DateView> = e.occurrences.iter().map(|o| date_view(site, e, o)).collect();
     EventView {
         id: e.id.clone(),
         url: e.url.clone(),
@@ -190,12 +191,12 @@ pub(crate) fn event_view(site: &Site, e: &Event) -> EventView {
         status: e.status.name(),
         status_label: status_label(site, e.status),
         next: date_view(site, e, e.next()),
-        dates: e.occurrences.iter().map(|o| date_view(site, e, o)).collect(),
-        next_dates: if e.occurrences.len() > NEXT_DATES {
-            e.occurrences.iter().map(|o| date_view(site, e, o)).filter(|d| d.upcoming).take(NEXT_DATES).collect()
+        next_dates: if dates.len() > NEXT_DATES {
+            dates.iter().filter(|d| d.upcoming).take(NEXT_DATES).cloned().collect()
         } else {
             Vec::new()
         },
+        dates,
         upcoming: e.is_upcoming(),
         all_day: e.all_day,
         place: place_view(site, e),

@@ -10,7 +10,7 @@ mod place;
 pub mod when;
 
 use super::config::SiteConfig;
-use super::frontmatter::{self, SplitError};
+use super::frontmatter;
 use super::yaml::{self, scalar, Mapping, Region, Seg, Value};
 use crate::diag::{Diagnostics, Span};
 use crate::load::TextFile;
@@ -142,15 +142,7 @@ impl ParsedEvent {
 
     /// The span of a front-matter key's value, in file coordinates.
     pub fn span_of(&self, key: &str) -> Option<Span> {
-        self.region().span(&[Seg::Key(key)])
-    }
-
-    fn region(&self) -> Region<'_> {
-        Region {
-            file: &self.source,
-            text: &self.text[self.front_offset..self.front_offset + self.front_len],
-            offset: self.front_offset,
-        }
+        frontmatter::key_span(&self.source, &self.text, self.front_offset, self.front_len, key)
     }
 }
 
@@ -238,21 +230,13 @@ impl Fields<'_, '_> {
 pub fn parse_event(file: &TextFile, config: &SiteConfig, diags: &mut Diagnostics) -> Option<ParsedEvent> {
     let path = file.path.as_str();
     let text = &file.text;
-    let split = match frontmatter::split(text) {
-        Ok(s) => s,
-        Err(SplitError::Missing) => {
-            diags
-                .error(path, Some(Span::new(0, text.find('\n').unwrap_or(text.len()).min(80))), "this event has no front matter")
-                .help("start the file with a `---` line, then `title: ...` and `start: 2026-12-12 10:00`, then another `---` line");
-            return None;
-        }
-        Err(SplitError::NotClosed) => {
-            diags
-                .error(path, Some(Span::new(0, 3)), "the front matter opened here is never closed")
-                .help("add a line with just `---` after the last front matter line");
-            return None;
-        }
+    let wording = frontmatter::Wording {
+        missing: "this event has no front matter",
+        missing_help:
+            "start the file with a `---` line, then `title: ...` and `start: 2026-12-12 10:00`, then another `---` line",
+        not_closed_help: "add a line with just `---` after the last front matter line",
     };
+    let split = frontmatter::split_or_report(path, text, &wording, diags)?;
     let region = Region { file: path, text: split.yaml, offset: split.yaml_offset };
     let map = match yaml::parse_value(split.yaml) {
         Ok(Value::Mapping(m)) => m,

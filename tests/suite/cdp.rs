@@ -195,13 +195,26 @@ impl Browser {
     }
 
     /// Evaluates `expression` until it is truthy, or panics at `deadline`.
+    /// The expression may be waiting for a navigation (a form sent, a link
+    /// followed): while the page is being replaced an evaluation can fail
+    /// ("Inspected target navigated or closed", "Execution context was
+    /// destroyed") or go unanswered, and that counts as "not yet".
     pub(crate) fn eval_until(&mut self, expression: &str, deadline: Instant) -> Value {
+        let params = json!({"expression": expression, "returnByValue": true, "awaitPromise": true});
+        let mut last_error = None;
         loop {
-            let v = self.eval(expression, deadline);
-            if !(v.is_null() || v == json!(false) || v == json!("") || v == json!(0)) {
-                return v;
+            let within = (Instant::now() + std::time::Duration::from_secs(2)).min(deadline);
+            match self.try_call("Runtime.evaluate", params.clone(), within) {
+                Some(Ok(r)) => {
+                    let v = r["result"]["value"].clone();
+                    if !(v.is_null() || v == json!(false) || v == json!("") || v == json!(0)) {
+                        return v;
+                    }
+                }
+                Some(Err(error)) => last_error = Some(error),
+                None => {}
             }
-            assert!(Instant::now() < deadline, "timed out waiting for {expression}");
+            assert!(Instant::now() < deadline, "timed out waiting for {expression} (last error: {last_error:?})");
             std::thread::sleep(std::time::Duration::from_millis(50));
         }
     }

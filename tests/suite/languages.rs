@@ -413,17 +413,7 @@ fn js(b: &mut crate::cdp::Browser, expr: &str) -> serde_json::Value {
 
 fn wait_for_path(b: &mut crate::cdp::Browser, path: &str) {
     let ready = format!("location.pathname === {path:?} && document.readyState === 'complete'");
-    let end = std::time::Instant::now() + std::time::Duration::from_secs(30);
-    // While the page is being replaced an evaluation may fail or go unanswered: ask again.
-    let params = serde_json::json!({"expression": ready, "returnByValue": true});
-    let loaded = |b: &mut crate::cdp::Browser| {
-        let short = std::time::Instant::now() + std::time::Duration::from_secs(2);
-        matches!(b.try_call("Runtime.evaluate", params.clone(), short), Some(Ok(r)) if r["result"]["value"] == true)
-    };
-    while !loaded(b) {
-        assert!(std::time::Instant::now() < end, "{path} did not load");
-        std::thread::sleep(std::time::Duration::from_millis(50));
-    }
+    b.eval_until(&ready, std::time::Instant::now() + std::time::Duration::from_secs(30));
 }
 
 /// Headless Chromium on the built site: the switcher is visible, each link

@@ -195,6 +195,42 @@ pub(super) fn value(v: &Value) -> u64 {
     xxh3_64_with_seed(format!("{v:?}").as_bytes(), 10)
 }
 
+/// A digest of a view (a struct a template reads) from its fields, without
+/// making it a template value first: its JSON text, streamed into the hash.
+/// Two views digest alike exactly when they serialize alike, which is when
+/// the template values made from them are alike. Used for the pages most
+/// builds keep (posts', documents', every page's head), so that a kept
+/// page's views are never copied into a template value.
+pub(super) fn of<T: serde::Serialize + ?Sized>(view: &T) -> u64 {
+    struct Hashing(xxhash_rust::xxh3::Xxh3);
+    impl std::io::Write for Hashing {
+        fn write(&mut self, bytes: &[u8]) -> std::io::Result<usize> {
+            self.0.update(bytes);
+            Ok(bytes.len())
+        }
+        fn flush(&mut self) -> std::io::Result<()> {
+            Ok(())
+        }
+    }
+    let mut hashing = Hashing(xxhash_rust::xxh3::Xxh3::with_seed(11));
+    match serde_json::to_writer(&mut hashing, view) {
+        Ok(()) => hashing.0.digest(),
+        // Not JSON (a map with keys that are not text): as a template value.
+        Err(_) => value(&Value::from_serializable(view)),
+    }
+}
+
+/// A digest of a list from its items' digests (in order).
+pub(super) fn list(items: impl Iterator<Item = u64>) -> u64 {
+    let mut n = 0u64;
+    let mut acc = 12;
+    for d in items {
+        acc = mix(acc, d);
+        n += 1;
+    }
+    mix(acc, n)
+}
+
 fn mix(a: u64, b: u64) -> u64 {
     let mut bytes = [0u8; 16];
     bytes[..8].copy_from_slice(&a.to_le_bytes());
@@ -240,5 +276,27 @@ mod tests {
             assert_ne!(value(&a), value(&Value::from_serializable(&other)));
         }
         assert_ne!(value(&Value::from("<b>")), value(&Value::safe_string("<b>")));
+    }
+
+    #[test]
+    fn a_views_digest_follows_its_fields() {
+        #[derive(serde::Serialize)]
+        struct A {
+            title: &'static str,
+            n: usize,
+            tags: Vec<&'static str>,
+            cover: Option<&'static str>,
+        }
+        let a = A { title: "Tea", n: 3, tags: vec!["x", "y"], cover: None };
+        assert_eq!(of(&a), of(&A { title: "Tea", n: 3, tags: vec!["x", "y"], cover: None }));
+        for other in [
+            A { title: "Te", n: 3, tags: vec!["x", "y"], cover: None },
+            A { title: "Tea", n: 4, tags: vec!["x", "y"], cover: None },
+            A { title: "Tea", n: 3, tags: vec!["y", "x"], cover: None },
+            A { title: "Tea", n: 3, tags: vec!["xy"], cover: None },
+            A { title: "Tea", n: 3, tags: vec!["x", "y"], cover: Some("") },
+        ] {
+            assert_ne!(of(&a), of(&other));
+        }
     }
 }

@@ -55,6 +55,8 @@ struct Shared {
     t: Value,
     /// Every post's listing card, in order (built once the posts' bodies are).
     cards: Vec<Value>,
+    /// Each listing card's digest (`deps::value`), in the same order.
+    card_digests: Vec<u64>,
 }
 
 fn image_view(site: &Site, use_: &ImageUse, eager: bool, sizes: &str) -> Option<ImageView> {
@@ -313,8 +315,16 @@ fn render_language(
     let out = stream::Out { sink, lang, deps: deps::Base::new(theme, lang, base_path, common) };
     let mut results = stream::posts(site, theme, &shared, &out, &mut cards, diags);
     body::render_page_bodies(site, Some(theme), sink.bodies(), diags);
-    shared.cards = site.posts.par_iter().map(|p| ser(&card(site, p))).collect();
-    let (jobs, search_index) = page_jobs(site, &shared);
+    (shared.cards, shared.card_digests) = site
+        .posts
+        .par_iter()
+        .map(|p| {
+            let card = ser(&card(site, p));
+            let digest = deps::value(&card);
+            (card, digest)
+        })
+        .unzip();
+    let (jobs, search_index) = page_jobs(site);
     results.extend(other_pages(site, theme, &shared, jobs, &out, &mut cards, diags));
     let (pages, rendered, sitemap) = report_results(results, diags);
     let folder = lang.map_or("", |l| l.folder.as_str());
@@ -335,14 +345,21 @@ fn shared_values(site: &Site) -> Shared {
     let tags: Vec<TagView> =
         site.tags.iter().map(|t| tag_view(site, &t.name, &t.slug, t.url.clone(), t.posts.len())).collect();
     let t = site.config.i18n.template_value(&site.config.shop.name);
-    Shared { site: site_view(site), staff: ser(&staff), tags: ser(&tags), t, cards: Vec::new() }
+    Shared {
+        site: site_view(site),
+        staff: ser(&staff),
+        tags: ser(&tags),
+        t,
+        cards: Vec::new(),
+        card_digests: Vec::new(),
+    }
 }
 
 /// Every page but the posts' (`pages::jobs`), with issue 17's contact
 /// page and search page, and the search's `search/index.json`. Run once
 /// every body is rendered: the search reads them.
-fn page_jobs(site: &Site, shared: &Shared) -> (Vec<Job>, Option<OutputFile>) {
-    let mut jobs = jobs(site, shared);
+fn page_jobs(site: &Site) -> (Vec<Job>, Option<OutputFile>) {
+    let mut jobs = jobs(site);
     let visit = visit::add(site);
     let search = search::add(site, visit.as_ref().map(|(_, words)| std::slice::from_ref(words)).unwrap_or(&[]));
     jobs.extend(visit.map(|(job, _)| job));
@@ -356,15 +373,14 @@ fn page_jobs(site: &Site, shared: &Shared) -> (Vec<Job>, Option<OutputFile>) {
 /// The URL of every page a language will have but its posts', known
 /// before any body is rendered (no page's existence or URL depends on a
 /// body), with the post or page each shows: the same list `page_jobs`
-/// makes, listing cards left blank.
+/// makes.
 fn planned_pages(site: &Site) -> Vec<(String, Option<&Doc>)> {
-    let shared = Shared { cards: vec![Value::none(); site.posts.len()], ..shared_values(site) };
-    let mut out: Vec<(String, Option<&Doc>)> = jobs(site, &shared)
+    let mut out: Vec<(String, Option<&Doc>)> = jobs(site)
         .into_iter()
         .map(|j| {
             let doc = match j.extra {
                 Extra::Doc(i) => Some(&site.pages[i]),
-                Extra::Ready(_) => None,
+                Extra::Ready(_) | Extra::Post(_) | Extra::Listing(..) => None,
             };
             (j.meta.url, doc)
         })
@@ -439,10 +455,9 @@ fn render_job(
         lastmod: job.lastmod.clone(),
         alternates: job.meta.translations.clone(),
     });
-    let page = ser(&job.meta);
     let extra = job.extra.build(site);
-    let values = [("site", *site_digest), ("page", deps::value(&page))];
-    let deps = out.deps.deps(&job.template, values.into_iter().chain(extra.iter().map(|(k, v)| (*k, deps::value(v)))));
+    let values = [("site", *site_digest), ("page", deps::of(&job.meta))];
+    let deps = out.deps.deps(&job.template, values.into_iter().chain(extra.digests(shared)));
     if theme.has(&job.template) && out.sink.keep(&path, &deps) {
         return PageResult { written: true, rendered: false, diags: d, sitemap };
     }
@@ -458,11 +473,11 @@ fn render_job(
     }
     let mut ctx = Context::new();
     ctx.insert_value("site", site_value.clone());
-    ctx.insert_value("page", page);
+    ctx.insert_value("page", ser(&job.meta));
     ctx.insert_value("t", shared.t.clone());
     ctx.insert_value("staff", shared.staff.clone());
     ctx.insert_value("tags", shared.tags.clone());
-    for (k, v) in extra {
+    for (k, v) in extra.values(shared) {
         ctx.insert_value(k, v);
     }
     let html = match theme.tera.render(&job.template, &ctx) {

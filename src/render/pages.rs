@@ -26,26 +26,76 @@ pub(super) struct Job {
 
 pub(super) enum Extra {
     Ready(Vec<(&'static str, Value)>),
+    /// A page of `content/pages/`, by its place in `site.pages`.
     Doc(usize),
+    /// A post's view, made a template value only if the page is rendered.
+    Post(Box<PostView>),
+    /// Lists of posts' listing cards (by their place in `site.posts`)
+    /// under their names, and other values: a card's digest is made once
+    /// per build, not once per listing that shows it.
+    Listing(Vec<(&'static str, Vec<usize>)>, Vec<(&'static str, Value)>),
+}
+
+/// A page's own context values, digested before any is made a template
+/// value: a page kept from the last build never makes them.
+pub(super) enum Built {
+    Values(Vec<(&'static str, Value)>),
+    Doc(DocView),
+    Post(Box<PostView>),
+    Listing(Vec<(&'static str, Vec<usize>)>, Vec<(&'static str, Value)>),
 }
 
 impl Extra {
-    pub(super) fn build(&self, site: &Site) -> Vec<(&'static str, Value)> {
+    pub(super) fn build(self, site: &Site) -> Built {
         match self {
-            Extra::Ready(v) => v.clone(),
-            Extra::Doc(i) => vec![("doc", ser(&doc_view(site, &site.pages[*i])))],
+            Extra::Ready(v) => Built::Values(v),
+            Extra::Doc(i) => Built::Doc(doc_view(site, &site.pages[i])),
+            Extra::Post(view) => Built::Post(view),
+            Extra::Listing(cards, values) => Built::Listing(cards, values),
+        }
+    }
+}
+
+impl Built {
+    /// Each value's name and digest.
+    pub(super) fn digests(&self, shared: &Shared) -> Vec<(&'static str, u64)> {
+        let values = |v: &[(&'static str, Value)]| v.iter().map(|(k, v)| (*k, super::deps::value(v))).collect();
+        match self {
+            Built::Values(v) => values(v),
+            Built::Doc(view) => vec![("doc", super::deps::of(view))],
+            Built::Post(view) => vec![("post", super::deps::of(view))],
+            Built::Listing(cards, v) => {
+                let mut out: Vec<_> = values(v);
+                out.extend(
+                    cards.iter().map(|(k, ix)| (*k, super::deps::list(ix.iter().map(|&i| shared.card_digests[i])))),
+                );
+                out
+            }
+        }
+    }
+
+    /// The values, for the template's context.
+    pub(super) fn values(self, shared: &Shared) -> Vec<(&'static str, Value)> {
+        match self {
+            Built::Values(v) => v,
+            Built::Doc(view) => vec![("doc", ser(&view))],
+            Built::Post(view) => vec![("post", ser(&*view))],
+            Built::Listing(cards, mut v) => {
+                v.extend(cards.into_iter().map(|(k, ix)| (k, cards_of(shared, &ix))));
+                v
+            }
         }
     }
 }
 
 /// Every page but the posts' (rendered as their bodies are, `post_job`).
-pub(super) fn jobs(site: &Site, shared: &Shared) -> Vec<Job> {
+pub(super) fn jobs(site: &Site) -> Vec<Job> {
     let mut jobs = Vec::new();
-    jobs.extend(home(site, shared));
-    jobs.extend(blog(site, shared));
+    jobs.extend(home(site));
+    jobs.extend(blog(site));
     jobs.extend(pages(site));
-    jobs.extend(tags(site, shared));
-    jobs.extend(staff(site, shared));
+    jobs.extend(tags(site));
+    jobs.extend(staff(site));
     jobs.extend(reviews_pages(site));
     jobs.extend(videos::jobs(site));
     jobs.extend(moments::jobs(site));
@@ -59,9 +109,8 @@ fn cards_of(shared: &Shared, ix: &[usize]) -> Value {
 }
 
 /// The home page.
-fn home(site: &Site, shared: &Shared) -> Vec<Job> {
+fn home(site: &Site) -> Vec<Job> {
     let c = &site.config;
-    let cards_of = |ix: &[usize]| cards_of(shared, ix);
     let mut jobs = Vec::new();
     let mut home = meta(site, "home", &c.title, "/", &c.description);
     let home_image = home.image.as_ref().map(|i| i.url.clone());
@@ -71,9 +120,10 @@ fn home(site: &Site, shared: &Shared) -> Vec<Job> {
         template: "index.html".into(),
         meta: home,
         rendering: "the home page".into(),
-        extra: Extra::Ready(
+        extra: Extra::Listing(
+            vec![("posts", latest)],
             [
-                vec![("posts", cards_of(&latest)), ("home", ser(&home_view(site)))],
+                vec![("home", ser(&home_view(site)))],
                 reviews::home_context(site),
                 moments::home_context(site),
                 super::events::home_context(site),
@@ -107,10 +157,9 @@ fn home_view(site: &Site) -> HomeView {
 const HERO_SIZES: &str = "(min-width: 60rem) 34rem, calc(100vw - 2.5rem)";
 
 /// The blog listing, paginated.
-fn blog(site: &Site, shared: &Shared) -> Vec<Job> {
+fn blog(site: &Site) -> Vec<Job> {
     let c = &site.config;
     let i18n = &c.i18n;
-    let cards_of = |ix: &[usize]| cards_of(shared, ix);
     let mut jobs = Vec::new();
     let per_page = c.posts.per_page.max(1);
     let total = site.posts.len().div_ceil(per_page).max(1);
@@ -136,7 +185,7 @@ fn blog(site: &Site, shared: &Shared) -> Vec<Job> {
             template: "blog.html".into(),
             meta: m,
             rendering: format!("blog page {n}"),
-            extra: Extra::Ready(vec![("posts", cards_of(&ix)), ("pagination", pagination)]),
+            extra: Extra::Listing(vec![("posts", ix)], vec![("pagination", pagination)]),
             lastmod: None,
         });
     }
@@ -169,10 +218,9 @@ fn pages(site: &Site) -> Vec<Job> {
 }
 
 /// `/tags/` and each tag's page.
-fn tags(site: &Site, shared: &Shared) -> Vec<Job> {
+fn tags(site: &Site) -> Vec<Job> {
     let c = &site.config;
     let i18n = &c.i18n;
-    let cards_of = |ix: &[usize]| cards_of(shared, ix);
     let mut jobs = Vec::new();
     let tags_heading = i18n.t("tags_heading");
     let mut m = meta(site, "tags", tags_heading, "/tags/", &i18n.tf("tags_description", &[("shop", &c.shop.name)]));
@@ -195,7 +243,7 @@ fn tags(site: &Site, shared: &Shared) -> Vec<Job> {
             template: "tag.html".into(),
             meta: m,
             rendering: format!("the page of tag `{}`", tag.name),
-            extra: Extra::Ready(vec![("tag", ser(&tv)), ("posts", cards_of(&tag.posts))]),
+            extra: Extra::Listing(vec![("posts", tag.posts.clone())], vec![("tag", ser(&tv))]),
             lastmod: None,
         });
     }
@@ -203,10 +251,9 @@ fn tags(site: &Site, shared: &Shared) -> Vec<Job> {
 }
 
 /// `/staff/` and each staff member's page.
-fn staff(site: &Site, shared: &Shared) -> Vec<Job> {
+fn staff(site: &Site) -> Vec<Job> {
     let c = &site.config;
     let i18n = &c.i18n;
-    let cards_of = |ix: &[usize]| cards_of(shared, ix);
     let mut jobs = Vec::new();
     if !site.staff.is_empty() {
         let description = i18n.tf("team_description", &[("shop", &c.shop.name)]);
@@ -243,12 +290,14 @@ fn staff(site: &Site, shared: &Shared) -> Vec<Job> {
             template: "staff.html".into(),
             meta: m,
             rendering: format!("the page of staff member `{}`", s.id),
-            extra: Extra::Ready(vec![
-                ("member", ser(&member)),
-                ("posts", cards_of(&post_ix)),
-                ("videos", videos::video_cards(site, &video_ix)),
-                super::events::staff_context(site, si),
-            ]),
+            extra: Extra::Listing(
+                vec![("posts", post_ix)],
+                vec![
+                    ("member", ser(&member)),
+                    ("videos", videos::video_cards(site, &video_ix)),
+                    super::events::staff_context(site, si),
+                ],
+            ),
             lastmod: None,
         });
     }
@@ -308,7 +357,7 @@ pub(super) fn post_job(site: &Site, i: usize, post: &Doc) -> Job {
         template: post.template.clone().unwrap_or_else(|| "post.html".into()),
         meta: m,
         rendering: post.source.clone(),
-        extra: Extra::Ready(vec![("post", ser(&post_view(site, i, post)))]),
+        extra: Extra::Post(Box::new(post_view(site, i, post))),
         lastmod: post.updated.or(post.date).map(|d| d.date.to_string()),
     }
 }

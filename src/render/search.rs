@@ -157,7 +157,7 @@ impl WordHasher {
 }
 
 /// One thing the search finds.
-struct Document {
+struct Document<'a> {
     kind: Kind,
     title: String,
     url: String,
@@ -167,7 +167,7 @@ struct Document {
     /// Everything searched: title, tags, text...
     text: String,
     /// ...and a body's words (`body_words`), when they were kept apart.
-    body_words: String,
+    body_words: &'a str,
 }
 
 #[derive(Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
@@ -193,7 +193,7 @@ fn snippet(text: &str) -> String {
     crate::model::truncate_words(&text.split_whitespace().collect::<Vec<_>>().join(" "), SNIPPET)
 }
 
-fn documents(site: &Site, extra_pages: &[(String, String, String)]) -> Vec<Document> {
+fn documents<'a>(site: &'a Site, extra_pages: &[(String, String, String)]) -> Vec<Document<'a>> {
     let i18n = &site.config.i18n;
     let mut docs = Vec::new();
     for (kind, list) in [(Kind::Post, &site.posts), (Kind::Page, &site.pages)] {
@@ -202,9 +202,9 @@ fn documents(site: &Site, extra_pages: &[(String, String, String)]) -> Vec<Docum
             let tags: Vec<&str> = d.tags.iter().map(|t| t.name.as_str()).collect();
             // A streamed post keeps its words, not its HTML.
             let (body, body_words) = if d.body.html.is_empty() {
-                (String::new(), d.body.search_words.clone())
+                (String::new(), d.body.search_words.as_str())
             } else {
-                (html_text(&d.body.html), String::new())
+                (html_text(&d.body.html), "")
             };
             docs.push(Document {
                 kind: if d.video.is_some() { Kind::Video } else { kind },
@@ -227,7 +227,7 @@ fn documents(site: &Site, extra_pages: &[(String, String, String)]) -> Vec<Docum
             date_display: String::new(),
             snippet: snippet(text),
             text: format!("{title} {text}"),
-            body_words: String::new(),
+            body_words: "",
         });
     }
     for m in &site.moments {
@@ -246,7 +246,7 @@ fn documents(site: &Site, extra_pages: &[(String, String, String)]) -> Vec<Docum
             url: m.url.clone(),
             date,
             date_display,
-            body_words: String::new(),
+            body_words: "",
         });
     }
     for e in &site.events.list {
@@ -268,7 +268,7 @@ fn documents(site: &Site, extra_pages: &[(String, String, String)]) -> Vec<Docum
                 hosts.join(" "),
                 html_text(&v.content)
             ),
-            body_words: String::new(),
+            body_words: "",
         });
     }
     for r in site.reviews.all.iter().filter(|r| r.listed) {
@@ -282,7 +282,7 @@ fn documents(site: &Site, extra_pages: &[(String, String, String)]) -> Vec<Docum
             date_display: i18n.date_long(r.date),
             snippet: snippet(text),
             text: format!("{} {product} {text}", r.author),
-            body_words: String::new(),
+            body_words: "",
         });
     }
     docs
@@ -301,18 +301,37 @@ struct Index<'a> {
     docs_of: Vec<String>,
 }
 
-fn base36(mut n: usize) -> String {
+#[cfg(test)]
+fn base36(n: usize) -> String {
+    let mut out = String::new();
+    push_base36(n, &mut out);
+    out
+}
+
+/// Appends `n` in base 36 (lower case) to `out`, allocating nothing else.
+fn push_base36(mut n: usize, out: &mut String) {
     const DIGITS: &[u8] = b"0123456789abcdefghijklmnopqrstuvwxyz";
-    let mut out = Vec::new();
+    let mut digits = [0u8; 16];
+    let mut at = digits.len();
     loop {
-        out.push(DIGITS[n % 36]);
+        at -= 1;
+        digits[at] = DIGITS[n % 36];
         n /= 36;
         if n == 0 {
             break;
         }
     }
-    out.reverse();
-    String::from_utf8(out).unwrap_or_default()
+    out.extend(digits[at..].iter().map(|&d| char::from(d)));
+}
+
+/// How many base-36 digits `n` has.
+fn base36_len(mut n: usize) -> usize {
+    let mut len = 1;
+    while n >= 36 {
+        n /= 36;
+        len += 1;
+    }
+    len
 }
 
 /// The characters of a bitmap: each holds six documents, the lowest first.
@@ -323,17 +342,25 @@ const BITMAP_DIGITS: &[u8; 64] = b"0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghi
 /// most pages hold, `~` and a bitmap of all `total` documents, six to a
 /// character (`~` + `total / 6` characters).
 fn encode_docs(list: &[usize], total: usize) -> String {
+    let bitmap_len = total.div_ceil(6) + 1;
+    // The gaps' length, counted before any is written: a word most
+    // documents hold never writes its long list of gaps.
     let mut last = 0;
-    let gaps = list
-        .iter()
-        .map(|&n| {
-            let gap = n - last;
+    let mut gaps_len = list.len().saturating_sub(1);
+    for &n in list {
+        gaps_len += base36_len(n - last);
+        last = n;
+    }
+    if gaps_len <= bitmap_len {
+        let mut gaps = String::with_capacity(gaps_len);
+        let mut last = 0;
+        for (i, &n) in list.iter().enumerate() {
+            if i > 0 {
+                gaps.push(',');
+            }
+            push_base36(n - last, &mut gaps);
             last = n;
-            base36(gap)
-        })
-        .collect::<Vec<_>>()
-        .join(",");
-    if gaps.len() <= total.div_ceil(6) + 1 {
+        }
         return gaps;
     }
     let mut bits = vec![0u8; total.div_ceil(6)];
@@ -443,6 +470,11 @@ mod tests {
     fn gaps_in_base_36() {
         assert_eq!([0, 35, 36, 1295].map(base36), ["0", "z", "10", "zz"]);
         assert_eq!(encode_docs(&[0, 3, 40], 100), "0,3,11");
+        assert_eq!(encode_docs(&[1295, 1296 + 1295], 100_000), "zz,100");
+        assert_eq!(encode_docs(&[], 10), "");
+        for n in [0, 1, 35, 36, 1295, 1296, usize::MAX] {
+            assert_eq!(base36_len(n), base36(n).len(), "{n}");
+        }
     }
 
     #[test]

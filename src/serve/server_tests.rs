@@ -198,9 +198,13 @@ fn a_full_server_closes_the_longest_idle_connection_or_says_busy() {
     let mut first = connect(port);
     first.write_all(b"GET /a HTTP/1.1\r\nHost: h\r\n\r\n").unwrap();
     read_reply(&mut first);
+    // A connection counts as idle once its thread has finished answering,
+    // a moment after the client has read the answer.
+    wait_until("the first connection is idle", || registry.idle() == 1);
     let mut second = connect(port);
     second.write_all(b"GET /b HTTP/1.1\r\nHost: h\r\n\r\n").unwrap();
     read_reply(&mut second);
+    wait_until("both connections are idle", || registry.idle() == 2);
     // A third: the first (idle the longest) is closed to make room.
     let mut third = connect(port);
     third.write_all(b"GET /c HTTP/1.1\r\nHost: h\r\n\r\n").unwrap();

@@ -40,7 +40,7 @@ pub(super) enum Extra {
 /// value: a page kept from the last build never makes them.
 pub(super) enum Built {
     Values(Vec<(&'static str, Value)>),
-    Doc(DocView),
+    Doc(Box<DocView>),
     Post(Box<PostView>),
     Listing(Vec<(&'static str, Vec<usize>)>, Vec<(&'static str, Value)>),
 }
@@ -49,7 +49,7 @@ impl Extra {
     pub(super) fn build(self, site: &Site) -> Built {
         match self {
             Extra::Ready(v) => Built::Values(v),
-            Extra::Doc(i) => Built::Doc(doc_view(site, &site.pages[i])),
+            Extra::Doc(i) => Built::Doc(Box::new(doc_view(site, &site.pages[i]))),
             Extra::Post(view) => Built::Post(view),
             Extra::Listing(cards, values) => Built::Listing(cards, values),
         }
@@ -78,7 +78,7 @@ impl Built {
     pub(super) fn values(self, shared: &Shared) -> Vec<(&'static str, Value)> {
         match self {
             Built::Values(v) => v,
-            Built::Doc(view) => vec![("doc", ser(&view))],
+            Built::Doc(view) => vec![("doc", ser(&*view))],
             Built::Post(view) => vec![("post", ser(&*view))],
             Built::Listing(cards, mut v) => {
                 v.extend(cards.into_iter().map(|(k, ix)| (k, cards_of(shared, &ix))));

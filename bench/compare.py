@@ -151,11 +151,17 @@ def tools(corpus, zola, with_cards):
         }
     before = os.environ.get("SHOPSTORY_BEFORE")
     if with_cards and before:
+        # Its own copy: two binaries taking turns on one site would each
+        # find the other's output (a page's inputs name the program that
+        # rendered it) and render every page again.
+        bc = cards + "-before"
+        if not os.path.isdir(bc):
+            shutil.copytree(cards, bc, ignore=shutil.ignore_patterns("public", ".shopstory-cache"))
         found["before+cards"] = {
-            "cold": lambda: aside(os.path.join(cards, "public"), os.path.join(cards, ".shopstory-cache")),
+            "cold": lambda: aside(os.path.join(bc, "public"), os.path.join(bc, ".shopstory-cache")),
             "warm": lambda: None,
-            "edit": editor(first_post(os.path.join(cards, "content", "posts"))),
-            "cmd": [before, "--quiet", "build", "--root", cards],
+            "edit": editor(first_post(os.path.join(bc, "content", "posts"))),
+            "cmd": [before, "--quiet", "build", "--root", bc],
         }
     if shutil.which("hugo"):
         found["hugo"] = {

@@ -142,7 +142,7 @@ fn keeps_a_connection_alive_across_pipelined_requests_and_closes_when_asked() {
 
 #[test]
 fn an_idle_connection_is_closed_after_the_idle_timeout() {
-    let (port, registry) = start(Limits { idle: Duration::from_millis(200), ..limits() });
+    let (port, registry) = start(Limits { idle: Duration::from_millis(600), ..limits() });
     // One that never sends anything, one idle after a request.
     let mut silent = connect(port);
     let mut after = connect(port);
@@ -155,7 +155,7 @@ fn an_idle_connection_is_closed_after_the_idle_timeout() {
 
 #[test]
 fn a_head_too_slow_or_too_large_is_refused() {
-    let (port, _) = start(Limits { head: Duration::from_millis(300), ..limits() });
+    let (port, _) = start(Limits { head: Duration::from_millis(800), ..limits() });
     let mut slow = connect(port);
     slow.write_all(b"GET / HTTP/1.1\r\nHost: h\r\n").unwrap();
     let mut reply = String::new();

@@ -109,12 +109,26 @@ pub fn check(opts: &BuildOptions) -> Outcome {
 /// rendered (`build` writes them into its staging folder). The recipe: one
 /// line per stage.
 pub fn check_with(opts: &BuildOptions, sink: &render::PageSink<'_>) -> Outcome {
+    check_kept(opts, sink, None)
+}
+
+/// What a long-running preview keeps from one rebuild to the next besides
+/// its pages and bodies: the texts it read and the posts and pages parsed
+/// from them, so that an unchanged file is neither read nor parsed again.
+#[derive(Default)]
+pub struct Kept {
+    pub texts: load::Texts,
+    pub docs: parse::Docs,
+}
+
+/// `check_with`, reading and parsing through `kept` (the preview).
+pub fn check_kept(opts: &BuildOptions, sink: &render::PageSink<'_>, kept: Option<&Kept>) -> Outcome {
     let mut diags = Diagnostics::new();
     let mut phases = Phases::default();
     let mut clock = std::time::Instant::now();
-    let sources = load::load(&opts.root, &mut diags);
+    let sources = load::load_kept(&opts.root, kept.map(|k| &k.texts), &mut diags);
     phases.lap("load", &mut clock);
-    let (parsed, images) = parse_and_probe(opts, &sources, &mut diags);
+    let (parsed, images) = parse_and_probe(opts, &sources, kept.map(|k| &k.docs), &mut diags);
     phases.lap("parse", &mut clock);
     let theme = theme::load_theme(&opts.root, &parsed.config.theme, &mut diags);
     let mut site = resolve_site(opts, parsed, &sources, &images, &mut diags);
@@ -135,9 +149,10 @@ pub fn check_with(opts: &BuildOptions, sink: &render::PageSink<'_>) -> Outcome {
 fn parse_and_probe(
     opts: &BuildOptions,
     sources: &load::Sources,
+    docs: Option<&parse::Docs>,
     diags: &mut Diagnostics,
 ) -> (parse::Parsed, load::images::ImageTable) {
-    let mut parsed = parse::parse(sources, diags);
+    let mut parsed = parse::parse_kept(sources, docs, diags);
     parse::config::check_cache_dir(&mut parsed.config, &opts.root, &opts.output, diags);
     let settings = &parsed.config.images;
     let limits = load::images::Limits { max_side: settings.max_side, max_pixels: settings.max_pixels };

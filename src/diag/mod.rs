@@ -227,6 +227,11 @@ impl Diagnostics {
         self.list.is_empty()
     }
 
+    /// No diagnostic, and no file recorded as named somewhere (`named_at`).
+    pub fn is_blank(&self) -> bool {
+        self.list.is_empty() && self.uses.is_empty()
+    }
+
     pub fn len(&self) -> usize {
         self.list.len()
     }

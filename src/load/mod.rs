@@ -76,9 +76,14 @@ pub fn site_path(root: &Path, abs: &Path) -> String {
 /// CRLF and lone CR turned into LF. On failure, the byte offset of the first
 /// invalid sequence.
 pub fn decode_text(bytes: Vec<u8>) -> Result<String, usize> {
+    decode_or_give_back(bytes).map_err(|(at, _)| at)
+}
+
+/// `decode_text`, giving the bytes back on failure (for the message).
+fn decode_or_give_back(bytes: Vec<u8>) -> Result<String, (usize, Vec<u8>)> {
     let text = match String::from_utf8(bytes) {
         Ok(t) => t,
-        Err(e) => return Err(e.utf8_error().valid_up_to()),
+        Err(e) => return Err((e.utf8_error().valid_up_to(), e.into_bytes())),
     };
     let text = text.strip_prefix('\u{feff}').map(str::to_string).unwrap_or(text);
     if text.contains('\r') {
@@ -90,6 +95,97 @@ pub fn decode_text(bytes: Vec<u8>) -> Result<String, usize> {
 
 /// Reads one text file, reporting what goes wrong.
 pub fn read_text(root: &Path, abs: &Path, diags: &mut Diagnostics) -> Option<TextFile> {
+    read_text_kept(root, abs, None, diags)
+}
+
+/// The texts a load read, by absolute path, each with the stamp of its
+/// file when it was read (size, modification and change times, inode):
+/// the preview keeps them between rebuilds, and its next load takes a file
+/// whose stamp is the same from here instead of reading it again. Files
+/// the watcher names are always read again (`forget`), and so is every
+/// file after the watcher lost events.
+#[derive(Default)]
+pub struct Texts {
+    kept: std::sync::Mutex<std::collections::HashMap<PathBuf, (Stamp, Arc<str>)>>,
+}
+
+/// What tells a file's version apart without reading it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+struct Stamp {
+    len: u64,
+    modified: (i64, i64),
+    changed: (i64, i64),
+    inode: (u64, u64),
+}
+
+impl Stamp {
+    /// The stamp of the file at `abs` (links followed, as reading does);
+    /// `None` where the system does not tell change times and inodes.
+    fn of(abs: &Path) -> Option<Stamp> {
+        #[cfg(unix)]
+        {
+            use std::os::unix::fs::MetadataExt;
+            let m = std::fs::metadata(abs).ok()?;
+            Some(Stamp {
+                len: m.len(),
+                modified: (m.mtime(), m.mtime_nsec()),
+                changed: (m.ctime(), m.ctime_nsec()),
+                inode: (m.dev(), m.ino()),
+            })
+        }
+        #[cfg(not(unix))]
+        {
+            let _ = abs;
+            None
+        }
+    }
+}
+
+impl Texts {
+    /// Forgets the files at these site paths (changed, says the watcher).
+    pub fn forget<'a>(&self, root: &Path, paths: impl Iterator<Item = &'a str>) {
+        let mut kept = self.kept.lock().unwrap_or_else(|e| e.into_inner());
+        for p in paths {
+            kept.remove(&root.join(p));
+        }
+    }
+
+    /// Forgets every file.
+    pub fn clear(&self) {
+        self.kept.lock().unwrap_or_else(|e| e.into_inner()).clear();
+    }
+}
+
+/// One load's use of `Texts`: what the last load kept, and what this one
+/// read (which replaces it at the end, so a removed file is not kept).
+struct Reading {
+    last: std::collections::HashMap<PathBuf, (Stamp, Arc<str>)>,
+    now: std::sync::Mutex<std::collections::HashMap<PathBuf, (Stamp, Arc<str>)>>,
+}
+
+/// `read_text`, taking the text from `reading` when the file's stamp is
+/// the one it was read at.
+fn read_text_kept(root: &Path, abs: &Path, reading: Option<&Reading>, diags: &mut Diagnostics) -> Option<TextFile> {
+    // Taken before reading: a file changed meanwhile is read again next time.
+    let stamp = reading.and_then(|_| Stamp::of(abs));
+    if let (Some(r), Some(stamp)) = (reading, stamp) {
+        if let Some((was, text)) = r.last.get(abs) {
+            if *was == stamp {
+                let path = site_path(root, abs);
+                diags.add_source(&path, text.clone());
+                r.now.lock().unwrap_or_else(|e| e.into_inner()).insert(abs.to_path_buf(), (stamp, text.clone()));
+                return Some(TextFile { path, text: text.clone() });
+            }
+        }
+    }
+    let file = read_text_from_disk(root, abs, diags)?;
+    if let (Some(r), Some(stamp)) = (reading, stamp) {
+        r.now.lock().unwrap_or_else(|e| e.into_inner()).insert(abs.to_path_buf(), (stamp, file.text.clone()));
+    }
+    Some(file)
+}
+
+fn read_text_from_disk(root: &Path, abs: &Path, diags: &mut Diagnostics) -> Option<TextFile> {
     let path = site_path(root, abs);
     let bytes = match std::fs::read(abs) {
         Ok(b) => b,
@@ -100,13 +196,13 @@ pub fn read_text(root: &Path, abs: &Path, diags: &mut Diagnostics) -> Option<Tex
             return None;
         }
     };
-    match decode_text(bytes.clone()) {
+    match decode_or_give_back(bytes) {
         Ok(text) => {
             let text: Arc<str> = Arc::from(text);
             diags.add_source(&path, text.clone());
             Some(TextFile { path, text })
         }
-        Err(at) => {
+        Err((at, bytes)) => {
             let lossy: Arc<str> = Arc::from(String::from_utf8_lossy(&bytes[..at]).into_owned() + "\u{fffd}");
             let offset = lossy.len() - '\u{fffd}'.len_utf8();
             diags.add_source(&path, lossy);
@@ -229,6 +325,24 @@ pub const CONFIG_FILE: &str = "site.yaml";
 
 /// Reads the whole site folder.
 pub fn load(root: &Path, diags: &mut Diagnostics) -> Sources {
+    load_kept(root, None, diags)
+}
+
+/// `load`, taking from `texts` every markdown file unchanged since the
+/// last load with the same `texts` (the preview's rebuilds).
+pub fn load_kept(root: &Path, texts: Option<&Texts>, diags: &mut Diagnostics) -> Sources {
+    let reading = texts.map(|t| Reading {
+        last: std::mem::take(&mut *t.kept.lock().unwrap_or_else(|e| e.into_inner())),
+        now: Default::default(),
+    });
+    let sources = load_all(root, reading.as_ref(), diags);
+    if let (Some(t), Some(r)) = (texts, reading) {
+        *t.kept.lock().unwrap_or_else(|e| e.into_inner()) = r.now.into_inner().unwrap_or_else(|e| e.into_inner());
+    }
+    sources
+}
+
+fn load_all(root: &Path, reading: Option<&Reading>, diags: &mut Diagnostics) -> Sources {
     let mut sources = Sources::default();
     let config_path = root.join(CONFIG_FILE);
     let real_root = std::fs::canonicalize(root).unwrap_or_else(|_| root.to_path_buf());
@@ -255,7 +369,7 @@ pub fn load(root: &Path, diags: &mut Diagnostics) -> Sources {
         .par_iter()
         .map(|abs| {
             let mut d = Diagnostics::new();
-            (read_text(root, abs, &mut d), d)
+            (read_text_kept(root, abs, reading, &mut d), d)
         })
         .collect();
     for (file, d) in read {
@@ -317,6 +431,46 @@ mod tests {
     fn decoding_normalises_bom_and_line_endings() {
         assert_eq!(decode_text(b"\xef\xbb\xbfa\r\nb\rc".to_vec()).unwrap(), "a\nb\nc");
         assert_eq!(decode_text(b"ok \xff no".to_vec()), Err(3));
+    }
+
+    #[test]
+    fn a_preview_reads_again_only_what_changed_or_the_watcher_named() {
+        let dir = tempfile::tempdir().unwrap();
+        let root = dir.path();
+        std::fs::create_dir_all(root.join("content/posts")).unwrap();
+        let write = |name: &str, text: &str| std::fs::write(root.join("content/posts").join(name), text).unwrap();
+        write("a.md", "---\ntitle: A\n---\nOne.\n");
+        write("b.md", "---\ntitle: B\n---\nTwo.\n");
+        let texts = Texts::default();
+        let load = || {
+            let mut d = Diagnostics::new();
+            let s = load_kept(root, Some(&texts), &mut d);
+            assert!(d.is_empty());
+            s.posts.into_iter().map(|f| (f.path, f.text)).collect::<BTreeMap<_, _>>()
+        };
+        let first = load();
+        let same = load();
+        for (path, text) in &first {
+            assert!(Arc::ptr_eq(text, &same[path]), "{path} was read again");
+        }
+        // Rewritten (same length: the stamp's times and inode tell it apart).
+        write("a.md", "---\ntitle: A\n---\nUno.\n");
+        let after_edit = load();
+        assert_eq!(&*after_edit["content/posts/a.md"], "---\ntitle: A\n---\nUno.\n");
+        assert!(Arc::ptr_eq(&after_edit["content/posts/b.md"], &first["content/posts/b.md"]));
+        // Named by the watcher: read again, whatever its stamp.
+        texts.forget(root, ["content/posts/b.md"].into_iter());
+        let named = load();
+        assert!(!Arc::ptr_eq(&named["content/posts/b.md"], &first["content/posts/b.md"]));
+        assert_eq!(named["content/posts/b.md"], first["content/posts/b.md"]);
+        // A removed file is gone, and no longer kept.
+        std::fs::remove_file(root.join("content/posts/b.md")).unwrap();
+        assert_eq!(load().keys().collect::<Vec<_>>(), ["content/posts/a.md"]);
+        assert_eq!(texts.kept.lock().unwrap().len(), 1);
+        // Without `Texts`, every file is read.
+        let mut d = Diagnostics::new();
+        let fresh = super::load(root, &mut d);
+        assert!(!Arc::ptr_eq(&fresh.posts[0].text, &named["content/posts/a.md"]));
     }
 
     #[test]

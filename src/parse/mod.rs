@@ -23,6 +23,7 @@ use config::SiteConfig;
 use doc::{DocKind, ParsedDoc};
 use rayon::prelude::*;
 use staff::ParsedStaff;
+use std::collections::HashMap;
 
 #[derive(Debug)]
 pub struct Parsed {
@@ -45,12 +46,49 @@ pub struct Parsed {
     pub staff_ok: bool,
 }
 
-fn parse_docs(files: &[TextFile], kind: DocKind, diags: &mut Diagnostics) -> Vec<ParsedDoc> {
+/// Posts and pages parsed by the last parse, by site path, each with the
+/// text it was parsed from: the preview keeps them between rebuilds, and
+/// a file whose text is the very one (the same `Arc`, which `load::Texts`
+/// gives back for an unchanged file) is not parsed again. A document is a
+/// function of its path, kind and text only (`doc::parse_doc`); only those
+/// parsed without any diagnostic are kept.
+#[derive(Default)]
+pub struct Docs {
+    kept: std::sync::Mutex<HashMap<String, KeptDoc>>,
+}
+
+type KeptDoc = (std::sync::Arc<str>, DocKind, ParsedDoc);
+
+/// One parse's use of `Docs`: the last parse's documents, and this one's.
+struct Reuse {
+    last: HashMap<String, KeptDoc>,
+    now: std::sync::Mutex<HashMap<String, KeptDoc>>,
+}
+
+impl Reuse {
+    fn parse(&self, f: &TextFile, kind: DocKind) -> (Option<ParsedDoc>, Diagnostics) {
+        let mut d = Diagnostics::new();
+        let doc = match self.last.get(&f.path) {
+            Some((text, k, doc)) if *k == kind && std::sync::Arc::ptr_eq(text, &f.text) => Some(doc.clone()),
+            _ => doc::parse_doc(f, kind, &mut d),
+        };
+        if let (Some(doc), true) = (&doc, d.is_blank()) {
+            let entry = (f.text.clone(), kind, doc.clone());
+            self.now.lock().unwrap_or_else(|e| e.into_inner()).insert(f.path.clone(), entry);
+        }
+        (doc, d)
+    }
+}
+
+fn parse_docs(files: &[TextFile], kind: DocKind, reuse: Option<&Reuse>, diags: &mut Diagnostics) -> Vec<ParsedDoc> {
     let results: Vec<(Option<ParsedDoc>, Diagnostics)> = files
         .par_iter()
-        .map(|f| {
-            let mut d = Diagnostics::new();
-            (doc::parse_doc(f, kind, &mut d), d)
+        .map(|f| match reuse {
+            Some(r) => r.parse(f, kind),
+            None => {
+                let mut d = Diagnostics::new();
+                (doc::parse_doc(f, kind, &mut d), d)
+            }
         })
         .collect();
     let mut out = Vec::with_capacity(results.len());
@@ -62,6 +100,24 @@ fn parse_docs(files: &[TextFile], kind: DocKind, diags: &mut Diagnostics) -> Vec
 }
 
 pub fn parse(sources: &Sources, diags: &mut Diagnostics) -> Parsed {
+    parse_kept(sources, None, diags)
+}
+
+/// `parse`, taking from `docs` every post and page whose text is the one
+/// the last parse with the same `docs` parsed (the preview's rebuilds).
+pub fn parse_kept(sources: &Sources, docs: Option<&Docs>, diags: &mut Diagnostics) -> Parsed {
+    let reuse = docs.map(|d| Reuse {
+        last: std::mem::take(&mut *d.kept.lock().unwrap_or_else(|e| e.into_inner())),
+        now: Default::default(),
+    });
+    let parsed = parse_all(sources, reuse.as_ref(), diags);
+    if let (Some(d), Some(r)) = (docs, reuse) {
+        *d.kept.lock().unwrap_or_else(|e| e.into_inner()) = r.now.into_inner().unwrap_or_else(|e| e.into_inner());
+    }
+    parsed
+}
+
+fn parse_all(sources: &Sources, reuse: Option<&Reuse>, diags: &mut Diagnostics) -> Parsed {
     let before = diags.error_count();
     let mut config = config::parse_config(sources.config.as_deref(), diags);
     let config_ok = diags.error_count() == before;
@@ -73,8 +129,8 @@ pub fn parse(sources: &Sources, diags: &mut Diagnostics) -> Parsed {
         let overrides = crate::i18n::parse_overrides(&i18n_files, lang, diags);
         config.other_i18n.insert(lang.clone(), crate::i18n::I18n::new(lang, &overrides));
     }
-    let mut posts = parse_docs(&sources.posts, DocKind::Post, diags);
-    let mut pages = parse_docs(&sources.pages, DocKind::Page, diags);
+    let mut posts = parse_docs(&sources.posts, DocKind::Post, reuse, diags);
+    let mut pages = parse_docs(&sources.pages, DocKind::Page, reuse, diags);
     languages::mark_translations(&mut posts, &config, diags);
     languages::mark_translations(&mut pages, &config, diags);
     let before = diags.error_count();
@@ -85,4 +141,45 @@ pub fn parse(sources: &Sources, diags: &mut Diagnostics) -> Parsed {
     let moments = moments::parse_moments(&sources.moments, &content_files, &config.moments, diags);
     let events = event::parse_events(&sources.events, &config, diags);
     Parsed { config, posts, pages, staff, reviews, moments, events, config_ok, staff_ok }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::sync::Arc;
+
+    fn sources(posts: &[(&str, &Arc<str>)]) -> Sources {
+        let config: Arc<str> = Arc::from("title: Shop\nbase_url: https://example.com\n");
+        Sources {
+            config: Some(config),
+            posts: posts.iter().map(|(p, t)| TextFile { path: p.to_string(), text: Arc::clone(t) }).collect(),
+            ..Sources::default()
+        }
+    }
+
+    #[test]
+    fn a_preview_parses_again_only_new_texts_and_never_hides_a_warning() {
+        let good: Arc<str> = Arc::from("---\ntitle: Good\ndate: 2026-01-02\n---\nBody.\n");
+        let warned: Arc<str> = Arc::from("---\ntitle: Odd\ndate: 2026-01-03\ncolour: red\n---\nBody.\n");
+        let docs = Docs::default();
+        let parse = |s: &Sources| {
+            let mut d = Diagnostics::new();
+            let p = parse_kept(s, Some(&docs), &mut d);
+            (p, crate::diag::render::all_to_text(&d))
+        };
+        let s = sources(&[("content/posts/good.md", &good), ("content/posts/odd.md", &warned)]);
+        let (first, first_report) = parse(&s);
+        assert!(first_report.contains("colour"), "{first_report}");
+        // Only the document parsed without a diagnostic is kept.
+        assert_eq!(docs.kept.lock().unwrap().keys().collect::<Vec<_>>(), ["content/posts/good.md"]);
+        let (second, second_report) = parse(&s);
+        assert_eq!(second_report, first_report, "the warning is given again");
+        assert_eq!(format!("{:?}", second.posts), format!("{:?}", first.posts));
+        // The same words in another text (a file read again): parsed again, and it says so by its title.
+        let edited: Arc<str> = Arc::from("---\ntitle: Better\ndate: 2026-01-02\n---\nBody.\n");
+        let (third, _) = parse(&sources(&[("content/posts/good.md", &edited)]));
+        assert_eq!(third.posts[0].title, "Better");
+        let kept = docs.kept.lock().unwrap();
+        assert!(Arc::ptr_eq(&kept["content/posts/good.md"].0, &edited));
+    }
 }

@@ -72,9 +72,15 @@ enum Built {
 /// Runs the whole pipeline, keeping every output file in memory; a page
 /// whose inputs are those `previous` rendered it from is kept from it, not
 /// rendered.
-fn build_once(opts: &BuildOptions, reporter: &Reporter, previous: Option<&Snapshot>, bodies: &Bodies) -> Built {
+fn build_once(
+    opts: &BuildOptions,
+    reporter: &Reporter,
+    previous: Option<&Snapshot>,
+    bodies: &Bodies,
+    kept: &crate::Kept,
+) -> Built {
     let pages = InMemory { previous, made: Mutex::new(Made::default()), bodies };
-    let mut outcome = crate::check_with(opts, &pages);
+    let mut outcome = crate::check_kept(opts, &pages, Some(kept));
     if !outcome.diags.has_errors() {
         if let Err(e) = crate::build_files(opts, &mut outcome, reporter) {
             outcome.diags.error(&outcome.cache_dir, None, format!("could not use the image cache: {e}")).help(
@@ -223,6 +229,8 @@ struct Rebuilder {
     current: Option<Arc<Snapshot>>,
     /// The bodies the last rebuilds rendered.
     bodies: Bodies,
+    /// The texts read and documents parsed by the last rebuild.
+    kept: crate::Kept,
     /// The warnings printed last, so a rebuild repeats them only when they change.
     last_warnings: String,
     failed: bool,
@@ -238,7 +246,7 @@ impl Rebuilder {
         let inner =
             if why.is_some() { Reporter { verbosity: Verbosity::Quiet, tty: reporter.tty } } else { reporter.clone() };
         let memo = std::mem::take(&mut self.bodies);
-        let built = build_once(&self.opts, &inner, self.current.as_deref(), &memo);
+        let built = build_once(&self.opts, &inner, self.current.as_deref(), &memo, &self.kept);
         // A good build used every body it will need next; a failed one may not have.
         self.bodies = Bodies::from_entries(match built {
             Built::Good { .. } => memo.into_new().entries,
@@ -342,6 +350,7 @@ pub fn serve(opts: &ServeOptions, reporter: &Reporter) -> Result<ExitCode> {
         shared,
         current: None,
         bodies: Bodies::default(),
+        kept: crate::Kept::default(),
         last_warnings: String::new(),
         failed: false,
     };
@@ -399,6 +408,12 @@ pub fn serve(opts: &ServeOptions, reporter: &Reporter) -> Result<ExitCode> {
         }
         if batch.paths.is_empty() && !batch.rescan {
             continue;
+        }
+        // What the watcher names is read again whatever its stamp says.
+        if batch.rescan {
+            rebuilder.kept.texts.clear();
+        } else {
+            rebuilder.kept.texts.forget(root, batch.paths.keys().map(String::as_str));
         }
         if let Some(cache_dir) = rebuilder.rebuild(reporter, Some(&batch.describe())) {
             filter = watch::Filter::new(root, &cache_dir);

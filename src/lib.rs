@@ -40,6 +40,7 @@ pub mod paths;
 pub mod render;
 pub mod report;
 pub mod resolve;
+pub mod rounds;
 pub mod serve;
 pub mod theme;
 pub mod write;

@@ -8,6 +8,7 @@
 //! unreadable static/ file here, where its source is known.
 
 use crate::diag::{Diagnostics, Span};
+use crate::rounds::{Round, Rounds};
 
 pub mod fingerprint;
 pub mod images;
@@ -105,9 +106,7 @@ pub fn read_text(root: &Path, abs: &Path, diags: &mut Diagnostics) -> Option<Tex
 /// the watcher names are always read again (`forget`), and so is every
 /// file after the watcher lost events.
 #[derive(Default)]
-pub struct Texts {
-    kept: std::sync::Mutex<std::collections::HashMap<PathBuf, (Stamp, Arc<str>)>>,
-}
+pub struct Texts(Rounds<PathBuf, (Stamp, Arc<str>)>);
 
 /// What tells a file's version apart without reading it.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -144,43 +143,36 @@ impl Stamp {
 impl Texts {
     /// Forgets the files at these site paths (changed, says the watcher).
     pub fn forget<'a>(&self, root: &Path, paths: impl Iterator<Item = &'a str>) {
-        let mut kept = self.kept.lock().unwrap_or_else(|e| e.into_inner());
         for p in paths {
-            kept.remove(&root.join(p));
+            self.0.forget(&root.join(p));
         }
     }
 
     /// Forgets every file.
     pub fn clear(&self) {
-        self.kept.lock().unwrap_or_else(|e| e.into_inner()).clear();
+        self.0.clear();
     }
 }
 
-/// One load's use of `Texts`: what the last load kept, and what this one
-/// read (which replaces it at the end, so a removed file is not kept).
-struct Reading {
-    last: std::collections::HashMap<PathBuf, (Stamp, Arc<str>)>,
-    now: std::sync::Mutex<std::collections::HashMap<PathBuf, (Stamp, Arc<str>)>>,
-}
+/// One load's use of `Texts`.
+type Reading<'a> = Round<'a, PathBuf, (Stamp, Arc<str>)>;
 
 /// `read_text`, taking the text from `reading` when the file's stamp is
 /// the one it was read at.
-fn read_text_kept(root: &Path, abs: &Path, reading: Option<&Reading>, diags: &mut Diagnostics) -> Option<TextFile> {
+fn read_text_kept(root: &Path, abs: &Path, reading: Option<&Reading<'_>>, diags: &mut Diagnostics) -> Option<TextFile> {
     // Taken before reading: a file changed meanwhile is read again next time.
     let stamp = reading.and_then(|_| Stamp::of(abs));
-    if let (Some(r), Some(stamp)) = (reading, stamp) {
-        if let Some((was, text)) = r.last.get(abs) {
-            if *was == stamp {
-                let path = site_path(root, abs);
-                diags.add_source(&path, text.clone());
-                r.now.lock().unwrap_or_else(|e| e.into_inner()).insert(abs.to_path_buf(), (stamp, text.clone()));
-                return Some(TextFile { path, text: text.clone() });
-            }
+    let file = match (reading, stamp) {
+        (Some(r), Some(stamp)) if r.last(&abs.to_path_buf()).is_some_and(|(was, _)| *was == stamp) => {
+            let text = r.last(&abs.to_path_buf()).map(|(_, t)| t.clone())?;
+            let path = site_path(root, abs);
+            diags.add_source(&path, text.clone());
+            TextFile { path, text }
         }
-    }
-    let file = read_text_from_disk(root, abs, diags)?;
+        _ => read_text_from_disk(root, abs, diags)?,
+    };
     if let (Some(r), Some(stamp)) = (reading, stamp) {
-        r.now.lock().unwrap_or_else(|e| e.into_inner()).insert(abs.to_path_buf(), (stamp, file.text.clone()));
+        r.keep(abs.to_path_buf(), (stamp, file.text.clone()));
     }
     Some(file)
 }
@@ -331,18 +323,11 @@ pub fn load(root: &Path, diags: &mut Diagnostics) -> Sources {
 /// `load`, taking from `texts` every markdown file unchanged since the
 /// last load with the same `texts` (the preview's rebuilds).
 pub fn load_kept(root: &Path, texts: Option<&Texts>, diags: &mut Diagnostics) -> Sources {
-    let reading = texts.map(|t| Reading {
-        last: std::mem::take(&mut *t.kept.lock().unwrap_or_else(|e| e.into_inner())),
-        now: Default::default(),
-    });
-    let sources = load_all(root, reading.as_ref(), diags);
-    if let (Some(t), Some(r)) = (texts, reading) {
-        *t.kept.lock().unwrap_or_else(|e| e.into_inner()) = r.now.into_inner().unwrap_or_else(|e| e.into_inner());
-    }
-    sources
+    let reading = texts.map(|t| t.0.begin());
+    load_all(root, reading.as_ref(), diags)
 }
 
-fn load_all(root: &Path, reading: Option<&Reading>, diags: &mut Diagnostics) -> Sources {
+fn load_all(root: &Path, reading: Option<&Reading<'_>>, diags: &mut Diagnostics) -> Sources {
     let mut sources = Sources::default();
     let config_path = root.join(CONFIG_FILE);
     let real_root = std::fs::canonicalize(root).unwrap_or_else(|_| root.to_path_buf());
@@ -466,7 +451,7 @@ mod tests {
         // A removed file is gone, and no longer kept.
         std::fs::remove_file(root.join("content/posts/b.md")).unwrap();
         assert_eq!(load().keys().collect::<Vec<_>>(), ["content/posts/a.md"]);
-        assert_eq!(texts.kept.lock().unwrap().len(), 1);
+        assert_eq!(texts.0.len(), 1);
         // Without `Texts`, every file is read.
         let mut d = Diagnostics::new();
         let fresh = super::load(root, &mut d);

@@ -19,11 +19,11 @@ pub mod yaml;
 
 use crate::diag::Diagnostics;
 use crate::load::{Sources, TextFile};
+use crate::rounds::{Round, Rounds};
 use config::SiteConfig;
 use doc::{DocKind, ParsedDoc};
 use rayon::prelude::*;
 use staff::ParsedStaff;
-use std::collections::HashMap;
 
 #[derive(Debug)]
 pub struct Parsed {
@@ -53,38 +53,29 @@ pub struct Parsed {
 /// function of its path, kind and text only (`doc::parse_doc`); only those
 /// parsed without any diagnostic are kept.
 #[derive(Default)]
-pub struct Docs {
-    kept: std::sync::Mutex<HashMap<String, KeptDoc>>,
-}
+pub struct Docs(Rounds<String, (std::sync::Arc<str>, DocKind, ParsedDoc)>);
 
-type KeptDoc = (std::sync::Arc<str>, DocKind, ParsedDoc);
+/// One parse's use of `Docs`.
+type Reuse<'a> = Round<'a, String, (std::sync::Arc<str>, DocKind, ParsedDoc)>;
 
-/// One parse's use of `Docs`: the last parse's documents, and this one's.
-struct Reuse {
-    last: HashMap<String, KeptDoc>,
-    now: std::sync::Mutex<HashMap<String, KeptDoc>>,
-}
-
-impl Reuse {
-    fn parse(&self, f: &TextFile, kind: DocKind) -> (Option<ParsedDoc>, Diagnostics) {
-        let mut d = Diagnostics::new();
-        let doc = match self.last.get(&f.path) {
-            Some((text, k, doc)) if *k == kind && std::sync::Arc::ptr_eq(text, &f.text) => Some(doc.clone()),
-            _ => doc::parse_doc(f, kind, &mut d),
-        };
-        if let (Some(doc), true) = (&doc, d.is_blank()) {
-            let entry = (f.text.clone(), kind, doc.clone());
-            self.now.lock().unwrap_or_else(|e| e.into_inner()).insert(f.path.clone(), entry);
-        }
-        (doc, d)
+/// Parses `f`, or takes it from `reuse` when its text is the one parsed.
+fn parse_reusing(reuse: &Reuse<'_>, f: &TextFile, kind: DocKind) -> (Option<ParsedDoc>, Diagnostics) {
+    let mut d = Diagnostics::new();
+    let doc = match reuse.last(&f.path) {
+        Some((text, k, doc)) if *k == kind && std::sync::Arc::ptr_eq(text, &f.text) => Some(doc.clone()),
+        _ => doc::parse_doc(f, kind, &mut d),
+    };
+    if let (Some(doc), true) = (&doc, d.is_blank()) {
+        reuse.keep(f.path.clone(), (f.text.clone(), kind, doc.clone()));
     }
+    (doc, d)
 }
 
-fn parse_docs(files: &[TextFile], kind: DocKind, reuse: Option<&Reuse>, diags: &mut Diagnostics) -> Vec<ParsedDoc> {
+fn parse_docs(files: &[TextFile], kind: DocKind, reuse: Option<&Reuse<'_>>, diags: &mut Diagnostics) -> Vec<ParsedDoc> {
     let results: Vec<(Option<ParsedDoc>, Diagnostics)> = files
         .par_iter()
         .map(|f| match reuse {
-            Some(r) => r.parse(f, kind),
+            Some(r) => parse_reusing(r, f, kind),
             None => {
                 let mut d = Diagnostics::new();
                 (doc::parse_doc(f, kind, &mut d), d)
@@ -106,18 +97,11 @@ pub fn parse(sources: &Sources, diags: &mut Diagnostics) -> Parsed {
 /// `parse`, taking from `docs` every post and page whose text is the one
 /// the last parse with the same `docs` parsed (the preview's rebuilds).
 pub fn parse_kept(sources: &Sources, docs: Option<&Docs>, diags: &mut Diagnostics) -> Parsed {
-    let reuse = docs.map(|d| Reuse {
-        last: std::mem::take(&mut *d.kept.lock().unwrap_or_else(|e| e.into_inner())),
-        now: Default::default(),
-    });
-    let parsed = parse_all(sources, reuse.as_ref(), diags);
-    if let (Some(d), Some(r)) = (docs, reuse) {
-        *d.kept.lock().unwrap_or_else(|e| e.into_inner()) = r.now.into_inner().unwrap_or_else(|e| e.into_inner());
-    }
-    parsed
+    let reuse = docs.map(|d| d.0.begin());
+    parse_all(sources, reuse.as_ref(), diags)
 }
 
-fn parse_all(sources: &Sources, reuse: Option<&Reuse>, diags: &mut Diagnostics) -> Parsed {
+fn parse_all(sources: &Sources, reuse: Option<&Reuse<'_>>, diags: &mut Diagnostics) -> Parsed {
     let before = diags.error_count();
     let mut config = config::parse_config(sources.config.as_deref(), diags);
     let config_ok = diags.error_count() == before;
@@ -171,7 +155,7 @@ mod tests {
         let (first, first_report) = parse(&s);
         assert!(first_report.contains("colour"), "{first_report}");
         // Only the document parsed without a diagnostic is kept.
-        assert_eq!(docs.kept.lock().unwrap().keys().collect::<Vec<_>>(), ["content/posts/good.md"]);
+        assert!(docs.0.len() == 1 && docs.0.contains(&"content/posts/good.md".to_string()));
         let (second, second_report) = parse(&s);
         assert_eq!(second_report, first_report, "the warning is given again");
         assert_eq!(format!("{:?}", second.posts), format!("{:?}", first.posts));
@@ -179,7 +163,7 @@ mod tests {
         let edited: Arc<str> = Arc::from("---\ntitle: Better\ndate: 2026-01-02\n---\nBody.\n");
         let (third, _) = parse(&sources(&[("content/posts/good.md", &edited)]));
         assert_eq!(third.posts[0].title, "Better");
-        let kept = docs.kept.lock().unwrap();
-        assert!(Arc::ptr_eq(&kept["content/posts/good.md"].0, &edited));
+        let reuse = docs.0.begin();
+        assert!(Arc::ptr_eq(&reuse.last(&"content/posts/good.md".to_string()).unwrap().0, &edited));
     }
 }

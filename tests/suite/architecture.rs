@@ -15,7 +15,7 @@ use std::path::Path;
 const LAYERS: &[(&str, &[&str])] = &[
     (
         "below the stages",
-        &["diag", "paths", "date", "colour", "output", "markdown", "embeds", "report", "options", "cli"],
+        &["diag", "paths", "date", "colour", "output", "markdown", "embeds", "report", "options", "cli", "rounds"],
     ),
     ("load", &["load"]),
     ("parse", &["parse", "i18n"]),

@@ -6,10 +6,13 @@
 //! pixels of each row were drawn; returns the PNG file. Never compresses a
 //! row of a layer twice, never allocates per row.
 //!
-//! Rows use PNG's Paeth filter. The stream (`deflate.rs`) is one Huffman
+//! Rows use PNG's Paeth filter. The stream (`deflate/`) is one Huffman
 //! block coded with the layer's own table, made from its filtered rows.
+//! The layer's pieces are coded with LZ77 matches inside each piece, and
+//! each whole row also with matches reaching into the rows above it, used
+//! when those rows of the card are the layer's (issue 19).
 
-use super::deflate::{adler32, adler_join, Bits, Piece, Table};
+use super::deflate::{adler32, adler_join, Bits, Costs, Counts, Finder, Piece, Table, Token, WINDOW};
 use super::spec::{HEIGHT, WIDTH};
 use std::sync::OnceLock;
 
@@ -37,11 +40,25 @@ pub(super) struct Layer {
     /// RGB, `WIDTH` x `HEIGHT`.
     pixels: Vec<u8>,
     table: Table,
+    costs: Costs,
+    /// Whether pieces are coded with matches (only the tests' layers of
+    /// runs only are not: what cards were before).
+    matches: bool,
     filtered: Vec<u8>,
+    /// Each row on its own, and, where that is smaller, with copies from
+    /// the rows above.
     rows: Vec<Piece>,
+    reaching: Vec<Option<Reaching>>,
     before: Vec<OnceLock<Vec<Piece>>>,
     after: Vec<OnceLock<Vec<Piece>>>,
     blocks: Vec<OnceLock<Vec<Piece>>>,
+}
+
+/// A whole row of the layer coded with copies from the `above` rows
+/// before it, which a card's rows must equal for the piece to be used.
+struct Reaching {
+    piece: Piece,
+    above: usize,
 }
 
 /// `row` with the Paeth filter from pixel `x0` to `x1` (the filter byte not
@@ -82,40 +99,126 @@ fn predict(a: u8, b: u8, c: u8) -> u8 {
     }
 }
 
+/// The stream bytes of `pixels` (a whole layer): each row's filter byte and its filtered pixels.
+fn filter(pixels: &[u8]) -> Vec<u8> {
+    assert_eq!(pixels.len(), 3 * W * H, "a layer is a whole card");
+    let mut filtered = Vec::with_capacity(STRIDE * H);
+    let mut row = Vec::with_capacity(3 * W);
+    for y in 0..H {
+        let above = y.checked_sub(1).map(|a| &pixels[a * 3 * W..(a + 1) * 3 * W]);
+        paeth(&pixels[y * 3 * W..(y + 1) * 3 * W], above, 0, W, &mut row);
+        filtered.push(PAETH);
+        filtered.extend_from_slice(&row);
+    }
+    filtered
+}
+
+/// The tokens of each row of `filtered` on its own and with copies from
+/// the rows above, weighed by `costs`, and the symbols of both.
+fn match_rows(filtered: &[u8], costs: &Costs) -> (Vec<Vec<Token>>, Vec<Vec<Token>>, Counts) {
+    let (mut own, mut above) = (Vec::with_capacity(H), Vec::with_capacity(H));
+    let mut far = Finder::new(WINDOW);
+    let mut near = Finder::new(STRIDE);
+    let mut counts = Counts::new();
+    for y in 0..H {
+        let (from, to) = (y * STRIDE, (y + 1) * STRIDE);
+        let mut tokens = Vec::new();
+        near.parse(filtered, (from, to), from, costs, &mut tokens);
+        counts.tokens(&tokens);
+        own.push(tokens);
+        let mut tokens = Vec::new();
+        far.parse(filtered, (from, to), 0, costs, &mut tokens);
+        counts.tokens(&tokens);
+        above.push(tokens);
+        // And coded as runs only, which is what a card's drawn blocks are
+        // (and what a layer's pieces are where that is smaller): with these
+        // counts a photo drawn over the layer costs no more than before.
+        counts.runs(&filtered[from..to]);
+    }
+    (own, above, counts)
+}
+
+/// How far before `start` (where they begin) `tokens` copy from, in bytes.
+fn reach(start: usize, tokens: &[Token]) -> usize {
+    let (mut p, mut reach) = (start, 0);
+    for t in tokens {
+        if t.len() > 0 {
+            reach = reach.max((start + t.dist()).saturating_sub(p));
+        }
+        p += t.span();
+    }
+    reach
+}
+
 /// The pixel where cut `i` falls.
 fn cut_x(i: usize) -> usize {
     (i * CUT).min(W)
 }
 
 impl Layer {
+    /// The layer of `pixels`: its rows filtered, matched twice (each on its
+    /// own, and each with the rows above), its table made from those
+    /// matches and the rows coded with it.
     pub(super) fn new(pixels: Vec<u8>) -> Layer {
-        Layer::with_table(pixels, |filtered| Table::for_data(filtered.chunks_exact(STRIDE)))
+        let filtered = filter(&pixels);
+        // Matches weighed with a table of runs only first, then with the table made from those.
+        let first = Table::for_runs(filtered.chunks_exact(STRIDE)).costs();
+        let (_, _, counts) = match_rows(&filtered, &first);
+        let table = Table::for_counts(&counts);
+        let costs = table.costs();
+        let (own, above, _) = match_rows(&filtered, &costs);
+        let rows: Vec<Piece> =
+            own.iter().zip(filtered.chunks_exact(STRIDE)).map(|(t, r)| Piece::smaller(r, t, &table)).collect();
+        let reaching = above
+            .iter()
+            .enumerate()
+            .map(|(y, tokens)| {
+                let above = reach(y * STRIDE, tokens).div_ceil(STRIDE);
+                let piece = Piece::coded(&filtered[y * STRIDE..(y + 1) * STRIDE], tokens, &table);
+                (above > 0 && piece.bits() < rows[y].bits()).then_some(Reaching { piece, above })
+            })
+            .collect();
+        Layer::with_rows(pixels, filtered, (table, costs), true, rows, reaching)
     }
 
     /// The same layer coded with fdeflate's fixed table (what cards used
     /// before each layer had its own), to compare sizes.
     #[cfg(test)]
     pub(super) fn with_fixed_table(&self) -> Layer {
-        Layer::with_table(self.pixels.clone(), |_| Table::fixed())
+        self.runs_only(Table::fixed())
     }
 
-    fn with_table(pixels: Vec<u8>, table: impl FnOnce(&[u8]) -> Table) -> Layer {
-        assert_eq!(pixels.len(), 3 * W * H, "a layer is a whole card");
-        let mut filtered = Vec::with_capacity(STRIDE * H);
-        let mut row = Vec::with_capacity(3 * W);
-        for y in 0..H {
-            let above = y.checked_sub(1).map(|a| &pixels[a * 3 * W..(a + 1) * 3 * W]);
-            paeth(&pixels[y * 3 * W..(y + 1) * 3 * W], above, 0, W, &mut row);
-            filtered.push(PAETH);
-            filtered.extend_from_slice(&row);
-        }
-        let table = table(&filtered);
+    /// The same layer coded as literals and runs of zeros with a table made
+    /// for that (what cards used before matches), to compare sizes.
+    #[cfg(test)]
+    pub(super) fn with_runs_only(&self) -> Layer {
+        self.runs_only(Table::for_runs(self.filtered.chunks_exact(STRIDE)))
+    }
+
+    #[cfg(test)]
+    fn runs_only(&self, table: Table) -> Layer {
+        let filtered = self.filtered.clone();
         let rows = filtered.chunks_exact(STRIDE).map(|r| Piece::of(r, &table)).collect();
+        let costs = table.costs();
+        Layer::with_rows(self.pixels.clone(), filtered, (table, costs), false, rows, (0..H).map(|_| None).collect())
+    }
+
+    fn with_rows(
+        pixels: Vec<u8>,
+        filtered: Vec<u8>,
+        (table, costs): (Table, Costs),
+        matches: bool,
+        rows: Vec<Piece>,
+        reaching: Vec<Option<Reaching>>,
+    ) -> Layer {
         Layer {
             pixels,
             table,
+            costs,
+            matches,
             filtered,
             rows,
+            reaching,
             before: (0..CUTS).map(|_| OnceLock::new()).collect(),
             after: (0..CUTS).map(|_| OnceLock::new()).collect(),
             blocks: (0..BLOCKS).map(|_| OnceLock::new()).collect(),
@@ -127,26 +230,33 @@ impl Layer {
         &self.pixels[y * 3 * W..(y + 1) * 3 * W]
     }
 
+    /// Bytes `a..b` of every row's stream bytes, each a piece.
+    fn pieces(&self, a: usize, b: usize) -> Vec<Piece> {
+        (0..H)
+            .map(|y| {
+                let (from, to) = (y * STRIDE + a, y * STRIDE + b);
+                if self.matches {
+                    Piece::matched(&self.filtered, (from, to), &self.table, &self.costs)
+                } else {
+                    Piece::of(&self.filtered[from..to], &self.table)
+                }
+            })
+            .collect()
+    }
+
     /// Each row's stream bytes before pixel `cut_x(i)` (the filter byte and the pixels).
     fn before(&self, i: usize) -> &[Piece] {
-        self.before[i].get_or_init(|| {
-            self.filtered.chunks_exact(STRIDE).map(|r| Piece::of(&r[..1 + 3 * cut_x(i)], &self.table)).collect()
-        })
+        self.before[i].get_or_init(|| self.pieces(0, 1 + 3 * cut_x(i)))
     }
 
     /// Each row's stream bytes from pixel `cut_x(i)` on.
     fn after(&self, i: usize) -> &[Piece] {
-        self.after[i].get_or_init(|| {
-            self.filtered.chunks_exact(STRIDE).map(|r| Piece::of(&r[1 + 3 * cut_x(i)..], &self.table)).collect()
-        })
+        self.after[i].get_or_init(|| self.pieces(1 + 3 * cut_x(i), STRIDE))
     }
 
     /// Each row's stream bytes of block `k` alone.
     fn block(&self, k: usize) -> &[Piece] {
-        self.blocks[k].get_or_init(|| {
-            let (a, b) = (1 + 3 * cut_x(k), 1 + 3 * cut_x(k + 1));
-            self.filtered.chunks_exact(STRIDE).map(|r| Piece::of(&r[a..b], &self.table)).collect()
-        })
+        self.blocks[k].get_or_init(|| self.pieces(1 + 3 * cut_x(k), 1 + 3 * cut_x(k + 1)))
     }
 }
 
@@ -208,13 +318,21 @@ pub(super) fn encode<'a>(layer: &Layer, row: impl Fn(usize) -> &'a [u8], dirt: &
     out.extend_from_slice(b"IDAT");
     let mut s = Stream { bits: Bits::start(out, &layer.table), adler: 1 };
     let mut middle = Vec::with_capacity(3 * W);
+    // Rows right before this one whose stream bytes are the layer's.
+    let mut clean = 0;
     for y in 0..H {
         // The filtered bytes of a row change where it or the row above was drawn on.
         let m = dirt[y] | if y > 0 { dirt[y - 1] } else { 0 };
         if m == 0 {
-            s.piece(&layer.rows[y]);
+            match &layer.reaching[y] {
+                // Its copies find the layer's bytes: the card's are the same.
+                Some(r) if r.above <= clean => s.piece(&r.piece),
+                _ => s.piece(&layer.rows[y]),
+            }
+            clean += 1;
             continue;
         }
+        clean = 0;
         let (first, last) = (m.trailing_zeros() as usize, 63 - m.leading_zeros() as usize);
         s.piece(&layer.before(first)[y]);
         let mut k = first;

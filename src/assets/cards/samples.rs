@@ -246,7 +246,6 @@ fn issue_19_matches_never_make_a_card_larger() {
     }
 }
 
-
 /// The sample cards' sizes with matches and with runs only:
 /// `cargo test --release --lib cards::samples::sizes -- --ignored --nocapture`
 #[test]
@@ -271,6 +270,9 @@ fn sizes() {
         *sum = (sum.0 + m, sum.1 + r);
     }
     for ((m, r), what) in sums.iter().zip(["without a photo", "with a photo"]) {
-        eprintln!("{what}: {m} bytes with matches, {r} with runs only ({:+.1}%)", (*m as f64 / *r as f64 - 1.0) * 100.0);
+        eprintln!(
+            "{what}: {m} bytes with matches, {r} with runs only ({:+.1}%)",
+            (*m as f64 / *r as f64 - 1.0) * 100.0
+        );
     }
 }

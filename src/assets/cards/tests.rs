@@ -464,4 +464,3 @@ fn issue_19_cards_decode_to_their_canvas() {
         }
     }
 }
-

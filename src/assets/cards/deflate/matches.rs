@@ -106,8 +106,8 @@ impl Finder {
         let lowest = floor.max(p.saturating_sub(self.prev.len()));
         let mask = self.prev.len() - 1;
         let mut best = NONE;
-        let mut cand = self.head[self.hash(buf, p)] as usize;
         let mut chain = CHAIN;
+        let mut cand = self.head[self.hash(buf, p)] as usize;
         while cand > lowest && chain > 0 {
             let c = cand - 1;
             if c >= p {

@@ -17,8 +17,8 @@ mod matches;
 mod table;
 
 pub(super) use matches::{Finder, Token, WINDOW};
-pub(super) use table::{Costs, Counts, Table};
 use table::{dist_extra, dist_symbol, DIST_BASE, END, LEN_BASE, LEN_EXTRA, LEN_SYMBOL};
+pub(super) use table::{Counts, Table};
 
 /// A little-endian bit writer coding with one table.
 pub(super) struct Bits<'t> {
@@ -213,26 +213,6 @@ impl Piece {
         let mut bits = Bits { out: Vec::new(), buf: 0, n: 0, table: Some(table) };
         bits.tokens(tokens);
         Piece { bytes: bits.out, tail: bits.buf, tail_bits: bits.n, adler: adler32(data), len: data.len() }
-    }
-
-    /// `buf[from..to]` coded with matches inside it, weighed by `costs` (`table`'s).
-    pub(super) fn matched(buf: &[u8], (from, to): (usize, usize), table: &Table, costs: &Costs) -> Piece {
-        let mut tokens = Vec::with_capacity((to - from) / 4);
-        Finder::new(to - from).parse(buf, (from, to), from, costs, &mut tokens);
-        Piece::smaller(&buf[from..to], &tokens, table)
-    }
-
-    /// `data` coded as `tokens` or as literals and runs of zeros, whichever
-    /// is smaller: the match finder is greedy, and on a piece of little but
-    /// zeros and small values runs alone are often a few bits shorter.
-    pub(super) fn smaller(data: &[u8], tokens: &[Token], table: &Table) -> Piece {
-        let matched = Piece::coded(data, tokens, table);
-        let runs = Piece::of(data, table);
-        if runs.bits() < matched.bits() {
-            runs
-        } else {
-            matched
-        }
     }
 }
 

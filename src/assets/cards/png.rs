@@ -138,7 +138,8 @@ impl Layer {
         // Copies are weighed with the table of runs only (made again from
         // the matches, it hardly changes what saves bits: 0.3% a card).
         let costs = Table::for_runs(filtered.chunks_exact(STRIDE)).costs();
-        let mut finder = Finder::new(WINDOW);
+        // The bytes above (and a pixel either side) are often further down a chain than it is followed.
+        let mut finder = Finder::with_hints(WINDOW, &[STRIDE, STRIDE - 3, STRIDE + 3]);
         let mut counts = Counts::new();
         let matched: Vec<Vec<Token>> = filtered
             .chunks_exact(STRIDE)

@@ -16,7 +16,9 @@ pub(in crate::assets::cards) const WINDOW: usize = 32_768;
 const MIN: usize = 3;
 const MAX: usize = 258;
 /// Candidates tried at a position, and a match long enough not to look
-/// one byte further (zlib level 6 to 9).
+/// one byte further (zlib level 6 to 9). A layer's rows are mostly zeros
+/// and small values, so chains are long: on the 1,000-post corpus
+/// (2026-12-03) 16 candidates make cards 3% larger than 64, 4 make them 6%.
 const CHAIN: usize = 64;
 const LAZY: usize = 32;
 
@@ -59,6 +61,9 @@ pub(in crate::assets::cards) struct Finder {
     bits: u32,
     /// The bits of the literals of the range being parsed, summed from its start.
     sums: Vec<u32>,
+    /// Distances tried after the chains (a row's length, and a pixel either
+    /// side: the bytes above), which may be further down a chain than it goes.
+    hints: Vec<usize>,
 }
 
 /// A copy found: its length, distance and the bits it saves over literals.
@@ -76,7 +81,12 @@ impl Finder {
     pub(in crate::assets::cards) fn new(span: usize) -> Finder {
         let ring = span.next_power_of_two().clamp(64, WINDOW);
         let bits = ring.trailing_zeros().min(15);
-        Finder { head: vec![0; 1 << bits], prev: vec![0; ring], bits, sums: Vec::new() }
+        Finder { head: vec![0; 1 << bits], prev: vec![0; ring], bits, sums: Vec::new(), hints: Vec::new() }
+    }
+
+    /// The same, trying copies from `hints` back after the chains.
+    pub(in crate::assets::cards) fn with_hints(span: usize, hints: &[usize]) -> Finder {
+        Finder { hints: hints.to_vec(), ..Finder::new(span) }
     }
 
     #[inline]
@@ -132,6 +142,20 @@ impl Finder {
             }
             cand = next;
             chain -= 1;
+        }
+        for &d in &self.hints {
+            if p < lowest + d {
+                continue;
+            }
+            let c = p - d;
+            let len = common(buf, c, p, limit);
+            if len >= MIN && len >= best.len {
+                let literals = self.sums[p + len - from] - self.sums[p - from];
+                let saves = i64::from(literals) - i64::from(costs.copy(len, d));
+                if saves > best.saves {
+                    best = Copy { len, dist: d, saves };
+                }
+            }
         }
         best
     }
@@ -245,7 +269,7 @@ mod tests {
             assert!(tokens.iter().any(|t| t.len() > 0) || to - from < 100, "{from}..{to} has matches");
         }
         // Row by row, copying from earlier rows within the window.
-        let mut finder = Finder::new(WINDOW);
+        let mut finder = Finder::with_hints(WINDOW, &[3601, 3598]);
         for row in buf.chunks(3601).enumerate().map(|(i, r)| i * 3601..i * 3601 + r.len()) {
             let mut tokens = Vec::new();
             finder.parse(&buf, (row.start, row.end), 0, &costs, &mut tokens);

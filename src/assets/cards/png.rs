@@ -8,9 +8,10 @@
 //!
 //! Rows use PNG's Paeth filter. The stream (`deflate/`) is one Huffman
 //! block coded with the layer's own table, made from its filtered rows.
-//! The layer's pieces are coded with LZ77 matches inside each piece, and
-//! each whole row also with matches reaching into the rows above it, used
-//! when those rows of the card are the layer's (issue 19).
+//! The layer's whole rows are coded with LZ77 copies (issue 19): inside the
+//! row, or also from the rows above it, a piece used only where those rows
+//! of the card are the layer's. The cut rows and what a card draws are
+//! literals and runs of zeros.
 
 use super::deflate::{adler32, adler_join, Bits, Counts, Finder, Piece, Table, Token, WINDOW};
 use super::spec::{HEIGHT, WIDTH};

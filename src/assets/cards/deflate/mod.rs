@@ -6,12 +6,12 @@
 //!
 //! One Huffman block per card. What a card draws is coded fast: literals,
 //! and runs of zeros as a literal 0 followed by copies at distance 1. A
-//! layer's pieces, compressed once per build, are coded with matches at
-//! any distance inside the piece (issue 19); a copy never reaches back
-//! before the piece it is in, so pieces compressed apart can be joined bit
-//! by bit. The one exception is a whole row of the layer that follows rows
-//! of the layer (`png.rs` checks which). Adler-32 checksums of the pieces
-//! are combined.
+//! layer's whole rows, compressed once per build, are also coded with
+//! copies at any distance inside the row (issue 19). A copy never reaches
+//! back before the piece it is in, so pieces compressed apart can be
+//! joined bit by bit; the one exception is a whole row of the layer with
+//! copies from the rows above it, used only after those rows of the layer
+//! (`png.rs` checks). Adler-32 checksums of the pieces are combined.
 
 mod matches;
 mod table;

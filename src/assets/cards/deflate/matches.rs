@@ -1,12 +1,12 @@
-//! LZ77 matches for the pieces of a layer (part of stage 4, assets; pure):
+//! LZ77 matches for the rows of a layer (part of stage 4, assets; pure):
 //! a hash-chain match finder with one step of lazy matching (zlib's
 //! `deflate_slow`, smaller), that weighs a copy by what it saves in bits
 //! with the layer's table (`Costs`), not by its length: a filtered card's
 //! literals are short codes, and a short copy from far back costs more
 //! than its literals. Takes a buffer and the range of it to code; returns
 //! tokens (literals, and copies of earlier bytes) that never copy from
-//! before `floor` (the start of a piece, so pieces stay joinable) or run
-//! past the range's end. Used once per layer and build, never on what a
+//! before `floor` (the start of a piece, so pieces stay joinable; the
+//! first row for copies from the rows above) or run past the range's end. Used once per layer and build, never on what a
 //! card draws (that keeps `Bits::data`, literals and runs of zeros).
 
 use super::table::Costs;

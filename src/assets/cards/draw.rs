@@ -398,6 +398,13 @@ impl Drawn {
         png::encode(&self.layer.with_fixed_table(), |y| self.canvas.row(y), &self.canvas.dirt)
     }
 
+    /// The card as a PNG file coded as literals and runs of zeros only
+    /// (what cards were before matches).
+    #[cfg(test)]
+    pub(super) fn png_with_runs_only(&self) -> Vec<u8> {
+        png::encode(&self.layer.with_runs_only(), |y| self.canvas.row(y), &self.canvas.dirt)
+    }
+
     #[cfg(test)]
     pub(super) fn image(self) -> image::RgbImage {
         image::RgbImage::from_raw(WIDTH, HEIGHT, self.canvas.into_pixels()).expect("a canvas is WIDTH x HEIGHT RGB")

@@ -35,9 +35,9 @@
 //! `card_name`), `text.rs` (fonts, wrapping, shrinking, missing
 //! characters, where the text goes), `draw.rs` (the palette, the canvas and
 //! `draw`), `shared.rs` (the layers and glyphs cards share), `png.rs`
-//! (encoding over a layer), `deflate.rs` (the bit writer and each layer's
-//! Huffman table) and `execute.rs` (drawing in parallel and the
-//! cache). `samples.rs` checks a sample of cards against reference PNGs. This file
+//! (encoding over a layer), `deflate/` (the bit writer, each layer's
+//! Huffman table and the match finder for its rows) and `execute.rs`
+//! (drawing in parallel and the cache). `samples.rs` checks a sample of cards against reference PNGs. This file
 //! is the public face: everything callers use is re-exported here.
 
 mod deflate;

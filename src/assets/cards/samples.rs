@@ -218,3 +218,61 @@ fn issue_19_a_layers_own_table_never_makes_a_card_larger() {
         }
     }
 }
+
+/// Matches in the layer's pieces (issue 19, the sixth pass) make every
+/// sample card no larger than literals and runs of zeros with the layer's
+/// table (what cards were before), with the same pixels, decoded by the
+/// `png` crate, as the canvas.
+#[test]
+fn issue_19_matches_never_make_a_card_larger() {
+    let fonts = Fonts::embedded();
+    let photo = photo_px(1600, 1067);
+    let logo = logo_px();
+    for (name, mut spec, with_photo, with_logo) in sample() {
+        if with_photo {
+            spec.photo = Some(photo_ref("cover.jpg", false));
+        }
+        if with_logo {
+            spec.logo = Some(photo_ref("logo.png", true));
+        }
+        let drawn = super::draw::paint_for_test(&spec, fonts, with_photo.then_some(&photo), with_logo.then_some(&logo));
+        let (matched, runs) = (drawn.png(), drawn.png_with_runs_only());
+        let canvas = drawn.image();
+        for png in [&matched, &runs] {
+            assert_eq!(super::tests::decode_with_png_crate(png), canvas.as_raw().as_slice(), "{name}: the canvas");
+        }
+        let (matched, runs) = (matched.len(), runs.len());
+        assert!(matched <= runs, "{name}: {matched} bytes with matches, {runs} with runs only");
+    }
+}
+
+/// The sample cards' sizes with matches and with runs only:
+/// `cargo test --release --lib cards::samples::sizes -- --ignored --nocapture`
+#[test]
+#[ignore = "a probe, not a test"]
+#[allow(clippy::print_stderr, reason = "a probe prints its figures")]
+fn sizes() {
+    let fonts = Fonts::embedded();
+    let photo = photo_px(1600, 1067);
+    let logo = logo_px();
+    let mut sums = [(0, 0); 2];
+    for (name, mut spec, with_photo, with_logo) in sample() {
+        if with_photo {
+            spec.photo = Some(photo_ref("cover.jpg", false));
+        }
+        if with_logo {
+            spec.logo = Some(photo_ref("logo.png", true));
+        }
+        let drawn = super::draw::paint_for_test(&spec, fonts, with_photo.then_some(&photo), with_logo.then_some(&logo));
+        let (m, r) = (drawn.png().len(), drawn.png_with_runs_only().len());
+        eprintln!("{name:30} {m:7} {r:7} {:+.1}%", (m as f64 / r as f64 - 1.0) * 100.0);
+        let sum = &mut sums[usize::from(with_photo)];
+        *sum = (sum.0 + m, sum.1 + r);
+    }
+    for ((m, r), what) in sums.iter().zip(["without a photo", "with a photo"]) {
+        eprintln!(
+            "{what}: {m} bytes with matches, {r} with runs only ({:+.1}%)",
+            (*m as f64 / *r as f64 - 1.0) * 100.0
+        );
+    }
+}

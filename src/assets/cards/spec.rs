@@ -17,8 +17,9 @@ pub const HEIGHT: u32 = 630;
 /// to a sixteenth of a pixel, rows compressed apart (issue 19). 5: a subtitle
 /// too long keeps its last part (issue 17 item 4). 6: only the 32-pixel
 /// blocks of a row that were drawn on are compressed anew (issue 19). 7:
-/// each layer's own Huffman table (issue 19).
-pub const CARD_EPOCH: u32 = 7;
+/// each layer's own Huffman table (issue 19). 8: LZ77 matches in the
+/// layer's pieces (issue 19).
+pub const CARD_EPOCH: u32 = 8;
 
 /// The card fonts, as paths in the default theme.
 pub const BOLD_FONT: &str = "fonts/DejaVuSans-Bold.ttf";

@@ -421,3 +421,46 @@ fn blending_a_run_of_pixels_is_blending_each() {
         }
     }
 }
+
+/// A PNG file's RGB pixels decoded by the `png` crate, which checks the
+/// zlib stream's checksum and every chunk's CRC.
+pub(super) fn decode_with_png_crate(file: &[u8]) -> Vec<u8> {
+    let mut decoder = ::png::Decoder::new(std::io::Cursor::new(file));
+    decoder.ignore_checksums(false);
+    let mut reader = decoder.read_info().expect("a PNG header");
+    let mut out = vec![0; reader.output_buffer_size().expect("a size")];
+    let info = reader.next_frame(&mut out).expect("the pixels decode");
+    assert_eq!((info.width, info.height, info.color_type), (WIDTH, HEIGHT, ::png::ColorType::Rgb));
+    out.truncate(info.buffer_size());
+    out
+}
+
+/// Cards whose drawn rows leave the layer's rows above and below them
+/// (titles of one to four lines, photos, stars, every layout) decode, with
+/// the `png` crate and with fdeflate, to the canvas they were drawn on:
+/// the layer's rows that copy from the rows above them (issue 19) are used
+/// only where those rows are the layer's.
+#[test]
+fn issue_19_cards_decode_to_their_canvas() {
+    let fonts = Fonts::embedded();
+    let photo = photo(900, 700);
+    let titles = ["Hi", "How we true a wheel", &"A long title that wraps over lines ".repeat(4)];
+    for layout in
+        [Layout::Home, Layout::Post, Layout::Video, Layout::Moment, Layout::Reviews, Layout::Staff, Layout::Page]
+    {
+        for (i, title) in titles.iter().enumerate() {
+            let mut s = spec(layout, title);
+            if i == 1 {
+                s.photo = Some(photo_ref());
+                s.rating = Some(4.5);
+            }
+            let drawn = super::draw::paint_for_test(&s, fonts, (i == 1).then_some(&photo), None);
+            let png = drawn.png();
+            let canvas = drawn.image();
+            assert_eq!(decode_with_png_crate(&png), canvas.as_raw().as_slice(), "{layout:?} {title}");
+            let len = u32::from_be_bytes(png[33..37].try_into().expect("4 bytes")) as usize;
+            let stream = fdeflate::decompress_to_vec(&png[41..41 + len]).expect("a valid zlib stream");
+            assert_eq!(stream.len(), (1 + 3 * WIDTH as usize) * HEIGHT as usize);
+        }
+    }
+}

@@ -1,17 +1,12 @@
-//! The deflate stream of a card (part of stage 4, assets; pure): a bit
-//! writer that codes literals and runs of zeros with one Huffman table, the
-//! pieces of a stream compressed apart and joined bit by bit, and the
-//! table itself, made per layer from what the layer's rows are made of.
-//!
-//! One Huffman block per card: literals, and runs of zeros as a literal 0
-//! followed by copies at distance 1. A run never reaches back before the
-//! piece it is in, so pieces compressed apart can be joined bit by bit;
-//! Adler-32 checksums of the pieces are combined. The table is a layer's
-//! (issue 19): its rows are most of every card's bytes, so their own
-//! symbol counts set the code lengths, mixed with fdeflate's fixed lengths
-//! for filtered images (what cards used before) so that every symbol has a
+//! Each layer's Huffman table (part of stage 4, assets; pure): code
+//! lengths for literals, lengths and distances made from the symbols of
+//! the layer's coded rows, mixed with fdeflate's fixed lengths for
+//! filtered images (what cards used before) so that every symbol has a
 //! code and what a card draws over the layer (text edges, photos) still
-//! costs about what it did.
+//! costs about what it did; and the zlib and block headers declaring them.
+
+use super::matches::Token;
+use super::{Bits, Piece};
 
 /// Code lengths of the literal/length alphabet from fdeflate 0.3 (MIT OR
 /// Apache-2.0): short codes for 0 and the small values a filtered image is
@@ -33,10 +28,15 @@ const PRIOR: [u8; 286] = [
 /// Hardly matters: on the 1,035 cards of a 1,000-post corpus (2026-12-03)
 /// 2, 4, 8, 16, 32 and 64 all give 92.5 to 92.8 KB a card; 16 the least.
 const PRIOR_SHARE: u64 = 16;
+/// The same for a table of matches (`Table::for_counts`): on the 20 sample
+/// cards (2026-12-03) 4, 8 and 16 are within 1%; 8 the least.
+const MATCHED_PRIOR_SHARE: u64 = 8;
 
 /// Symbols of the literal/length alphabet; 256 ends the block.
-const SYMBOLS: usize = 286;
-const END: usize = 256;
+pub(super) const SYMBOLS: usize = 286;
+pub(super) const END: usize = 256;
+/// Symbols of the distance alphabet.
+pub(super) const DISTANCES: usize = 30;
 /// Deflate's longest literal/length code, and code-length code.
 const MAX_BITS: u8 = 15;
 const MAX_CL_BITS: u8 = 7;
@@ -44,11 +44,12 @@ const MAX_CL_BITS: u8 = 7;
 const CL_ORDER: [usize; 19] = [16, 17, 18, 0, 8, 7, 9, 6, 10, 5, 11, 4, 12, 3, 13, 2, 14, 1, 15];
 
 /// Match lengths: the first length of each length symbol (257..=285) and its extra bits.
-const LEN_BASE: [u32; 29] =
+pub(super) const LEN_BASE: [u32; 29] =
     [3, 4, 5, 6, 7, 8, 9, 10, 11, 13, 15, 17, 19, 23, 27, 31, 35, 43, 51, 59, 67, 83, 99, 115, 131, 163, 195, 227, 258];
-const LEN_EXTRA: [u32; 29] = [0, 0, 0, 0, 0, 0, 0, 0, 1, 1, 1, 1, 2, 2, 2, 2, 3, 3, 3, 3, 4, 4, 4, 4, 5, 5, 5, 5, 0];
+pub(super) const LEN_EXTRA: [u32; 29] =
+    [0, 0, 0, 0, 0, 0, 0, 0, 1, 1, 1, 1, 2, 2, 2, 2, 3, 3, 3, 3, 4, 4, 4, 4, 5, 5, 5, 5, 0];
 /// For a match of length 3 + i, the index into `LEN_BASE`.
-const LEN_SYMBOL: [u8; 256] = {
+pub(super) const LEN_SYMBOL: [u8; 256] = {
     let mut t = [0u8; 256];
     let mut s = 0;
     let mut i = 0;
@@ -62,20 +63,152 @@ const LEN_SYMBOL: [u8; 256] = {
     t
 };
 
-/// A Huffman table for the literal/length alphabet (every symbol has a
-/// code), with the zlib header and the block header that declare it.
-pub(super) struct Table {
-    codes: [u16; SYMBOLS],
-    lengths: [u8; SYMBOLS],
+/// Distances: the first distance of each distance symbol and its extra bits.
+pub(super) const DIST_BASE: [u32; DISTANCES] = {
+    let mut t = [0u32; DISTANCES];
+    let mut c = 0;
+    while c < DISTANCES {
+        t[c] = if c < 4 { c as u32 + 1 } else { (1 << (c / 2 - 1)) * (2 + (c as u32 & 1)) + 1 };
+        c += 1;
+    }
+    t
+};
+
+/// The distance symbol of distance `d` (1..=32768).
+#[inline]
+pub(super) fn dist_symbol(d: usize) -> usize {
+    if d <= 4 {
+        d - 1
+    } else {
+        let l = (usize::BITS - 1 - (d - 1).leading_zeros()) as usize;
+        2 * l + ((d - 1) >> (l - 1) & 1)
+    }
+}
+
+/// The extra bits of distance symbol `c`.
+#[inline]
+pub(super) fn dist_extra(c: usize) -> u32 {
+    if c < 4 {
+        0
+    } else {
+        (c / 2 - 1) as u32
+    }
+}
+
+/// Huffman tables for the literal/length and distance alphabets (every
+/// symbol has a code), with the zlib header and the block header that
+/// declare them.
+pub(in crate::assets::cards) struct Table {
+    pub(super) codes: [u16; SYMBOLS],
+    pub(super) lengths: [u8; SYMBOLS],
+    /// Distance codes (only distance 1 in the tables of runs only).
+    pub(super) dist_codes: Vec<u16>,
+    pub(super) dist_lengths: Vec<u8>,
     /// The code of 0 repeated 0 to 4 times (a short run).
-    zeros: [(u64, u32); 5],
+    pub(super) zeros: [(u64, u32); 5],
+    /// The code of distance 1.
+    pub(super) one: (u64, u32),
     /// The zlib header (2 bytes) and the block header, as bits.
-    header: Piece,
+    pub(super) header: Piece,
+}
+
+/// What a table's codes cost, in bits (code and extra bits), to weigh
+/// copies against the literals they stand for.
+pub(in crate::assets::cards) struct Costs {
+    lit: [u32; 256],
+    len: [u32; 259],
+    dist: [u32; DISTANCES],
+}
+
+impl Costs {
+    #[inline]
+    pub(in crate::assets::cards) fn literal(&self, b: u8) -> u32 {
+        self.lit[usize::from(b)]
+    }
+
+    /// A copy of `len` (3..=258) bytes from `dist` back.
+    #[inline]
+    pub(in crate::assets::cards) fn copy(&self, len: usize, dist: usize) -> u32 {
+        self.len[len] + self.dist[dist_symbol(dist)]
+    }
+}
+
+/// Symbol counts of streams.
+pub(in crate::assets::cards) struct Counts {
+    lit: [u64; SYMBOLS],
+    dist: [u64; DISTANCES],
+}
+
+impl Counts {
+    pub(in crate::assets::cards) fn new() -> Counts {
+        Counts { lit: [0; SYMBOLS], dist: [0; DISTANCES] }
+    }
+
+    /// Counts the symbols of `data` coded as literals and runs of zeros.
+    pub(in crate::assets::cards) fn runs(&mut self, data: &[u8]) {
+        let mut freq = [0u64; SYMBOLS];
+        count(data, &mut freq);
+        for (i, f) in freq.iter().enumerate() {
+            self.lit[i] += f;
+            if i > END {
+                self.dist[0] += f;
+            }
+        }
+    }
+
+    /// Counts the symbols of `tokens`.
+    pub(in crate::assets::cards) fn tokens(&mut self, tokens: &[Token]) {
+        for t in tokens {
+            match t.len() {
+                0 => self.lit[usize::from(t.byte())] += 1,
+                len => {
+                    self.lit[257 + usize::from(LEN_SYMBOL[len - 3])] += 1;
+                    self.dist[dist_symbol(t.dist())] += 1;
+                }
+            }
+        }
+    }
 }
 
 impl Table {
-    /// The table for streams made of `data` (and of what is drawn over them).
-    pub(super) fn for_data<'a>(data: impl Iterator<Item = &'a [u8]>) -> Table {
+    /// What its codes cost. A distance the table has no code for (a table
+    /// of runs only has one, distance 1) is guessed at 6 bits and its extra bits.
+    pub(in crate::assets::cards) fn costs(&self) -> Costs {
+        let mut costs = Costs { lit: [0; 256], len: [0; 259], dist: [0; DISTANCES] };
+        for (c, &l) in costs.lit.iter_mut().zip(&self.lengths) {
+            *c = u32::from(l);
+        }
+        for len in 3..=258 {
+            let s = usize::from(LEN_SYMBOL[len - 3]);
+            costs.len[len] = u32::from(self.lengths[257 + s]) + LEN_EXTRA[s];
+        }
+        for (c, d) in costs.dist.iter_mut().enumerate() {
+            *d = u32::from(self.dist_lengths.get(c).copied().unwrap_or(6)) + dist_extra(c);
+        }
+        costs
+    }
+
+    /// The table for streams coded as `counts` (and for what is drawn over
+    /// them: literals and runs of zeros, which are copies at distance 1).
+    pub(in crate::assets::cards) fn for_counts(counts: &Counts) -> Table {
+        let mut freq = counts.lit;
+        freq[END] += 1;
+        let prior = freq.iter().sum::<u64>() / MATCHED_PRIOR_SHARE;
+        for (f, &len) in freq.iter_mut().zip(&PRIOR) {
+            *f += (prior >> len).max(1);
+        }
+        let mut dist = counts.dist;
+        // The runs of zeros drawn over the layer: about one per length symbol of the prior.
+        dist[0] += (257..SYMBOLS).map(|s| prior >> PRIOR[s]).sum::<u64>();
+        for d in &mut dist {
+            *d += 1;
+        }
+        Table::new(&code_lengths(&freq, MAX_BITS), &code_lengths(&dist, MAX_BITS))
+    }
+
+    /// The table for streams made of `data` coded as literals and runs of
+    /// zeros only (what each layer had before matches).
+    pub(in crate::assets::cards) fn for_runs<'a>(data: impl Iterator<Item = &'a [u8]>) -> Table {
         let mut freq = [0u64; SYMBOLS];
         for d in data {
             count(d, &mut freq);
@@ -85,16 +218,16 @@ impl Table {
         for (f, &len) in freq.iter_mut().zip(&PRIOR) {
             *f += (prior >> len).max(1);
         }
-        Table::new(&code_lengths(&freq, MAX_BITS))
+        Table::new(&code_lengths(&freq, MAX_BITS), &[1])
     }
 
     /// fdeflate's table (the prior alone).
     #[cfg(test)]
-    pub(super) fn fixed() -> Table {
-        Table::new(&PRIOR)
+    pub(in crate::assets::cards) fn fixed() -> Table {
+        Table::new(&PRIOR, &[1])
     }
 
-    fn new(lengths: &[u8]) -> Table {
+    fn new(lengths: &[u8], dist_lengths: &[u8]) -> Table {
         let lengths: [u8; SYMBOLS] = lengths.try_into().unwrap_or_else(|_| unreachable!("one length per symbol"));
         let codes: [u16; SYMBOLS] =
             canonical_codes(&lengths).try_into().unwrap_or_else(|_| unreachable!("one code per symbol"));
@@ -103,8 +236,10 @@ impl Table {
             let (bits, n) = zeros[i - 1];
             zeros[i] = (bits | u64::from(codes[0]) << n, n + u32::from(lengths[0]));
         }
-        let header = block_header(&lengths);
-        Table { codes, lengths, zeros, header }
+        let dist_codes = canonical_codes(dist_lengths);
+        let one = (u64::from(dist_codes[0]), u32::from(dist_lengths[0]));
+        let header = block_header(&lengths, dist_lengths);
+        Table { codes, lengths, dist_codes, dist_lengths: dist_lengths.to_vec(), zeros, one, header }
     }
 }
 
@@ -204,10 +339,10 @@ fn canonical_codes(lengths: &[u8]) -> Vec<u16> {
 }
 
 /// The zlib header and a final dynamic block's header declaring `lengths`
-/// for literals and lengths and one distance code (distance 1, one bit).
-fn block_header(lengths: &[u8; SYMBOLS]) -> Piece {
+/// for literals and lengths and `dist` for distances.
+fn block_header(lengths: &[u8; SYMBOLS], dist: &[u8]) -> Piece {
     // The code lengths, run-length coded: (symbol, extra bits, their count).
-    let all: Vec<u8> = lengths.iter().copied().chain([1]).collect();
+    let all: Vec<u8> = lengths.iter().chain(dist).copied().collect();
     let mut rle: Vec<(usize, u64, u32)> = Vec::new();
     let mut i = 0;
     while i < all.len() {
@@ -243,7 +378,7 @@ fn block_header(lengths: &[u8; SYMBOLS]) -> Piece {
     bits.put(1, 1); // the last block
     bits.put(2, 2); // dynamic Huffman codes
     bits.put((SYMBOLS - 257) as u64, 5);
-    bits.put(0, 5); // one distance code
+    bits.put((dist.len() - 1) as u64, 5);
     bits.put((hclen - 4) as u64, 4);
     for &s in &CL_ORDER[..hclen] {
         bits.put(u64::from(cl_lengths[s]), 3);
@@ -255,206 +390,10 @@ fn block_header(lengths: &[u8; SYMBOLS]) -> Piece {
     Piece { bytes: bits.out, tail: bits.buf, tail_bits: bits.n, adler: 1, len: 0 }
 }
 
-/// A little-endian bit writer coding with one table.
-pub(super) struct Bits<'t> {
-    out: Vec<u8>,
-    buf: u64,
-    n: u32,
-    table: Option<&'t Table>,
-}
-
-impl<'t> Bits<'t> {
-    fn new(out: Vec<u8>) -> Bits<'t> {
-        Bits { out, buf: 0, n: 0, table: None }
-    }
-
-    /// A stream coded with `table`, after its headers, appended to `out`.
-    pub(super) fn start(mut out: Vec<u8>, table: &'t Table) -> Bits<'t> {
-        out.extend_from_slice(&table.header.bytes);
-        let mut bits = Bits { out, buf: 0, n: 0, table: Some(table) };
-        bits.put(table.header.tail, table.header.tail_bits);
-        bits
-    }
-
-    fn table(&self) -> &'t Table {
-        self.table.unwrap_or_else(|| unreachable!("only headers are written without a table"))
-    }
-
-    /// Appends the low `nbits` (at most 64) of `bits`; higher bits must be 0.
-    #[inline]
-    fn put(&mut self, bits: u64, nbits: u32) {
-        if nbits == 0 {
-            return;
-        }
-        self.buf |= bits << self.n;
-        self.n += nbits;
-        if self.n >= 64 {
-            self.out.extend_from_slice(&self.buf.to_le_bytes());
-            self.n -= 64;
-            self.buf = if self.n == 0 { 0 } else { bits >> (nbits - self.n) };
-        }
-    }
-
-    #[inline]
-    fn literal(&mut self, t: &Table, b: u8) {
-        self.put(u64::from(t.codes[b as usize]), u32::from(t.lengths[b as usize]));
-    }
-
-    /// Literals, four codes (at most 60 bits) at a time.
-    #[inline]
-    fn literals(&mut self, t: &Table, bytes: &[u8]) {
-        let mut quads = bytes.chunks_exact(4);
-        for q in &mut quads {
-            let (mut bits, mut n) = (0u64, 0u32);
-            for &b in q {
-                bits |= u64::from(t.codes[b as usize]) << n;
-                n += u32::from(t.lengths[b as usize]);
-            }
-            self.put(bits, n);
-        }
-        for &b in quads.remainder() {
-            self.literal(t, b);
-        }
-    }
-
-    /// A run of `run` zero bytes: a literal 0, then copies at distance 1.
-    fn run(&mut self, t: &Table, run: u32) {
-        self.literal(t, 0);
-        let mut rest = run - 1;
-        while rest >= 258 {
-            // Length 258; the distance code (distance 1) is one 0 bit.
-            self.put(u64::from(t.codes[285]), u32::from(t.lengths[285]) + 1);
-            rest -= 258;
-        }
-        if rest > 4 {
-            let s = LEN_SYMBOL[rest as usize - 3] as usize;
-            self.put(u64::from(t.codes[257 + s]), u32::from(t.lengths[257 + s]));
-            self.put(u64::from(rest - LEN_BASE[s]), LEN_EXTRA[s] + 1);
-        } else {
-            let (bits, n) = t.zeros[rest as usize];
-            self.put(bits, n);
-        }
-    }
-
-    /// Compresses `data` on its own: no run reaches before it or past it.
-    pub(super) fn data(&mut self, data: &[u8]) {
-        let t = self.table();
-        let mut run = 0u32;
-        let mut chunks = data.chunks_exact(8);
-        for chunk in &mut chunks {
-            let word = u64::from_le_bytes(chunk.try_into().unwrap_or([0; 8]));
-            if word == 0 {
-                run += 8;
-                continue;
-            }
-            let lead = word.trailing_zeros() / 8;
-            let tail = word.leading_zeros() / 8;
-            if run > 0 {
-                self.run(t, run + lead);
-                self.literals(t, &chunk[lead as usize..8 - tail as usize]);
-            } else {
-                self.literals(t, &chunk[..8 - tail as usize]);
-            }
-            run = tail;
-        }
-        if run > 0 {
-            self.run(t, run);
-        }
-        for &b in chunks.remainder() {
-            self.literal(t, b);
-        }
-    }
-
-    /// Appends the bits of a piece compressed apart: its whole words
-    /// shifted into place (a piece's bytes are whole words, see `put`),
-    /// then its tail.
-    pub(super) fn append(&mut self, p: &Piece) {
-        let mut chunks = p.bytes.chunks_exact(8);
-        if self.n == 0 {
-            self.out.extend_from_slice(&p.bytes[..p.bytes.len() - chunks.remainder().len()]);
-        } else {
-            let n = self.n;
-            self.out.reserve(p.bytes.len());
-            for c in &mut chunks {
-                let word = u64::from_le_bytes(c.try_into().unwrap_or([0; 8]));
-                self.out.extend_from_slice(&(self.buf | word << n).to_le_bytes());
-                self.buf = word >> (64 - n);
-            }
-        }
-        for &b in chunks.remainder() {
-            self.put(u64::from(b), 8);
-        }
-        self.put(p.tail, p.tail_bits);
-    }
-
-    /// Ends the block, pads to a whole byte and returns the bytes.
-    pub(super) fn finish(mut self) -> Vec<u8> {
-        let t = self.table();
-        self.put(u64::from(t.codes[END]), u32::from(t.lengths[END]));
-        let bytes = self.n.div_ceil(8) as usize;
-        self.out.extend_from_slice(&self.buf.to_le_bytes()[..bytes]);
-        self.out
-    }
-}
-
-/// A piece of the stream compressed apart: its bits and the Adler-32 of its bytes.
-pub(super) struct Piece {
-    bytes: Vec<u8>,
-    tail: u64,
-    tail_bits: u32,
-    pub(super) adler: u32,
-    pub(super) len: usize,
-}
-
-impl Piece {
-    pub(super) fn of(data: &[u8], table: &Table) -> Piece {
-        let mut bits = Bits { out: Vec::new(), buf: 0, n: 0, table: Some(table) };
-        bits.data(data);
-        Piece { bytes: bits.out, tail: bits.buf, tail_bits: bits.n, adler: adler32(data), len: data.len() }
-    }
-}
-
-pub(super) fn adler32(data: &[u8]) -> u32 {
-    let mut a = simd_adler32::Adler32::new();
-    a.write(data);
-    a.finish()
-}
-
-/// The Adler-32 of two pieces joined, from theirs (zlib's `adler32_combine`).
-pub(super) fn adler_join(first: u32, second: u32, second_len: usize) -> u32 {
-    const BASE: u32 = 65521;
-    let rem = (second_len % BASE as usize) as u32;
-    let mut sum1 = first & 0xffff;
-    let mut sum2 = (rem * sum1) % BASE;
-    sum1 += (second & 0xffff) + BASE - 1;
-    sum2 += (first >> 16) + (second >> 16) + BASE - rem;
-    if sum1 >= BASE {
-        sum1 -= BASE;
-    }
-    if sum1 >= BASE {
-        sum1 -= BASE;
-    }
-    if sum2 >= BASE << 1 {
-        sum2 -= BASE << 1;
-    }
-    if sum2 >= BASE {
-        sum2 -= BASE;
-    }
-    sum1 | (sum2 << 16)
-}
-
 #[cfg(test)]
 mod tests {
+    use super::super::{adler32, Finder, WINDOW};
     use super::*;
-
-    #[test]
-    fn joined_checksums_are_the_checksum_of_the_whole() {
-        let data: Vec<u8> = (0..100_000u32).map(|i| (i * 7919 % 251) as u8).collect();
-        for cut in [0, 1, 5552, 65521, 70_000, 100_000] {
-            let (a, b) = data.split_at(cut);
-            assert_eq!(adler_join(adler32(a), adler32(b), b.len()), adler32(&data), "cut at {cut}");
-        }
-    }
 
     /// A whole zlib stream of `data` coded with `table`.
     fn stream(table: &Table, data: &[u8]) -> Vec<u8> {
@@ -469,7 +408,7 @@ mod tests {
     fn streams_with_a_layers_table_decode_back() {
         // Skewed data (the table is made from it), then data it has never seen.
         let skewed: Vec<u8> = (0..50_000u32).map(|i| if i % 7 == 0 { (i % 5) as u8 } else { 0 }).collect();
-        let table = Table::for_data([skewed.as_slice()].into_iter());
+        let table = Table::for_runs([skewed.as_slice()].into_iter());
         assert!(table.lengths.iter().all(|&l| (1..=MAX_BITS).contains(&l)), "every symbol has a code");
         assert!(table.lengths[200] > PRIOR[200], "a byte the data lacks costs more than in the prior");
         let other: Vec<u8> = (0..70_000u32).map(|i| (i.wrapping_mul(2_654_435_761) >> 13) as u8).collect();
@@ -481,6 +420,40 @@ mod tests {
         let fixed = stream(&Table::fixed(), &skewed);
         assert_eq!(fdeflate::decompress_to_vec(&fixed).expect("a valid zlib stream"), skewed);
         assert!(stream(&table, &skewed).len() < fixed.len(), "smaller than with the fixed table");
+    }
+
+    #[test]
+    fn streams_with_matches_decode_back() {
+        // A table made from one buffer's matches codes its matches, and
+        // literals and runs of zeros of data it has never seen.
+        let mut rows: Vec<u8> = (0..40_000u32).map(|i| ((i % 3601) / 40 + i / 3601) as u8).collect();
+        rows.extend((0..3000u32).map(|i| (i.wrapping_mul(2_654_435_761) >> 24) as u8));
+        let mut tokens = Vec::new();
+        let costs = Table::for_runs([rows.as_slice()].into_iter()).costs();
+        Finder::new(WINDOW).parse(&rows, (0, rows.len()), 0, &costs, &mut tokens);
+        let mut counts = Counts::new();
+        counts.tokens(&tokens);
+        let table = Table::for_counts(&counts);
+        assert!(table.lengths.iter().chain(&table.dist_lengths).all(|&l| (1..=MAX_BITS).contains(&l)));
+        assert_eq!(table.dist_lengths.len(), DISTANCES);
+        let mut bits = Bits::start(Vec::new(), &table);
+        bits.tokens(&tokens);
+        let mut z = bits.finish();
+        z.extend_from_slice(&adler32(&rows).to_be_bytes());
+        assert_eq!(fdeflate::decompress_to_vec(&z).expect("a valid zlib stream"), rows);
+        assert!(z.len() * 4 < stream(&table, &rows).len(), "matches pay: {} bytes", z.len());
+        let runs: Vec<u8> = (0..9_000u32).map(|i| if i % 1000 < 600 { 0 } else { (i % 3) as u8 }).collect();
+        assert_eq!(fdeflate::decompress_to_vec(&stream(&table, &runs)).expect("a valid zlib stream"), runs);
+    }
+
+    #[test]
+    fn distance_symbols_cover_every_distance() {
+        for d in 1..=32_768usize {
+            let c = dist_symbol(d);
+            let base = DIST_BASE[c] as usize;
+            assert!(base <= d && d - base < 1 << dist_extra(c), "distance {d}: symbol {c}");
+        }
+        assert_eq!(dist_symbol(32_768), DISTANCES - 1);
     }
 
     #[test]

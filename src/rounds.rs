@@ -64,7 +64,11 @@ pub struct Round<'a, K: Eq + Hash, V> {
 
 impl<K: Eq + Hash, V> Round<'_, K, V> {
     /// What the last round kept under `key`.
-    pub fn last(&self, key: &K) -> Option<&V> {
+    pub fn last<Q>(&self, key: &Q) -> Option<&V>
+    where
+        K: std::borrow::Borrow<Q>,
+        Q: Eq + Hash + ?Sized,
+    {
         self.last.get(key)
     }
 

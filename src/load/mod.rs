@@ -162,14 +162,14 @@ type Reading<'a> = Round<'a, PathBuf, (Stamp, Arc<str>)>;
 fn read_text_kept(root: &Path, abs: &Path, reading: Option<&Reading<'_>>, diags: &mut Diagnostics) -> Option<TextFile> {
     // Taken before reading: a file changed meanwhile is read again next time.
     let stamp = reading.and_then(|_| Stamp::of(abs));
-    let file = match (reading, stamp) {
-        (Some(r), Some(stamp)) if r.last(&abs.to_path_buf()).is_some_and(|(was, _)| *was == stamp) => {
-            let text = r.last(&abs.to_path_buf()).map(|(_, t)| t.clone())?;
+    let unchanged = reading.zip(stamp).and_then(|(r, stamp)| r.last(abs).filter(|(was, _)| *was == stamp));
+    let file = match unchanged {
+        Some((_, text)) => {
             let path = site_path(root, abs);
             diags.add_source(&path, text.clone());
-            TextFile { path, text }
+            TextFile { path, text: text.clone() }
         }
-        _ => read_text_from_disk(root, abs, diags)?,
+        None => read_text_from_disk(root, abs, diags)?,
     };
     if let (Some(r), Some(stamp)) = (reading, stamp) {
         r.keep(abs.to_path_buf(), (stamp, file.text.clone()));

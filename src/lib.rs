@@ -107,8 +107,7 @@ pub fn check(opts: &BuildOptions) -> Outcome {
 }
 
 /// Like `check`, handing each rendered page to `sink` as soon as it is
-/// rendered (`build` writes them into its staging folder). The recipe: one
-/// line per stage.
+/// rendered (`build` writes them into its staging folder).
 pub fn check_with(opts: &BuildOptions, sink: &render::PageSink<'_>) -> Outcome {
     check_kept(opts, sink, None)
 }
@@ -122,7 +121,8 @@ pub struct Kept {
     pub docs: parse::Docs,
 }
 
-/// `check_with`, reading and parsing through `kept` (the preview).
+/// `check_with`, reading and parsing through `kept` (the preview). The
+/// recipe: one line per stage.
 pub fn check_kept(opts: &BuildOptions, sink: &render::PageSink<'_>, kept: Option<&Kept>) -> Outcome {
     let mut diags = Diagnostics::new();
     let mut phases = Phases::default();

@@ -192,22 +192,34 @@ fn the_sample_cards_match_their_references() {
     assert!(failures.is_empty(), "cards differ from tests/fixtures/cards/:\n{}", failures.join("\n"));
 }
 
+/// Every sample card drawn over its layer (with the sample's photo and
+/// logo where it has them): its name, the drawing, and whether it has a photo.
+fn drawn_samples() -> Vec<(String, super::draw::Drawn, bool)> {
+    let fonts = Fonts::embedded();
+    let photo = photo_px(1600, 1067);
+    let logo = logo_px();
+    sample()
+        .into_iter()
+        .map(|(name, mut spec, with_photo, with_logo)| {
+            if with_photo {
+                spec.photo = Some(photo_ref("cover.jpg", false));
+            }
+            if with_logo {
+                spec.logo = Some(photo_ref("logo.png", true));
+            }
+            let drawn =
+                super::draw::paint_for_test(&spec, fonts, with_photo.then_some(&photo), with_logo.then_some(&logo));
+            (name.to_string(), drawn, with_photo)
+        })
+        .collect()
+}
+
 /// Each layer's own Huffman table (issue 19) makes every sample card,
 /// with or without a photo or logo, no larger than fdeflate's fixed table
 /// (what cards used before), and the cards without a photo smaller.
 #[test]
 fn issue_19_a_layers_own_table_never_makes_a_card_larger() {
-    let fonts = Fonts::embedded();
-    let photo = photo_px(1600, 1067);
-    let logo = logo_px();
-    for (name, mut spec, with_photo, with_logo) in sample() {
-        if with_photo {
-            spec.photo = Some(photo_ref("cover.jpg", false));
-        }
-        if with_logo {
-            spec.logo = Some(photo_ref("logo.png", true));
-        }
-        let drawn = super::draw::paint_for_test(&spec, fonts, with_photo.then_some(&photo), with_logo.then_some(&logo));
+    for (name, drawn, with_photo) in drawn_samples() {
         let (own, fixed) = (drawn.png(), drawn.png_with_fixed_table());
         let decode = |png: &[u8]| image::load_from_memory(png).expect("the card decodes").to_rgb8();
         assert_eq!(decode(&own).as_raw(), decode(&fixed).as_raw(), "{name}: the same pixels either way");
@@ -225,17 +237,7 @@ fn issue_19_a_layers_own_table_never_makes_a_card_larger() {
 /// `png` crate, as the canvas.
 #[test]
 fn issue_19_matches_never_make_a_card_larger() {
-    let fonts = Fonts::embedded();
-    let photo = photo_px(1600, 1067);
-    let logo = logo_px();
-    for (name, mut spec, with_photo, with_logo) in sample() {
-        if with_photo {
-            spec.photo = Some(photo_ref("cover.jpg", false));
-        }
-        if with_logo {
-            spec.logo = Some(photo_ref("logo.png", true));
-        }
-        let drawn = super::draw::paint_for_test(&spec, fonts, with_photo.then_some(&photo), with_logo.then_some(&logo));
+    for (name, drawn, _) in drawn_samples() {
         let (matched, runs) = (drawn.png(), drawn.png_with_runs_only());
         let canvas = drawn.image();
         for png in [&matched, &runs] {
@@ -252,18 +254,8 @@ fn issue_19_matches_never_make_a_card_larger() {
 #[ignore = "a probe, not a test"]
 #[allow(clippy::print_stderr, reason = "a probe prints its figures")]
 fn sizes() {
-    let fonts = Fonts::embedded();
-    let photo = photo_px(1600, 1067);
-    let logo = logo_px();
     let mut sums = [(0, 0); 2];
-    for (name, mut spec, with_photo, with_logo) in sample() {
-        if with_photo {
-            spec.photo = Some(photo_ref("cover.jpg", false));
-        }
-        if with_logo {
-            spec.logo = Some(photo_ref("logo.png", true));
-        }
-        let drawn = super::draw::paint_for_test(&spec, fonts, with_photo.then_some(&photo), with_logo.then_some(&logo));
+    for (name, drawn, with_photo) in drawn_samples() {
         let (m, r) = (drawn.png().len(), drawn.png_with_runs_only().len());
         eprintln!("{name:30} {m:7} {r:7} {:+.1}%", (m as f64 / r as f64 - 1.0) * 100.0);
         let sum = &mut sums[usize::from(with_photo)];

@@ -18,35 +18,19 @@ use std::sync::Arc;
 #[derive(Default)]
 pub struct Texts(Rounds<PathBuf, (Stamp, Arc<str>)>);
 
-/// What tells a file's version apart without reading it.
+/// What tells a file's version apart without reading it: a digest of what
+/// the warm-build check and the writer use for the same
+/// (`fingerprint::add_metadata`: size, modification and change times, inode).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub(super) struct Stamp {
-    len: u64,
-    modified: (i64, i64),
-    changed: (i64, i64),
-    inode: (u64, u64),
-}
+pub(super) struct Stamp(u128);
 
 impl Stamp {
-    /// The stamp of the file at `abs` (links followed, as reading does);
-    /// `None` where the system does not tell change times and inodes.
+    /// The stamp of the file at `abs` (links followed, as reading does).
     fn of(abs: &Path) -> Option<Stamp> {
-        #[cfg(unix)]
-        {
-            use std::os::unix::fs::MetadataExt;
-            let m = std::fs::metadata(abs).ok()?;
-            Some(Stamp {
-                len: m.len(),
-                modified: (m.mtime(), m.mtime_nsec()),
-                changed: (m.ctime(), m.ctime_nsec()),
-                inode: (m.dev(), m.ino()),
-            })
-        }
-        #[cfg(not(unix))]
-        {
-            let _ = abs;
-            None
-        }
+        let meta = std::fs::metadata(abs).ok()?;
+        let mut h = xxhash_rust::xxh3::Xxh3::new();
+        super::fingerprint::add_metadata(&mut h, &meta);
+        Some(Stamp(h.digest128()))
     }
 }
 

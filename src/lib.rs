@@ -114,11 +114,15 @@ pub fn check_with(opts: &BuildOptions, sink: &render::PageSink<'_>) -> Outcome {
 
 /// What a long-running preview keeps from one rebuild to the next besides
 /// its pages and bodies: the texts it read and the posts and pages parsed
-/// from them, so that an unchanged file is neither read nor parsed again.
+/// from them, so that an unchanged file is neither read nor parsed again,
+/// and the post pages by what they read, so that an unchanged post's page
+/// is not built again (`render::KeptPages`, which the preview's sink
+/// hands to `render`).
 #[derive(Default)]
 pub struct Kept {
     pub texts: load::Texts,
     pub docs: parse::Docs,
+    pub pages: render::KeptPages,
 }
 
 /// `check_with`, reading and parsing through `kept` (the preview). The
@@ -239,6 +243,10 @@ impl render::Pages for Guarded<'_, '_> {
 
     fn bodies(&self) -> Option<&render::body::memo::Bodies> {
         self.0.bodies()
+    }
+
+    fn kept_pages(&self) -> Option<&render::KeptPages> {
+        self.0.kept_pages()
     }
 }
 

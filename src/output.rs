@@ -30,11 +30,17 @@ pub struct OutputFile {
 /// `pagination`, ...), which hold what it shows of other pages and of the
 /// data files. Two renderings with equal `Deps` give the same bytes, so a
 /// page whose `Deps` did not change since the last build need not be
-/// rendered again. Kept with the build record (`write::Manifest`).
+/// rendered again. Kept with the build record (`write::Manifest`). Shared
+/// (cheap to clone): the preview hands each kept page's set along every
+/// rebuild.
 #[derive(Debug, Clone, Default, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
-pub struct Deps(pub std::collections::BTreeMap<String, u64>);
+pub struct Deps(pub std::sync::Arc<std::collections::BTreeMap<String, u64>>);
 
 impl Deps {
+    pub fn new(inputs: std::collections::BTreeMap<String, u64>) -> Deps {
+        Deps(std::sync::Arc::new(inputs))
+    }
+
     /// The names of the inputs that differ between `self` and `other`
     /// (present in one only, or with another digest).
     pub fn changed<'a>(&'a self, other: &'a Deps) -> Vec<&'a str> {

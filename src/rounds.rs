@@ -26,7 +26,10 @@ impl<K: Eq + Hash, V> Rounds<K, V> {
 
     /// Starts a round with what the last one kept.
     pub fn begin(&self) -> Round<'_, K, V> {
-        Round { owner: self, last: std::mem::take(&mut *self.lock()), now: Mutex::new(HashMap::new()) }
+        let last = std::mem::take(&mut *self.lock());
+        // About as many entries as the last round's: no table grown step by step.
+        let now = Mutex::new(HashMap::with_capacity(last.len()));
+        Round { owner: self, last, now }
     }
 
     /// Forgets one entry.

@@ -41,9 +41,12 @@ struct Inner {
     template: std::sync::OnceLock<(String, tera::Value)>,
 }
 
+/// Every text (with the site's `i18n/` overrides) and the tag, which
+/// decides the formats: a digest of this (`render::kept`) changes with
+/// anything a page could read of the language.
 impl std::fmt::Debug for I18n {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        write!(f, "I18n({})", self.0.tag)
+        f.debug_struct("I18n").field("tag", &self.0.tag).field("texts", &self.0.texts).finish()
     }
 }
 

@@ -38,7 +38,7 @@ pub(super) struct LangOutput {
 }
 
 /// A page's `page.translations`, `page.languages` and `page.x_default`.
-#[derive(Default)]
+#[derive(Default, Debug)]
 struct PageLinks {
     translations: Vec<TranslationView>,
     languages: Vec<TranslationView>,
@@ -46,6 +46,16 @@ struct PageLinks {
 }
 
 impl LangOutput {
+    /// A digest of the folder, the page paths and every page's links to
+    /// its versions (`kept`), whatever the order of the sets they are in.
+    pub(super) fn digest(&self) -> u64 {
+        let mut pages: Vec<&String> = self.pages.iter().collect();
+        pages.sort();
+        let mut links: Vec<(&String, &PageLinks)> = self.links.iter().collect();
+        links.sort_by(|a, b| a.0.cmp(b.0));
+        xxhash_rust::xxh3::xxh3_64(format!("{} {pages:?} {links:?}", self.folder).as_bytes())
+    }
+
     /// Gives the page at `meta.url` its links to its other versions.
     pub(super) fn link(&self, meta: &mut PageMeta) {
         if let Some(l) = self.links.get(&meta.url) {
@@ -147,6 +157,7 @@ pub(super) fn render_languages(
     site: &mut Site,
     theme: &Theme,
     sink: &PageSink<'_>,
+    kept: Option<&super::kept::Round<'_>>,
     diags: &mut Diagnostics,
 ) -> Rendered {
     let outputs = {
@@ -161,7 +172,7 @@ pub(super) fn render_languages(
     for (i, lang) in outputs.iter().enumerate() {
         let s: &mut Site = if i == 0 { &mut *site } else { &mut others[i - 1] };
         let mut d = Diagnostics::new();
-        let done = render_language(s, theme, sink, Some(lang), &mut d);
+        let done = render_language(s, theme, sink, Some(lang), kept, &mut d);
         // Reviews, moments and staff are the same in every language: report them once.
         diags.extend_unique(d);
         pages += done.pages;

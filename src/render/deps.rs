@@ -30,6 +30,8 @@ pub(super) struct Base {
     templates: BTreeMap<String, Vec<(String, u64)>>,
     /// `shopstory`, `t`, `staff`, `tags`.
     common: Vec<(String, u64)>,
+    /// A digest of the two above.
+    digest: u64,
 }
 
 impl Base {
@@ -37,7 +39,14 @@ impl Base {
     pub(super) fn new(theme: &Theme, lang: Option<&LangOutput>, base_path: &str, shared: [(&str, &Value); 3]) -> Base {
         let mut common = vec![("shopstory".to_string(), renderer(lang, base_path))];
         common.extend(shared.iter().map(|(k, v)| (k.to_string(), value(v))));
-        Base { templates: closures(theme), common }
+        let templates = closures(theme);
+        let digest = xxh3_64(format!("{templates:?} {common:?}").as_bytes());
+        Base { templates, common, digest }
+    }
+
+    /// A digest of everything here (`kept`: what every page shares).
+    pub(super) fn digest(&self) -> u64 {
+        self.digest
     }
 
     /// The dependency set of a page rendered through `template` with the
@@ -52,7 +61,7 @@ impl Base {
             }
         }
         deps.extend(values.map(|(k, d)| (k.to_string(), d)));
-        Deps(deps)
+        Deps::new(deps)
     }
 }
 

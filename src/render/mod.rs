@@ -8,6 +8,8 @@ mod alternates;
 pub mod body;
 mod deps;
 pub mod events;
+mod kept;
+pub use kept::KeptPages;
 pub mod feed;
 pub mod ics;
 mod menu;
@@ -223,6 +225,12 @@ pub trait Pages: Sync {
     fn bodies(&self) -> Option<&body::memo::Bodies> {
         None
     }
+
+    /// The post pages of the last rebuild, kept by what they read
+    /// (`kept`): none unless the sink keeps them (the preview).
+    fn kept_pages(&self) -> Option<&KeptPages> {
+        None
+    }
 }
 
 /// Pages counted and dropped (`check`).
@@ -250,6 +258,7 @@ pub struct Rendered {
 
 /// A page of the sitemap: its path on the site (the language's folder
 /// included), `lastmod`, and its versions in other languages.
+#[derive(Clone, Debug, PartialEq)]
 struct SitemapEntry {
     url: String,
     lastmod: Option<String>,
@@ -264,6 +273,9 @@ struct PageResult {
     diags: Diagnostics,
     /// The sitemap's entry, when written and indexed.
     sitemap: Option<SitemapEntry>,
+    /// The page's dependency set, when written and the sink keeps pages
+    /// by what they read (`kept`).
+    deps: Option<Deps>,
 }
 
 /// What rendering one language made besides the streamed pages.
@@ -279,10 +291,11 @@ struct Executed {
 /// Renders the whole site: pages go to `sink`, the rest is returned. A
 /// site in several languages renders each (`alternates.rs`).
 pub fn render(site: &mut Site, theme: &Theme, sink: &PageSink<'_>, diags: &mut Diagnostics) -> Rendered {
+    let round = sink.kept_pages().map(KeptPages::begin);
     if !site.languages.is_empty() {
-        return alternates::render_languages(site, theme, sink, diags);
+        return alternates::render_languages(site, theme, sink, round.as_ref(), diags);
     }
-    let done = render_language(site, theme, sink, None, diags);
+    let done = render_language(site, theme, sink, None, round.as_ref(), diags);
     let mut files = done.files;
     files.extend(site_files(site, theme));
     let mut sitemap_urls: Vec<(String, Option<String>)> =
@@ -306,13 +319,14 @@ fn render_language(
     theme: &Theme,
     sink: &PageSink<'_>,
     lang: Option<&alternates::LangOutput>,
+    kept: Option<&kept::Round<'_>>,
     diags: &mut Diagnostics,
 ) -> Executed {
     let mut shared = shared_values(site);
     let mut cards = std::collections::BTreeMap::new();
     let base_path = crate::paths::base_path(site.config.files_url());
     let common = [("t", &shared.t), ("staff", &shared.staff), ("tags", &shared.tags)];
-    let out = stream::Out { sink, lang, deps: deps::Base::new(theme, lang, base_path, common) };
+    let out = stream::Out { sink, lang, deps: deps::Base::new(theme, lang, base_path, common), kept };
     let mut results = stream::posts(site, theme, &shared, &out, &mut cards, diags);
     body::render_page_bodies(site, Some(theme), sink.bodies(), diags);
     (shared.cards, shared.card_digests) = site
@@ -447,19 +461,15 @@ fn render_job(
     out: &stream::Out<'_>,
 ) -> PageResult {
     let mut d = Diagnostics::new();
-    let failed = |d| PageResult { written: false, rendered: false, diags: d, sitemap: None };
+    let failed = |d| PageResult { written: false, rendered: false, diags: d, sitemap: None, deps: None };
     let folder = out.lang.map_or("", |l| l.folder.as_str());
     let path = alternates::output_path(folder, &job.meta.url);
-    let sitemap = (!job.meta.noindex).then(|| SitemapEntry {
-        url: format!("{folder}{}", job.meta.url),
-        lastmod: job.lastmod.clone(),
-        alternates: job.meta.translations.clone(),
-    });
+    let sitemap = sitemap_entry(folder, &job);
     let extra = job.extra.build(site);
-    let values = [("site", *site_digest), ("page", deps::of(&job.meta))];
-    let deps = out.deps.deps(&job.template, values.into_iter().chain(extra.digests(shared)));
+    let deps = page_deps(shared, *site_digest, (&job.template, &job.meta), &extra, out);
+    let recorded = |deps: &Deps| out.kept.is_some().then(|| deps.clone());
     if theme.has(&job.template) && out.sink.keep(&path, &deps) {
-        return PageResult { written: true, rendered: false, diags: d, sitemap };
+        return PageResult { written: true, rendered: false, diags: d, sitemap, deps: recorded(&deps) };
     }
     if !theme.has(&job.template) {
         if job.rendering.starts_with("content/") {
@@ -501,6 +511,7 @@ fn render_job(
         std::borrow::Cow::Borrowed(_) => html,
         std::borrow::Cow::Owned(p) => p,
     };
+    let kept = recorded(&deps);
     if let Err(why) =
         out.sink.put(OutputFile { path: path.clone(), contents: Contents::Bytes(html.into_bytes()) }, deps)
     {
@@ -508,7 +519,29 @@ fn render_job(
             .help("check that the output folder's disk is not full and that you may write there");
         return failed(d);
     }
-    PageResult { written: true, rendered: true, diags: d, sitemap }
+    PageResult { written: true, rendered: true, diags: d, sitemap, deps: kept }
+}
+
+/// A page's entry in the sitemap, unless it is not to be indexed.
+fn sitemap_entry(folder: &str, job: &Job) -> Option<SitemapEntry> {
+    (!job.meta.noindex).then(|| SitemapEntry {
+        url: format!("{folder}{}", job.meta.url),
+        lastmod: job.lastmod.clone(),
+        alternates: job.meta.translations.clone(),
+    })
+}
+
+/// A page's dependency set: its template's, the `site` value's digest,
+/// its head's and its own values'.
+fn page_deps(
+    shared: &Shared,
+    site_digest: u64,
+    (template, meta): (&str, &PageMeta),
+    extra: &pages::Built,
+    out: &stream::Out<'_>,
+) -> Deps {
+    let values = [("site", site_digest), ("page", deps::of(meta))];
+    out.deps.deps(template, values.into_iter().chain(extra.digests(shared)))
 }
 
 /// Adds the pages' diagnostics to `diags` (one template error usually

@@ -14,7 +14,7 @@ use super::body::{self, BodyOut, DocDefaults};
 use super::pages::post_job;
 use super::share::{Planner, Warned};
 use super::site::nav_current;
-use super::{render_job, site_values, PageResult, PageSink, Shared};
+use super::{kept, render_job, site_values, PageResult, PageSink, Shared};
 use crate::assets::cards::PlannedCard;
 use crate::diag::Diagnostics;
 use crate::model::video::Poster;
@@ -40,6 +40,9 @@ pub(super) struct Out<'a> {
     pub(super) lang: Option<&'a LangOutput>,
     /// What every page's dependency set shares.
     pub(super) deps: super::deps::Base,
+    /// The post pages of the last rebuild (the preview), and where this
+    /// one's go.
+    pub(super) kept: Option<&'a kept::Round<'a>>,
 }
 
 /// What rendering a post's page reads besides the post.
@@ -49,6 +52,8 @@ struct Ctx<'a> {
     shared: &'a Shared,
     out: &'a Out<'a>,
     site_values: BTreeMap<Vec<bool>, (Value, u64)>,
+    /// The part of each post page's key every post shares (`kept`).
+    site_key: u128,
 }
 
 /// Renders every post's body and page; puts the bodies (without their
@@ -63,12 +68,14 @@ pub(super) fn posts(
 ) -> Vec<PageResult> {
     let streamed: Vec<Streamed> = {
         let site = &*site;
+        let site_key = out.kept.map_or(0, |_| kept::site_key(site, &out.deps, super::deps::of(&shared.site), out.lang));
         let ctx = Ctx {
             site,
             theme,
             shared,
             out,
             site_values: site_values(shared, site.posts.iter().map(|p| p.url.as_str())),
+            site_key,
         };
         let defaults = body::video_defaults(site);
         // The site-wide warning is given with the other pages' cards.
@@ -119,9 +126,73 @@ fn first_pass(
         (out.body, out.video) = (post.body, post.video);
         return Streamed { body: out, page: None };
     }
-    let (page, card) = render_post(ctx, planner, i, &post, &mut out.diags);
+    let (page, card) = match ctx.out.kept {
+        Some(round) => render_post_kept(ctx, round, planner, i, &post, &mut out.diags),
+        None => render_post(ctx, planner, i, &post, &mut out.diags),
+    };
     (out.body, out.video) = (keep_for_listings(site.config.search, i, post.body), post.video);
     Streamed { body: out, page: Some((page, card)) }
+}
+
+/// `render_post` in a preview: a page whose key is the last rebuild's is
+/// kept by the dependency set it was rendered from, without building it;
+/// a page rendered (or kept by its dependency set) without a diagnostic is
+/// kept for the next rebuild.
+fn render_post_kept<'a>(
+    ctx: &Ctx<'a>,
+    round: &kept::Round<'_>,
+    planner: &Planner<'a>,
+    i: usize,
+    post: &'a Doc,
+    diags: &mut Diagnostics,
+) -> (PageResult, Option<PlannedCard>) {
+    let folder = ctx.out.lang.map_or("", |l| l.folder.as_str());
+    let path = super::alternates::output_path(folder, &post.url);
+    let key = kept::post_key(ctx.site_key, ctx.site, i, post);
+    if let Some(last) = round.last(&path).filter(|k| k.key == key && ctx.out.sink.keep(&path, &k.deps)) {
+        if cfg!(debug_assertions) {
+            check_kept(ctx, planner, i, post, last);
+        }
+        round.keep(path, last.clone());
+        let page = PageResult {
+            written: true,
+            rendered: false,
+            diags: Diagnostics::new(),
+            sitemap: last.sitemap.clone(),
+            deps: None,
+        };
+        return (page, last.card.clone());
+    }
+    let mut d = Diagnostics::new();
+    let (mut page, card) = render_post(ctx, planner, i, post, &mut d);
+    if let (Some(deps), true) = (page.deps.take(), d.is_empty() && page.diags.is_empty()) {
+        let kept = kept::KeptPage { key, deps, card: card.clone(), sitemap: page.sitemap.clone() };
+        round.keep(path, std::sync::Arc::new(kept));
+    }
+    diags.extend(d);
+    (page, card)
+}
+
+/// A debug build's check of a page kept by its key: the dependency set,
+/// share card and sitemap entry it would have now are the ones kept.
+fn check_kept<'a>(ctx: &Ctx<'a>, planner: &Planner<'a>, i: usize, post: &'a Doc, last: &kept::KeptPage) {
+    let mut job = post_job(ctx.site, i, post);
+    let card =
+        planner.plan_page(&mut job.meta, &job.rendering, Some(post), &mut Warned::new(), &mut Diagnostics::new());
+    if let Some(lang) = ctx.out.lang {
+        lang.link(&mut job.meta);
+    }
+    let folder = ctx.out.lang.map_or("", |l| l.folder.as_str());
+    let sitemap = super::sitemap_entry(folder, &job);
+    let (_, site_digest) = &ctx.site_values[&nav_current(&ctx.shared.site, &job.meta.url)];
+    let extra = job.extra.build(ctx.site);
+    let deps = super::page_deps(ctx.shared, *site_digest, (&job.template, &job.meta), &extra, ctx.out);
+    assert_eq!(
+        (&deps, &card, &sitemap),
+        (&last.deps, &last.card, &last.sitemap),
+        "the key of {} missed an input of its page",
+        post.source
+    );
 }
 
 /// Plans a post's share card and renders its page.
@@ -154,7 +225,7 @@ fn second_pass(
     let done: Vec<(PageResult, Option<PlannedCard>, Diagnostics)> = {
         let site = &*site;
         let urls = waiting.iter().map(|&i| site.posts[i].url.as_str());
-        let ctx = Ctx { site, theme, shared, out, site_values: site_values(shared, urls) };
+        let ctx = Ctx { site, theme, shared, out, site_values: site_values(shared, urls), site_key: 0 };
         let planner = Planner::new(site, &mut Diagnostics::new());
         waiting
             .par_iter()

@@ -158,7 +158,7 @@ pub struct PageMeta {
 }
 
 /// A page in one language (`page.translations`, `page.languages`).
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct TranslationView {
     /// The language's tag, as site.yaml writes it (`fr`, `en`, `fr-CA`).
     pub lang: String,

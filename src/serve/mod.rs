@@ -79,7 +79,7 @@ fn build_once(
     bodies: &Bodies,
     kept: &crate::Kept,
 ) -> Built {
-    let pages = InMemory { previous, made: Mutex::new(Made::default()), bodies };
+    let pages = InMemory { previous, made: Mutex::new(Made::default()), bodies, kept_pages: &kept.pages };
     let mut outcome = crate::check_kept(opts, &pages, Some(kept));
     if !outcome.diags.has_errors() {
         if let Err(e) = crate::build_files(opts, &mut outcome, reporter) {
@@ -120,6 +120,8 @@ struct InMemory<'a> {
     made: Mutex<Made>,
     /// The bodies of the last rebuilds (`render::body::memo`), in memory.
     bodies: &'a Bodies,
+    /// The post pages of the last rebuilds, by what they read.
+    kept_pages: &'a crate::render::KeptPages,
 }
 
 #[derive(Default)]
@@ -150,6 +152,10 @@ impl crate::render::Pages for InMemory<'_> {
 
     fn bodies(&self) -> Option<&Bodies> {
         Some(self.bodies)
+    }
+
+    fn kept_pages(&self) -> Option<&crate::render::KeptPages> {
+        Some(self.kept_pages)
     }
 }
 

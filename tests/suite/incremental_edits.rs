@@ -14,14 +14,14 @@ use crate::incremental::assert_same_as_fresh;
 use proptest::prelude::*;
 use std::fs;
 
-fn cases() -> u32 {
+pub(crate) fn cases() -> u32 {
     std::env::var("SHOPSTORY_EDIT_CASES").ok().and_then(|s| s.parse().ok()).unwrap_or(12)
 }
 
 /// A post the sequence manages (the fixture's own posts stay as they are).
 #[derive(Debug, Clone)]
-struct Post {
-    slug: String,
+pub(crate) struct Post {
+    pub(crate) slug: String,
     title: String,
     summary: String,
     tags: Vec<&'static str>,
@@ -30,7 +30,7 @@ struct Post {
 }
 
 impl Post {
-    fn new(n: u8) -> Post {
+    pub(crate) fn new(n: u8) -> Post {
         Post {
             slug: format!("batch-{n}"),
             title: format!("Batch {n}"),
@@ -43,11 +43,11 @@ impl Post {
         }
     }
 
-    fn file(&self) -> String {
+    pub(crate) fn file(&self) -> String {
         format!("content/posts/2026-09-{:02}-{}.md", self.day, self.slug)
     }
 
-    fn text(&self) -> String {
+    pub(crate) fn text(&self) -> String {
         format!(
             "---\ntitle: {}\ndescription: {}\ntags: [{}]\n---\n{}",
             self.title,
@@ -59,7 +59,7 @@ impl Post {
 }
 
 #[derive(Debug, Clone)]
-enum Edit {
+pub(crate) enum Edit {
     Body(usize, u8),
     Title(usize, u8),
     Summary(usize, u8),
@@ -83,7 +83,7 @@ enum Edit {
     Photo(u8),
 }
 
-fn edit() -> impl Strategy<Value = Edit> {
+pub(crate) fn edit() -> impl Strategy<Value = Edit> {
     prop_oneof![
         (any::<usize>(), any::<u8>()).prop_map(|(i, n)| Edit::Body(i, n)),
         (any::<usize>(), any::<u8>()).prop_map(|(i, n)| Edit::Title(i, n)),
@@ -104,10 +104,10 @@ fn edit() -> impl Strategy<Value = Edit> {
     ]
 }
 
-const REVIEWS: &str = "- id: r-ana\n  author: Ana P.\n  rating: 5\n  date: 2026-11-20\n  text: Friendly help choosing a wool.\n  product: Wool\n";
+pub(crate) const REVIEWS: &str = "- id: r-ana\n  author: Ana P.\n  rating: 5\n  date: 2026-11-20\n  text: Friendly help choosing a wool.\n  product: Wool\n";
 
 /// Applies one edit to the site and to the posts it manages.
-fn apply(site: &SiteTest, posts: &mut Vec<Post>, e: &Edit) {
+pub(crate) fn apply(site: &SiteTest, posts: &mut Vec<Post>, e: &Edit) {
     let pick = |i: usize, posts: &[Post]| (!posts.is_empty()).then(|| i % posts.len());
     match *e {
         Edit::Body(i, n) | Edit::Title(i, n) | Edit::Summary(i, n) | Edit::Tag(i, n) | Edit::Date(i, n) => {
@@ -194,7 +194,7 @@ fn apply(site: &SiteTest, posts: &mut Vec<Post>, e: &Edit) {
 }
 
 /// The photo the managed posts show: `w`×20 pixels of one colour.
-fn photo(site: &SiteTest, w: u32) {
+pub(crate) fn photo(site: &SiteTest, w: u32) {
     let img = image::RgbImage::from_pixel(w, 20, image::Rgb([90, 60, 110]));
     let mut bytes = std::io::Cursor::new(Vec::new());
     img.write_to(&mut bytes, image::ImageFormat::Png).unwrap();

@@ -23,6 +23,7 @@ mod moments;
 mod photo_corpus;
 mod photo_speed;
 mod photos;
+mod preview_edits;
 mod publish;
 mod reviews;
 mod reviews_import;

@@ -1,0 +1,206 @@
+//! Part of stage 5 (render): post pages a long-running preview keeps from
+//! one rebuild to the next by a digest of everything they read (`key`), so
+//! that an unchanged post's page is neither built nor digested again: no
+//! head, share links, JSON-LD, view or card is made for it, and the sink
+//! keeps its file by the dependency set recorded when it was rendered.
+//!
+//! A post's page reads its own post (front matter and rendered body), the
+//! titles and URLs of the posts before and after it, and the rest of the
+//! site but the other posts (settings, words, staff, tags and their counts,
+//! photos planned, pages, links, reviews, moments, events, the templates,
+//! the navigation, the language's folder and links). The key digests
+//! exactly that: the site's part once per language (`site_key`, with every
+//! field of `Site` named, so that a field added later must be placed), and
+//! each post's part (`post_key`). Only pages rendered and put without any
+//! diagnostic are kept. A debug build (every test) checks each page it
+//! keeps this way against the page's full dependency set.
+//!
+//! `build` does not use it (a build starts with no memory).
+
+use super::alternates::LangOutput;
+use super::deps::Base;
+use super::SitemapEntry;
+use crate::assets::cards::PlannedCard;
+use crate::model::{Doc, Site};
+use crate::output::Deps;
+use crate::rounds::Rounds;
+use std::fmt::{Debug, Write as _};
+use std::sync::Arc;
+use xxhash_rust::xxh3::{xxh3_64, Xxh3};
+
+/// The post pages of the last rebuild, by output path.
+#[derive(Default)]
+pub struct KeptPages(Rounds<String, Arc<KeptPage>>);
+
+/// One render's use of `KeptPages`.
+pub(super) type Round<'a> = crate::rounds::Round<'a, String, Arc<KeptPage>>;
+
+impl KeptPages {
+    pub(super) fn begin(&self) -> Round<'_> {
+        self.0.begin()
+    }
+
+    /// Forgets every page (the next rebuild builds each post's page again).
+    pub fn clear(&self) {
+        self.0.clear();
+    }
+
+    /// How many pages are kept.
+    pub fn len(&self) -> usize {
+        self.0.len()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.0.is_empty()
+    }
+}
+
+/// A post's page as the last rebuild left it.
+#[derive(Clone, Debug, PartialEq)]
+pub(super) struct KeptPage {
+    pub(super) key: u128,
+    pub(super) deps: Deps,
+    pub(super) card: Option<PlannedCard>,
+    pub(super) sitemap: Option<SitemapEntry>,
+}
+
+/// The part of every post page's key that is the same for all of one
+/// language's posts: the site but its posts, the templates and values
+/// every page shares (`base`), the navigation and the language's output.
+pub(super) fn site_key(site: &Site, base: &Base, nav: u64, lang: Option<&LangOutput>) -> u128 {
+    // Every field named: one added later must be placed here.
+    let Site {
+        config,
+        posts: _,
+        pages,
+        staff,
+        tags,
+        logo,
+        hero,
+        images,
+        share_images,
+        probes,
+        links,
+        content_files,
+        static_files,
+        media,
+        reviews,
+        moments,
+        events,
+        left_out,
+        languages: _,
+    } = site;
+    let mut h = Xxh3::new();
+    debug(&mut h, &(config, staff, tags, logo, hero, images, share_images, probes));
+    debug(&mut h, &(content_files, static_files, media, reviews, moments, events, left_out));
+    for page in pages {
+        doc_into(&mut h, page);
+    }
+    h.update(&unordered(links.docs.iter()).to_le_bytes());
+    h.update(&unordered(links.static_urls.iter()).to_le_bytes());
+    h.update(&base.digest().to_le_bytes());
+    h.update(&nav.to_le_bytes());
+    match lang {
+        Some(l) => h.update(&l.digest().to_le_bytes()),
+        None => h.update(b"one language"),
+    }
+    h.digest128()
+}
+
+/// A post page's key: the site's part, the post (its body rendered), and
+/// the titles and URLs of its neighbours.
+pub(super) fn post_key(site_key: u128, site: &Site, i: usize, post: &Doc) -> u128 {
+    let mut h = Xxh3::new();
+    h.update(&site_key.to_le_bytes());
+    doc_into(&mut h, post);
+    for j in [i.checked_sub(1), i.checked_add(1)] {
+        match j.and_then(|j| site.posts.get(j)) {
+            Some(n) => {
+                debug(&mut h, &(&n.title, &n.url));
+            }
+            None => h.update(b"none"),
+        }
+    }
+    h.digest128()
+}
+
+/// Digests a post or page: every field but the file as parsed (what a
+/// page shows of it is its rendered body).
+fn doc_into(h: &mut Xxh3, doc: &Doc) {
+    let Doc {
+        kind,
+        source,
+        title,
+        slug,
+        url,
+        date,
+        updated,
+        description,
+        tags,
+        author,
+        cover,
+        share_image,
+        video,
+        video_script,
+        draft,
+        template,
+        nav_title,
+        extra,
+        body,
+        translation_key,
+        parsed: _,
+    } = doc;
+    debug(h, &(kind, source, title, slug, url, date, updated, description, tags, author, cover, share_image));
+    debug(h, &(video, video_script, draft, template, nav_title, translation_key));
+    let _ = serde_json::to_writer(&mut Hashing(h), extra);
+    let crate::markdown::RenderedBody { html, summary_html, toc, words, excerpt, images, search_words } = body;
+    // The search's words are made from the HTML, and no page shows them.
+    let _ = search_words;
+    for text in [html.as_str(), summary_html.as_deref().unwrap_or("\u{0}none"), excerpt] {
+        h.update(&(text.len() as u64).to_le_bytes());
+        h.update(text.as_bytes());
+    }
+    debug(h, &(toc, words, images));
+}
+
+/// Adds a value's `Debug` text (every field, for derived ones) to `h`.
+fn debug(h: &mut Xxh3, value: &impl Debug) {
+    let _ = write!(Hashing(h), "{value:?}");
+    h.update(&[0xff]);
+}
+
+/// A digest of a map's entries whatever their order (a `HashMap` iterates
+/// in a different order in each process and each map).
+fn unordered<K: Debug, V: Debug>(entries: impl Iterator<Item = (K, V)>) -> u64 {
+    let mut n = 0u64;
+    let mut sum = 0u64;
+    let mut text = String::new();
+    for entry in entries {
+        text.clear();
+        let _ = write!(text, "{entry:?}");
+        sum = sum.wrapping_add(xxh3_64(text.as_bytes()));
+        n += 1;
+    }
+    sum ^ n.rotate_left(32)
+}
+
+/// Text and bytes written into a hash.
+struct Hashing<'a>(&'a mut Xxh3);
+
+impl std::fmt::Write for Hashing<'_> {
+    fn write_str(&mut self, s: &str) -> std::fmt::Result {
+        self.0.update(s.as_bytes());
+        Ok(())
+    }
+}
+
+impl std::io::Write for Hashing<'_> {
+    fn write(&mut self, bytes: &[u8]) -> std::io::Result<usize> {
+        self.0.update(bytes);
+        Ok(bytes.len())
+    }
+
+    fn flush(&mut self) -> std::io::Result<()> {
+        Ok(())
+    }
+}

@@ -45,7 +45,8 @@ pub struct TocEntry {
 
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct RenderedBody {
-    pub html: String,
+    /// Shared: a body kept by the preview's memo is handed out without a copy.
+    pub html: std::sync::Arc<str>,
     pub summary_html: Option<String>,
     pub toc: Vec<TocEntry>,
     pub words: usize,
@@ -56,7 +57,7 @@ pub struct RenderedBody {
     /// the site search: kept when a streamed post's `html` is dropped
     /// (`render::stream`), else empty. One string, not one per word: it
     /// stays with every post until the index is written.
-    pub search_words: String,
+    pub search_words: std::sync::Arc<str>,
 }
 
 impl RenderedBody {
@@ -304,7 +305,7 @@ fn finish(
     }
     let mut html = String::with_capacity(body_len * 3 / 2);
     pulldown_cmark::html::push_html(&mut html, events.into_iter());
-    out.html = shortcodes::put_back(&html, &embed_html);
+    out.html = shortcodes::put_back(&html, &embed_html).into();
     if let Some(summary) = out.summary_html.take() {
         out.summary_html = Some(shortcodes::put_back(&summary, &embed_html));
     }

@@ -156,7 +156,7 @@ fn doc_into(h: &mut Xxh3, doc: &Doc) {
     let crate::markdown::RenderedBody { html, summary_html, toc, words, excerpt, images, search_words } = body;
     // The search's words are made from the HTML, and no page shows them.
     let _ = search_words;
-    for text in [html.as_str(), summary_html.as_deref().unwrap_or("\u{0}none"), excerpt] {
+    for text in [&**html, summary_html.as_deref().unwrap_or("\u{0}none"), excerpt] {
         h.update(&(text.len() as u64).to_le_bytes());
         h.update(text.as_bytes());
     }

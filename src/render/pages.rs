@@ -376,7 +376,7 @@ fn post_view(site: &Site, i: usize, post: &Doc) -> PostView {
         |j: usize| LinkView { title: site.posts[j].title.clone(), url: site.posts[j].url.clone(), current: false };
     PostView {
         card: card_view,
-        content: post.body.html.clone(),
+        content: post.body.html.to_string(),
         summary_html: post.body.summary_html.clone(),
         toc: toc_views(&post.body.toc),
         words: post.body.words,
@@ -401,7 +401,7 @@ fn doc_view(site: &Site, page: &Doc) -> DocView {
     DocView {
         title: page.title.clone(),
         url: page.url.clone(),
-        content: page.body.html.clone(),
+        content: page.body.html.to_string(),
         toc: toc_views(&page.body.toc),
         cover: page.cover.as_ref().and_then(|cv| image_view(site, cv, true, COVER_SIZES)),
         updated,

@@ -202,7 +202,7 @@ fn documents<'a>(site: &'a Site, extra_pages: &[(String, String, String)]) -> Ve
             let tags: Vec<&str> = d.tags.iter().map(|t| t.name.as_str()).collect();
             // A streamed post keeps its words, not its HTML.
             let (body, body_words) = if d.body.html.is_empty() {
-                (String::new(), d.body.search_words.as_str())
+                (String::new(), &*d.body.search_words)
             } else {
                 (html_text(&d.body.html), "")
             };

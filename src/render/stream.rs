@@ -257,9 +257,9 @@ fn second_pass(
 fn keep_for_listings(search: bool, i: usize, mut body: crate::markdown::RenderedBody) -> crate::markdown::RenderedBody {
     if i >= super::feed::FEED_ENTRIES {
         if search && body.search_words.is_empty() {
-            body.search_words = super::search::body_words(&body.html);
+            body.search_words = super::search::body_words(&body.html).into();
         }
-        body.html = String::new();
+        body.html = Default::default();
         body.summary_html = None;
         body.toc = Vec::new();
     }

@@ -52,6 +52,8 @@ pub struct ServeOptions {
 /// The result of one run of the pipeline.
 enum Built {
     Good {
+        /// Wall time of each stage (`-v` prints them).
+        phases: crate::Phases,
         files: Vec<OutputFile>,
         /// Pages not rendered: the last good build's, inputs unchanged.
         kept: Vec<String>,
@@ -101,6 +103,7 @@ fn build_once(
     files.sort_by(|a, b| a.path.cmp(&b.path));
     files.append(&mut outcome.files);
     Built::Good {
+        phases: outcome.phases,
         files,
         kept,
         deps,
@@ -265,7 +268,7 @@ impl Rebuilder {
             String::new()
         };
         match built {
-            Built::Good { files, kept, deps, pages, rendered, posts, diags, cache_dir, base_path } => {
+            Built::Good { phases, files, kept, deps, pages, rendered, posts, diags, cache_dir, base_path } => {
                 let (mut snapshot, changes) =
                     Snapshot::keeping(files, kept, self.current.as_deref(), SystemTime::now());
                 snapshot.base_path = base_path;
@@ -291,8 +294,10 @@ impl Rebuilder {
                     )),
                 }
                 if why.is_some() {
-                    reporter
-                        .detail(&format!("rendered {rendered} of {pages} pages (the others' inputs had not changed)"));
+                    reporter.detail(&format!(
+                        "rendered {rendered} of {pages} pages (the others' inputs had not changed): {}",
+                        phases.summary()
+                    ));
                 }
                 // Printed first, published next: the terminal never lags the browser.
                 self.shared.publish(snapshot, changes.reload());

@@ -149,7 +149,7 @@ fn remembered<'a>(
     if diags.is_empty() {
         // A streamed post keeps only these of its HTML (`stream::keep_for_listings`).
         if kind == DocKind::Post && site.config.search {
-            body.search_words = crate::render::search::body_words(&body.html);
+            body.search_words = crate::render::search::body_words(&body.html).into();
         }
         memo.put(key, std::sync::Arc::new(memo::Entry { trace: recorder.into_trace(), body: body.clone() }), true);
     }

@@ -258,6 +258,7 @@ impl<'a> Reader<'a> {
         let n = self.count()?;
         let images = (0..n).map(|_| self.str()).collect::<Option<Vec<_>>>()?;
         let search_words = self.str()?;
+        let (html, search_words) = (html.into(), search_words.into());
         let body = RenderedBody { html, summary_html, toc, words, excerpt, images, search_words };
         Some(Entry { trace, body })
     }

@@ -61,7 +61,7 @@ fn a_later_record_of_a_key_wins() {
     let mut bytes = file(&[(7, entry("old"))]);
     let map: HashMap<u128, Arc<Entry>> = [(7, Arc::new(entry("new")))].into();
     bytes.extend(encode_records(&map, &[7]));
-    assert_eq!(decode(&bytes).entries[&7].body.html, "new");
+    assert_eq!(&*decode(&bytes).entries[&7].body.html, "new");
 }
 
 #[test]
@@ -107,7 +107,7 @@ fn the_memo_keeps_what_a_build_used_and_made_within_its_bound() {
     assert!(memo.take(1).is_none(), "taken out");
     memo.put(1, used, false);
     memo.put(3, Arc::new(entry("c")), true);
-    let huge = Entry { body: RenderedBody { html: "x".repeat(MAX_BYTES), ..entry("").body }, trace: vec![] };
+    let huge = Entry { body: RenderedBody { html: "x".repeat(MAX_BYTES).into(), ..entry("").body }, trace: vec![] };
     memo.put(4, Arc::new(huge), true);
     let new = memo.into_new();
     let mut keys: Vec<u128> = new.entries.keys().copied().collect();

@@ -115,14 +115,14 @@ pub fn check_with(opts: &BuildOptions, sink: &render::PageSink<'_>) -> Outcome {
 /// What a long-running preview keeps from one rebuild to the next besides
 /// its pages and bodies: the texts it read and the posts and pages parsed
 /// from them, so that an unchanged file is neither read nor parsed again,
-/// and the post pages by what they read, so that an unchanged post's page
-/// is not built again (`render::KeptPages`, which the preview's sink
-/// hands to `render`).
+/// and what render left (`render::Kept`: the post pages by what they
+/// read, so that an unchanged post's page is not built again, and the
+/// search postings), which the preview's sink hands to `render`.
 #[derive(Default)]
 pub struct Kept {
     pub texts: load::Texts,
     pub docs: parse::Docs,
-    pub pages: render::KeptPages,
+    pub render: render::Kept,
 }
 
 /// `check_with`, reading and parsing through `kept` (the preview). The
@@ -245,8 +245,8 @@ impl render::Pages for Guarded<'_, '_> {
         self.0.bodies()
     }
 
-    fn kept_pages(&self) -> Option<&render::KeptPages> {
-        self.0.kept_pages()
+    fn kept(&self) -> Option<&render::Kept> {
+        self.0.kept()
     }
 }
 

@@ -157,7 +157,7 @@ pub(super) fn render_languages(
     site: &mut Site,
     theme: &Theme,
     sink: &PageSink<'_>,
-    kept: Option<&super::kept::Round<'_>>,
+    kept: Option<&super::kept::Now<'_>>,
     diags: &mut Diagnostics,
 ) -> Rendered {
     let outputs = {

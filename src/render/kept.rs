@@ -1,8 +1,10 @@
-//! Part of stage 5 (render): post pages a long-running preview keeps from
-//! one rebuild to the next by a digest of everything they read (`key`), so
-//! that an unchanged post's page is neither built nor digested again: no
-//! head, share links, JSON-LD, view or card is made for it, and the sink
-//! keeps its file by the dependency set recorded when it was rendered.
+//! Part of stage 5 (render): what a long-running preview's render keeps
+//! from one rebuild to the next: each language's search postings
+//! (`search::Last`, updated for the documents that changed), and the post
+//! pages by a digest of everything they read (`key`), so that an unchanged
+//! post's page is neither built nor digested again: no head, share links,
+//! JSON-LD, view or card is made for it, and the sink keeps its file by the
+//! dependency set recorded when it was rendered.
 //!
 //! A post's page reads its own post (front matter and rendered body), the
 //! titles and URLs of the posts before and after it, and the rest of the
@@ -24,34 +26,43 @@ use crate::assets::cards::PlannedCard;
 use crate::model::{Doc, Site};
 use crate::output::Deps;
 use crate::rounds::Rounds;
+use std::collections::HashMap;
 use std::fmt::{Debug, Write as _};
-use std::sync::Arc;
+use std::sync::{Arc, Mutex};
 use xxhash_rust::xxh3::{xxh3_64, Xxh3};
 
-/// The post pages of the last rebuild, by output path.
+/// What the last rebuild's render left: its post pages, by output path,
+/// and each language's search postings, by the language's folder.
 #[derive(Default)]
-pub struct KeptPages(Rounds<String, Arc<KeptPage>>);
+pub struct Kept {
+    pages: Rounds<String, Arc<KeptPage>>,
+    search: Mutex<HashMap<String, Option<super::search::Last>>>,
+}
 
-/// One render's use of `KeptPages`.
+/// One render's use of `Kept`.
+pub(super) struct Now<'a> {
+    pub(super) pages: Round<'a>,
+    pub(super) search: &'a Mutex<HashMap<String, Option<super::search::Last>>>,
+}
+
+/// One render's use of the kept pages.
 pub(super) type Round<'a> = crate::rounds::Round<'a, String, Arc<KeptPage>>;
 
-impl KeptPages {
-    pub(super) fn begin(&self) -> Round<'_> {
-        self.0.begin()
+impl Kept {
+    pub(super) fn begin(&self) -> Now<'_> {
+        Now { pages: self.pages.begin(), search: &self.search }
     }
 
-    /// Forgets every page (the next rebuild builds each post's page again).
+    /// Forgets everything (the next rebuild builds each post's page and the
+    /// search index again).
     pub fn clear(&self) {
-        self.0.clear();
+        self.pages.clear();
+        self.search.lock().unwrap_or_else(|e| e.into_inner()).clear();
     }
 
     /// How many pages are kept.
-    pub fn len(&self) -> usize {
-        self.0.len()
-    }
-
-    pub fn is_empty(&self) -> bool {
-        self.0.is_empty()
+    pub fn pages(&self) -> usize {
+        self.pages.len()
     }
 }
 

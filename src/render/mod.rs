@@ -9,7 +9,7 @@ pub mod body;
 mod deps;
 pub mod events;
 mod kept;
-pub use kept::KeptPages;
+pub use kept::Kept;
 pub mod feed;
 pub mod ics;
 mod menu;
@@ -226,9 +226,10 @@ pub trait Pages: Sync {
         None
     }
 
-    /// The post pages of the last rebuild, kept by what they read
-    /// (`kept`): none unless the sink keeps them (the preview).
-    fn kept_pages(&self) -> Option<&KeptPages> {
+    /// What the last rebuild's render left (its post pages, kept by what
+    /// they read, and its search postings: `kept`): none unless the sink
+    /// keeps them (the preview).
+    fn kept(&self) -> Option<&Kept> {
         None
     }
 }
@@ -291,7 +292,7 @@ struct Executed {
 /// Renders the whole site: pages go to `sink`, the rest is returned. A
 /// site in several languages renders each (`alternates.rs`).
 pub fn render(site: &mut Site, theme: &Theme, sink: &PageSink<'_>, diags: &mut Diagnostics) -> Rendered {
-    let round = sink.kept_pages().map(KeptPages::begin);
+    let round = sink.kept().map(Kept::begin);
     if !site.languages.is_empty() {
         return alternates::render_languages(site, theme, sink, round.as_ref(), diags);
     }
@@ -319,7 +320,7 @@ fn render_language(
     theme: &Theme,
     sink: &PageSink<'_>,
     lang: Option<&alternates::LangOutput>,
-    kept: Option<&kept::Round<'_>>,
+    kept: Option<&kept::Now<'_>>,
     diags: &mut Diagnostics,
 ) -> Executed {
     let mut shared = shared_values(site);
@@ -338,10 +339,14 @@ fn render_language(
             (card, digest)
         })
         .unzip();
-    let (jobs, search_index) = page_jobs(site);
+    let folder = lang.map_or("", |l| l.folder.as_str());
+    let (jobs, search_index) = {
+        let mut kept_search = kept.map(|k| k.search.lock().unwrap_or_else(|e| e.into_inner()));
+        let last = kept_search.as_mut().map(|k| k.entry(folder.to_string()).or_insert(None));
+        page_jobs(site, last)
+    };
     results.extend(other_pages(site, theme, &shared, jobs, &out, &mut cards, diags));
     let (pages, rendered, sitemap) = report_results(results, diags);
-    let folder = lang.map_or("", |l| l.folder.as_str());
     let mut files = vec![match lang {
         None => OutputFile { path: "feed.xml".into(), contents: Contents::Bytes(feed::atom(site).into_bytes()) },
         Some(l) => alternates::feed(site, l),
@@ -370,12 +375,14 @@ fn shared_values(site: &Site) -> Shared {
 }
 
 /// Every page but the posts' (`pages::jobs`), with issue 17's contact
-/// page and search page, and the search's `search/index.json`. Run once
-/// every body is rendered: the search reads them.
-fn page_jobs(site: &Site) -> (Vec<Job>, Option<OutputFile>) {
+/// page and search page, and the search's `search/index.json` (from the
+/// last index's postings, in the preview). Run once every body is
+/// rendered: the search reads them.
+fn page_jobs(site: &Site, search: Option<&mut Option<search::Last>>) -> (Vec<Job>, Option<OutputFile>) {
     let mut jobs = jobs(site);
     let visit = visit::add(site);
-    let search = search::add(site, visit.as_ref().map(|(_, words)| std::slice::from_ref(words)).unwrap_or(&[]));
+    let extra = visit.as_ref().map(|(_, words)| std::slice::from_ref(words)).unwrap_or(&[]);
+    let search = search::add(site, extra, search);
     jobs.extend(visit.map(|(job, _)| job));
     let search_index = search.map(|(job, index)| {
         jobs.extend(job);

@@ -19,6 +19,7 @@ use rayon::prelude::*;
 use serde::Serialize;
 use std::collections::{HashMap, HashSet};
 use std::hash::{BuildHasherDefault, Hasher};
+use std::sync::Arc;
 use unicode_normalization::char::{decompose_canonical, is_combining_mark};
 
 /// Where the index is written, and the search page's URL.
@@ -167,7 +168,7 @@ struct Document<'a> {
     /// Everything searched: title, tags, text...
     text: String,
     /// ...and a body's words (`body_words`), when they were kept apart.
-    body_words: &'a str,
+    body_words: Option<&'a Arc<str>>,
 }
 
 #[derive(Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
@@ -202,9 +203,9 @@ fn documents<'a>(site: &'a Site, extra_pages: &[(String, String, String)]) -> Ve
             let tags: Vec<&str> = d.tags.iter().map(|t| t.name.as_str()).collect();
             // A streamed post keeps its words, not its HTML.
             let (body, body_words) = if d.body.html.is_empty() {
-                (String::new(), &*d.body.search_words)
+                (String::new(), Some(&d.body.search_words))
             } else {
-                (html_text(&d.body.html), "")
+                (html_text(&d.body.html), None)
             };
             docs.push(Document {
                 kind: if d.video.is_some() { Kind::Video } else { kind },
@@ -227,7 +228,7 @@ fn documents<'a>(site: &'a Site, extra_pages: &[(String, String, String)]) -> Ve
             date_display: String::new(),
             snippet: snippet(text),
             text: format!("{title} {text}"),
-            body_words: "",
+            body_words: None,
         });
     }
     for m in &site.moments {
@@ -246,7 +247,7 @@ fn documents<'a>(site: &'a Site, extra_pages: &[(String, String, String)]) -> Ve
             url: m.url.clone(),
             date,
             date_display,
-            body_words: "",
+            body_words: None,
         });
     }
     for e in &site.events.list {
@@ -268,7 +269,7 @@ fn documents<'a>(site: &'a Site, extra_pages: &[(String, String, String)]) -> Ve
                 hosts.join(" "),
                 html_text(&v.content)
             ),
-            body_words: "",
+            body_words: None,
         });
     }
     for r in site.reviews.all.iter().filter(|r| r.listed) {
@@ -282,7 +283,7 @@ fn documents<'a>(site: &'a Site, extra_pages: &[(String, String, String)]) -> Ve
             date_display: i18n.date_long(r.date),
             snippet: snippet(text),
             text: format!("{} {product} {text}", r.author),
-            body_words: "",
+            body_words: None,
         });
     }
     docs
@@ -370,24 +371,129 @@ fn encode_docs(list: &[usize], total: usize) -> String {
     std::iter::once('~').chain(bits.iter().map(|&b| char::from(BITMAP_DIGITS[usize::from(b)]))).collect()
 }
 
-/// `search/index.json`. URLs carry the site's base path (the browser uses
-/// them as they are).
-fn index_json(site: &Site, extra_pages: &[(String, String, String)]) -> String {
-    let docs = documents(site, extra_pages);
-    let base = crate::paths::base_path(&site.config.base_url);
-    // Each document's text folded once, in parallel; words are slices of it.
-    let folded: Vec<String> = docs.par_iter().map(|d| fold(&d.text)).collect();
-    let mut postings: HashMap<&str, Vec<usize>, BuildHasherDefault<WordHasher>> = HashMap::default();
-    for (n, d) in docs.iter().enumerate() {
-        for w in split_words(&folded[n]).chain(d.body_words.split_whitespace()) {
-            let list = postings.entry(w).or_default();
-            if list.last() != Some(&n) {
-                list.push(n);
+type Postings<'a> = HashMap<&'a str, Vec<usize>, BuildHasherDefault<WordHasher>>;
+
+/// Each word's documents, ascending: runs of documents gathered in
+/// parallel, then joined in order (a later run's documents all come after
+/// an earlier run's, so each word's list is the earlier's and then the
+/// later's).
+fn postings<'a>(docs: &[Document<'a>], folded: &'a [String]) -> Postings<'a> {
+    const RUN: usize = 512;
+    let runs: Vec<Postings<'a>> = (0..docs.len().div_ceil(RUN))
+        .into_par_iter()
+        .map(|r| {
+            let mut postings = Postings::default();
+            for n in r * RUN..((r + 1) * RUN).min(docs.len()) {
+                for w in doc_words(&folded[n], docs[n].body_words) {
+                    let list = postings.entry(w).or_default();
+                    if list.last() != Some(&n) {
+                        list.push(n);
+                    }
+                }
             }
+            postings
+        })
+        .collect();
+    let mut runs = runs.into_iter();
+    let mut all = runs.next().unwrap_or_default();
+    for run in runs {
+        for (w, list) in run {
+            all.entry(w).or_default().extend(list);
         }
     }
+    all
+}
+
+/// A document's words: those of its folded text, then its body's kept words.
+fn doc_words<'a>(folded: &'a str, body_words: Option<&'a Arc<str>>) -> impl Iterator<Item = &'a str> {
+    split_words(folded).chain(body_words.map_or("", |w| &**w).split_whitespace())
+}
+
+/// What the preview keeps of a language's last index (`render::Kept`):
+/// each document's folded text and body words, and each word's documents.
+/// The next index starts from it when it has as many documents, and
+/// changes only the lists of the words of the documents that changed.
+pub struct Last {
+    texts: Vec<String>,
+    body_words: Vec<Option<Arc<str>>>,
+    postings: HashMap<Box<str>, Vec<usize>, BuildHasherDefault<WordHasher>>,
+}
+
+impl Last {
+    fn new(docs: &[Document<'_>], folded: Vec<String>) -> Last {
+        let postings = postings(docs, &folded).into_iter().map(|(w, list)| (Box::from(w), list)).collect();
+        Last { postings, texts: folded, body_words: docs.iter().map(|d| d.body_words.cloned()).collect() }
+    }
+
+    /// The postings of `docs`, from these (when no more than an eighth of
+    /// the documents changed: else made again).
+    fn update(mut self, docs: &[Document<'_>], folded: Vec<String>) -> Last {
+        let same = |n: usize| {
+            self.texts[n] == folded[n]
+                && match (&self.body_words[n], docs[n].body_words) {
+                    (None, None) => true,
+                    (Some(a), Some(b)) => Arc::ptr_eq(a, b) || a == b,
+                    _ => false,
+                }
+        };
+        let changed: Vec<usize> = (0..docs.len()).filter(|&n| !same(n)).collect();
+        if changed.len() > docs.len() / 8 + 8 {
+            return Last::new(docs, folded);
+        }
+        for &n in &changed {
+            for w in doc_words(&self.texts[n], self.body_words[n].as_ref()) {
+                let Some(list) = self.postings.get_mut(w) else { continue };
+                if let Ok(i) = list.binary_search(&n) {
+                    list.remove(i);
+                }
+                if list.is_empty() {
+                    self.postings.remove(w);
+                }
+            }
+        }
+        for &n in &changed {
+            for w in doc_words(&folded[n], docs[n].body_words) {
+                if let Some(list) = self.postings.get_mut(w) {
+                    if let Err(i) = list.binary_search(&n) {
+                        list.insert(i, n);
+                    }
+                } else {
+                    self.postings.insert(w.into(), vec![n]);
+                }
+            }
+        }
+        for &n in &changed {
+            self.body_words[n] = docs[n].body_words.cloned();
+        }
+        self.texts = folded;
+        self
+    }
+}
+
+/// `search/index.json`. URLs carry the site's base path (the browser uses
+/// them as they are). With `kept` (the preview), from the last index's
+/// postings, and leaving this one's there.
+fn index_json(site: &Site, extra_pages: &[(String, String, String)], kept: Option<&mut Option<Last>>) -> String {
+    let docs = documents(site, extra_pages);
+    // Each document's text folded once, in parallel; words are slices of it.
+    let folded: Vec<String> = docs.par_iter().map(|d| fold(&d.text)).collect();
+    let Some(slot) = kept else {
+        let postings = postings(&docs, &folded);
+        return write_index(site, &docs, postings.iter().map(|(w, list)| (*w, list.as_slice())).collect());
+    };
+    let last = match slot.take() {
+        Some(last) if last.texts.len() == docs.len() => last.update(&docs, folded),
+        _ => Last::new(&docs, folded),
+    };
+    let json = write_index(site, &docs, last.postings.iter().map(|(w, list)| (&**w, list.as_slice())).collect());
+    *slot = Some(last);
+    json
+}
+
+/// The index's JSON, from each word's documents.
+fn write_index(site: &Site, docs: &[Document<'_>], mut postings: Vec<(&str, &[usize])>) -> String {
+    let base = crate::paths::base_path(&site.config.base_url);
     // Sorted by their bytes, as the browser's prefix search expects.
-    let mut postings: Vec<(&str, Vec<usize>)> = postings.into_iter().collect();
     postings.sort_unstable_by(|a, b| a.0.cmp(b.0));
     let i18n = &site.config.i18n;
     let index = Index {
@@ -413,8 +519,13 @@ fn index_json(site: &Site, extra_pages: &[(String, String, String)]) -> String {
 }
 
 /// The search page and its index, when `search` is on. `extra_pages` are
-/// generated pages to find as well: `(title, url, text)`.
-pub(super) fn add(site: &Site, extra_pages: &[(String, String, String)]) -> Option<(Option<Job>, OutputFile)> {
+/// generated pages to find as well: `(title, url, text)`. `kept`: the
+/// last index's postings (the preview), updated.
+pub(super) fn add(
+    site: &Site,
+    extra_pages: &[(String, String, String)],
+    kept: Option<&mut Option<Last>>,
+) -> Option<(Option<Job>, OutputFile)> {
     if !site.config.search {
         return None;
     }
@@ -435,7 +546,7 @@ pub(super) fn add(site: &Site, extra_pages: &[(String, String, String)]) -> Opti
     };
     let file = OutputFile {
         path: INDEX_PATH.into(),
-        contents: super::Contents::Bytes(index_json(site, extra_pages).into_bytes()),
+        contents: super::Contents::Bytes(index_json(site, extra_pages, kept).into_bytes()),
     };
     // An owner's own page at /search/ (content/pages/search.md) is kept; the index is still written.
     let job = (!site.pages.iter().any(|p| p.url == PAGE_URL)).then_some(job);
@@ -475,6 +586,65 @@ mod tests {
         for n in [0, 1, 35, 36, 1295, 1296, usize::MAX] {
             assert_eq!(base36_len(n), base36(n).len(), "{n}");
         }
+    }
+
+    fn document<'a>(text: &str, body_words: Option<&'a Arc<str>>) -> Document<'a> {
+        let empty = String::new;
+        Document {
+            kind: Kind::Post,
+            title: empty(),
+            url: empty(),
+            date: empty(),
+            date_display: empty(),
+            snippet: empty(),
+            text: text.to_string(),
+            body_words,
+        }
+    }
+
+    fn sorted(last: &Last) -> Vec<(String, Vec<usize>)> {
+        let mut p: Vec<(String, Vec<usize>)> = last.postings.iter().map(|(w, v)| (w.to_string(), v.clone())).collect();
+        p.sort();
+        p
+    }
+
+    #[test]
+    fn postings_updated_for_what_changed_are_the_postings_made_again() {
+        // 24 documents of a few words from a small vocabulary, edited at
+        // random for 40 rounds (text, kept body words, both, or nothing).
+        let vocab = ["tea", "yarn", "wool", "café", "open", "day", "dye", "batch", "x1", "naïve"];
+        let mut seed = 7u64;
+        let mut next = move |n: usize| {
+            seed = seed.wrapping_mul(6364136223846793005).wrapping_add(1442695040888963407);
+            (seed >> 33) as usize % n
+        };
+        let pick = |k: usize, next: &mut dyn FnMut(usize) -> usize| {
+            (0..k).map(|_| vocab[next(vocab.len())]).collect::<Vec<_>>().join(" ")
+        };
+        let mut texts: Vec<String> = (0..24).map(|_| pick(3, &mut next)).collect();
+        let mut bodies: Vec<Option<Arc<str>>> =
+            (0..24).map(|i| (i % 3 != 0).then(|| Arc::from(pick(4, &mut next)))).collect();
+        let mut last: Option<Last> = None;
+        for round in 0..40 {
+            let docs: Vec<Document<'_>> = texts.iter().zip(&bodies).map(|(t, b)| document(t, b.as_ref())).collect();
+            let folded: Vec<String> = docs.iter().map(|d| fold(&d.text)).collect();
+            let updated = match last.take() {
+                Some(l) => l.update(&docs, folded.clone()),
+                None => Last::new(&docs, folded.clone()),
+            };
+            assert_eq!(sorted(&updated), sorted(&Last::new(&docs, folded)), "round {round}");
+            last = Some(updated);
+            for _ in 0..1 + next(3) {
+                let n = next(texts.len());
+                match next(4) {
+                    0 => texts[n] = pick(3, &mut next),
+                    1 => bodies[n] = Some(Arc::from(pick(4, &mut next))),
+                    2 => (texts[n], bodies[n]) = (pick(2, &mut next), None),
+                    _ => {}
+                }
+            }
+        }
+        assert!(sorted(last.as_ref().unwrap()).iter().any(|(w, _)| w == "cafe"), "folded words are indexed");
     }
 
     #[test]

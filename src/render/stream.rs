@@ -42,7 +42,7 @@ pub(super) struct Out<'a> {
     pub(super) deps: super::deps::Base,
     /// The post pages of the last rebuild (the preview), and where this
     /// one's go.
-    pub(super) kept: Option<&'a kept::Round<'a>>,
+    pub(super) kept: Option<&'a kept::Now<'a>>,
 }
 
 /// What rendering a post's page reads besides the post.
@@ -127,7 +127,7 @@ fn first_pass(
         return Streamed { body: out, page: None };
     }
     let (page, card) = match ctx.out.kept {
-        Some(round) => render_post_kept(ctx, round, planner, i, &post, &mut out.diags),
+        Some(now) => render_post_kept(ctx, &now.pages, planner, i, &post, &mut out.diags),
         None => render_post(ctx, planner, i, &post, &mut out.diags),
     };
     (out.body, out.video) = (keep_for_listings(site.config.search, i, post.body), post.video);

@@ -81,7 +81,7 @@ fn build_once(
     bodies: &Bodies,
     kept: &crate::Kept,
 ) -> Built {
-    let pages = InMemory { previous, made: Mutex::new(Made::default()), bodies, kept_pages: &kept.pages };
+    let pages = InMemory { previous, made: Mutex::new(Made::default()), bodies, kept_render: &kept.render };
     let mut outcome = crate::check_kept(opts, &pages, Some(kept));
     if !outcome.diags.has_errors() {
         if let Err(e) = crate::build_files(opts, &mut outcome, reporter) {
@@ -123,8 +123,9 @@ struct InMemory<'a> {
     made: Mutex<Made>,
     /// The bodies of the last rebuilds (`render::body::memo`), in memory.
     bodies: &'a Bodies,
-    /// The post pages of the last rebuilds, by what they read.
-    kept_pages: &'a crate::render::KeptPages,
+    /// What render kept of the last rebuilds (post pages by what they
+    /// read, search postings).
+    kept_render: &'a crate::render::Kept,
 }
 
 #[derive(Default)]
@@ -157,8 +158,8 @@ impl crate::render::Pages for InMemory<'_> {
         Some(self.bodies)
     }
 
-    fn kept_pages(&self) -> Option<&crate::render::KeptPages> {
-        Some(self.kept_pages)
+    fn kept(&self) -> Option<&crate::render::Kept> {
+        Some(self.kept_render)
     }
 }
 

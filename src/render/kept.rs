@@ -73,6 +73,9 @@ pub(super) struct KeptPage {
     pub(super) deps: Deps,
     pub(super) card: Option<PlannedCard>,
     pub(super) sitemap: Option<SitemapEntry>,
+    /// The post's listing card (`render::listing_card`): it reads nothing
+    /// the key does not.
+    pub(super) listing: (Arc<tera::Value>, u64),
 }
 
 /// The part of every post page's key that is the same for all of one

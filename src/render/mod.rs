@@ -56,7 +56,7 @@ struct Shared {
     /// The `t` object (the site's language).
     t: Value,
     /// Every post's listing card, in order (built once the posts' bodies are).
-    cards: Vec<Value>,
+    cards: Vec<std::sync::Arc<Value>>,
     /// Each listing card's digest (`deps::value`), in the same order.
     card_digests: Vec<u64>,
 }
@@ -328,15 +328,18 @@ fn render_language(
     let base_path = crate::paths::base_path(site.config.files_url());
     let common = [("t", &shared.t), ("staff", &shared.staff), ("tags", &shared.tags)];
     let out = stream::Out { sink, lang, deps: deps::Base::new(theme, lang, base_path, common), kept };
-    let mut results = stream::posts(site, theme, &shared, &out, &mut cards, diags);
+    let (mut results, listed) = stream::posts(site, theme, &shared, &out, &mut cards, diags);
     body::render_page_bodies(site, Some(theme), sink.bodies(), diags);
     (shared.cards, shared.card_digests) = site
         .posts
         .par_iter()
-        .map(|p| {
-            let card = ser(&card(site, p));
-            let digest = deps::value(&card);
-            (card, digest)
+        .zip(listed)
+        .map(|(p, listed)| match listed {
+            Some(kept) => {
+                debug_assert!(kept == listing_card(site, p), "the listing card of {} was kept wrongly", p.source);
+                kept
+            }
+            None => listing_card(site, p),
         })
         .unzip();
     let folder = lang.map_or("", |l| l.folder.as_str());
@@ -356,6 +359,13 @@ fn render_language(
         search_index.map(|f| OutputFile { path: alternates::output_path(folder, &format!("/{}", f.path)), ..f }),
     );
     Executed { pages, rendered, files, cards, sitemap }
+}
+
+/// A post's listing card as a template value, with its digest.
+fn listing_card(site: &Site, post: &Doc) -> (std::sync::Arc<Value>, u64) {
+    let card = ser(&card(site, post));
+    let digest = deps::value(&card);
+    (std::sync::Arc::new(card), digest)
 }
 
 /// The values every page's context shares but the listing cards.

@@ -105,7 +105,7 @@ pub(super) fn jobs(site: &Site) -> Vec<Job> {
 }
 
 fn cards_of(shared: &Shared, ix: &[usize]) -> Value {
-    Value::from(ix.iter().map(|&i| shared.cards[i].clone()).collect::<Vec<_>>())
+    Value::from(ix.iter().map(|&i| (*shared.cards[i]).clone()).collect::<Vec<_>>())
 }
 
 /// The home page.

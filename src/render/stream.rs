@@ -31,7 +31,12 @@ use tera::Value;
 struct Streamed {
     body: BodyOut,
     page: Option<(PageResult, Option<PlannedCard>)>,
+    /// Its listing card, when the preview keeps it with the page.
+    listed: Option<Listed>,
 }
+
+/// A post's listing card as a template value, and its digest.
+pub(super) type Listed = (std::sync::Arc<Value>, u64);
 
 /// Where a language's pages go: the sink, and on a site in several
 /// languages the language's folder and links to its translations.
@@ -57,7 +62,8 @@ struct Ctx<'a> {
 }
 
 /// Renders every post's body and page; puts the bodies (without their
-/// HTML, but for the feed's) into `site.posts`.
+/// HTML, but for the feed's) into `site.posts`. Returns the pages, and
+/// each post's listing card where the preview keeps it with the page.
 pub(super) fn posts(
     site: &mut Site,
     theme: &Theme,
@@ -65,7 +71,7 @@ pub(super) fn posts(
     out: &Out<'_>,
     cards: &mut BTreeMap<String, PlannedCard>,
     diags: &mut Diagnostics,
-) -> Vec<PageResult> {
+) -> (Vec<PageResult>, Vec<Option<Listed>>) {
     let streamed: Vec<Streamed> = {
         let site = &*site;
         let site_key = out.kept.map_or(0, |_| kept::site_key(site, &out.deps, super::deps::of(&shared.site), out.lang));
@@ -84,9 +90,11 @@ pub(super) fn posts(
     };
     let mut results = Vec::with_capacity(streamed.len());
     let mut bodies = Vec::with_capacity(streamed.len());
+    let mut listed = Vec::with_capacity(streamed.len());
     let mut waiting = Vec::new();
     for (i, s) in streamed.into_iter().enumerate() {
         bodies.push(s.body);
+        listed.push(s.listed);
         match s.page {
             Some((page, card)) => {
                 results.push(page);
@@ -101,7 +109,7 @@ pub(super) fn posts(
     if !waiting.is_empty() {
         results.extend(second_pass(site, theme, shared, out, &waiting, cards, diags));
     }
-    results
+    (results, listed)
 }
 
 /// Renders a post's body, and its page unless it must wait.
@@ -124,20 +132,29 @@ fn first_pass(
         .is_some_and(|v| matches!(&v.poster, Poster::Photo(p) if !site.images.contains_key(&p.path)));
     if post.share_image.is_some() || poster_planned_by_a_body {
         (out.body, out.video) = (post.body, post.video);
-        return Streamed { body: out, page: None };
+        return Streamed { body: out, page: None, listed: None };
     }
-    let (page, card) = match ctx.out.kept {
-        Some(now) => render_post_kept(ctx, &now.pages, planner, i, &post, &mut out.diags),
-        None => render_post(ctx, planner, i, &post, &mut out.diags),
+    let (page, card, listed) = match ctx.out.kept {
+        Some(now) => {
+            let (page, card, listed) = render_post_kept(ctx, &now.pages, planner, i, &post, &mut out.diags);
+            (page, card, Some(listed))
+        }
+        None => {
+            let (page, card) = render_post(ctx, planner, i, &post, &mut out.diags);
+            (page, card, None)
+        }
     };
     (out.body, out.video) = (keep_for_listings(site.config.search, i, post.body), post.video);
-    Streamed { body: out, page: Some((page, card)) }
+    if !out.diags.is_blank() {
+        out.diags.add_source(&doc.parsed.source, doc.parsed.text.clone());
+    }
+    Streamed { body: out, page: Some((page, card)), listed }
 }
 
 /// `render_post` in a preview: a page whose key is the last rebuild's is
-/// kept by the dependency set it was rendered from, without building it;
-/// a page rendered (or kept by its dependency set) without a diagnostic is
-/// kept for the next rebuild.
+/// kept by the dependency set it was rendered from, without building it
+/// (and its listing card with it); a page rendered (or kept by its
+/// dependency set) without a diagnostic is kept for the next rebuild.
 fn render_post_kept<'a>(
     ctx: &Ctx<'a>,
     round: &kept::Round<'_>,
@@ -145,7 +162,7 @@ fn render_post_kept<'a>(
     i: usize,
     post: &'a Doc,
     diags: &mut Diagnostics,
-) -> (PageResult, Option<PlannedCard>) {
+) -> (PageResult, Option<PlannedCard>, Listed) {
     let folder = ctx.out.lang.map_or("", |l| l.folder.as_str());
     let path = super::alternates::output_path(folder, &post.url);
     let key = kept::post_key(ctx.site_key, ctx.site, i, post);
@@ -161,16 +178,18 @@ fn render_post_kept<'a>(
             sitemap: last.sitemap.clone(),
             deps: None,
         };
-        return (page, last.card.clone());
+        return (page, last.card.clone(), last.listing.clone());
     }
     let mut d = Diagnostics::new();
     let (mut page, card) = render_post(ctx, planner, i, post, &mut d);
+    let listing = super::listing_card(ctx.site, post);
     if let (Some(deps), true) = (page.deps.take(), d.is_empty() && page.diags.is_empty()) {
-        let kept = kept::KeptPage { key, deps, card: card.clone(), sitemap: page.sitemap.clone() };
+        let sitemap = page.sitemap.clone();
+        let kept = kept::KeptPage { key, deps, card: card.clone(), sitemap, listing: listing.clone() };
         round.keep(path, std::sync::Arc::new(kept));
     }
     diags.extend(d);
-    (page, card)
+    (page, card, listing)
 }
 
 /// A debug build's check of a page kept by its key: the dependency set,

@@ -276,6 +276,10 @@ fn resolve_docs(
             let mut dg = Diagnostics::new();
             let url = published.docs.get(&d.source).map(|(u, _)| u.clone()).unwrap_or_default();
             let doc = resolve_doc(d, url, images, &authors, &mut dg);
+            // The text, for the lines of what it reports (most documents report nothing).
+            if !dg.is_blank() {
+                dg.add_source(&d.source, d.text.clone());
+            }
             (doc, dg)
         })
         .collect();
@@ -391,7 +395,6 @@ impl Authors<'_> {
 }
 
 fn resolve_doc(d: &ParsedDoc, url: String, images: &ImageTable, authors: &Authors<'_>, diags: &mut Diagnostics) -> Doc {
-    diags.add_source(&d.source, d.text.clone());
     let author = authors.find(d, diags);
     let cover = d.cover.as_deref().and_then(|c| {
         let path = match resolve_ref(&d.source, c) {

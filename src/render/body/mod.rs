@@ -95,7 +95,6 @@ pub fn render_doc(
 ) -> BodyOut {
     let d = &*doc.parsed;
     let mut diags = Diagnostics::new();
-    diags.add_source(&d.source, d.text.clone());
     let input = BodyInput {
         file: &d.source,
         body: d.body(),
@@ -112,6 +111,10 @@ pub fn render_doc(
     };
     let video = if d.kind == DocKind::Post { linker.resolve_doc_video(d, &mut diags) } else { None };
     let video_script = linker.video.scripted.get();
+    // The text, for the lines of what it reports (most bodies report nothing).
+    if !diags.is_blank() {
+        diags.add_source(&d.source, d.text.clone());
+    }
     BodyOut {
         body,
         video,

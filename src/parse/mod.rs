@@ -53,20 +53,26 @@ pub struct Parsed {
 /// function of its path, kind and text only (`doc::parse_doc`); only those
 /// parsed without any diagnostic are kept.
 #[derive(Default)]
-pub struct Docs(Rounds<String, (std::sync::Arc<str>, DocKind, ParsedDoc)>);
+pub struct Docs(Rounds<String, Parsed1>);
+
+/// A document as the last parse left it: its text, kind and what it became.
+type Parsed1 = (std::sync::Arc<str>, DocKind, std::sync::Arc<ParsedDoc>);
 
 /// One parse's use of `Docs`.
-type Reuse<'a> = Round<'a, String, (std::sync::Arc<str>, DocKind, ParsedDoc)>;
+type Reuse<'a> = Round<'a, String, Parsed1>;
 
 /// Parses `f`, or takes it from `reuse` when its text is the one parsed.
 fn parse_reusing(reuse: &Reuse<'_>, f: &TextFile, kind: DocKind) -> (Option<ParsedDoc>, Diagnostics) {
     let mut d = Diagnostics::new();
-    let doc = match reuse.last(&f.path) {
-        Some((text, k, doc)) if *k == kind && std::sync::Arc::ptr_eq(text, &f.text) => Some(doc.clone()),
-        _ => doc::parse_doc(f, kind, &mut d),
-    };
+    if let Some((text, k, doc)) =
+        reuse.last(&f.path).filter(|(t, k, _)| *k == kind && std::sync::Arc::ptr_eq(t, &f.text))
+    {
+        reuse.keep(f.path.clone(), (text.clone(), *k, doc.clone()));
+        return (Some((**doc).clone()), d);
+    }
+    let doc = doc::parse_doc(f, kind, &mut d);
     if let (Some(doc), true) = (&doc, d.is_blank()) {
-        reuse.keep(f.path.clone(), (f.text.clone(), kind, doc.clone()));
+        reuse.keep(f.path.clone(), (f.text.clone(), kind, std::sync::Arc::new(doc.clone())));
     }
     (doc, d)
 }

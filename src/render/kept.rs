@@ -67,7 +67,7 @@ impl Kept {
 }
 
 /// A post's page as the last rebuild left it.
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug)]
 pub(super) struct KeptPage {
     pub(super) key: u128,
     pub(super) deps: Deps,
@@ -76,6 +76,19 @@ pub(super) struct KeptPage {
     /// The post's listing card (`render::listing_card`): it reads nothing
     /// the key does not.
     pub(super) listing: (Arc<tera::Value>, u64),
+    /// The post's body as listings read it, and what the body used.
+    pub(super) body: KeptBody,
+}
+
+/// A post's rendered body as the rest of the site reads it once its page
+/// is made (`stream::keep_for_listings`), and what rendering it used.
+#[derive(Clone, Debug)]
+pub(super) struct KeptBody {
+    pub(super) body: crate::markdown::RenderedBody,
+    pub(super) video: Option<crate::model::video::DocVideo>,
+    pub(super) video_script: bool,
+    pub(super) images: std::collections::BTreeMap<String, crate::model::image::PlannedImage>,
+    pub(super) media: std::collections::BTreeMap<String, crate::model::video::MediaFile>,
 }
 
 /// The part of every post page's key that is the same for all of one
@@ -121,25 +134,28 @@ pub(super) fn site_key(site: &Site, base: &Base, nav: u64, lang: Option<&LangOut
     h.digest128()
 }
 
-/// A post page's key: the site's part, the post (its body rendered), and
-/// the titles and URLs of its neighbours.
+/// A post's key, before its body is rendered: the site's part, the post
+/// (its file's text, from which its body is rendered, and what resolve
+/// made of it), whether the feed shows its body, and the titles and URLs
+/// of its neighbours.
 pub(super) fn post_key(site_key: u128, site: &Site, i: usize, post: &Doc) -> u128 {
     let mut h = Xxh3::new();
     h.update(&site_key.to_le_bytes());
+    let parsed = &*post.parsed;
+    texts(&mut h, [&*parsed.text]);
+    debug(&mut h, &(parsed.kind, parsed.body_offset, i < super::feed::FEED_ENTRIES));
     doc_into(&mut h, post);
     for j in [i.checked_sub(1), i.checked_add(1)] {
         match j.and_then(|j| site.posts.get(j)) {
-            Some(n) => {
-                debug(&mut h, &(&n.title, &n.url));
-            }
+            Some(n) => texts(&mut h, [n.title.as_str(), &n.url]),
             None => h.update(b"none"),
         }
     }
     h.digest128()
 }
 
-/// Digests a post or page: every field but the file as parsed (what a
-/// page shows of it is its rendered body).
+/// Digests a post or page: every field but the file as parsed (`post_key`
+/// digests its text; a page's is read only by its own body).
 fn doc_into(h: &mut Xxh3, doc: &Doc) {
     let Doc {
         kind,
@@ -164,17 +180,25 @@ fn doc_into(h: &mut Xxh3, doc: &Doc) {
         translation_key,
         parsed: _,
     } = doc;
-    debug(h, &(kind, source, title, slug, url, date, updated, description, tags, author, cover, share_image));
-    debug(h, &(video, video_script, draft, template, nav_title, translation_key));
+    texts(h, [source.as_str(), title, slug, url, translation_key]);
+    let optional = [description, share_image, template, nav_title];
+    texts(h, optional.map(|t| t.as_deref().unwrap_or("\u{0}none")));
+    debug(h, &(kind, date, updated, tags, author, cover, video, video_script, draft));
     let _ = serde_json::to_writer(&mut Hashing(h), extra);
     let crate::markdown::RenderedBody { html, summary_html, toc, words, excerpt, images, search_words } = body;
     // The search's words are made from the HTML, and no page shows them.
     let _ = search_words;
-    for text in [&**html, summary_html.as_deref().unwrap_or("\u{0}none"), excerpt] {
+    texts(h, [&**html, summary_html.as_deref().unwrap_or("\u{0}none"), excerpt]);
+    debug(h, &(toc, words, images));
+}
+
+/// Adds texts to `h`, each with its length (so that no two lists of texts
+/// run together alike).
+fn texts<'t>(h: &mut Xxh3, texts: impl IntoIterator<Item = &'t str>) {
+    for text in texts {
         h.update(&(text.len() as u64).to_le_bytes());
         h.update(text.as_bytes());
     }
-    debug(h, &(toc, words, images));
 }
 
 /// Adds a value's `Debug` text (every field, for derived ones) to `h`.

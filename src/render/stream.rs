@@ -112,7 +112,9 @@ pub(super) fn posts(
     (results, listed)
 }
 
-/// Renders a post's body, and its page unless it must wait.
+/// Renders a post's body, and its page unless it must wait. In the
+/// preview, a post whose key is the last rebuild's is taken whole from it
+/// (`kept_post`): its body, page and cards are neither made nor digested.
 fn first_pass(
     ctx: &Ctx<'_>,
     defaults: &HashMap<String, DocDefaults>,
@@ -121,6 +123,16 @@ fn first_pass(
     doc: &Doc,
 ) -> Streamed {
     let site = ctx.site;
+    let kept = ctx.out.kept.map(|now| {
+        let folder = ctx.out.lang.map_or("", |l| l.folder.as_str());
+        let path = super::alternates::output_path(folder, &doc.url);
+        (&now.pages, path, kept::post_key(ctx.site_key, site, i, doc))
+    });
+    if let Some((round, path, key)) = &kept {
+        if let Some(s) = kept_post(ctx, defaults, planner, (round, path, *key), i, doc) {
+            return s;
+        }
+    }
     let mut out = body::render_doc(site, Some(ctx.theme), defaults, doc, ctx.out.sink.bodies());
     let mut post = doc.clone();
     post.body = std::mem::take(&mut out.body);
@@ -134,16 +146,25 @@ fn first_pass(
         (out.body, out.video) = (post.body, post.video);
         return Streamed { body: out, page: None, listed: None };
     }
-    let (page, card, listed) = match ctx.out.kept {
-        Some(now) => {
-            let (page, card, listed) = render_post_kept(ctx, &now.pages, planner, i, &post, &mut out.diags);
-            (page, card, Some(listed))
+    let mut d = Diagnostics::new();
+    let (mut page, card) = render_post(ctx, planner, i, &post, &mut d);
+    let listed = kept.map(|(round, path, key)| {
+        let listing = super::listing_card(site, &post);
+        if let (Some(deps), true) = (page.deps.take(), d.is_empty() && page.diags.is_empty() && out.diags.is_blank()) {
+            let body = kept::KeptBody {
+                body: keep_for_listings(site.config.search, i, post.body.clone()),
+                video: post.video.clone(),
+                video_script: post.video_script,
+                images: out.images.clone(),
+                media: out.media.clone(),
+            };
+            let sitemap = page.sitemap.clone();
+            let page = kept::KeptPage { key, deps, card: card.clone(), sitemap, listing: listing.clone(), body };
+            round.keep(path, std::sync::Arc::new(page));
         }
-        None => {
-            let (page, card) = render_post(ctx, planner, i, &post, &mut out.diags);
-            (page, card, None)
-        }
-    };
+        listing
+    });
+    out.diags.extend(d);
     (out.body, out.video) = (keep_for_listings(site.config.search, i, post.body), post.video);
     if !out.diags.is_blank() {
         out.diags.add_source(&doc.parsed.source, doc.parsed.text.clone());
@@ -151,53 +172,62 @@ fn first_pass(
     Streamed { body: out, page: Some((page, card)), listed }
 }
 
-/// `render_post` in a preview: a page whose key is the last rebuild's is
-/// kept by the dependency set it was rendered from, without building it
-/// (and its listing card with it); a page rendered (or kept by its
-/// dependency set) without a diagnostic is kept for the next rebuild.
-fn render_post_kept<'a>(
-    ctx: &Ctx<'a>,
-    round: &kept::Round<'_>,
-    planner: &Planner<'a>,
+/// A post the last rebuild left with the same key, when its page is still
+/// there: its body as listings read it, its page kept by its dependency
+/// set, its share card and listing card as they were. The body's memo
+/// entry is carried over for a later rebuild that needs the body again.
+fn kept_post(
+    ctx: &Ctx<'_>,
+    defaults: &HashMap<String, DocDefaults>,
+    planner: &Planner<'_>,
+    (round, path, key): (&kept::Round<'_>, &String, u128),
     i: usize,
-    post: &'a Doc,
-    diags: &mut Diagnostics,
-) -> (PageResult, Option<PlannedCard>, Listed) {
-    let folder = ctx.out.lang.map_or("", |l| l.folder.as_str());
-    let path = super::alternates::output_path(folder, &post.url);
-    let key = kept::post_key(ctx.site_key, ctx.site, i, post);
-    if let Some(last) = round.last(&path).filter(|k| k.key == key && ctx.out.sink.keep(&path, &k.deps)) {
-        if cfg!(debug_assertions) {
-            check_kept(ctx, planner, i, post, last);
-        }
-        round.keep(path, last.clone());
-        let page = PageResult {
-            written: true,
-            rendered: false,
-            diags: Diagnostics::new(),
-            sitemap: last.sitemap.clone(),
-            deps: None,
-        };
-        return (page, last.card.clone(), last.listing.clone());
+    doc: &Doc,
+) -> Option<Streamed> {
+    let last = round.last(path).filter(|k| k.key == key && ctx.out.sink.keep(path, &k.deps))?;
+    if let Some(memo) = ctx.out.sink.bodies() {
+        body::carry(ctx.site, doc, memo);
     }
-    let mut d = Diagnostics::new();
-    let (mut page, card) = render_post(ctx, planner, i, post, &mut d);
-    let listing = super::listing_card(ctx.site, post);
-    if let (Some(deps), true) = (page.deps.take(), d.is_empty() && page.diags.is_empty()) {
-        let sitemap = page.sitemap.clone();
-        let kept = kept::KeptPage { key, deps, card: card.clone(), sitemap, listing: listing.clone() };
-        round.keep(path, std::sync::Arc::new(kept));
+    if cfg!(debug_assertions) {
+        check_kept(ctx, defaults, planner, i, doc, last);
     }
-    diags.extend(d);
-    (page, card, listing)
+    round.keep(path.clone(), last.clone());
+    let kept::KeptBody { body, video, video_script, images, media } = last.body.clone();
+    let out = BodyOut { body, video, video_script, images, media, diags: Diagnostics::new() };
+    let page = PageResult {
+        written: true,
+        rendered: false,
+        diags: Diagnostics::new(),
+        sitemap: last.sitemap.clone(),
+        deps: None,
+    };
+    Some(Streamed { body: out, page: Some((page, last.card.clone())), listed: Some(last.listing.clone()) })
 }
 
-/// A debug build's check of a page kept by its key: the dependency set,
-/// share card and sitemap entry it would have now are the ones kept.
-fn check_kept<'a>(ctx: &Ctx<'a>, planner: &Planner<'a>, i: usize, post: &'a Doc, last: &kept::KeptPage) {
-    let mut job = post_job(ctx.site, i, post);
+/// A debug build's check of a post kept by its key: its body rendered
+/// again, and the dependency set, share card and sitemap entry its page
+/// would have now, are the ones kept.
+fn check_kept(
+    ctx: &Ctx<'_>,
+    defaults: &HashMap<String, DocDefaults>,
+    planner: &Planner<'_>,
+    i: usize,
+    doc: &Doc,
+    last: &kept::KeptPage,
+) {
+    let out = body::render_doc(ctx.site, Some(ctx.theme), defaults, doc, None);
+    let mut post = doc.clone();
+    (post.body, post.video, post.video_script) = (out.body, out.video, out.video_script);
+    let body = kept::KeptBody {
+        body: keep_for_listings(ctx.site.config.search, i, post.body.clone()),
+        video: post.video.clone(),
+        video_script: post.video_script,
+        images: out.images,
+        media: out.media,
+    };
+    let mut job = post_job(ctx.site, i, &post);
     let card =
-        planner.plan_page(&mut job.meta, &job.rendering, Some(post), &mut Warned::new(), &mut Diagnostics::new());
+        planner.plan_page(&mut job.meta, &job.rendering, Some(&post), &mut Warned::new(), &mut Diagnostics::new());
     if let Some(lang) = ctx.out.lang {
         lang.link(&mut job.meta);
     }
@@ -206,11 +236,21 @@ fn check_kept<'a>(ctx: &Ctx<'a>, planner: &Planner<'a>, i: usize, post: &'a Doc,
     let (_, site_digest) = &ctx.site_values[&nav_current(&ctx.shared.site, &job.meta.url)];
     let extra = job.extra.build(ctx.site);
     let deps = super::page_deps(ctx.shared, *site_digest, (&job.template, &job.meta), &extra, ctx.out);
+    // Compared by their `Debug` text, which shows every field; a body that
+    // keeps its HTML is searched by it, not by its words (which only a
+    // body from the memo has already).
+    let seen = |b: &kept::KeptBody| {
+        let mut b = b.clone();
+        if !b.body.html.is_empty() {
+            b.body.search_words = Default::default();
+        }
+        format!("{b:?}")
+    };
     assert_eq!(
-        (&deps, &card, &sitemap),
-        (&last.deps, &last.card, &last.sitemap),
-        "the key of {} missed an input of its page",
-        post.source
+        (seen(&body), format!("{:?}", (&deps, &card, &sitemap))),
+        (seen(&last.body), format!("{:?}", (&last.deps, &last.card, &last.sitemap))),
+        "the key of {} missed an input of its body or page",
+        doc.source
     );
 }
 

@@ -95,12 +95,7 @@ pub fn render_doc(
 ) -> BodyOut {
     let d = &*doc.parsed;
     let mut diags = Diagnostics::new();
-    let input = BodyInput {
-        file: &d.source,
-        body: d.body(),
-        body_offset: d.body_offset,
-        first_image_eager: doc.cover.is_none(),
-    };
+    let input = body_input(doc);
     let (linker, body) = match memo {
         None => {
             let linker = Linker::new(site, theme, defaults);
@@ -125,6 +120,26 @@ pub fn render_doc(
     }
 }
 
+/// Carries `doc`'s body from the last build's memo into this one's, as it
+/// is (the preview, for a post it keeps whole: `stream::kept_post`).
+pub fn carry(site: &Site, doc: &Doc, memo: &Bodies) {
+    let key = memo::key(&body_input(doc), task_labels(site));
+    if let Some(entry) = memo.take(key) {
+        memo.put(key, entry, false);
+    }
+}
+
+/// What a document's body is rendered from.
+fn body_input(doc: &Doc) -> BodyInput<'_> {
+    let d = &*doc.parsed;
+    BodyInput { file: &d.source, body: d.body(), body_offset: d.body_offset, first_image_eager: doc.cover.is_none() }
+}
+
+/// The labels of task list boxes, in the site's language.
+fn task_labels(site: &Site) -> (&str, &str) {
+    (site.config.i18n.t("task_done"), site.config.i18n.t("task_not_done"))
+}
+
 /// A body from `memo` when it is there and its questions get the same
 /// answers, else rendered and kept in `memo` (when it had no diagnostic),
 /// with the linker that answered (it holds what the body used).
@@ -137,7 +152,7 @@ fn remembered<'a>(
     memo: &Bodies,
     diags: &mut Diagnostics,
 ) -> (Linker<'a>, RenderedBody) {
-    let key = memo::key(input, (site.config.i18n.t("task_done"), site.config.i18n.t("task_not_done")));
+    let key = memo::key(input, task_labels(site));
     if let Some(entry) = memo.take(key) {
         let linker = Linker::new(site, theme, defaults);
         if memo::replay(&entry.trace, &linker) {

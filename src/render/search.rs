@@ -342,14 +342,14 @@ const BITMAP_DIGITS: &[u8; 64] = b"0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghi
 /// their numbers in base 36, comma-separated (`0,3,1a`), or, for a word
 /// most pages hold, `~` and a bitmap of all `total` documents, six to a
 /// character (`~` + `total / 6` characters).
-fn encode_docs(list: &[usize], total: usize) -> String {
+fn encode_docs(list: &[DocNumber], total: usize) -> String {
     let bitmap_len = total.div_ceil(6) + 1;
     // The gaps' length, counted before any is written: a word most
     // documents hold never writes its long list of gaps.
     let mut last = 0;
     let mut gaps_len = list.len().saturating_sub(1);
     for &n in list {
-        gaps_len += base36_len(n - last);
+        gaps_len += base36_len((n - last) as usize);
         last = n;
     }
     if gaps_len <= bitmap_len {
@@ -359,19 +359,22 @@ fn encode_docs(list: &[usize], total: usize) -> String {
             if i > 0 {
                 gaps.push(',');
             }
-            push_base36(n - last, &mut gaps);
+            push_base36((n - last) as usize, &mut gaps);
             last = n;
         }
         return gaps;
     }
     let mut bits = vec![0u8; total.div_ceil(6)];
-    for &n in list {
+    for n in list.iter().map(|&n| n as usize) {
         bits[n / 6] |= 1 << (n % 6);
     }
     std::iter::once('~').chain(bits.iter().map(|&b| char::from(BITMAP_DIGITS[usize::from(b)]))).collect()
 }
 
-type Postings<'a> = HashMap<&'a str, Vec<usize>, BuildHasherDefault<WordHasher>>;
+/// A document's place in the index (a site has far fewer than 2^32).
+type DocNumber = u32;
+
+type Postings<'a> = HashMap<&'a str, Vec<DocNumber>, BuildHasherDefault<WordHasher>>;
 
 /// Each word's documents, ascending: runs of documents gathered in
 /// parallel, then joined in order (a later run's documents all come after
@@ -384,10 +387,11 @@ fn postings<'a>(docs: &[Document<'a>], folded: &'a [String]) -> Postings<'a> {
         .map(|r| {
             let mut postings = Postings::default();
             for n in r * RUN..((r + 1) * RUN).min(docs.len()) {
+                let number = n as DocNumber;
                 for w in doc_words(&folded[n], docs[n].body_words) {
                     let list = postings.entry(w).or_default();
-                    if list.last() != Some(&n) {
-                        list.push(n);
+                    if list.last() != Some(&number) {
+                        list.push(number);
                     }
                 }
             }
@@ -416,7 +420,7 @@ fn doc_words<'a>(folded: &'a str, body_words: Option<&'a Arc<str>>) -> impl Iter
 pub struct Last {
     texts: Vec<String>,
     body_words: Vec<Option<Arc<str>>>,
-    postings: HashMap<Box<str>, Vec<usize>, BuildHasherDefault<WordHasher>>,
+    postings: HashMap<Box<str>, Vec<DocNumber>, BuildHasherDefault<WordHasher>>,
 }
 
 impl Last {
@@ -443,7 +447,7 @@ impl Last {
         for &n in &changed {
             for w in doc_words(&self.texts[n], self.body_words[n].as_ref()) {
                 let Some(list) = self.postings.get_mut(w) else { continue };
-                if let Ok(i) = list.binary_search(&n) {
+                if let Ok(i) = list.binary_search(&(n as DocNumber)) {
                     list.remove(i);
                 }
                 if list.is_empty() {
@@ -452,13 +456,14 @@ impl Last {
             }
         }
         for &n in &changed {
+            let number = n as DocNumber;
             for w in doc_words(&folded[n], docs[n].body_words) {
                 if let Some(list) = self.postings.get_mut(w) {
-                    if let Err(i) = list.binary_search(&n) {
-                        list.insert(i, n);
+                    if let Err(i) = list.binary_search(&number) {
+                        list.insert(i, number);
                     }
                 } else {
-                    self.postings.insert(w.into(), vec![n]);
+                    self.postings.insert(w.into(), vec![number]);
                 }
             }
         }
@@ -491,7 +496,7 @@ fn index_json(site: &Site, extra_pages: &[(String, String, String)], kept: Optio
 }
 
 /// The index's JSON, from each word's documents.
-fn write_index(site: &Site, docs: &[Document<'_>], mut postings: Vec<(&str, &[usize])>) -> String {
+fn write_index(site: &Site, docs: &[Document<'_>], mut postings: Vec<(&str, &[DocNumber])>) -> String {
     let base = crate::paths::base_path(&site.config.base_url);
     // Sorted by their bytes, as the browser's prefix search expects.
     postings.sort_unstable_by(|a, b| a.0.cmp(b.0));
@@ -602,8 +607,9 @@ mod tests {
         }
     }
 
-    fn sorted(last: &Last) -> Vec<(String, Vec<usize>)> {
-        let mut p: Vec<(String, Vec<usize>)> = last.postings.iter().map(|(w, v)| (w.to_string(), v.clone())).collect();
+    fn sorted(last: &Last) -> Vec<(String, Vec<DocNumber>)> {
+        let mut p: Vec<(String, Vec<DocNumber>)> =
+            last.postings.iter().map(|(w, v)| (w.to_string(), v.clone())).collect();
         p.sort();
         p
     }

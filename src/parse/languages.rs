@@ -96,18 +96,19 @@ pub fn language_of_file(file_name: &str, languages: &[String]) -> Option<(usize,
 /// A file named like a translation into a language the site does not list
 /// (`about.de.md` with `languages: [fr, en]`) is a warning: it is published
 /// as a page of the default language (`/about-de/`).
-pub fn mark_translations(docs: &mut [ParsedDoc], config: &SiteConfig, diags: &mut Diagnostics) {
+pub fn mark_translations(docs: &mut [std::sync::Arc<ParsedDoc>], config: &SiteConfig, diags: &mut Diagnostics) {
     if config.languages.len() < 2 {
         return;
     }
-    for d in docs {
-        let (dir, file_name) = d.source.rsplit_once('/').unwrap_or(("", d.source.as_str()));
+    for shared in docs {
+        let source = shared.source.clone();
+        let (dir, file_name) = source.rsplit_once('/').unwrap_or(("", source.as_str()));
         let Some((i, name)) = language_of_file(file_name, &config.languages) else {
             let suffix = file_name.rsplit('.').nth(1).filter(|_| file_name.matches('.').count() >= 2);
             if let Some(tag) = suffix.filter(|t| (2..=3).contains(&t.len()) && crate::i18n::is_valid_tag(t)) {
                 diags
                     .warning(
-                        &d.source,
+                        &source,
                         None,
                         format!(
                             "this file is named as a `{tag}` translation, but `{tag}` is not one of `languages` ({})",
@@ -121,6 +122,8 @@ pub fn mark_translations(docs: &mut [ParsedDoc], config: &SiteConfig, diags: &mu
             }
             continue;
         };
+        // Copied only when another holder (the preview's memory) shares it.
+        let d = std::sync::Arc::make_mut(shared);
         d.translation_key = if dir.is_empty() { name.clone() } else { format!("{dir}/{name}") };
         d.lang = (i > 0).then(|| config.languages[i].clone());
         if d.span_of("slug").is_none() {

@@ -24,12 +24,14 @@ use config::SiteConfig;
 use doc::{DocKind, ParsedDoc};
 use rayon::prelude::*;
 use staff::ParsedStaff;
+use std::sync::Arc;
 
 #[derive(Debug)]
 pub struct Parsed {
     pub config: SiteConfig,
-    pub posts: Vec<ParsedDoc>,
-    pub pages: Vec<ParsedDoc>,
+    /// Shared: the preview's `Docs` and each resolved `Doc` hold the same ones.
+    pub posts: Vec<Arc<ParsedDoc>>,
+    pub pages: Vec<Arc<ParsedDoc>>,
     pub staff: Vec<ParsedStaff>,
     /// data/reviews.yaml, in file order (dates not yet checked against today).
     pub reviews: Vec<reviews::ParsedReview>,
@@ -62,29 +64,32 @@ type Parsed1 = (std::sync::Arc<str>, DocKind, std::sync::Arc<ParsedDoc>);
 type Reuse<'a> = Round<'a, String, Parsed1>;
 
 /// Parses `f`, or takes it from `reuse` when its text is the one parsed.
-fn parse_reusing(reuse: &Reuse<'_>, f: &TextFile, kind: DocKind) -> (Option<ParsedDoc>, Diagnostics) {
+fn parse_reusing(reuse: &Reuse<'_>, f: &TextFile, kind: DocKind) -> (Option<Arc<ParsedDoc>>, Diagnostics) {
     let mut d = Diagnostics::new();
-    if let Some((text, k, doc)) =
-        reuse.last(&f.path).filter(|(t, k, _)| *k == kind && std::sync::Arc::ptr_eq(t, &f.text))
-    {
+    if let Some((text, k, doc)) = reuse.last(&f.path).filter(|(t, k, _)| *k == kind && Arc::ptr_eq(t, &f.text)) {
         reuse.keep(f.path.clone(), (text.clone(), *k, doc.clone()));
-        return (Some((**doc).clone()), d);
+        return (Some(doc.clone()), d);
     }
-    let doc = doc::parse_doc(f, kind, &mut d);
+    let doc = doc::parse_doc(f, kind, &mut d).map(Arc::new);
     if let (Some(doc), true) = (&doc, d.is_blank()) {
-        reuse.keep(f.path.clone(), (f.text.clone(), kind, std::sync::Arc::new(doc.clone())));
+        reuse.keep(f.path.clone(), (f.text.clone(), kind, doc.clone()));
     }
     (doc, d)
 }
 
-fn parse_docs(files: &[TextFile], kind: DocKind, reuse: Option<&Reuse<'_>>, diags: &mut Diagnostics) -> Vec<ParsedDoc> {
-    let results: Vec<(Option<ParsedDoc>, Diagnostics)> = files
+fn parse_docs(
+    files: &[TextFile],
+    kind: DocKind,
+    reuse: Option<&Reuse<'_>>,
+    diags: &mut Diagnostics,
+) -> Vec<Arc<ParsedDoc>> {
+    let results: Vec<(Option<Arc<ParsedDoc>>, Diagnostics)> = files
         .par_iter()
         .map(|f| match reuse {
             Some(r) => parse_reusing(r, f, kind),
             None => {
                 let mut d = Diagnostics::new();
-                (doc::parse_doc(f, kind, &mut d), d)
+                (doc::parse_doc(f, kind, &mut d).map(Arc::new), d)
             }
         })
         .collect();

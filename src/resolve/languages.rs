@@ -86,7 +86,7 @@ fn language_part(parsed: &Parsed, lang: &str) -> Parsed {
     config.i18n = parsed.config.other_i18n.get(lang).cloned().unwrap_or_default();
     config.files_url = Some(parsed.config.base_url.clone());
     config.base_url = format!("{}{}", parsed.config.base_url, language_prefix(lang));
-    let mine = |d: &&ParsedDoc| d.lang.as_deref() == Some(lang);
+    let mine = |d: &&std::sync::Arc<ParsedDoc>| d.lang.as_deref() == Some(lang);
     let mut part = Parsed {
         config,
         posts: parsed.posts.iter().filter(mine).cloned().collect(),
@@ -130,15 +130,17 @@ fn localize(parsed: &mut Parsed, lang: &str) {
 /// written without its folder (render adds it); others with theirs.
 fn link_across(default: &mut Parsed, others: &mut [Parsed]) {
     type Targets = BTreeMap<String, (String, bool)>;
-    let add = |out: &mut Targets, docs: &[&ParsedDoc], config: &SiteConfig, folder: &str, by_key: bool| {
-        for d in docs {
-            let path = if by_key { d.translation_key.clone() } else { d.source.clone() };
-            out.insert(path, (format!("{folder}{}", doc_url(d, config)), d.draft));
-        }
-    };
-    let docs_of = |p: &Parsed| -> Vec<ParsedDoc> { p.posts.iter().chain(&p.pages).cloned().collect() };
-    let default_docs: Vec<ParsedDoc> = docs_of(default).into_iter().filter(|d| d.lang.is_none()).collect();
-    let other_docs: Vec<(Vec<ParsedDoc>, SiteConfig)> = others.iter().map(|p| (docs_of(p), p.config.clone())).collect();
+    type Docs = Vec<std::sync::Arc<ParsedDoc>>;
+    let add =
+        |out: &mut Targets, docs: &[&std::sync::Arc<ParsedDoc>], config: &SiteConfig, folder: &str, by_key: bool| {
+            for d in docs {
+                let path = if by_key { d.translation_key.clone() } else { d.source.clone() };
+                out.insert(path, (format!("{folder}{}", doc_url(d, config)), d.draft));
+            }
+        };
+    let docs_of = |p: &Parsed| -> Docs { p.posts.iter().chain(&p.pages).cloned().collect() };
+    let default_docs: Docs = docs_of(default).into_iter().filter(|d| d.lang.is_none()).collect();
+    let other_docs: Vec<(Docs, SiteConfig)> = others.iter().map(|p| (docs_of(p), p.config.clone())).collect();
     let mut for_default = Targets::new();
     for (docs, config) in &other_docs {
         add(&mut for_default, &docs.iter().collect::<Vec<_>>(), config, &language_prefix(&config.language), false);

@@ -84,7 +84,7 @@ struct Published<'p> {
     /// Site path → URL, and whether this build leaves the file out.
     docs: HashMap<String, (String, bool)>,
     /// The published documents, by URL.
-    by_url: BTreeMap<String, &'p ParsedDoc>,
+    by_url: BTreeMap<String, &'p Arc<ParsedDoc>>,
 }
 
 /// Resolves the site: each of its languages (`languages.rs`), or the one.
@@ -158,8 +158,8 @@ struct OwnPrefixes {
 /// Gives each document its URL, leaves out drafts and future posts, and
 /// refuses URLs the site uses itself or that two documents share.
 fn publish<'p>(
-    posts: &'p [ParsedDoc],
-    pages: &'p [ParsedDoc],
+    posts: &'p [Arc<ParsedDoc>],
+    pages: &'p [Arc<ParsedDoc>],
     config: &SiteConfig,
     opts: &ResolveOptions,
     own: OwnPrefixes,
@@ -269,7 +269,7 @@ fn resolve_docs(
 ) -> (Vec<Doc>, Vec<Doc>) {
     let staff_index: HashMap<&str, usize> = staff.iter().enumerate().map(|(i, s)| (s.id.as_str(), i)).collect();
     let authors = Authors { index: &staff_index, staff, ok: staff_ok };
-    let to_resolve: Vec<&ParsedDoc> = published.by_url.values().copied().collect();
+    let to_resolve: Vec<&Arc<ParsedDoc>> = published.by_url.values().copied().collect();
     let resolved: Vec<(Doc, Diagnostics)> = to_resolve
         .par_iter()
         .map(|d| {
@@ -394,7 +394,13 @@ impl Authors<'_> {
     }
 }
 
-fn resolve_doc(d: &ParsedDoc, url: String, images: &ImageTable, authors: &Authors<'_>, diags: &mut Diagnostics) -> Doc {
+fn resolve_doc(
+    d: &Arc<ParsedDoc>,
+    url: String,
+    images: &ImageTable,
+    authors: &Authors<'_>,
+    diags: &mut Diagnostics,
+) -> Doc {
     let author = authors.find(d, diags);
     let cover = d.cover.as_deref().and_then(|c| {
         let path = match resolve_ref(&d.source, c) {
@@ -449,6 +455,6 @@ fn resolve_doc(d: &ParsedDoc, url: String, images: &ImageTable, authors: &Author
         extra: d.extra.clone(),
         body: Default::default(),
         translation_key: d.translation_key.clone(),
-        parsed: Arc::new(d.clone()),
+        parsed: d.clone(),
     }
 }

@@ -68,11 +68,7 @@ pub(super) fn read_text_kept(
     let stamp = reading.and_then(|_| Stamp::of(abs));
     let unchanged = reading.zip(stamp).and_then(|(r, stamp)| r.last(abs).filter(|(was, _)| *was == stamp));
     let file = match unchanged {
-        Some((_, text)) => {
-            let path = site_path(root, abs);
-            diags.add_source(&path, text.clone());
-            TextFile { path, text: text.clone() }
-        }
+        Some((_, text)) => TextFile { path: site_path(root, abs), text: text.clone() },
         None => read_text_from_disk(root, abs, diags)?,
     };
     if let (Some(r), Some(stamp)) = (reading, stamp) {

@@ -94,7 +94,11 @@ fn parse_docs(
         })
         .collect();
     let mut out = Vec::with_capacity(results.len());
-    for (doc, d) in results {
+    for ((doc, mut d), f) in results.into_iter().zip(files) {
+        // The text, for the lines of what it reports (`load` leaves posts' and pages' to who reports).
+        if !d.is_blank() {
+            d.add_source(&f.path, f.text.clone());
+        }
         diags.extend(d);
         out.extend(doc);
     }

@@ -180,6 +180,7 @@ fn publish<'p>(
             Err(why) => {
                 // The slug is written as `slug:`, or made from the title.
                 let span = d.span_of("slug").or_else(|| d.span_of("title"));
+                diags.add_source(&d.source, d.text.clone());
                 diags
                     .error(&d.source, span, format!("the web address of this file cannot be written: {why}"))
                     .help("shorten the title or set a shorter `slug:` in the front matter");
@@ -193,6 +194,7 @@ fn publish<'p>(
             continue;
         }
         if is_own_url(&url, own) {
+            diags.add_source(&d.source, d.text.clone());
             diags
                 .error(
                     &d.source,
@@ -204,6 +206,7 @@ fn publish<'p>(
         }
         if let Some(first) = out.by_url.get(&url) {
             let first_source = first.source.clone();
+            diags.add_source(&d.source, d.text.clone());
             diags
                 .error(
                     &d.source,

@@ -81,7 +81,11 @@ fn build_once(
     bodies: &Bodies,
     kept: &crate::Kept,
 ) -> Built {
-    let pages = InMemory { previous, made: Mutex::new(Made::default()), bodies, kept_render: &kept.render };
+    // About as many pages as the last build's: no table grown step by step.
+    let n = previous.map_or(0, |p| p.deps.len());
+    let made =
+        Made { files: Vec::new(), kept: Vec::with_capacity(n), deps: std::collections::HashMap::with_capacity(n) };
+    let pages = InMemory { previous, made: Mutex::new(made), bodies, kept_render: &kept.render };
     let mut outcome = crate::check_kept(opts, &pages, Some(kept));
     if !outcome.diags.has_errors() {
         if let Err(e) = crate::build_files(opts, &mut outcome, reporter) {

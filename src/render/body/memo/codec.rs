@@ -239,6 +239,12 @@ impl<'a> Reader<'a> {
         String::from_utf8(self.take(n)?.to_vec()).ok()
     }
 
+    /// A text shared as it is read (no `String` in between).
+    fn shared(&mut self) -> Option<Arc<str>> {
+        let n = self.usize()?;
+        std::str::from_utf8(self.take(n)?).ok().map(Arc::from)
+    }
+
     fn opt(&mut self) -> Option<Option<String>> {
         Some(if self.bool()? { Some(self.str()?) } else { None })
     }
@@ -250,15 +256,14 @@ impl<'a> Reader<'a> {
     fn entry(&mut self) -> Option<Entry> {
         let n = self.count()?;
         let trace = (0..n).map(|_| self.asked()).collect::<Option<Vec<_>>>()?;
-        let html = self.str()?;
+        let html = self.shared()?;
         let summary_html = self.opt()?;
         let toc = self.toc(0)?;
         let words = self.usize()?;
         let excerpt = self.str()?;
         let n = self.count()?;
         let images = (0..n).map(|_| self.str()).collect::<Option<Vec<_>>>()?;
-        let search_words = self.str()?;
-        let (html, search_words) = (html.into(), search_words.into());
+        let search_words = self.shared()?;
         let body = RenderedBody { html, summary_html, toc, words, excerpt, images, search_words };
         Some(Entry { trace, body })
     }

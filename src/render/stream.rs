@@ -151,13 +151,7 @@ fn first_pass(
     let listed = kept.map(|(round, path, key)| {
         let listing = super::listing_card(site, &post);
         if let (Some(deps), true) = (page.deps.take(), d.is_empty() && page.diags.is_empty() && out.diags.is_blank()) {
-            let body = kept::KeptBody {
-                body: keep_for_listings(site.config.search, i, post.body.clone()),
-                video: post.video.clone(),
-                video_script: post.video_script,
-                images: out.images.clone(),
-                media: out.media.clone(),
-            };
+            let body = kept_body(site, i, &post, &out);
             let sitemap = page.sitemap.clone();
             let page = kept::KeptPage { key, deps, card: card.clone(), sitemap, listing: listing.clone(), body };
             round.keep(path, std::sync::Arc::new(page));
@@ -215,16 +209,11 @@ fn check_kept(
     doc: &Doc,
     last: &kept::KeptPage,
 ) {
-    let out = body::render_doc(ctx.site, Some(ctx.theme), defaults, doc, None);
+    let mut out = body::render_doc(ctx.site, Some(ctx.theme), defaults, doc, None);
     let mut post = doc.clone();
-    (post.body, post.video, post.video_script) = (out.body, out.video, out.video_script);
-    let body = kept::KeptBody {
-        body: keep_for_listings(ctx.site.config.search, i, post.body.clone()),
-        video: post.video.clone(),
-        video_script: post.video_script,
-        images: out.images,
-        media: out.media,
-    };
+    post.body = std::mem::take(&mut out.body);
+    (post.video, post.video_script) = (out.video.take(), out.video_script);
+    let body = kept_body(ctx.site, i, &post, &out);
     let mut job = post_job(ctx.site, i, &post);
     let card =
         planner.plan_page(&mut job.meta, &job.rendering, Some(&post), &mut Warned::new(), &mut Diagnostics::new());
@@ -308,6 +297,18 @@ fn second_pass(
         results.push(page);
     }
     results
+}
+
+/// What the preview keeps of post `i`'s body (rendered into `post`) and of
+/// what rendering it used (`out`).
+fn kept_body(site: &Site, i: usize, post: &Doc, out: &BodyOut) -> kept::KeptBody {
+    kept::KeptBody {
+        body: keep_for_listings(site.config.search, i, post.body.clone()),
+        video: post.video.clone(),
+        video_script: post.video_script,
+        images: out.images.clone(),
+        media: out.media.clone(),
+    }
 }
 
 /// What the rest of the site reads of a rendered post's body: all of it

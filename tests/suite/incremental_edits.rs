@@ -14,7 +14,7 @@ use crate::incremental::assert_same_as_fresh;
 use proptest::prelude::*;
 use std::fs;
 
-pub(crate) fn cases() -> u32 {
+fn cases() -> u32 {
     std::env::var("SHOPSTORY_EDIT_CASES").ok().and_then(|s| s.parse().ok()).unwrap_or(12)
 }
 
@@ -30,7 +30,7 @@ pub(crate) struct Post {
 }
 
 impl Post {
-    pub(crate) fn new(n: u8) -> Post {
+    fn new(n: u8) -> Post {
         Post {
             slug: format!("batch-{n}"),
             title: format!("Batch {n}"),
@@ -43,11 +43,11 @@ impl Post {
         }
     }
 
-    pub(crate) fn file(&self) -> String {
+    fn file(&self) -> String {
         format!("content/posts/2026-09-{:02}-{}.md", self.day, self.slug)
     }
 
-    pub(crate) fn text(&self) -> String {
+    fn text(&self) -> String {
         format!(
             "---\ntitle: {}\ndescription: {}\ntags: [{}]\n---\n{}",
             self.title,
@@ -104,7 +104,7 @@ pub(crate) fn edit() -> impl Strategy<Value = Edit> {
     ]
 }
 
-pub(crate) const REVIEWS: &str = "- id: r-ana\n  author: Ana P.\n  rating: 5\n  date: 2026-11-20\n  text: Friendly help choosing a wool.\n  product: Wool\n";
+const REVIEWS: &str = "- id: r-ana\n  author: Ana P.\n  rating: 5\n  date: 2026-11-20\n  text: Friendly help choosing a wool.\n  product: Wool\n";
 
 /// Applies one edit to the site and to the posts it manages.
 pub(crate) fn apply(site: &SiteTest, posts: &mut Vec<Post>, e: &Edit) {
@@ -194,11 +194,26 @@ pub(crate) fn apply(site: &SiteTest, posts: &mut Vec<Post>, e: &Edit) {
 }
 
 /// The photo the managed posts show: `w`×20 pixels of one colour.
-pub(crate) fn photo(site: &SiteTest, w: u32) {
+fn photo(site: &SiteTest, w: u32) {
     let img = image::RgbImage::from_pixel(w, 20, image::Rgb([90, 60, 110]));
     let mut bytes = std::io::Cursor::new(Vec::new());
     img.write_to(&mut bytes, image::ImageFormat::Png).unwrap();
     fs::write(site.root.join("content/posts/photo.png"), bytes.into_inner()).unwrap();
+}
+
+/// The fixture with the reviews, photo and three posts the edits manage.
+pub(crate) fn managed_site() -> (SiteTest, Vec<Post>) {
+    let site = SiteTest::fixture("basic");
+    // Share cards are drawn slowly in a debug build; what a page says
+    // of its card is in its `page` value like the rest of its head.
+    site.write("site.yaml", &format!("{}share_cards: false\n", site.read("site.yaml")));
+    site.write("data/reviews.yaml", REVIEWS);
+    photo(&site, 20);
+    let posts: Vec<Post> = (0..3).map(Post::new).collect();
+    for p in &posts {
+        site.write(&p.file(), &p.text());
+    }
+    (site, posts)
 }
 
 proptest! {
@@ -206,16 +221,7 @@ proptest! {
 
     #[test]
     fn incremental_builds_after_random_edits_equal_fresh_builds(edits in prop::collection::vec(edit(), 1..=4)) {
-        let site = SiteTest::fixture("basic");
-        // Share cards are drawn slowly in a debug build; what a page says
-        // of its card is in its `page` value like the rest of its head.
-        site.write("site.yaml", &format!("{}share_cards: false\n", site.read("site.yaml")));
-        site.write("data/reviews.yaml", REVIEWS);
-        photo(&site, 20);
-        let mut posts: Vec<Post> = (0..3).map(Post::new).collect();
-        for p in &posts {
-            site.write(&p.file(), &p.text());
-        }
+        let (site, mut posts) = managed_site();
         site.build_ok();
         for (n, e) in edits.iter().enumerate() {
             apply(&site, &mut posts, e);

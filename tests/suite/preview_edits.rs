@@ -11,7 +11,7 @@
 //! `SHOPSTORY_PREVIEW_EDIT_CASES` sequences (default 6) of up to 4 edits.
 
 use crate::harness::{copy_dir, shopstory, tree, SiteTest};
-use crate::incremental_edits::{apply, edit, photo, Post, REVIEWS};
+use crate::incremental_edits::{apply, edit, managed_site};
 use crate::serve::Serve;
 use proptest::prelude::*;
 use std::time::{Duration, Instant};
@@ -82,14 +82,7 @@ proptest! {
 
     #[test]
     fn the_preview_after_random_edits_serves_what_a_fresh_build_makes(edits in prop::collection::vec(edit(), 1..=4)) {
-        let site = SiteTest::fixture("basic");
-        site.write("site.yaml", &format!("{}share_cards: false\n", site.read("site.yaml")));
-        site.write("data/reviews.yaml", REVIEWS);
-        photo(&site, 20);
-        let mut posts: Vec<Post> = (0..3).map(Post::new).collect();
-        for p in &posts {
-            site.write(&p.file(), &p.text());
-        }
+        let (site, mut posts) = managed_site();
         let s = Serve::start(&site.root, &[]);
         assert_preview_is(&s, &fresh_build(&site), &[], "before any edit");
         let mut gone = Vec::new();

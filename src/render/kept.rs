@@ -6,16 +6,18 @@
 //! JSON-LD, view or card is made for it, and the sink keeps its file by the
 //! dependency set recorded when it was rendered.
 //!
-//! A post's page reads its own post (front matter and rendered body), the
-//! titles and URLs of the posts before and after it, and the rest of the
-//! site but the other posts (settings, words, staff, tags and their counts,
-//! photos planned, pages, links, reviews, moments, events, the templates,
-//! the navigation, the language's folder and links). The key digests
-//! exactly that: the site's part once per language (`site_key`, with every
-//! field of `Site` named, so that a field added later must be placed), and
-//! each post's part (`post_key`). Only pages rendered and put without any
-//! diagnostic are kept. A debug build (every test) checks each page it
-//! keeps this way against the page's full dependency set.
+//! A post's body, page and cards read its own file (its text, and what
+//! resolve made of it), the titles and URLs of the posts before and after
+//! it, and the rest of the site but the other posts (settings, words,
+//! staff, tags and their counts, photos planned, pages, links, reviews,
+//! moments, events, the templates, the navigation, the language's folder
+//! and links). The key digests exactly that, before the body is rendered:
+//! the site's part once per language (`site_key`, with every field of
+//! `Site` named, so that a field added later must be placed), and each
+//! post's part (`post_key`). Only posts rendered and put without any
+//! diagnostic are kept. A debug build (every test) renders the body and the
+//! page of each post kept this way again and checks them against what was
+//! kept (`stream::check_kept`).
 //!
 //! `build` does not use it (a build starts with no memory).
 
@@ -51,18 +53,6 @@ pub(super) type Round<'a> = crate::rounds::Round<'a, String, Arc<KeptPage>>;
 impl Kept {
     pub(super) fn begin(&self) -> Now<'_> {
         Now { pages: self.pages.begin(), search: &self.search }
-    }
-
-    /// Forgets everything (the next rebuild builds each post's page and the
-    /// search index again).
-    pub fn clear(&self) {
-        self.pages.clear();
-        self.search.lock().unwrap_or_else(|e| e.into_inner()).clear();
-    }
-
-    /// How many pages are kept.
-    pub fn pages(&self) -> usize {
-        self.pages.len()
     }
 }
 

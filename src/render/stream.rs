@@ -59,6 +59,9 @@ struct Ctx<'a> {
     site_values: BTreeMap<Vec<bool>, (Value, u64)>,
     /// The part of each post page's key every post shares (`kept`).
     site_key: u128,
+    /// Plans each page's share card. The site-wide warning is given with
+    /// the other pages' cards.
+    planner: Planner<'a>,
 }
 
 /// Renders every post's body and page; puts the bodies (without their
@@ -82,11 +85,10 @@ pub(super) fn posts(
             out,
             site_values: site_values(shared, site.posts.iter().map(|p| p.url.as_str())),
             site_key,
+            planner: Planner::new(site, &mut Diagnostics::new()),
         };
         let defaults = body::video_defaults(site);
-        // The site-wide warning is given with the other pages' cards.
-        let planner = Planner::new(site, &mut Diagnostics::new());
-        site.posts.par_iter().enumerate().map(|(i, doc)| first_pass(&ctx, &defaults, &planner, i, doc)).collect()
+        site.posts.par_iter().enumerate().map(|(i, doc)| first_pass(&ctx, &defaults, i, doc)).collect()
     };
     let mut results = Vec::with_capacity(streamed.len());
     let mut bodies = Vec::with_capacity(streamed.len());
@@ -115,13 +117,7 @@ pub(super) fn posts(
 /// Renders a post's body, and its page unless it must wait. In the
 /// preview, a post whose key is the last rebuild's is taken whole from it
 /// (`kept_post`): its body, page and cards are neither made nor digested.
-fn first_pass(
-    ctx: &Ctx<'_>,
-    defaults: &HashMap<String, DocDefaults>,
-    planner: &Planner<'_>,
-    i: usize,
-    doc: &Doc,
-) -> Streamed {
+fn first_pass(ctx: &Ctx<'_>, defaults: &HashMap<String, DocDefaults>, i: usize, doc: &Doc) -> Streamed {
     let site = ctx.site;
     let kept = ctx.out.kept.map(|now| {
         let folder = ctx.out.lang.map_or("", |l| l.folder.as_str());
@@ -129,7 +125,7 @@ fn first_pass(
         (&now.pages, path, kept::post_key(ctx.site_key, site, i, doc))
     });
     if let Some((round, path, key)) = &kept {
-        if let Some(s) = kept_post(ctx, defaults, planner, (round, path, *key), i, doc) {
+        if let Some(s) = kept_post(ctx, defaults, (round, path, *key), i, doc) {
             return s;
         }
     }
@@ -147,7 +143,7 @@ fn first_pass(
         return Streamed { body: out, page: None, listed: None };
     }
     let mut d = Diagnostics::new();
-    let (mut page, card) = render_post(ctx, planner, i, &post, &mut d);
+    let (mut page, card) = render_post(ctx, i, &post, &mut d);
     let listed = kept.map(|(round, path, key)| {
         let listing = super::listing_card(site, &post);
         if let (Some(deps), true) = (page.deps.take(), d.is_empty() && page.diags.is_empty() && out.diags.is_blank()) {
@@ -173,7 +169,6 @@ fn first_pass(
 fn kept_post(
     ctx: &Ctx<'_>,
     defaults: &HashMap<String, DocDefaults>,
-    planner: &Planner<'_>,
     (round, path, key): (&kept::Round<'_>, &String, u128),
     i: usize,
     doc: &Doc,
@@ -183,7 +178,7 @@ fn kept_post(
         body::carry(ctx.site, doc, memo);
     }
     if cfg!(debug_assertions) {
-        check_kept(ctx, defaults, planner, i, doc, last);
+        check_kept(ctx, defaults, i, doc, last);
     }
     round.keep(path.clone(), last.clone());
     let kept::KeptBody { body, video, video_script, images, media } = last.body.clone();
@@ -201,14 +196,7 @@ fn kept_post(
 /// A debug build's check of a post kept by its key: its body rendered
 /// again, and the dependency set, share card and sitemap entry its page
 /// would have now, are the ones kept.
-fn check_kept(
-    ctx: &Ctx<'_>,
-    defaults: &HashMap<String, DocDefaults>,
-    planner: &Planner<'_>,
-    i: usize,
-    doc: &Doc,
-    last: &kept::KeptPage,
-) {
+fn check_kept(ctx: &Ctx<'_>, defaults: &HashMap<String, DocDefaults>, i: usize, doc: &Doc, last: &kept::KeptPage) {
     let mut out = body::render_doc(ctx.site, Some(ctx.theme), defaults, doc, None);
     let mut post = doc.clone();
     post.body = std::mem::take(&mut out.body);
@@ -216,7 +204,7 @@ fn check_kept(
     let body = kept_body(ctx.site, i, &post, &out);
     let mut job = post_job(ctx.site, i, &post);
     let card =
-        planner.plan_page(&mut job.meta, &job.rendering, Some(&post), &mut Warned::new(), &mut Diagnostics::new());
+        ctx.planner.plan_page(&mut job.meta, &job.rendering, Some(&post), &mut Warned::new(), &mut Diagnostics::new());
     if let Some(lang) = ctx.out.lang {
         lang.link(&mut job.meta);
     }
@@ -246,13 +234,12 @@ fn check_kept(
 /// Plans a post's share card and renders its page.
 fn render_post<'a>(
     ctx: &Ctx<'a>,
-    planner: &Planner<'a>,
     i: usize,
     post: &'a Doc,
     diags: &mut Diagnostics,
 ) -> (PageResult, Option<PlannedCard>) {
     let mut job = post_job(ctx.site, i, post);
-    let card = planner.plan_page(&mut job.meta, &job.rendering, Some(post), &mut Warned::new(), diags);
+    let card = ctx.planner.plan_page(&mut job.meta, &job.rendering, Some(post), &mut Warned::new(), diags);
     if let Some(lang) = ctx.out.lang {
         lang.link(&mut job.meta);
     }
@@ -273,13 +260,13 @@ fn second_pass(
     let done: Vec<(PageResult, Option<PlannedCard>, Diagnostics)> = {
         let site = &*site;
         let urls = waiting.iter().map(|&i| site.posts[i].url.as_str());
-        let ctx = Ctx { site, theme, shared, out, site_values: site_values(shared, urls), site_key: 0 };
         let planner = Planner::new(site, &mut Diagnostics::new());
+        let ctx = Ctx { site, theme, shared, out, site_values: site_values(shared, urls), site_key: 0, planner };
         waiting
             .par_iter()
             .map(|&i| {
                 let mut d = Diagnostics::new();
-                let (page, card) = render_post(&ctx, &planner, i, &site.posts[i], &mut d);
+                let (page, card) = render_post(&ctx, i, &site.posts[i], &mut d);
                 (page, card, d)
             })
             .collect()

@@ -5,25 +5,35 @@
 //! folders) and each top-level source folder recursively, so the output
 //! (`public/`), the image cache and `.git` are never watched at all.
 //! Debouncing is by hand: after the first event that matters, the channel is
-//! drained until it has been quiet for `QUIET` (or `MAX_WAIT` passed), and
-//! the whole batch becomes one rebuild. Correctness does not hang on the
-//! timing: an event that arrives during a rebuild causes another one.
+//! drained until it has been quiet for a while (or `MAX_WAIT` passed), and
+//! the whole batch becomes one rebuild. How long depends on whether every
+//! file of the batch is known to be whole (`Settle`): a file written and
+//! closed, renamed into place or removed is (inotify says so), and then
+//! `SETTLED` of quiet ends the batch; a file written but not yet closed,
+//! or a change from a watcher that cannot tell (polling, other systems),
+//! waits for `QUIET`. Correctness does not hang on the timing: an event
+//! that arrives during a rebuild causes another one.
 //!
 //! Filtering and classifying paths are pure functions (`classify`), tested
 //! without notify.
 
-use notify::event::{EventKind, MetadataKind, ModifyKind};
+use notify::event::{AccessKind, AccessMode, EventKind, MetadataKind, ModifyKind};
 use notify::{RecursiveMode, Watcher};
 use std::collections::{BTreeMap, BTreeSet};
 use std::path::{Path, PathBuf};
 use std::sync::mpsc::{channel, Receiver, RecvTimeoutError};
 use std::time::{Duration, Instant};
 
-/// How long the channel must stay quiet before a batch is rebuilt. Editors
-/// save in a burst of events well within this (write a temp file, rename
-/// it over, touch a backup); `git checkout` keeps the channel busy and ends
-/// in one batch.
+/// How long the channel must stay quiet before a batch is rebuilt while a
+/// file of it may still be being written. Editors save in a burst of events
+/// well within this (write a temp file, rename it over, touch a backup);
+/// `git checkout` keeps the channel busy and ends in one batch.
 pub const QUIET: Duration = Duration::from_millis(30);
+/// The quiet that ends a batch whose every file is whole (closed after
+/// writing, renamed into place, removed): long enough for the rest of a
+/// save's burst (the rename after a temp file is closed, a second file
+/// saved with the first), short beside the rebuild.
+pub const SETTLED: Duration = Duration::from_millis(5);
 /// A batch is rebuilt after this long even if events keep coming.
 pub const MAX_WAIT: Duration = Duration::from_millis(1500);
 /// How often `--poll` looks at the files.
@@ -115,11 +125,37 @@ pub fn is_relevant(kind: &EventKind) -> bool {
     !matches!(kind, EventKind::Access(_) | EventKind::Modify(ModifyKind::Metadata(MetadataKind::AccessTime)))
 }
 
+/// What an event says of the files it names: whether each is now whole
+/// (`Done`: closed after writing, renamed, removed, its attributes changed),
+/// may still be being written (`Writing`: created or written but not closed,
+/// or a change from a watcher that does not report closes), or nothing.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Settle {
+    Writing,
+    Done,
+    Nothing,
+}
+
+/// How an event leaves its files (see `Settle`). A close after writing is
+/// not itself a change (opening a file to write it changes nothing), but
+/// it says the writing of a changed file is over.
+pub fn settle(kind: &EventKind) -> Settle {
+    match kind {
+        EventKind::Access(AccessKind::Close(AccessMode::Write)) => Settle::Done,
+        _ if !is_relevant(kind) => Settle::Nothing,
+        EventKind::Create(notify::event::CreateKind::Folder) => Settle::Done,
+        EventKind::Modify(ModifyKind::Name(_) | ModifyKind::Metadata(_)) | EventKind::Remove(_) => Settle::Done,
+        _ => Settle::Writing,
+    }
+}
+
 /// The changes of one debounced batch.
 #[derive(Debug, Default)]
 pub struct Batch {
     /// Site-relative path → kind.
     pub paths: BTreeMap<String, Change>,
+    /// The paths of the batch that may still be being written.
+    writing: BTreeSet<String>,
     /// The watcher lost events (its queue overflowed): everything may have changed.
     pub rescan: bool,
     /// Errors the watcher reported.
@@ -199,34 +235,48 @@ impl Watch {
                     }
                 }
             };
-            if self.take(ev, filter, &mut batch) {
+            let (mattered, settled) = self.take(ev, filter, &mut batch);
+            if mattered || (settled && window.is_some()) {
                 let now = Instant::now();
                 let first = window.map_or(now, |(f, _)| f);
-                window = Some((first, now + QUIET));
+                let quiet = if batch.writing.is_empty() && !batch.rescan { SETTLED } else { QUIET };
+                window = Some((first, now + quiet));
             }
         }
         Some(batch)
     }
 
-    /// Adds an event to the batch; true when it mattered.
-    fn take(&mut self, ev: notify::Result<notify::Event>, filter: &Filter, batch: &mut Batch) -> bool {
+    /// Adds an event to the batch: whether it mattered, and whether it
+    /// said that a file of the site is whole.
+    fn take(&mut self, ev: notify::Result<notify::Event>, filter: &Filter, batch: &mut Batch) -> (bool, bool) {
         let ev = match ev {
             Ok(ev) => ev,
             Err(e) => {
                 batch.errors.push(e.to_string());
-                return false;
+                return (false, false);
             }
         };
-        let mut mattered = false;
+        let (mut mattered, mut settled) = (false, false);
         if ev.need_rescan() {
             batch.rescan = true;
             mattered = true;
         }
-        if !is_relevant(&ev.kind) {
-            return mattered;
+        let settle = settle(&ev.kind);
+        if settle == Settle::Nothing {
+            return (mattered, false);
         }
         for p in &ev.paths {
             if let Some((rel, change)) = filter.check(p) {
+                if settle == Settle::Done {
+                    batch.writing.remove(&rel);
+                    settled = true;
+                }
+                if !is_relevant(&ev.kind) {
+                    continue;
+                }
+                if settle == Settle::Writing {
+                    batch.writing.insert(rel.clone());
+                }
                 // A new top-level folder (or one recreated by a checkout).
                 let recreated = matches!(ev.kind, EventKind::Create(_) | EventKind::Modify(ModifyKind::Name(_)));
                 if !rel.contains('/') && p.is_dir() && (recreated || !self.watched.contains(&rel)) {
@@ -238,7 +288,7 @@ impl Watch {
                 mattered = true;
             }
         }
-        mattered
+        (mattered, settled)
     }
 }
 
@@ -307,6 +357,59 @@ mod tests {
         assert!(is_relevant(&EventKind::Modify(ModifyKind::Data(DataChange::Any))));
         assert!(is_relevant(&EventKind::Create(CreateKind::File)));
         assert!(is_relevant(&EventKind::Remove(notify::event::RemoveKind::Any)));
+    }
+
+    #[test]
+    fn closes_renames_and_removals_say_a_file_is_whole() {
+        use notify::event::{AccessKind, AccessMode, CreateKind, DataChange, RemoveKind, RenameMode};
+        assert_eq!(settle(&EventKind::Access(AccessKind::Close(AccessMode::Write))), Settle::Done);
+        assert_eq!(settle(&EventKind::Modify(ModifyKind::Name(RenameMode::To))), Settle::Done);
+        assert_eq!(settle(&EventKind::Modify(ModifyKind::Name(RenameMode::Both))), Settle::Done);
+        assert_eq!(settle(&EventKind::Remove(RemoveKind::File)), Settle::Done);
+        assert_eq!(settle(&EventKind::Create(CreateKind::Folder)), Settle::Done);
+        // Written or created, not yet closed; or a watcher that cannot tell.
+        assert_eq!(settle(&EventKind::Modify(ModifyKind::Data(DataChange::Any))), Settle::Writing);
+        assert_eq!(settle(&EventKind::Create(CreateKind::File)), Settle::Writing);
+        assert_eq!(settle(&EventKind::Modify(ModifyKind::Any)), Settle::Writing);
+        assert_eq!(settle(&EventKind::Any), Settle::Writing);
+        // Reading changes nothing and settles nothing.
+        assert_eq!(settle(&EventKind::Access(AccessKind::Open(AccessMode::Any))), Settle::Nothing);
+        assert_eq!(settle(&EventKind::Access(AccessKind::Close(AccessMode::Read))), Settle::Nothing);
+    }
+
+    /// Against the real watcher (inotify here): a file written and closed
+    /// ends its batch whole; one still open for writing is still being
+    /// written when its batch ends (after `QUIET`).
+    #[cfg(target_os = "linux")]
+    #[test]
+    fn the_real_watcher_tells_a_closed_file_from_one_being_written() {
+        use std::io::Write;
+        let tmp = tempfile::tempdir().unwrap();
+        let root = tmp.path().canonicalize().unwrap();
+        std::fs::create_dir_all(root.join("content/posts")).unwrap();
+        let filter = Filter::new(&root, ".shopstory-cache");
+        let mut watch = Watch::start(&filter, false).unwrap();
+        std::fs::write(root.join("content/posts/a.md"), "---\ntitle: A\n---\nHello.\n").unwrap();
+        let batch = watch.next(&filter).unwrap();
+        assert_eq!(batch.paths.keys().collect::<Vec<_>>(), ["content/posts/a.md"]);
+        assert!(batch.writing.is_empty(), "{batch:?}");
+
+        let mut open = std::fs::File::create(root.join("content/posts/b.md")).unwrap();
+        open.write_all(b"---\ntitle: B\n").unwrap();
+        let batch = watch.next(&filter).unwrap();
+        assert!(batch.writing.contains("content/posts/b.md"), "{batch:?}");
+        open.write_all(b"---\nDone.\n").unwrap();
+        drop(open);
+        // The close comes in a batch of its own, which holds the file whole.
+        let batch = watch.next(&filter).unwrap();
+        assert!(batch.writing.is_empty(), "{batch:?}");
+
+        // Saved by a temporary file renamed over the post.
+        std::fs::write(root.join("content/posts/a.md.tmp"), "---\ntitle: A2\n---\n").unwrap();
+        std::fs::rename(root.join("content/posts/a.md.tmp"), root.join("content/posts/a.md")).unwrap();
+        let batch = watch.next(&filter).unwrap();
+        assert_eq!(batch.paths.keys().collect::<Vec<_>>(), ["content/posts/a.md"]);
+        assert!(batch.writing.is_empty(), "{batch:?}");
     }
 
     #[test]

@@ -118,11 +118,14 @@ def measure(binary, name, root, post, url, runs, label=None):
     p90 = latencies[min(len(latencies) - 1, int(round(0.9 * (len(latencies) - 1))))]
     med = statistics.median(latencies)
     goal = GOALS_MS.get(name)
-    verdict = "" if goal is None else (f"  (goal < {goal} ms: {'met' if med < goal else 'NOT met'})")
+    verdict = "" if goal is None else (f"  (goal < {goal} ms: {'met' if med < goal else f'NOT met, by {med / goal:.1f}x'})")
     name_shown = label or name
     print(f"{name_shown:>18}: save -> reload answer  median {med:6.1f} ms   p90 {p90:6.1f} ms   min {latencies[0]:6.1f}   max {latencies[-1]:6.1f}   ({len(latencies)} saves){verdict}")
     if rebuilds:
         print(f"{'':>18}  of which the rebuild: median {statistics.median(rebuilds)} ms (serve's own timing)")
+    stages = [line.split(": ", 1)[1].strip() for line in log if "the others' inputs had not changed): " in line]
+    if stages:
+        print(f"{'':>18}  the last rebuild's stages: {stages[-1]}")
     return med
 
 

@@ -3,10 +3,13 @@
 use crate::cli::{BuildArgs, CheckArgs};
 use crate::options::BuildOptions;
 use crate::report::Reporter;
+use crate::write::memo::Stored;
 use crate::write::{check_output, clear_leftovers, resolve_output, BuildLock, Manifest, Staging};
 use anyhow::Result;
 use std::process::ExitCode;
-use std::time::Instant;
+use std::sync::{Mutex, OnceLock};
+use std::thread::JoinHandle;
+use std::time::{Duration, Instant};
 
 /// The extension of the file beside a build's record that keeps the line
 /// saying what the build left out (drafts, future-dated posts).
@@ -74,12 +77,12 @@ pub fn build(args: &BuildArgs, reporter: &Reporter) -> Result<ExitCode> {
     // holds); the output changes only when everything succeeded.
     let spare = record.with_extension("spare");
     let staging = Staging::new(&target, previous, Some(&spare))?.link_from(&cache_dir);
-    // The bodies the last build rendered (`render::body::memo`).
-    let memo_read = Instant::now();
-    let bodies = crate::write::memo::read(&cache_dir);
-    let memo_read = memo_read.elapsed();
-    let mut outcome = crate::check_with(&opts, &ToStaging(&staging, &bodies.bodies));
-    outcome.phases.add("memo read", memo_read);
+    // The bodies the last build rendered (`render::body::memo`), read
+    // while the site is loaded, parsed and resolved: render asks first.
+    let memo = Memo::read(&cache_dir);
+    let mut outcome = crate::check_with(&opts, &ToStaging(&staging, &memo));
+    let (bodies, memo_read) = memo.into_stored();
+    outcome.phases.add("memo read (beside load)", memo_read);
     if !outcome.diags.has_errors() {
         crate::build_files(&opts, &mut outcome, reporter)?;
     }
@@ -139,9 +142,41 @@ pub fn build(args: &BuildArgs, reporter: &Reporter) -> Result<ExitCode> {
     Ok(ExitCode::SUCCESS)
 }
 
+/// The memo of bodies, read on a thread of its own while the build loads,
+/// parses and resolves the site; the first to ask for it waits for it.
+struct Memo {
+    reading: Mutex<Option<JoinHandle<(Stored, Duration)>>>,
+    read: OnceLock<(Stored, Duration)>,
+}
+
+impl Memo {
+    fn read(cache_dir: &std::path::Path) -> Memo {
+        let dir = cache_dir.to_path_buf();
+        let reading = std::thread::spawn(move || {
+            let started = Instant::now();
+            (crate::write::memo::read(&dir), started.elapsed())
+        });
+        Memo { reading: Mutex::new(Some(reading)), read: OnceLock::new() }
+    }
+
+    fn get(&self) -> &(Stored, Duration) {
+        self.read.get_or_init(|| {
+            let reading = self.reading.lock().unwrap_or_else(|e| e.into_inner()).take();
+            let reading = reading.expect("the memo is read once");
+            reading.join().unwrap_or_else(|panic| std::panic::resume_unwind(panic))
+        })
+    }
+
+    /// The memo as read, and how long reading it took.
+    fn into_stored(self) -> (Stored, Duration) {
+        self.get();
+        self.read.into_inner().expect("read just now")
+    }
+}
+
 /// Pages go into the staging folder; a page whose inputs did not change
 /// since the last build is linked from the output instead of rendered.
-struct ToStaging<'a>(&'a Staging, &'a crate::render::body::memo::Bodies);
+struct ToStaging<'a>(&'a Staging, &'a Memo);
 
 impl crate::render::Pages for ToStaging<'_> {
     fn put(&self, f: crate::output::OutputFile, deps: crate::output::Deps) -> Result<(), String> {
@@ -154,7 +189,7 @@ impl crate::render::Pages for ToStaging<'_> {
     }
 
     fn bodies(&self) -> Option<&crate::render::body::memo::Bodies> {
-        Some(self.1)
+        Some(&self.1.get().0.bodies)
     }
 }
 

@@ -176,14 +176,21 @@ fn report_outside_link(root: &Path, link: &Path, diags: &mut Diagnostics) {
 /// files. A symlink loop, an unreadable folder or (with `Links::InsideSite`)
 /// a link out of the site becomes a diagnostic.
 pub fn walk(root: &Path, dir: &str, links: Links, diags: &mut Diagnostics) -> Vec<PathBuf> {
+    walk_noting_links(root, dir, links, diags).0
+}
+
+/// `walk`, and whether it met a symbolic link.
+fn walk_noting_links(root: &Path, dir: &str, links: Links, diags: &mut Diagnostics) -> (Vec<PathBuf>, bool) {
     let base = root.join(dir);
     if !base.is_dir() {
-        return Vec::new();
+        return (Vec::new(), false);
     }
+    let mut met_a_link = base.is_symlink();
     let real_root = std::fs::canonicalize(root).unwrap_or_else(|_| root.to_path_buf());
     let mut files = Vec::new();
     let mut entries = walker(&base);
     while let Some(entry) = entries.next() {
+        met_a_link |= entry.as_ref().is_ok_and(|e| e.path_is_symlink());
         match entry {
             // The folder itself may be reached through a link (themes/x).
             Ok(e)
@@ -215,7 +222,7 @@ pub fn walk(root: &Path, dir: &str, links: Links, diags: &mut Diagnostics) -> Ve
             }
         }
     }
-    files
+    (files, met_a_link)
 }
 
 /// Reports a static file (of static/ or a theme) whose bytes cannot be
@@ -247,11 +254,16 @@ pub fn load(root: &Path, diags: &mut Diagnostics) -> Sources {
 /// `load`, taking from `texts` every markdown file unchanged since the
 /// last load with the same `texts` (the preview's rebuilds).
 pub fn load_kept(root: &Path, texts: Option<&Texts>, diags: &mut Diagnostics) -> Sources {
-    let reading = texts.map(Texts::begin);
-    load_all(root, reading.as_ref(), diags)
+    let Some(texts) = texts else { return load_all(root, None, diags) };
+    let (reading, listed) = texts.begin();
+    load_all(root, Some((texts, &reading, listed)), diags)
 }
 
-fn load_all(root: &Path, reading: Option<&Reading<'_>>, diags: &mut Diagnostics) -> Sources {
+/// The preview's memory of the last load: the texts, what this load reads
+/// of them, and `content/`'s files when the watcher named every change.
+type Kept<'a> = (&'a Texts, &'a Reading<'a>, Option<Vec<PathBuf>>);
+
+fn load_all(root: &Path, kept: Option<Kept<'_>>, diags: &mut Diagnostics) -> Sources {
     let mut sources = Sources::default();
     let config_path = root.join(CONFIG_FILE);
     let real_root = std::fs::canonicalize(root).unwrap_or_else(|_| root.to_path_buf());
@@ -264,7 +276,24 @@ fn load_all(root: &Path, reading: Option<&Reading<'_>>, diags: &mut Diagnostics)
     }
 
     let mut markdown: Vec<PathBuf> = Vec::new();
-    for abs in walk(root, "content", Links::InsideSite, diags) {
+    let (texts, reading, listed) = match kept {
+        Some((texts, reading, listed)) => (Some(texts), Some(reading), listed),
+        None => (None, None, None),
+    };
+    let (content, trusted) = match listed {
+        Some(listed) => (listed, true),
+        None => {
+            let mut d = Diagnostics::new();
+            let (files, met_a_link) = walk_noting_links(root, "content", Links::InsideSite, &mut d);
+            if let Some(texts) = texts {
+                texts.listed(&files, d.is_empty() && !met_a_link);
+            }
+            diags.extend(d);
+            (files, false)
+        }
+    };
+    let reading = reading.map(|r| (r, trusted));
+    for abs in content {
         let rel = site_path(root, &abs);
         if rel.ends_with(".md") || rel.ends_with(".markdown") {
             markdown.push(abs);

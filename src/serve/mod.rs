@@ -425,11 +425,14 @@ pub fn serve(opts: &ServeOptions, reporter: &Reporter) -> Result<ExitCode> {
         if batch.paths.is_empty() && !batch.rescan {
             continue;
         }
-        // What the watcher names is read again whatever its stamp says.
+        // What the watcher names is read again whatever its stamp says; the
+        // system's watcher, when it reported no error, names every change,
+        // so nothing else is walked or stat'ed again (`load::Texts`).
         if batch.rescan {
             rebuilder.kept.texts.clear();
         } else {
-            rebuilder.kept.texts.forget(root, batch.paths.keys().map(String::as_str));
+            let complete = !opts.poll && batch.errors.is_empty();
+            rebuilder.kept.texts.changed(root, batch.paths.keys().map(String::as_str), complete);
         }
         if let Some(cache_dir) = rebuilder.rebuild(reporter, Some(&batch.describe())) {
             filter = watch::Filter::new(root, &cache_dir);

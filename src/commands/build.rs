@@ -55,10 +55,21 @@ pub fn build(args: &BuildArgs, reporter: &Reporter) -> Result<ExitCode> {
     // The record of the last build into this output, and whether anything
     // the build reads has changed since.
     let record = Manifest::path_for(&cache_dir, &target);
-    let previous = Manifest::read(&record, &target);
+    let mut previous = Manifest::read(&record, &target);
     let inputs = crate::load::fingerprint::fingerprint(&opts.root, &options_key(&opts));
-    if let (Some(m), Some(inputs)) = (&previous, inputs) {
-        if m.clean && m.inputs == inputs && m.output_matches(&target) {
+    if let (Some(m), Some(inputs)) = (&mut previous, inputs) {
+        let unmoved = m.clean && m.inputs == inputs && m.folders_unmoved(&target);
+        if unmoved || (m.clean && m.inputs == inputs && m.output_walk_matches(&target)) {
+            if !unmoved {
+                // The walk found the output as it was (the first build
+                // after a build, or an owner's entry added at its top):
+                // its folders' times are recorded now, so that the next
+                // build need not walk it.
+                m.record_folders(&target);
+                if !m.folders.is_empty() {
+                    let _ = m.write(&record);
+                }
+            }
             reporter.status(&format!(
                 "nothing changed since the last build: {} in {} are up to date",
                 counts(m.pages, m.posts, m.images),

@@ -61,6 +61,14 @@ pub struct Manifest {
     /// changed, and keeps the others' files.
     #[serde(default)]
     pub deps: BTreeMap<String, crate::output::Deps>,
+    /// Each folder of the output that holds a recorded file (output-relative;
+    /// `""` is the output itself) → its modification time (ns) when it was
+    /// recorded (`record_folders`). A name added to, removed from or
+    /// renamed in a folder moves its time, so an output whose folders and
+    /// files all have their recorded times holds nothing else
+    /// (`folders_unmoved`, without listing a folder).
+    #[serde(default)]
+    pub folders: BTreeMap<String, u64>,
 }
 
 impl Manifest {
@@ -80,8 +88,62 @@ impl Manifest {
 
     /// Whether `output` holds exactly the recorded files, each still as it
     /// was left (a file added, removed or touched since makes it false).
-    /// The owner's entries at its top (`.git`, ...) do not count.
+    /// The owner's entries at its top (`.git`, ...) do not count. When
+    /// every recorded folder still has its recorded time, no folder can
+    /// hold a name the record does not (`folders`): each file is looked at
+    /// and no folder listed. Else the output is walked (an owner's entry
+    /// added at the top moves the output's own time, and is not a change).
     pub fn output_matches(&self, output: &Path) -> bool {
+        self.folders_unmoved(output) || self.output_walk_matches(output)
+    }
+
+    /// Every recorded folder has its recorded time, and every recorded
+    /// file its size and time.
+    pub fn folders_unmoved(&self, output: &Path) -> bool {
+        let folder_unmoved = |(rel, mtime): (&String, &u64)| {
+            fs::symlink_metadata(output.join(rel))
+                .is_ok_and(|m| m.is_dir() && m.modified().ok().and_then(nanos) == Some(*mtime))
+        };
+        !self.folders.is_empty()
+            && self.folders.iter().all(folder_unmoved)
+            && self.files.iter().all(|(rel, e)| e.is_on_disk(&output.join(rel)))
+    }
+
+    /// Records the time of every folder that holds a recorded file, and of
+    /// the output itself, as they are now. None is recorded when a folder
+    /// cannot be read, or when one changed less than `SETTLED` ago: a
+    /// file system keeps times in steps (a few milliseconds, up to two
+    /// seconds on FAT), and a name added within the same step as the
+    /// recorded change would leave the time as it was. So the build that
+    /// writes the output records none, and the next build that finds
+    /// nothing changed (by walking it) records them.
+    pub fn record_folders(&mut self, output: &Path) {
+        const SETTLED: std::time::Duration = std::time::Duration::from_secs(3);
+        let now = std::time::SystemTime::now();
+        let mut folders: std::collections::BTreeSet<&str> = std::collections::BTreeSet::from([""]);
+        for rel in self.files.keys() {
+            let mut at = rel.as_str();
+            while let Some((parent, _)) = at.rsplit_once('/') {
+                if !folders.insert(parent) {
+                    break;
+                }
+                at = parent;
+            }
+        }
+        let times: Option<BTreeMap<String, u64>> = folders
+            .into_iter()
+            .map(|rel| {
+                let meta = fs::symlink_metadata(output.join(rel)).ok().filter(fs::Metadata::is_dir)?;
+                let modified = meta.modified().ok()?;
+                let settled = now.duration_since(modified).is_ok_and(|age| age >= SETTLED);
+                settled.then_some((rel.to_string(), nanos(modified)?))
+            })
+            .collect();
+        self.folders = times.unwrap_or_default();
+    }
+
+    /// `output_matches` by walking the output.
+    pub fn output_walk_matches(&self, output: &Path) -> bool {
         let mut seen = 0;
         let walk = walkdir::WalkDir::new(output)
             .min_depth(1)
@@ -128,8 +190,12 @@ impl Manifest {
 
 /// Size and modification time (ns) from metadata.
 pub fn stamp_of(meta: &fs::Metadata) -> Option<(u64, u64)> {
-    let mtime = meta.modified().ok()?.duration_since(UNIX_EPOCH).ok()?.as_nanos() as u64;
-    Some((meta.len(), mtime))
+    Some((meta.len(), nanos(meta.modified().ok()?)?))
+}
+
+/// A time as nanoseconds since 1970.
+fn nanos(t: std::time::SystemTime) -> Option<u64> {
+    Some(t.duration_since(UNIX_EPOCH).ok()?.as_nanos() as u64)
 }
 
 mod hex128 {
@@ -183,5 +249,70 @@ mod tests {
         Manifest::forget(&path).unwrap();
         assert!(Manifest::read(&path, &out).is_none());
         Manifest::forget(&path).unwrap();
+    }
+
+    /// Puts back every folder's time under `dir` (and its own) to ten
+    /// seconds ago: long settled.
+    fn age_folders(dir: &Path) {
+        let past = std::time::SystemTime::now() - std::time::Duration::from_secs(10);
+        for entry in walkdir::WalkDir::new(dir).contents_first(true) {
+            let entry = entry.unwrap();
+            if entry.file_type().is_dir() {
+                fs::File::open(entry.path()).unwrap().set_modified(past).unwrap();
+            }
+        }
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn settled_folders_let_a_check_skip_listing_them_and_still_see_a_name_added() {
+        let tmp = tempfile::tempdir().unwrap();
+        let out = tmp.path().join("public");
+        let mut m = Manifest { output: out.display().to_string(), ..Default::default() };
+        for rel in ["index.html", "posts/a/index.html", "posts/b/index.html", "theme/style.css"] {
+            let path = out.join(rel);
+            fs::create_dir_all(path.parent().unwrap()).unwrap();
+            fs::write(&path, rel).unwrap();
+            let (len, mtime) = stamp_of(&fs::metadata(&path).unwrap()).unwrap();
+            m.files.insert(rel.into(), Entry { key: 1, len, mtime });
+        }
+        // Just written: nothing is recorded (a name added in the same step
+        // of the file system's clock would not move a folder's time).
+        m.record_folders(&out);
+        assert!(m.folders.is_empty());
+        assert!(!m.folders_unmoved(&out));
+        assert!(m.output_matches(&out), "the walk still says the output is whole");
+        age_folders(&out);
+        m.record_folders(&out);
+        let names: Vec<&str> = m.folders.keys().map(String::as_str).collect();
+        assert_eq!(names, ["", "posts", "posts/a", "posts/b", "theme"]);
+        assert!(m.folders_unmoved(&out));
+        // A name added deep down moves its folder's time: seen without a walk.
+        fs::write(out.join("posts/a/extra.html"), "x").unwrap();
+        assert!(!m.folders_unmoved(&out));
+        assert!(!m.output_matches(&out));
+        fs::remove_file(out.join("posts/a/extra.html")).unwrap();
+        assert!(!m.folders_unmoved(&out), "the folder's time moved");
+        assert!(m.output_matches(&out), "the walk finds the output whole again");
+        // A folder added, and one removed.
+        age_folders(&out);
+        m.record_folders(&out);
+        fs::create_dir(out.join("posts/c")).unwrap();
+        assert!(!m.folders_unmoved(&out));
+        fs::remove_dir(out.join("posts/c")).unwrap();
+        age_folders(&out);
+        fs::remove_dir_all(out.join("posts/b")).unwrap();
+        assert!(!m.folders_unmoved(&out));
+        assert!(!m.output_matches(&out));
+        // A file changed in place (same folder, same names) is its own stamp.
+        fs::create_dir_all(out.join("posts/b")).unwrap();
+        fs::write(out.join("posts/b/index.html"), "posts/b/index.html").unwrap();
+        let (len, mtime) = stamp_of(&fs::metadata(out.join("posts/b/index.html")).unwrap()).unwrap();
+        m.files.insert("posts/b/index.html".into(), Entry { key: 1, len, mtime });
+        age_folders(&out);
+        m.record_folders(&out);
+        assert!(m.folders_unmoved(&out));
+        fs::write(out.join("theme/style.css"), "changed").unwrap();
+        assert!(!m.folders_unmoved(&out));
     }
 }

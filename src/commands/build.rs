@@ -55,8 +55,12 @@ pub fn build(args: &BuildArgs, reporter: &Reporter) -> Result<ExitCode> {
     // The record of the last build into this output, and whether anything
     // the build reads has changed since.
     let record = Manifest::path_for(&cache_dir, &target);
-    let mut previous = Manifest::read(&record, &target);
-    let inputs = crate::load::fingerprint::fingerprint(&opts.root, &options_key(&opts));
+    // Read (a JSON file of every page's record) while the inputs are stat'ed.
+    let (mut previous, inputs) = std::thread::scope(|s| {
+        let previous = s.spawn(|| Manifest::read(&record, &target));
+        let inputs = crate::load::fingerprint::fingerprint(&opts.root, &options_key(&opts));
+        (previous.join().unwrap_or_else(|panic| std::panic::resume_unwind(panic)), inputs)
+    });
     if let (Some(m), Some(inputs)) = (&mut previous, inputs) {
         let unmoved = m.clean && m.inputs == inputs && m.folders_unmoved(&target);
         if unmoved || (m.clean && m.inputs == inputs && m.output_walk_matches(&target)) {

@@ -36,7 +36,12 @@ impl Entry {
     /// Whether the file at `path` is still the one this entry describes.
     /// A link put in its place does not count, even to an identical file.
     pub fn is_on_disk(&self, path: &Path) -> bool {
-        fs::symlink_metadata(path).is_ok_and(|m| m.is_file() && stamp_of(&m) == Some((self.len, self.mtime)))
+        fs::symlink_metadata(path).is_ok_and(|m| self.describes(&m))
+    }
+
+    /// Whether `meta` (not following links) is of the file this entry describes.
+    pub fn describes(&self, meta: &fs::Metadata) -> bool {
+        meta.is_file() && stamp_of(meta) == Some((self.len, self.mtime))
     }
 }
 

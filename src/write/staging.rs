@@ -178,22 +178,32 @@ impl Staging {
     /// page is then not rendered at all.
     pub fn keep_page(&self, path: &str, deps: &Deps) -> io::Result<bool> {
         let Some(previous) = &self.previous else { return Ok(false) };
-        let current = self.output.join(path);
         let entry = match previous.files.get(path) {
-            Some(e) if previous.deps.get(path) == Some(deps) && e.is_on_disk(&current) => *e,
+            Some(e) if previous.deps.get(path) == Some(deps) => e,
             _ => return Ok(false),
         };
-        let dest = self.dir.join(path);
-        self.make_parent(&dest)?;
-        let made = if self.reusing && same_file(&current, &dest) {
-            Made { entry, reused: true }
-        } else {
-            clear(&dest, self.reusing)?;
-            Made { entry: link_or_copy(&current, &dest, &entry)?, reused: true }
-        };
+        let Some(made) = self.carry(&self.output.join(path), &self.dir.join(path), entry)? else { return Ok(false) };
         self.made.lock().unwrap_or_else(|e| e.into_inner()).insert(path.to_string(), made);
         self.deps.lock().unwrap_or_else(|e| e.into_inner()).insert(path.to_string(), deps.clone());
         Ok(true)
+    }
+
+    /// Carries the output's file at `current` into the staging folder at
+    /// `dest` (linked, or already there as the output's own file in a
+    /// reused spare) when it is still on disk as `e` records it; `None`
+    /// when it is not.
+    fn carry(&self, current: &Path, dest: &Path, e: &Entry) -> io::Result<Option<Made>> {
+        let Ok(meta) = fs::symlink_metadata(current) else { return Ok(None) };
+        if !e.describes(&meta) {
+            return Ok(None);
+        }
+        // Already linked by the last build (a file there means its folder is too).
+        if self.reusing && same_file(&meta, dest) {
+            return Ok(Some(Made { entry: *e, reused: true }));
+        }
+        self.make_parent(dest)?;
+        clear(dest, self.reusing)?;
+        Ok(Some(Made { entry: link_or_copy(current, dest, e)?, reused: true }))
     }
 
     /// Makes the folder `dest` goes in.
@@ -224,20 +234,15 @@ impl Staging {
     fn write_file(&self, f: &OutputFile) -> io::Result<()> {
         let key = key_of(&f.contents, matches!(&f.contents, Contents::Copy(src) if self.is_ours(src)))?;
         let dest = self.dir.join(&f.path);
-        self.make_parent(&dest)?;
-        let current = self.output.join(&f.path);
-        let previous = self.previous.as_ref().and_then(|m| m.files.get(&f.path));
-        let made = match previous {
-            Some(e) if e.key == key && e.is_on_disk(&current) => {
-                if self.reusing && same_file(&current, &dest) {
-                    // Already linked by the last build.
-                    Made { entry: *e, reused: true }
-                } else {
-                    clear(&dest, self.reusing)?;
-                    Made { entry: link_or_copy(&current, &dest, e)?, reused: true }
-                }
-            }
-            _ => {
+        let previous = self.previous.as_ref().and_then(|m| m.files.get(&f.path)).filter(|e| e.key == key);
+        let carried = match previous {
+            Some(e) => self.carry(&self.output.join(&f.path), &dest, e)?,
+            None => None,
+        };
+        let made = match carried {
+            Some(made) => made,
+            None => {
+                self.make_parent(&dest)?;
                 // Never written through: what is there may be a link to a
                 // file of the live output.
                 clear(&dest, self.reusing)?;
@@ -328,13 +333,14 @@ impl Drop for Staging {
     }
 }
 
-/// Whether two paths name the same file (one is a hard link of the other).
-fn same_file(a: &Path, b: &Path) -> bool {
+/// Whether the file `a` (its metadata) and the path `b` are the same file
+/// (one is a hard link of the other).
+fn same_file(a: &fs::Metadata, b: &Path) -> bool {
     #[cfg(unix)]
     {
         use std::os::unix::fs::MetadataExt;
-        match (fs::symlink_metadata(a), fs::symlink_metadata(b)) {
-            (Ok(a), Ok(b)) => a.is_file() && b.is_file() && a.dev() == b.dev() && a.ino() == b.ino(),
+        match fs::symlink_metadata(b) {
+            Ok(b) => a.is_file() && b.is_file() && a.dev() == b.dev() && a.ino() == b.ino(),
             _ => false,
         }
     }

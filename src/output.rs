@@ -41,6 +41,18 @@ impl Deps {
         Deps(std::sync::Arc::new(inputs))
     }
 
+    /// A digest of the whole set (each input's name and digest, in order):
+    /// what the build record keeps of it, as two sets are only compared.
+    pub fn digest(&self) -> u128 {
+        let mut h = xxhash_rust::xxh3::Xxh3::new();
+        for (name, digest) in self.0.iter() {
+            h.update(&(name.len() as u64).to_le_bytes());
+            h.update(name.as_bytes());
+            h.update(&digest.to_le_bytes());
+        }
+        h.digest128()
+    }
+
     /// The names of the inputs that differ between `self` and `other`
     /// (present in one only, or with another digest).
     pub fn changed<'a>(&'a self, other: &'a Deps) -> Vec<&'a str> {

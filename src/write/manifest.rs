@@ -1,8 +1,9 @@
 //! The record of the last build into an output folder: for each file, a
 //! digest of its contents and the size and modification time it was left
-//! with on disk; for each rendered page, its dependency set (`Deps`: what
-//! it was rendered from); a digest of the inputs the build read; and
-//! whether that build reported anything. The next build renders again only
+//! with on disk; for each rendered page, a digest of its dependency set
+//! (`Deps`: what it was rendered from); a digest of the inputs the build
+//! read; whether that build reported anything; and, once they have
+//! settled, the times of the output's folders. The next build renders again only
 //! the pages whose inputs changed, writes only what differs, and when
 //! nothing it reads has changed, does not build at all.
 //!
@@ -18,8 +19,8 @@ use std::io;
 use std::path::{Path, PathBuf};
 use std::time::UNIX_EPOCH;
 
-/// 2: with each page's dependency set (`deps`).
-const FORMAT: u32 = 2;
+/// 2: with each page's dependency set (`deps`); 3: the sets' digests.
+const FORMAT: u32 = 3;
 
 /// One output file as the last build left it.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
@@ -45,6 +46,17 @@ impl Entry {
     }
 }
 
+/// A page's dependency set as the record keeps it: its digest
+/// (`Deps::digest`), which is all a build compares.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub struct DepsDigest(#[serde(with = "hex128")] pub u128);
+
+impl DepsDigest {
+    pub fn of(deps: &crate::output::Deps) -> DepsDigest {
+        DepsDigest(deps.digest())
+    }
+}
+
 /// What the last build into one output folder produced.
 #[derive(Debug, Default, Serialize, Deserialize)]
 pub struct Manifest {
@@ -65,7 +77,7 @@ pub struct Manifest {
     /// from: the next build renders again only the pages whose inputs
     /// changed, and keeps the others' files.
     #[serde(default)]
-    pub deps: BTreeMap<String, crate::output::Deps>,
+    pub deps: BTreeMap<String, DepsDigest>,
     /// Each folder of the output that holds a recorded file (output-relative;
     /// `""` is the output itself) → its modification time (ns) when it was
     /// recorded (`record_folders`). A name added to, removed from or

@@ -31,7 +31,7 @@
 //! leaves the output as it was, whole. This module must never write into
 //! the output itself, nor write through a file of the staging folder.
 
-use super::manifest::{stamp_of, Entry, Manifest};
+use super::manifest::{stamp_of, DepsDigest, Entry, Manifest};
 use super::swap::{self, remove_ours};
 use super::{io_err, WriteError, MARKER, MARKER_TEXT};
 use crate::output::{Contents, Deps, OutputFile};
@@ -58,7 +58,7 @@ pub struct Staging {
     /// What this build made, by output path.
     made: Mutex<BTreeMap<String, Made>>,
     /// What each page was rendered from (or kept for), for the record.
-    deps: Mutex<BTreeMap<String, Deps>>,
+    deps: Mutex<BTreeMap<String, DepsDigest>>,
     /// The build's cache folder, whose files are linked, not copied.
     ours: Option<PathBuf>,
     /// A link from `ours` failed (another file system): copy from then on.
@@ -168,7 +168,7 @@ impl Staging {
     /// from.
     pub fn write_page(&self, f: &OutputFile, deps: Deps) -> io::Result<()> {
         self.write_file(f)?;
-        self.deps.lock().unwrap_or_else(|e| e.into_inner()).insert(f.path.clone(), deps);
+        self.deps.lock().unwrap_or_else(|e| e.into_inner()).insert(f.path.clone(), DepsDigest::of(&deps));
         Ok(())
     }
 
@@ -178,13 +178,14 @@ impl Staging {
     /// page is then not rendered at all.
     pub fn keep_page(&self, path: &str, deps: &Deps) -> io::Result<bool> {
         let Some(previous) = &self.previous else { return Ok(false) };
+        let digest = DepsDigest::of(deps);
         let entry = match previous.files.get(path) {
-            Some(e) if previous.deps.get(path) == Some(deps) => e,
+            Some(e) if previous.deps.get(path) == Some(&digest) => e,
             _ => return Ok(false),
         };
         let Some(made) = self.carry(&self.output.join(path), &self.dir.join(path), entry)? else { return Ok(false) };
         self.made.lock().unwrap_or_else(|e| e.into_inner()).insert(path.to_string(), made);
-        self.deps.lock().unwrap_or_else(|e| e.into_inner()).insert(path.to_string(), deps.clone());
+        self.deps.lock().unwrap_or_else(|e| e.into_inner()).insert(path.to_string(), digest);
         Ok(true)
     }
 

@@ -229,6 +229,11 @@ pub(super) fn of<T: serde::Serialize + ?Sized>(view: &T) -> u64 {
     }
 }
 
+/// `digest` with a text added (its bytes as they are).
+pub(super) fn with_text(digest: u64, text: &str) -> u64 {
+    mix(digest, xxhash_rust::xxh3::xxh3_64_with_seed(text.as_bytes(), 13))
+}
+
 /// A digest of a list from its items' digests (in order).
 pub(super) fn list(items: impl Iterator<Item = u64>) -> u64 {
     let mut n = 0u64;

@@ -482,8 +482,8 @@ fn render_job(
     let folder = out.lang.map_or("", |l| l.folder.as_str());
     let path = alternates::output_path(folder, &job.meta.url);
     let sitemap = sitemap_entry(folder, &job);
-    let extra = job.extra.build(site);
-    let deps = page_deps(shared, *site_digest, (&job.template, &job.meta), &extra, out);
+    let mut extra = job.extra.build(site);
+    let deps = page_deps(shared, *site_digest, (&job.template, &job.meta), &mut extra, out);
     let recorded = |deps: &Deps| out.kept.is_some().then(|| deps.clone());
     if theme.has(&job.template) && out.sink.keep(&path, &deps) {
         return PageResult { written: true, rendered: false, diags: d, sitemap, deps: recorded(&deps) };
@@ -554,7 +554,7 @@ fn page_deps(
     shared: &Shared,
     site_digest: u64,
     (template, meta): (&str, &PageMeta),
-    extra: &pages::Built,
+    extra: &mut pages::Built,
     out: &stream::Out<'_>,
 ) -> Deps {
     let values = [("site", site_digest), ("page", deps::of(meta))];

@@ -57,13 +57,25 @@ impl Extra {
 }
 
 impl Built {
-    /// Each value's name and digest.
-    pub(super) fn digests(&self, shared: &Shared) -> Vec<(&'static str, u64)> {
+    /// Each value's name and digest. A post's or page's HTML is digested
+    /// as it is, not as the JSON text of the view (which escapes it byte
+    /// by byte): it is taken out of the view while the rest is.
+    pub(super) fn digests(&mut self, shared: &Shared) -> Vec<(&'static str, u64)> {
         let values = |v: &[(&'static str, Value)]| v.iter().map(|(k, v)| (*k, super::deps::value(v))).collect();
         match self {
             Built::Values(v) => values(v),
-            Built::Doc(view) => vec![("doc", super::deps::of(view))],
-            Built::Post(view) => vec![("post", super::deps::of(view))],
+            Built::Doc(view) => {
+                let content = std::mem::take(&mut view.content);
+                let digest = super::deps::with_text(super::deps::of(view), &content);
+                view.content = content;
+                vec![("doc", digest)]
+            }
+            Built::Post(view) => {
+                let content = std::mem::take(&mut view.content);
+                let digest = super::deps::with_text(super::deps::of(view), &content);
+                view.content = content;
+                vec![("post", digest)]
+            }
             Built::Listing(cards, v) => {
                 let mut out: Vec<_> = values(v);
                 out.extend(

@@ -211,8 +211,8 @@ fn check_kept(ctx: &Ctx<'_>, defaults: &HashMap<String, DocDefaults>, i: usize, 
     let folder = ctx.out.lang.map_or("", |l| l.folder.as_str());
     let sitemap = super::sitemap_entry(folder, &job);
     let (_, site_digest) = &ctx.site_values[&nav_current(&ctx.shared.site, &job.meta.url)];
-    let extra = job.extra.build(ctx.site);
-    let deps = super::page_deps(ctx.shared, *site_digest, (&job.template, &job.meta), &extra, ctx.out);
+    let mut extra = job.extra.build(ctx.site);
+    let deps = super::page_deps(ctx.shared, *site_digest, (&job.template, &job.meta), &mut extra, ctx.out);
     // Compared by their `Debug` text, which shows every field; a body that
     // keeps its HTML is searched by it, not by its words (which only a
     // body from the memo has already).

@@ -30,7 +30,8 @@ pub struct OutputFile {
 /// `pagination`, ...), which hold what it shows of other pages and of the
 /// data files. Two renderings with equal `Deps` give the same bytes, so a
 /// page whose `Deps` did not change since the last build need not be
-/// rendered again. Kept with the build record (`write::Manifest`). Shared
+/// rendered again. Its digest is kept with the build record
+/// (`write::Manifest`, `Deps::digest`). Shared
 /// (cheap to clone): the preview hands each kept page's set along every
 /// rebuild.
 #[derive(Debug, Clone, Default, PartialEq, Eq, serde::Serialize, serde::Deserialize)]

@@ -163,6 +163,14 @@ mod tests {
     use super::*;
     use std::collections::BTreeMap;
 
+    /// The posts a load through `texts` (or none) finds, in its order, without a diagnostic.
+    fn posts(root: &Path, texts: Option<&Texts>) -> Vec<(String, Arc<str>)> {
+        let mut d = Diagnostics::new();
+        let s = super::super::load_kept(root, texts, &mut d);
+        assert!(d.is_empty());
+        s.posts.into_iter().map(|f| (f.path, f.text)).collect()
+    }
+
     #[test]
     fn a_preview_reads_again_only_what_changed_or_the_watcher_named() {
         let dir = tempfile::tempdir().unwrap();
@@ -172,12 +180,7 @@ mod tests {
         write("a.md", "---\ntitle: A\n---\nOne.\n");
         write("b.md", "---\ntitle: B\n---\nTwo.\n");
         let texts = Texts::default();
-        let load = || {
-            let mut d = Diagnostics::new();
-            let s = super::super::load_kept(root, Some(&texts), &mut d);
-            assert!(d.is_empty());
-            s.posts.into_iter().map(|f| (f.path, f.text)).collect::<BTreeMap<_, _>>()
-        };
+        let load = || posts(root, Some(&texts)).into_iter().collect::<BTreeMap<_, _>>();
         let first = load();
         let same = load();
         for (path, text) in &first {
@@ -213,17 +216,8 @@ mod tests {
             write(name, &format!("---\ntitle: {name}\n---\nText.\n"));
         }
         let texts = Texts::default();
-        let load = || {
-            let mut d = Diagnostics::new();
-            let s = super::super::load_kept(root, Some(&texts), &mut d);
-            assert!(d.is_empty());
-            s.posts.into_iter().map(|f| (f.path, f.text.to_string())).collect::<Vec<_>>()
-        };
-        let fresh = || {
-            let mut d = Diagnostics::new();
-            let s = super::super::load(root, &mut d);
-            s.posts.into_iter().map(|f| (f.path, f.text.to_string())).collect::<Vec<_>>()
-        };
+        let load = || posts(root, Some(&texts));
+        let fresh = || posts(root, None);
         assert_eq!(load(), fresh());
         // Named: a file written, one added (between two others), one removed.
         write("b.md", "---\ntitle: B2\n---\n");

@@ -62,8 +62,9 @@ pub fn build(args: &BuildArgs, reporter: &Reporter) -> Result<ExitCode> {
         (previous.join().unwrap_or_else(|panic| std::panic::resume_unwind(panic)), inputs)
     });
     if let (Some(m), Some(inputs)) = (&mut previous, inputs) {
-        let unmoved = m.clean && m.inputs == inputs && m.folders_unmoved(&target);
-        if unmoved || (m.clean && m.inputs == inputs && m.output_walk_matches(&target)) {
+        let same_inputs = m.clean && m.inputs == inputs;
+        let unmoved = same_inputs && m.folders_unmoved(&target);
+        if unmoved || (same_inputs && m.output_walk_matches(&target)) {
             if !unmoved {
                 // The walk found the output as it was (the first build
                 // after a build, or an owner's entry added at its top):

@@ -162,6 +162,15 @@ impl ParsedDoc {
     pub fn body(&self) -> &str {
         &self.text[self.body_offset..]
     }
+
+    /// Lets go of the file's text (a build, once a post's body and page
+    /// are made: at 10,000 posts the texts are most of what is alive while
+    /// the listings and the search index are made). What is read of it
+    /// after is empty; nothing reports on the post then.
+    pub fn let_go_of_text(&mut self) {
+        self.text = Arc::from("");
+        (self.body_offset, self.front_offset, self.front_len) = (0, 0, 0);
+    }
     /// The span of a front-matter key's value, in file coordinates.
     pub fn span_of(&self, key: &str) -> Option<Span> {
         frontmatter::key_span(&self.source, &self.text, self.front_offset, self.front_len, key)

@@ -25,6 +25,11 @@ use rayon::prelude::*;
 use std::collections::{BTreeMap, HashMap};
 use tera::Value;
 
+/// How many posts a build renders before it lets go of their texts (a
+/// debug build, every test's, takes runs of 3 so that the tests' small
+/// sites cross runs too).
+const RUN: usize = if cfg!(debug_assertions) { 3 } else { 1024 };
+
 /// A post after the first pass: its body, and its page and card unless
 /// the page waits for every body. A written page's body keeps only what
 /// listings show.
@@ -56,7 +61,7 @@ struct Ctx<'a> {
     theme: &'a Theme,
     shared: &'a Shared,
     out: &'a Out<'a>,
-    site_values: BTreeMap<Vec<bool>, (Value, u64)>,
+    site_values: &'a BTreeMap<Vec<bool>, (Value, u64)>,
     /// The part of each post page's key every post shares (`kept`).
     site_key: u128,
     /// Plans each page's share card. The site-wide warning is given with
@@ -75,21 +80,34 @@ pub(super) fn posts(
     cards: &mut BTreeMap<String, PlannedCard>,
     diags: &mut Diagnostics,
 ) -> (Vec<PageResult>, Vec<Option<Listed>>) {
-    let streamed: Vec<Streamed> = {
-        let site = &*site;
-        let site_key = out.kept.map_or(0, |_| kept::site_key(site, &out.deps, super::deps::of(&shared.site), out.lang));
-        let ctx = Ctx {
-            site,
-            theme,
-            shared,
-            out,
-            site_values: site_values(shared, site.posts.iter().map(|p| p.url.as_str())),
-            site_key,
-            planner: Planner::new(site, &mut Diagnostics::new()),
-        };
-        let defaults = body::video_defaults(site);
-        site.posts.par_iter().enumerate().map(|(i, doc)| first_pass(&ctx, &defaults, i, doc)).collect()
-    };
+    let site_key = out.kept.map_or(0, |_| kept::site_key(site, &out.deps, super::deps::of(&shared.site), out.lang));
+    let values = site_values(shared, site.posts.iter().map(|p| p.url.as_str()));
+    let defaults = body::video_defaults(site);
+    // A build renders the posts a run at a time and lets go of each run's
+    // texts before the next (nothing after a post's page reads its text):
+    // the memory they free holds the next run's pages and bodies. The
+    // preview keeps the texts (its next rebuild reads them).
+    let release = out.kept.is_none();
+    let run = if release { RUN } else { site.posts.len().max(1) };
+    let mut streamed: Vec<Streamed> = Vec::with_capacity(site.posts.len());
+    for start in (0..site.posts.len()).step_by(run) {
+        let end = (start + run).min(site.posts.len());
+        {
+            let site = &*site;
+            let planner = Planner::new(site, &mut Diagnostics::new());
+            let ctx = Ctx { site, theme, shared, out, site_values: &values, site_key, planner };
+            let posts = site.posts[start..end].par_iter().enumerate();
+            streamed.par_extend(posts.map(|(j, doc)| first_pass(&ctx, &defaults, start + j, doc)));
+        }
+        if release {
+            for (post, s) in site.posts[start..end].iter_mut().zip(&streamed[start..end]) {
+                // A page that waits for every body is made later, from its post.
+                if s.page.is_some() {
+                    std::sync::Arc::make_mut(&mut post.parsed).let_go_of_text();
+                }
+            }
+        }
+    }
     let mut results = Vec::with_capacity(streamed.len());
     let mut bodies = Vec::with_capacity(streamed.len());
     let mut listed = Vec::with_capacity(streamed.len());
@@ -261,7 +279,8 @@ fn second_pass(
         let site = &*site;
         let urls = waiting.iter().map(|&i| site.posts[i].url.as_str());
         let planner = Planner::new(site, &mut Diagnostics::new());
-        let ctx = Ctx { site, theme, shared, out, site_values: site_values(shared, urls), site_key: 0, planner };
+        let values = site_values(shared, urls);
+        let ctx = Ctx { site, theme, shared, out, site_values: &values, site_key: 0, planner };
         waiting
             .par_iter()
             .map(|&i| {

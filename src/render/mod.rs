@@ -329,14 +329,6 @@ fn render_language(
     let common = [("t", &shared.t), ("staff", &shared.staff), ("tags", &shared.tags)];
     let out = stream::Out { sink, lang, deps: deps::Base::new(theme, lang, base_path, common), kept };
     let (mut results, listed) = stream::posts(site, theme, &shared, &out, &mut cards, diags);
-    if kept.is_none() {
-        // Every post's page is made (those that waited for every body
-        // too): what is left reads no post's text. (The preview keeps the
-        // texts, which its next rebuild reads.)
-        for post in &mut site.posts {
-            std::sync::Arc::make_mut(&mut post.parsed).let_go_of_text();
-        }
-    }
     body::render_page_bodies(site, Some(theme), sink.bodies(), diags);
     (shared.cards, shared.card_digests) = site
         .posts

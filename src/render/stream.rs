@@ -2,7 +2,9 @@
 //! rendered and its page right after it, in parallel, and only what the
 //! listings show of the post (title, summary, reading time, video) is kept:
 //! a post's HTML is not alive once its page is in the sink, so memory does
-//! not grow with the posts' bodies. Takes the site and the shared page
+//! not grow with the posts' bodies. A build also lets go of each post's
+//! source text once its page is made (runs of `RUN` posts; a waiting post
+//! after its page), which nothing later reads; the preview keeps them. Takes the site and the shared page
 //! values; returns each page's result and the share cards the pages name.
 //!
 //! A post whose page reads what other bodies decide (a `share_image:`, or a
@@ -100,10 +102,10 @@ pub(super) fn posts(
             streamed.par_extend(posts.map(|(j, doc)| first_pass(&ctx, &defaults, start + j, doc)));
         }
         if release {
+            // A page that waits for every body is made later, from its post.
             for (post, s) in site.posts[start..end].iter_mut().zip(&streamed[start..end]) {
-                // A page that waits for every body is made later, from its post.
                 if s.page.is_some() {
-                    std::sync::Arc::make_mut(&mut post.parsed).let_go_of_text();
+                    let_go_of_text(post);
                 }
             }
         }
@@ -128,8 +130,19 @@ pub(super) fn posts(
     body::put_back(site, DocKind::Post, bodies, diags);
     if !waiting.is_empty() {
         results.extend(second_pass(site, theme, shared, out, &waiting, cards, diags));
+        if release {
+            for &i in &waiting {
+                let_go_of_text(&mut site.posts[i]);
+            }
+        }
     }
     (results, listed)
+}
+
+/// Lets go of a post's source text: its page is made, and what is left
+/// of the render (listings, feed, search) reads no post's text.
+fn let_go_of_text(post: &mut Doc) {
+    std::sync::Arc::make_mut(&mut post.parsed).let_go_of_text();
 }
 
 /// Renders a post's body, and its page unless it must wait. In the

@@ -86,8 +86,11 @@ impl Texts {
         for p in paths {
             let abs = root.join(p);
             self.texts.forget(&abs);
+            // Only a plain path under content/ is noted; anything else
+            // there (`..`, `.`, an empty part) takes a walk.
+            let plain = p.split('/').all(|c| !c.is_empty() && c != "." && c != "..");
             let listed = match &mut files {
-                Some(list) if p == "content" || p.starts_with("content/") => note(list, abs),
+                Some(list) if p == "content" || p.starts_with("content/") => plain && note(list, abs),
                 _ => true,
             };
             if !listed {
@@ -240,6 +243,11 @@ mod tests {
         std::fs::write(root.join("elsewhere/y.md"), "---\ntitle: Y\n---\n").unwrap();
         std::fs::rename(root.join("elsewhere"), root.join("content/posts/new")).unwrap();
         texts.changed(root, ["content/posts/new"].into_iter(), true);
+        assert_eq!(load(), fresh());
+        // A named path that is not plain takes a walk: the file outside
+        // content/ it leads to is not listed.
+        std::fs::write(root.join("outside.md"), "---\ntitle: Out\n---\n").unwrap();
+        texts.changed(root, ["content/../outside.md"].into_iter(), true);
         assert_eq!(load(), fresh());
         // A removed folder takes its files with it.
         std::fs::remove_dir_all(root.join("content/posts/a")).unwrap();
